@@ -1,0 +1,27 @@
+// swift-tools-version:5.9
+import PackageDescription
+
+// The core is one shared library, liblivetscore.so, with a C ABI declared in
+// include/livetscore.h. Modules follow the layers in docs/architecture.md:
+// html (pure), net (sockets, HTTP, WebSocket), engine (registries, router,
+// broker) and the C ABI on top. No Foundation anywhere in the core.
+let package = Package(
+    name: "LiveTS",
+    products: [
+        .library(name: "livetscore", type: .dynamic, targets: ["LiveTSCore"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CLibUV", path: "Sources/CLibUV", pkgConfig: "libuv",
+                       providers: [.apt(["libuv1-dev"])]),
+        .systemLibrary(name: "CLiveTS", path: "Sources/CLiveTS"),
+        .target(name: "LiveTSHTML", path: "Sources/LiveTSHTML"),
+        .target(name: "LiveTSNet", dependencies: ["CLibUV"], path: "Sources/LiveTSNet"),
+        .target(name: "LiveTSEngine", dependencies: ["LiveTSNet", "LiveTSHTML", "CLibUV"],
+                path: "Sources/LiveTSEngine"),
+        .target(name: "LiveTSCore", dependencies: ["LiveTSEngine", "LiveTSHTML", "CLiveTS"],
+                path: "Sources/LiveTSCore", exclude: ["exports.map"]),
+        .testTarget(name: "LiveTSHTMLTests", dependencies: ["LiveTSHTML"]),
+        .testTarget(name: "LiveTSNetTests", dependencies: ["LiveTSNet"]),
+        .testTarget(name: "LiveTSCoreTests", dependencies: ["LiveTSCore", "CLiveTS"]),
+    ]
+)

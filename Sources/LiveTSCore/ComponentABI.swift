@@ -1,0 +1,80 @@
+import CLiveTS
+import LiveTSEngine
+
+/// Shared checks of the component and pub/sub entry points.
+private func withComponent(_ handle: OpaquePointer?, _ conn: UInt64, _ component: UnsafePointer<CChar>?, _ componentLength: Int,
+                           _ body: (LiveEngine, [UInt8]) -> Int32) -> Int32 {
+    guard let server = HandleTable.lookup(handle), conn != 0, componentLength > 0,
+          let id = copyBytes(component, componentLength) else { return LTS_EINVAL }
+    guard server.engine.isRunning else { return LTS_ESTATE }
+    return body(server.engine, id)
+}
+
+@_cdecl("lts_component_register")
+public func lts_component_register(_ handle: OpaquePointer?, _ conn: UInt64, _ component: UnsafePointer<CChar>?, _ componentLength: Int,
+                                   _ ref: UInt64, _ html: UnsafePointer<CChar>?, _ htmlLength: Int) -> Int32 {
+    guard let bytes = copyBytes(html, htmlLength) else { return LTS_EINVAL }
+    return withComponent(handle, conn, component, componentLength) { engine, id in
+        engine.register(connection: conn, component: id, ref: ref, html: bytes)
+        return LTS_OK
+    }
+}
+
+@_cdecl("lts_component_update")
+public func lts_component_update(_ handle: OpaquePointer?, _ conn: UInt64, _ component: UnsafePointer<CChar>?, _ componentLength: Int,
+                                 _ ref: UInt64, _ html: UnsafePointer<CChar>?, _ htmlLength: Int) -> Int32 {
+    guard let bytes = copyBytes(html, htmlLength) else { return LTS_EINVAL }
+    return withComponent(handle, conn, component, componentLength) { engine, id in
+        engine.update(connection: conn, component: id, ref: ref, html: bytes)
+        return LTS_OK
+    }
+}
+
+@_cdecl("lts_component_unregister")
+public func lts_component_unregister(_ handle: OpaquePointer?, _ conn: UInt64, _ component: UnsafePointer<CChar>?,
+                                     _ componentLength: Int) -> Int32 {
+    withComponent(handle, conn, component, componentLength) { engine, id in
+        engine.unregister(connection: conn, component: id)
+        return LTS_OK
+    }
+}
+
+@_cdecl("lts_reply_error")
+public func lts_reply_error(_ handle: OpaquePointer?, _ conn: UInt64, _ component: UnsafePointer<CChar>?, _ componentLength: Int,
+                            _ ref: UInt64, _ reason: UnsafePointer<CChar>?, _ reasonLength: Int) -> Int32 {
+    guard let reasonBytes = copyBytes(reason, reasonLength) else { return LTS_EINVAL }
+    return withComponent(handle, conn, component, componentLength) { engine, id in
+        engine.replyError(connection: conn, component: id, ref: ref, reason: reasonBytes)
+        return LTS_OK
+    }
+}
+
+@_cdecl("lts_subscribe")
+public func lts_subscribe(_ handle: OpaquePointer?, _ conn: UInt64, _ component: UnsafePointer<CChar>?, _ componentLength: Int,
+                          _ topic: UnsafePointer<CChar>?, _ topicLength: Int) -> Int32 {
+    guard topicLength > 0, let topicBytes = copyBytes(topic, topicLength) else { return LTS_EINVAL }
+    return withComponent(handle, conn, component, componentLength) { engine, id in
+        engine.subscribe(connection: conn, component: id, topic: topicBytes)
+        return LTS_OK
+    }
+}
+
+@_cdecl("lts_unsubscribe")
+public func lts_unsubscribe(_ handle: OpaquePointer?, _ conn: UInt64, _ component: UnsafePointer<CChar>?, _ componentLength: Int,
+                            _ topic: UnsafePointer<CChar>?, _ topicLength: Int) -> Int32 {
+    guard topicLength > 0, let topicBytes = copyBytes(topic, topicLength) else { return LTS_EINVAL }
+    return withComponent(handle, conn, component, componentLength) { engine, id in
+        engine.unsubscribe(connection: conn, component: id, topic: topicBytes)
+        return LTS_OK
+    }
+}
+
+@_cdecl("lts_publish")
+public func lts_publish(_ handle: OpaquePointer?, _ topic: UnsafePointer<CChar>?, _ topicLength: Int,
+                        _ data: UnsafePointer<CChar>?, _ dataLength: Int) -> Int32 {
+    guard let server = HandleTable.lookup(handle), topicLength > 0, let topicBytes = copyBytes(topic, topicLength),
+          let bytes = copyBytes(data, dataLength) else { return LTS_EINVAL }
+    guard server.engine.isRunning else { return LTS_ESTATE }
+    server.engine.publish(topic: topicBytes, data: bytes)
+    return LTS_OK
+}

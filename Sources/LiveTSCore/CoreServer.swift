@@ -1,0 +1,75 @@
+import CLiveTS
+import LiveTSEngine
+import LiveTSNet
+
+/// The object behind an `lts_server *`: the engine plus the host's C
+/// callbacks, which it calls on the loop thread with borrowed pointers.
+final class CoreServer: EngineHost {
+    let callbacks: lts_callbacks
+    let userdata: UnsafeMutableRawPointer?
+    var engine: LiveEngine!
+    var handle: OpaquePointer?
+    var stopped = false
+
+    init(settings: ServerSettings, mode: EngineMode, callbacks: lts_callbacks, userdata: UnsafeMutableRawPointer?) throws {
+        self.callbacks = callbacks
+        self.userdata = userdata
+        engine = try LiveEngine(settings: settings, mode: mode, host: self)
+    }
+
+    func engineRequest(_ request: HTTPRequest, id: UInt64) {
+        guard let callback = callbacks.on_request else {
+            engine.http.respond(request: id, status: 404, headers: [], body: Array("404 Not Found\n".utf8))
+            return
+        }
+        let headers = request.rawHeaders
+        withCBytes(request.method) { method, methodLength in
+            withCBytes(request.target) { target, targetLength in
+                withCBytes(headers) { headerBytes, headersLength in
+                    withCBytes(request.body) { body, bodyLength in
+                        var r = lts_request(id: id, method: method, method_len: methodLength, target: target, target_len: targetLength,
+                                            headers: headerBytes, headers_len: headersLength, body: body, body_len: bodyLength)
+                        callback(handle, &r, userdata)
+                    }
+                }
+            }
+        }
+    }
+
+    func engineOpen(connection: UInt64, path: [UInt8]) {
+        guard let callback = callbacks.on_open else { return }
+        withCBytes(path) { callback(handle, connection, $0, $1, userdata) }
+    }
+
+    func engineClose(connection: UInt64, code: UInt16) {
+        callbacks.on_close?(handle, connection, Int32(code), userdata)
+    }
+
+    func engineLiveEvent(_ event: LiveEvent) {
+        guard let callback = callbacks.on_live_event else { return }
+        withCBytes(event.component) { component, componentLength in
+            withCBytes(event.name) { name, nameLength in
+                withCBytes(event.payload) { payload, payloadLength in
+                    var e = lts_live_event(kind: event.kind.rawValue, conn: event.connection, ref: event.ref,
+                                           component: component, component_len: componentLength, name: name, name_len: nameLength,
+                                           payload: payload, payload_len: payloadLength)
+                    callback(handle, &e, userdata)
+                }
+            }
+        }
+    }
+
+    func engineMessage(connection: UInt64, data: [UInt8], binary: Bool) {
+        guard let callback = callbacks.on_message else { return }
+        withCBytes(data) { callback(handle, connection, $0, $1, binary ? 1 : 0, userdata) }
+    }
+
+    func engineInfo(connection: UInt64, component: [UInt8], topic: [UInt8], data: [UInt8]) {
+        guard let callback = callbacks.on_info else { return }
+        withCBytes(component) { c, cl in
+            withCBytes(topic) { t, tl in
+                withCBytes(data) { d, dl in callback(handle, connection, c, cl, t, tl, d, dl, userdata) }
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+/// Topic subscriptions of components. Fan-out runs on the loop thread; the
+/// two indexes make unsubscribe-on-close proportional to what the component
+/// held, not to the number of topics.
+struct Broker {
+    typealias Subscriber = ComponentRegistry.Key
+
+    private var subscribers: [[UInt8]: Set<Subscriber>] = [:]
+    private var topicsOf: [Subscriber: Set<[UInt8]>] = [:]
+
+    var topicCount: Int { subscribers.count }
+
+    mutating func subscribe(_ subscriber: Subscriber, to topic: [UInt8]) {
+        subscribers[topic, default: []].insert(subscriber)
+        topicsOf[subscriber, default: []].insert(topic)
+    }
+
+    mutating func unsubscribe(_ subscriber: Subscriber, from topic: [UInt8]) {
+        subscribers[topic]?.remove(subscriber)
+        if subscribers[topic]?.isEmpty == true { subscribers[topic] = nil }
+        topicsOf[subscriber]?.remove(topic)
+        if topicsOf[subscriber]?.isEmpty == true { topicsOf[subscriber] = nil }
+    }
+
+    mutating func unsubscribeAll(_ subscriber: Subscriber) {
+        guard let topics = topicsOf.removeValue(forKey: subscriber) else { return }
+        for topic in topics {
+            subscribers[topic]?.remove(subscriber)
+            if subscribers[topic]?.isEmpty == true { subscribers[topic] = nil }
+        }
+    }
+
+    func subscribers(of topic: [UInt8]) -> [Subscriber] {
+        guard let set = subscribers[topic] else { return [] }
+        return Array(set)
+    }
+}

@@ -1,0 +1,39 @@
+/// The components each connection has joined, with the last HTML the
+/// browser holds for each, which every update is diffed against.
+struct ComponentRegistry {
+    struct Entry {
+        var html: [UInt8]
+        var seq: UInt64
+    }
+
+    struct Key: Hashable {
+        let connection: UInt64
+        let component: [UInt8]
+    }
+
+    private(set) var entries: [Key: Entry] = [:]
+    private var byConnection: [UInt64: Set<[UInt8]>] = [:]
+
+    var count: Int { entries.count }
+
+    subscript(key: Key) -> Entry? {
+        get { entries[key] }
+        set {
+            entries[key] = newValue
+            if newValue == nil {
+                byConnection[key.connection]?.remove(key.component)
+                if byConnection[key.connection]?.isEmpty == true { byConnection[key.connection] = nil }
+            } else {
+                byConnection[key.connection, default: []].insert(key.component)
+            }
+        }
+    }
+
+    /// Forgets every component of a connection and returns their keys.
+    mutating func removeConnection(_ connection: UInt64) -> [Key] {
+        guard let components = byConnection.removeValue(forKey: connection) else { return [] }
+        let keys = components.map { Key(connection: connection, component: $0) }
+        for key in keys { entries[key] = nil }
+        return keys
+    }
+}

@@ -1,0 +1,200 @@
+import LiveTSHTML
+import LiveTSNet
+
+/// The engine of one server: it owns the network layer, the component
+/// registry and the broker, and speaks the LiveTS protocol. Public methods
+/// are thread-safe: they copy their input and run it on the loop thread.
+public final class LiveEngine: ServerDelegate {
+    public let loop: EventLoop
+    public let http: HTTPServer
+    public let mode: EngineMode
+    private weak var host: EngineHost?
+    private var registry = ComponentRegistry()
+    private var broker = Broker()
+    private var running = false
+    /// Frames refused for their shape or target, for diagnostics and tests.
+    public private(set) var refusedMessages = 0
+
+    public init(settings: ServerSettings, mode: EngineMode, host: EngineHost) throws {
+        loop = try EventLoop()
+        http = HTTPServer(loop: loop, settings: settings)
+        self.mode = mode
+        self.host = host
+        http.delegate = self
+    }
+
+    public func addStatic(_ mount: StaticMount) { http.addStatic(mount) }
+
+    /// Binds and starts the loop thread.
+    public func start() throws {
+        do {
+            try http.listen()
+            try loop.startThread()
+            running = true
+        } catch {
+            loop.discard { http.closeAll() }
+            throw error
+        }
+    }
+
+    public var port: Int32 { http.port }
+    public var isRunning: Bool { running }
+
+    /// Closes everything and joins the loop thread. Not from a callback.
+    public func stop() {
+        guard running else { return }
+        running = false
+        loop.shutdown { [self] in http.closeAll() }
+    }
+
+    public var isOnLoopThread: Bool { loop.isOnLoopThread }
+
+    // MARK: - Thread-safe calls from the host
+
+    public func respond(request: UInt64, status: Int, headers: [UInt8], body: [UInt8]) {
+        loop.post { [self] in http.respond(request: request, status: status, headers: headers, body: body) }
+    }
+
+    public func send(connection: UInt64, text: [UInt8]) {
+        loop.post { [self] in http.send(connection, text: text) }
+    }
+
+    public func send(connection: UInt64, binary: [UInt8]) {
+        loop.post { [self] in http.send(connection, binary: binary) }
+    }
+
+    public func close(connection: UInt64, code: UInt16, reason: [UInt8]) {
+        loop.post { [self] in http.close(connection, code: code, reason: reason) }
+    }
+
+    public func register(connection: UInt64, component: [UInt8], ref: UInt64, html: [UInt8]) {
+        loop.post { [self] in
+            guard http.hasConnection(connection) else { return }
+            let key = ComponentRegistry.Key(connection: connection, component: component)
+            registry[key] = ComponentRegistry.Entry(html: html, seq: 1)
+            http.send(connection, text: ServerMessage.render(component: component, seq: 1, ref: ref, html: html))
+        }
+    }
+
+    public func update(connection: UInt64, component: [UInt8], ref: UInt64, html: [UInt8]) {
+        loop.post { [self] in
+            let key = ComponentRegistry.Key(connection: connection, component: component)
+            guard var entry = registry[key] else { return }
+            let ops = HTMLDiffer.diff(old: entry.html, new: html)
+            entry.html = html
+            entry.seq += 1
+            registry[key] = entry
+            http.send(connection, text: ServerMessage.patch(component: component, seq: entry.seq, ref: ref, ops: ops))
+        }
+    }
+
+    public func unregister(connection: UInt64, component: [UInt8]) {
+        loop.post { [self] in
+            let key = ComponentRegistry.Key(connection: connection, component: component)
+            registry[key] = nil
+            broker.unsubscribeAll(key)
+        }
+    }
+
+    public func replyError(connection: UInt64, component: [UInt8], ref: UInt64, reason: [UInt8]) {
+        loop.post { [self] in
+            http.send(connection, text: ServerMessage.refused(component: component, ref: ref, reason: reason))
+        }
+    }
+
+    public func subscribe(connection: UInt64, component: [UInt8], topic: [UInt8]) {
+        loop.post { [self] in
+            let key = ComponentRegistry.Key(connection: connection, component: component)
+            guard registry[key] != nil else { return }
+            broker.subscribe(key, to: topic)
+        }
+    }
+
+    public func unsubscribe(connection: UInt64, component: [UInt8], topic: [UInt8]) {
+        loop.post { [self] in
+            broker.unsubscribe(ComponentRegistry.Key(connection: connection, component: component), from: topic)
+        }
+    }
+
+    public func publish(topic: [UInt8], data: [UInt8]) {
+        loop.post { [self] in
+            for subscriber in broker.subscribers(of: topic) {
+                host?.engineInfo(connection: subscriber.connection, component: subscriber.component, topic: topic, data: data)
+            }
+        }
+    }
+
+    // MARK: - ServerDelegate (loop thread)
+
+    public func server(_ server: HTTPServer, request: HTTPRequest, id: UInt64) {
+        if let host {
+            host.engineRequest(request, id: id)
+        } else {
+            server.respond(request: id, status: 503, headers: [], body: [])
+        }
+    }
+
+    public func server(_ server: HTTPServer, didOpen connection: UInt64, path: [UInt8]) {
+        host?.engineOpen(connection: connection, path: path)
+    }
+
+    public func server(_ server: HTTPServer, didClose connection: UInt64, code: UInt16) {
+        for key in registry.removeConnection(connection) { broker.unsubscribeAll(key) }
+        host?.engineClose(connection: connection, code: code)
+    }
+
+    public func server(_ server: HTTPServer, connection: UInt64, message: [UInt8], opcode: WebSocketOpcode) {
+        if mode == .raw {
+            host?.engineMessage(connection: connection, data: message, binary: opcode == .binary)
+            return
+        }
+        guard opcode == .text else {
+            server.close(connection, code: CloseCode.unsupportedData, reason: Array("binary messages are not part of the protocol".utf8))
+            return
+        }
+        switch ClientMessage.parse(message) {
+        case .failure(let error):
+            refuse(connection: connection, component: [], ref: 0, reason: error.reason)
+        case .success(let parsed):
+            route(parsed, from: connection)
+        }
+    }
+
+    private func route(_ message: ClientMessage, from connection: UInt64) {
+        let key = ComponentRegistry.Key(connection: connection, component: message.component)
+        switch message.kind {
+        case .join:
+            deliver(.join, message, connection)
+        case .event, .leave:
+            guard registry[key] != nil else {
+                refuse(connection: connection, component: message.component, ref: message.ref, reason: "component not joined on this connection")
+                return
+            }
+            if message.kind == .leave {
+                registry[key] = nil
+                broker.unsubscribeAll(key)
+                deliver(.leave, message, connection)
+            } else {
+                deliver(.event, message, connection)
+            }
+        case .resync:
+            guard var entry = registry[key] else {
+                refuse(connection: connection, component: message.component, ref: message.ref, reason: "component not joined on this connection")
+                return
+            }
+            entry.seq += 1
+            registry[key] = entry
+            http.send(connection, text: ServerMessage.render(component: message.component, seq: entry.seq, ref: message.ref, html: entry.html))
+        }
+    }
+
+    private func deliver(_ kind: LiveEvent.Kind, _ message: ClientMessage, _ connection: UInt64) {
+        host?.engineLiveEvent(LiveEvent(kind: kind, connection: connection, ref: message.ref, component: message.component,
+                                        name: message.name, payload: message.payload))
+    }
+
+    private func refuse(connection: UInt64, component: [UInt8], ref: UInt64, reason: String) {
+        refusedMessages += 1
+        http.send(connection, text: ServerMessage.refused(component: component, ref: ref, reason: Array(reason.utf8)))
+    }
+}

@@ -1,0 +1,270 @@
+import CLibUV
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One TCP connection: HTTP/1.1 first, a WebSocket after an upgrade.
+/// Requests on a keep-alive connection are answered strictly in order: while
+/// one waits for the host, later pipelined bytes stay buffered.
+final class Connection {
+    let id: UInt64
+    unowned let server: HTTPServer
+    private let tcp: UnsafeMutablePointer<uv_tcp_t>
+    private var inbound: [UInt8] = []
+    private var awaitingResponse = false
+    private var keepAliveAfterResponse = true
+    private var headRequest = false
+    private var closing = false
+    private var closeAfterWrites = false
+    private(set) var isWebSocket = false
+    private var decoder: WebSocketDecoder?
+    private var sentClose = false
+    var closeCode: UInt16 = CloseCode.abnormal
+
+    init(server: HTTPServer, id: UInt64) {
+        self.server = server
+        self.id = id
+        tcp = .allocate(capacity: 1)
+    }
+
+    func accept(from listener: UnsafeMutablePointer<uv_stream_t>) -> Bool {
+        uv_tcp_init(server.loop.loop, tcp)
+        tcp.pointee.data = Unmanaged.passRetained(self).toOpaque()
+        guard uv_accept(listener, asStream(tcp)) == 0 else {
+            closeHandle()
+            return false
+        }
+        uv_tcp_nodelay(tcp, 1)
+        uv_read_start(asStream(tcp), Connection.allocate, Connection.didRead)
+        return true
+    }
+
+    // MARK: - Reading
+
+    private static let readBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: 64 * 1024)
+
+    private static let allocate: uv_alloc_cb = { _, _, buf in
+        // One buffer serves every connection: reads on the loop thread are
+        // consumed before the next read can start.
+        buf!.pointee = uv_buf_init(Connection.readBuffer, 64 * 1024)
+    }
+
+    private static let didRead: uv_read_cb = { stream, nread, buf in
+        guard let stream, let data = stream.pointee.data else { return }
+        let connection = Unmanaged<Connection>.fromOpaque(data).takeUnretainedValue()
+        if nread < 0 {
+            connection.closeHandle()
+            return
+        }
+        guard nread > 0, let base = buf?.pointee.base else { return }
+        connection.received(UnsafeRawBufferPointer(start: base, count: nread))
+    }
+
+    private func received(_ bytes: UnsafeRawBufferPointer) {
+        guard !closing else { return }
+        if isWebSocket {
+            receivedWebSocket(bytes)
+        } else {
+            inbound.append(contentsOf: bytes)
+            processHTTP()
+        }
+    }
+
+    // MARK: - HTTP
+
+    private func processHTTP() {
+        let parser = HTTPParser(limits: server.settings.httpLimits)
+        while !awaitingResponse && !closing && !isWebSocket && !inbound.isEmpty {
+            switch parser.parse(inbound) {
+            case .needMore:
+                return
+            case .failure(let status):
+                inbound.removeAll()
+                writeRaw(HTTPResponse.error(status: status))
+                closeAfterFlush()
+                return
+            case .request(let request, let consumed):
+                inbound.removeFirst(consumed)
+                handle(request)
+            }
+        }
+    }
+
+    private func handle(_ request: HTTPRequest) {
+        let path = request.path
+        if WebSocketHandshake.isUpgrade(request) {
+            if let wanted = server.settings.webSocketPath, wanted != path {
+                writeRaw(HTTPResponse.error(status: 404))
+                closeAfterFlush()
+                return
+            }
+            switch WebSocketHandshake.respond(to: request) {
+            case .reject(let status, let headers):
+                writeRaw(HTTPResponse.error(status: status, extraHeaders: headers))
+                closeAfterFlush()
+            case .accept(let response):
+                writeRaw(response)
+                isWebSocket = true
+                decoder = WebSocketDecoder(maxMessageBytes: server.settings.maxMessageBytes)
+                let leftover = inbound
+                inbound = []
+                server.delegate?.server(server, didOpen: id, path: request.target)
+                if !leftover.isEmpty { leftover.withUnsafeBytes { receivedWebSocket($0) } }
+            }
+            return
+        }
+        if let mount = server.staticMounts.first(where: { $0.matches(path) }) {
+            serveStatic(mount, request)
+            return
+        }
+        awaitingResponse = true
+        keepAliveAfterResponse = request.keepAlive
+        headRequest = request.method == Array("HEAD".utf8)
+        let requestID = server.registerRequest(from: id)
+        server.delegate?.server(server, request: request, id: requestID)
+        if server.delegate == nil { server.respond(request: requestID, status: 404, headers: [], body: []) }
+    }
+
+    private func serveStatic(_ mount: StaticMount, _ request: HTTPRequest) {
+        let isHead = request.method == Array("HEAD".utf8)
+        guard request.method == Array("GET".utf8) || isHead else {
+            writeRaw(HTTPResponse.error(status: 405, extraHeaders: "Allow: GET, HEAD\r\n", keepAlive: request.keepAlive))
+            if !request.keepAlive { closeAfterFlush() }
+            return
+        }
+        switch mount.lookup(request.path) {
+        case .notFound:
+            writeRaw(HTTPResponse.error(status: 404, keepAlive: request.keepAlive))
+        case .file(let body, let contentType, let etag):
+            let common = "ETag: \(etag)\r\nCache-Control: no-cache\r\n"
+            if let match = request.header("if-none-match"), match == Array(etag.utf8) {
+                writeRaw(HTTPResponse.build(status: 304, extraHeaders: Array(common.utf8), body: [], keepAlive: request.keepAlive))
+            } else {
+                let headers = Array("Content-Type: \(contentType)\r\n\(common)X-Content-Type-Options: nosniff\r\n".utf8)
+                writeRaw(HTTPResponse.build(status: 200, extraHeaders: headers, body: body, keepAlive: request.keepAlive, omitBody: isHead))
+            }
+        }
+        if !request.keepAlive { closeAfterFlush() }
+    }
+
+    func finishRequest(status: Int, headers: [UInt8], body: [UInt8]) {
+        guard awaitingResponse, !closing else { return }
+        awaitingResponse = false
+        writeRaw(HTTPResponse.build(status: status, extraHeaders: headers, body: body, keepAlive: keepAliveAfterResponse, omitBody: headRequest))
+        if !keepAliveAfterResponse {
+            closeAfterFlush()
+        } else {
+            processHTTP()
+        }
+    }
+
+    // MARK: - WebSocket
+
+    private func receivedWebSocket(_ bytes: UnsafeRawBufferPointer) {
+        guard var decoder else { return }
+        let result = decoder.feed(bytes)
+        self.decoder = decoder
+        switch result {
+        case .failure(let error):
+            shutdown(code: error.code, reason: Array(error.reason.utf8))
+        case .success(let events):
+            for event in events {
+                guard !closing, !sentClose else { return }
+                switch event {
+                case .message(let opcode, let payload):
+                    server.delegate?.server(server, connection: id, message: payload, opcode: opcode)
+                case .ping(let payload):
+                    sendFrame(.pong, payload: payload)
+                case .pong:
+                    break
+                case .close(let code, _):
+                    closeCode = code
+                    // Echo the peer's code (§5.5.1); with no code, answer without one.
+                    if code == CloseCode.noStatus {
+                        writeRaw(WebSocketEncoder.frame(.close, payload: []))
+                    } else {
+                        writeRaw(WebSocketEncoder.close(code: code))
+                    }
+                    sentClose = true
+                    closeAfterFlush()
+                }
+            }
+        }
+    }
+
+    func sendFrame(_ opcode: WebSocketOpcode, payload: [UInt8]) {
+        guard !sentClose else { return }
+        writeRaw(WebSocketEncoder.frame(opcode, payload: payload))
+    }
+
+    /// Sends a close frame (WebSocket) and closes once it is written.
+    func shutdown(code: UInt16, reason: [UInt8]) {
+        guard !closing else { return }
+        if isWebSocket && !sentClose {
+            closeCode = code
+            writeRaw(WebSocketEncoder.close(code: code, reason: reason))
+            sentClose = true
+        }
+        closeAfterFlush()
+    }
+
+    // MARK: - Writing
+
+    func writeRaw(_ data: [UInt8]) {
+        guard !closing, !data.isEmpty else { return }
+        let queued = Int(uv_stream_get_write_queue_size(asStream(tcp)))
+        if queued + data.count > server.settings.maxOutboundBytes {
+            // A peer that stops reading must not make the server buffer without bound.
+            server.countSlowConsumer()
+            if isWebSocket { closeCode = CloseCode.policyViolation }
+            closeHandle()
+            return
+        }
+        let request = UnsafeMutablePointer<uv_write_t>.allocate(capacity: 1)
+        let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: data.count)
+        data.withUnsafeBufferPointer { bytes.initialize(from: $0.baseAddress!, count: data.count) }
+        request.pointee.data = UnsafeMutableRawPointer(bytes)
+        var buffer = uv_buf_init(UnsafeMutableRawPointer(bytes).assumingMemoryBound(to: CChar.self), UInt32(data.count))
+        let rc = uv_write(request, asStream(tcp), &buffer, 1) { request, _ in
+            guard let request else { return }
+            request.pointee.data?.deallocate()
+            request.deallocate()
+        }
+        if rc != 0 {
+            bytes.deallocate()
+            request.deallocate()
+            closeHandle()
+        }
+    }
+
+    private func closeAfterFlush() {
+        guard !closing else { return }
+        closeAfterWrites = true
+        uv_read_stop(asStream(tcp))
+        // A shutdown request completes after every queued write.
+        let request = UnsafeMutablePointer<uv_shutdown_t>.allocate(capacity: 1)
+        let rc = uv_shutdown(request, asStream(tcp)) { request, _ in
+            guard let request else { return }
+            let stream = request.pointee.handle
+            request.deallocate()
+            if let stream, let data = stream.pointee.data {
+                Unmanaged<Connection>.fromOpaque(data).takeUnretainedValue().closeHandle()
+            }
+        }
+        if rc != 0 {
+            request.deallocate()
+            closeHandle()
+        }
+    }
+
+    func closeHandle() {
+        guard !closing else { return }
+        closing = true
+        server.connectionDidClose(self)
+        uv_close(asHandle(tcp)) { handle in
+            guard let handle, let data = handle.pointee.data else { return }
+            let connection = Unmanaged<Connection>.fromOpaque(data).takeRetainedValue()
+            connection.tcp.deallocate()
+        }
+    }
+}

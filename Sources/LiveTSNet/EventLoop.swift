@@ -1,0 +1,123 @@
+import CLibUV
+
+/// One libuv loop on a thread of its own. Other threads hand it work with
+/// `post`, which copies nothing itself: callers capture copies in the closure.
+/// The queue is drained in one wake-up, however many posts arrived.
+public final class EventLoop {
+    public let loop: UnsafeMutablePointer<uv_loop_t>
+    private let wakeup: UnsafeMutablePointer<uv_async_t>
+    private let mutex: UnsafeMutablePointer<uv_mutex_t>
+    private var pending: [() -> Void] = []
+    private var thread = uv_thread_t()
+    private var threadStarted = false
+    private var accepting = true
+    /// The loop thread's id, to refuse blocking calls made from callbacks.
+    private var loopThreadID: uv_thread_t?
+
+    public init() throws {
+        loop = .allocate(capacity: 1)
+        wakeup = .allocate(capacity: 1)
+        mutex = .allocate(capacity: 1)
+        var rc = uv_loop_init(loop)
+        guard rc == 0 else { throw UVError(rc) }
+        rc = uv_mutex_init(mutex)
+        guard rc == 0 else { throw UVError(rc) }
+        uv_async_init(loop, wakeup) { handle in
+            guard let handle, let data = handle.pointee.data else { return }
+            Unmanaged<EventLoop>.fromOpaque(data).takeUnretainedValue().drain()
+        }
+        wakeup.pointee.data = Unmanaged.passUnretained(self).toOpaque()
+    }
+
+    deinit {
+        uv_mutex_destroy(mutex)
+        mutex.deallocate()
+        wakeup.deallocate()
+        loop.deallocate()
+    }
+
+    /// Runs `work` on the loop thread. False once the loop is shutting down.
+    @discardableResult
+    public func post(_ work: @escaping () -> Void) -> Bool {
+        uv_mutex_lock(mutex)
+        guard accepting else { uv_mutex_unlock(mutex); return false }
+        pending.append(work)
+        uv_mutex_unlock(mutex)
+        uv_async_send(wakeup)
+        return true
+    }
+
+    private func drain() {
+        uv_mutex_lock(mutex)
+        let work = pending
+        pending.removeAll(keepingCapacity: true)
+        uv_mutex_unlock(mutex)
+        for item in work { item() }
+    }
+
+    public var isOnLoopThread: Bool {
+        guard let id = loopThreadID else { return false }
+        var me = uv_thread_self()
+        var them = id
+        return uv_thread_equal(&me, &them) != 0
+    }
+
+    /// Starts the thread that runs the loop until every handle is closed.
+    public func startThread() throws {
+        let context = Unmanaged.passRetained(self).toOpaque()
+        let rc = uv_thread_create(&thread, { arg in
+            let loop = Unmanaged<EventLoop>.fromOpaque(arg!).takeRetainedValue()
+            loop.loopThreadID = uv_thread_self()
+            uv_run(loop.loop, UV_RUN_DEFAULT)
+            loop.drain()
+        }, context)
+        guard rc == 0 else {
+            Unmanaged<EventLoop>.fromOpaque(context).release()
+            throw UVError(rc)
+        }
+        threadStarted = true
+    }
+
+    /// After `finalWork` has closed every other handle, closes the wake-up
+    /// handle so `uv_run` returns, and joins the thread.
+    public func shutdown(finalWork: @escaping () -> Void) {
+        post { [self] in
+            finalWork()
+            uv_mutex_lock(mutex)
+            accepting = false
+            uv_mutex_unlock(mutex)
+            drain()
+            uv_close(UnsafeMutableRawPointer(wakeup).assumingMemoryBound(to: uv_handle_t.self), nil)
+        }
+        if threadStarted {
+            uv_thread_join(&thread)
+            threadStarted = false
+        }
+        uv_loop_close(loop)
+    }
+
+    /// For a loop whose thread never started: closes handles and runs the
+    /// loop once on the calling thread so their close callbacks fire.
+    public func discard(finalWork: () -> Void) {
+        finalWork()
+        accepting = false
+        uv_close(UnsafeMutableRawPointer(wakeup).assumingMemoryBound(to: uv_handle_t.self), nil)
+        uv_run(loop, UV_RUN_DEFAULT)
+        uv_loop_close(loop)
+    }
+}
+
+public struct UVError: Error, CustomStringConvertible {
+    public let code: Int32
+    public init(_ code: Int32) { self.code = code }
+    public var description: String { String(cString: uv_strerror(code)) }
+    public var isAddressInUse: Bool { code == Int32(UV_EADDRINUSE.rawValue) }
+}
+
+@inline(__always) func asHandle<T>(_ p: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<uv_handle_t> {
+    UnsafeMutableRawPointer(p).assumingMemoryBound(to: uv_handle_t.self)
+}
+
+@inline(__always) func asStream<T>(_ p: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<uv_stream_t> {
+    UnsafeMutableRawPointer(p).assumingMemoryBound(to: uv_stream_t.self)
+}

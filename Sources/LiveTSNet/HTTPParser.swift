@@ -1,0 +1,138 @@
+/// A strict HTTP/1.1 request parser over bytes. It accepts only what RFC 9112
+/// allows and refuses the ambiguous forms that enable request smuggling
+/// (both Transfer-Encoding and Content-Length, duplicate Content-Length,
+/// obsolete line folding, bare CR or LF), answering each with its status.
+public struct HTTPParser {
+    public enum Result {
+        case needMore
+        case request(HTTPRequest, consumed: Int)
+        case failure(status: Int)
+    }
+
+    public var limits: HTTPLimits
+
+    public init(limits: HTTPLimits = HTTPLimits()) { self.limits = limits }
+
+    public static let knownMethods: Set<[UInt8]> = Set(["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"].map { Array($0.utf8) })
+
+    /// Parses one request from the start of `buffer`.
+    public func parse(_ buffer: [UInt8]) -> Result {
+        guard let headEnd = findHeadEnd(buffer) else {
+            if buffer.count > limits.maxHeadBytes { return .failure(status: 431) }
+            if let status = earlyFailure(buffer) { return .failure(status: status) }
+            return .needMore
+        }
+        if headEnd > limits.maxHeadBytes { return .failure(status: 431) }
+        let lines = splitLines(buffer, end: headEnd)
+        guard let lines, let requestLine = lines.first else { return .failure(status: 400) }
+        if requestLine.count > limits.maxRequestLineBytes { return .failure(status: 431) }
+        let requestLineResult = parseRequestLine(requestLine)
+        guard case .success(let (method, target, minor)) = requestLineResult else {
+            if case .failure(let status) = requestLineResult { return .failure(status: status.code) }
+            return .failure(status: 400)
+        }
+        var headers: [(name: [UInt8], value: [UInt8])] = []
+        for line in lines.dropFirst() {
+            guard let first = line.first, first != 32, first != 9 else { return .failure(status: 400) } // obs-fold
+            guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > line.startIndex else { return .failure(status: 400) }
+            let name = line[line.startIndex..<colon]
+            guard name.allSatisfy(ASCII.isTokenChar) else { return .failure(status: 400) }
+            let value = ASCII.trimmed(line[(colon + 1)...])
+            guard value.allSatisfy({ $0 == 9 || ($0 >= 32 && $0 != 127) }) else { return .failure(status: 400) }
+            headers.append((ASCII.lowercased(name), Array(value)))
+            if headers.count > limits.maxHeaderCount { return .failure(status: 431) }
+        }
+        var request = HTTPRequest(method: method, target: target, minorVersion: minor, headers: headers, body: [])
+        if minor == 1 && request.header("host") == nil { return .failure(status: 400) }
+        guard HTTPParser.knownMethods.contains(method) else { return .failure(status: 501) }
+
+        let lengths = headers.filter { $0.name == Array("content-length".utf8) }
+        let hasTransferEncoding = headers.contains { $0.name == Array("transfer-encoding".utf8) }
+        if hasTransferEncoding && !lengths.isEmpty { return .failure(status: 400) }
+        if hasTransferEncoding { return .failure(status: 501) }
+        if lengths.count > 1 { return .failure(status: 400) }
+        var bodyLength = 0
+        if let raw = lengths.first?.value {
+            guard !raw.isEmpty, raw.count <= 12, raw.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return .failure(status: 400) }
+            bodyLength = raw.reduce(0) { $0 * 10 + Int($1 - 48) }
+        }
+        if bodyLength > limits.maxBodyBytes { return .failure(status: 413) }
+        let bodyStart = headEnd + 4
+        if buffer.count < bodyStart + bodyLength { return .needMore }
+        request.body = Array(buffer[bodyStart..<(bodyStart + bodyLength)])
+        return .request(request, consumed: bodyStart + bodyLength)
+    }
+
+    private struct Status: Error { let code: Int }
+
+    /// A request line that can already be seen to be wrong fails before the
+    /// head is complete, so a client that is not speaking HTTP gets its 400 at once.
+    private func earlyFailure(_ buffer: [UInt8]) -> Int? {
+        let end = buffer.firstIndex(of: 10) ?? buffer.endIndex
+        if end == buffer.endIndex && buffer.count > limits.maxRequestLineBytes { return 431 }
+        let line = buffer[..<end]
+        for byte in line.prefix(while: { $0 != 32 }) where !ASCII.isTokenChar(byte) && byte != 13 { return 400 }
+        if end != buffer.endIndex {
+            guard end > 0, buffer[end - 1] == 13 else { return 400 }
+            if case .failure(let status) = parseRequestLine(buffer[..<(end - 1)]) { return status.code }
+        }
+        return nil
+    }
+
+    private func findHeadEnd(_ buffer: [UInt8]) -> Int? {
+        guard buffer.count >= 4 else { return nil }
+        var i = 0
+        let limit = min(buffer.count - 4, limits.maxHeadBytes + 1)
+        while i <= limit {
+            if buffer[i] == 13 && buffer[i + 1] == 10 && buffer[i + 2] == 13 && buffer[i + 3] == 10 { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    /// Splits the head into CRLF-terminated lines; nil if a bare CR or LF appears.
+    private func splitLines(_ buffer: [UInt8], end: Int) -> [ArraySlice<UInt8>]? {
+        var lines: [ArraySlice<UInt8>] = []
+        var start = 0, i = 0
+        while i < end {
+            let byte = buffer[i]
+            if byte == 13 {
+                guard i + 1 < buffer.count, buffer[i + 1] == 10 else { return nil }
+                lines.append(buffer[start..<i]); i += 2; start = i; continue
+            }
+            if byte == 10 || byte == 0 { return nil }
+            i += 1
+        }
+        lines.append(buffer[start..<end])
+        return lines
+    }
+
+    private func parseRequestLine(_ line: ArraySlice<UInt8>) -> Swift.Result<([UInt8], [UInt8], Int), Status> {
+        let parts = line.split(separator: 32, omittingEmptySubsequences: false)
+        guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty else { return .failure(Status(code: 400)) }
+        guard parts[0].allSatisfy(ASCII.isTokenChar) else { return .failure(Status(code: 400)) }
+        let target = parts[1]
+        guard target.first == UInt8(ascii: "/") || (target.elementsEqual("*".utf8)) else { return .failure(Status(code: 400)) }
+        guard target.allSatisfy({ $0 > 32 && $0 < 127 }) else { return .failure(Status(code: 400)) }
+        let version = Array(parts[2])
+        let prefix = Array("HTTP/".utf8)
+        guard version.count == 8, Array(version[0..<5]) == prefix, version[6] == UInt8(ascii: "."),
+              (48...57).contains(version[5]), (48...57).contains(version[7]) else { return .failure(Status(code: 400)) }
+        guard version[5] == UInt8(ascii: "1") else { return .failure(Status(code: 505)) }
+        return .success((Array(parts[0]), Array(target), Int(version[7] - 48)))
+    }
+}
+
+/// Named limits of the HTTP parser; each overrun has its own status.
+public struct HTTPLimits {
+    /// Request line longer than this: 431.
+    public var maxRequestLineBytes = 8 * 1024
+    /// Request line plus headers longer than this: 431.
+    public var maxHeadBytes = 16 * 1024
+    /// More headers than this: 431.
+    public var maxHeaderCount = 100
+    /// A Content-Length above this: 413.
+    public var maxBodyBytes = 1024 * 1024
+
+    public init() {}
+}

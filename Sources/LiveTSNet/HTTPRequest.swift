@@ -1,0 +1,78 @@
+/// One parsed HTTP/1.1 request. Header names are lowercased; values are the
+/// bytes after optional whitespace is trimmed.
+public struct HTTPRequest {
+    public var method: [UInt8]
+    public var target: [UInt8]
+    public var minorVersion: Int
+    public var headers: [(name: [UInt8], value: [UInt8])]
+    public var body: [UInt8]
+
+    /// The first value of header `name` (lowercase).
+    public func header(_ name: String) -> [UInt8]? {
+        let key = Array(name.utf8)
+        return headers.first(where: { $0.name == key })?.value
+    }
+
+    /// True when the comma-separated header `name` lists `token` (case-insensitive).
+    public func headerHasToken(_ name: String, _ token: String) -> Bool {
+        let key = Array(name.utf8)
+        let wanted = Array(token.lowercased().utf8)
+        for (headerName, value) in headers where headerName == key {
+            for part in value.split(separator: UInt8(ascii: ",")) {
+                if ASCII.lowercased(ASCII.trimmed(part)) == wanted { return true }
+            }
+        }
+        return false
+    }
+
+    /// The target without its query string.
+    public var path: [UInt8] {
+        if let q = target.firstIndex(of: UInt8(ascii: "?")) { return Array(target[..<q]) }
+        return target
+    }
+
+    /// Whether the connection stays open after the response (RFC 9112 §9.3).
+    public var keepAlive: Bool {
+        if headerHasToken("connection", "close") { return false }
+        if minorVersion == 0 { return headerHasToken("connection", "keep-alive") }
+        return true
+    }
+
+    /// The raw header block, "Name: value\r\n" per header, for hosts.
+    public var rawHeaders: [UInt8] {
+        var out: [UInt8] = []
+        for (name, value) in headers {
+            out += name; out += [UInt8(ascii: ":"), UInt8(ascii: " ")]; out += value; out += [13, 10]
+        }
+        return out
+    }
+}
+
+enum ASCII {
+    static func lowercased<C: Collection>(_ bytes: C) -> [UInt8] where C.Element == UInt8 {
+        bytes.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
+    }
+
+    static func trimmed<C: BidirectionalCollection>(_ bytes: C) -> C.SubSequence where C.Element == UInt8 {
+        var start = bytes.startIndex, end = bytes.endIndex
+        while start < end && (bytes[start] == 32 || bytes[start] == 9) { start = bytes.index(after: start) }
+        while end > start && (bytes[bytes.index(before: end)] == 32 || bytes[bytes.index(before: end)] == 9) {
+            end = bytes.index(before: end)
+        }
+        return bytes[start..<end]
+    }
+
+    /// RFC 9110 `tchar`.
+    static func isTokenChar(_ c: UInt8) -> Bool {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
+            return true
+        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"), UInt8(ascii: "'"),
+             UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "_"),
+             UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
+            return true
+        default:
+            return false
+        }
+    }
+}

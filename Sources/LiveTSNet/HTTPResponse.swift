@@ -1,0 +1,77 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Builds HTTP/1.1 responses. Every response carries Date, Content-Length
+/// and an explicit Connection header, so clients never have to guess.
+public enum HTTPResponse {
+    public static func reasonPhrase(_ status: Int) -> String {
+        switch status {
+        case 101: return "Switching Protocols"
+        case 200: return "OK"
+        case 204: return "No Content"
+        case 301: return "Moved Permanently"
+        case 302: return "Found"
+        case 303: return "See Other"
+        case 304: return "Not Modified"
+        case 400: return "Bad Request"
+        case 403: return "Forbidden"
+        case 404: return "Not Found"
+        case 405: return "Method Not Allowed"
+        case 408: return "Request Timeout"
+        case 413: return "Content Too Large"
+        case 426: return "Upgrade Required"
+        case 431: return "Request Header Fields Too Large"
+        case 500: return "Internal Server Error"
+        case 501: return "Not Implemented"
+        case 503: return "Service Unavailable"
+        case 505: return "HTTP Version Not Supported"
+        default: return "Status"
+        }
+    }
+
+    /// The head and body of a response. `extraHeaders` are "Name: value\r\n" lines.
+    public static func build(status: Int, extraHeaders: [UInt8], body: [UInt8], keepAlive: Bool, omitBody: Bool = false) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(160 + extraHeaders.count + body.count)
+        out += Array("HTTP/1.1 \(status) \(reasonPhrase(status))\r\nDate: ".utf8)
+        out += HTTPDate.now()
+        out += Array("\r\nContent-Length: \(body.count)\r\nConnection: \(keepAlive ? "keep-alive" : "close")\r\n".utf8)
+        out += extraHeaders
+        out += [13, 10]
+        if !omitBody { out += body }
+        return out
+    }
+
+    /// A short plain-text error page for a status.
+    public static func error(status: Int, extraHeaders: String = "", keepAlive: Bool = false) -> [UInt8] {
+        let body = Array("\(status) \(reasonPhrase(status))\n".utf8)
+        return build(status: status, extraHeaders: Array(("Content-Type: text/plain; charset=utf-8\r\n" + extraHeaders).utf8),
+                     body: body, keepAlive: keepAlive)
+    }
+}
+
+/// IMF-fixdate (RFC 9110 §5.6.7), formatted at most once a second.
+enum HTTPDate {
+    private static var cachedSecond: time_t = 0
+    private static var cached: [UInt8] = []
+
+    /// Loop-thread only: the cache is not locked.
+    static func now() -> [UInt8] {
+        let t = time(nil)
+        if t != cachedSecond || cached.isEmpty {
+            cached = format(t)
+            cachedSecond = t
+        }
+        return cached
+    }
+
+    static func format(_ t: time_t) -> [UInt8] {
+        var seconds = t
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        var buffer = [CChar](repeating: 0, count: 64)
+        let n = strftime(&buffer, 64, "%a, %d %b %Y %H:%M:%S GMT", &parts)
+        return buffer[0..<n].map { UInt8(bitPattern: $0) }
+    }
+}

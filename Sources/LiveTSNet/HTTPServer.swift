@@ -1,0 +1,149 @@
+import CLibUV
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The TCP listener and its connections. Loop thread only, except `start`
+/// (before the thread runs) and the thread-safe wrappers in the engine.
+public final class HTTPServer {
+    public let loop: EventLoop
+    public let settings: ServerSettings
+    public weak var delegate: ServerDelegate?
+    public private(set) var port: Int32 = 0
+    public private(set) var staticMounts: [StaticMount] = []
+    /// Slow consumers closed because their outbound buffer overflowed.
+    public private(set) var slowConsumersClosed = 0
+
+    private let listener: UnsafeMutablePointer<uv_tcp_t>
+    private var listenerOpen = false
+    var connections: [UInt64: Connection] = [:]
+    private var nextConnectionID: UInt64 = 1
+    /// Requests handed to the host, by id, waiting for `respond`.
+    var pendingRequests: [UInt64: UInt64] = [:]
+    private var nextRequestID: UInt64 = 1
+
+    public init(loop: EventLoop, settings: ServerSettings) {
+        self.loop = loop
+        self.settings = settings
+        listener = .allocate(capacity: 1)
+    }
+
+    deinit { listener.deallocate() }
+
+    public func addStatic(_ mount: StaticMount) { staticMounts.append(mount) }
+
+    /// Binds and listens; runs on the caller's thread before the loop thread starts.
+    public func listen() throws {
+        uv_tcp_init(loop.loop, listener)
+        listenerOpen = true
+        listener.pointee.data = Unmanaged.passUnretained(self).toOpaque()
+        var storage = sockaddr_storage()
+        let rc: Int32 = withUnsafeMutablePointer(to: &storage) { raw in
+            let address = UnsafeMutableRawPointer(raw)
+            if settings.host.contains(":") {
+                let r = uv_ip6_addr(settings.host, settings.port, address.assumingMemoryBound(to: sockaddr_in6.self))
+                if r != 0 { return r }
+            } else {
+                let r = uv_ip4_addr(settings.host, settings.port, address.assumingMemoryBound(to: sockaddr_in.self))
+                if r != 0 { return r }
+            }
+            return uv_tcp_bind(listener, address.assumingMemoryBound(to: sockaddr.self), 0)
+        }
+        guard rc == 0 else { throw UVError(rc) }
+        let listenRC = uv_listen(asStream(listener), settings.backlog) { server, status in
+            guard status == 0, let server, let data = server.pointee.data else { return }
+            Unmanaged<HTTPServer>.fromOpaque(data).takeUnretainedValue().acceptOne()
+        }
+        guard listenRC == 0 else { throw UVError(listenRC) }
+        var bound = sockaddr_storage()
+        var length = Int32(MemoryLayout<sockaddr_storage>.size)
+        withUnsafeMutablePointer(to: &bound) { raw in
+            let address = UnsafeMutableRawPointer(raw).assumingMemoryBound(to: sockaddr.self)
+            _ = uv_tcp_getsockname(listener, address, &length)
+            if raw.pointee.ss_family == sa_family_t(AF_INET6) {
+                port = Int32(UInt16(bigEndian: UnsafeMutableRawPointer(raw).assumingMemoryBound(to: sockaddr_in6.self).pointee.sin6_port))
+            } else {
+                port = Int32(UInt16(bigEndian: UnsafeMutableRawPointer(raw).assumingMemoryBound(to: sockaddr_in.self).pointee.sin_port))
+            }
+        }
+    }
+
+    private func acceptOne() {
+        let id = nextConnectionID
+        nextConnectionID += 1
+        let connection = Connection(server: self, id: id)
+        guard connection.accept(from: asStream(listener)) else { return }
+        connections[id] = connection
+    }
+
+    /// Closes the listener and every connection (1001 for WebSockets).
+    public func closeAll() {
+        if listenerOpen {
+            listenerOpen = false
+            uv_close(asHandle(listener), nil)
+        }
+        for connection in Array(connections.values) {
+            connection.shutdown(code: CloseCode.goingAway, reason: Array("server shutting down".utf8))
+        }
+    }
+
+    // MARK: - Upward events from connections
+
+    func registerRequest(from connection: UInt64) -> UInt64 {
+        let id = nextRequestID
+        nextRequestID += 1
+        pendingRequests[id] = connection
+        return id
+    }
+
+    func connectionDidClose(_ connection: Connection) {
+        connections[connection.id] = nil
+        pendingRequests = pendingRequests.filter { $0.value != connection.id }
+        if connection.isWebSocket {
+            delegate?.server(self, didClose: connection.id, code: connection.closeCode)
+        }
+    }
+
+    func countSlowConsumer() { slowConsumersClosed += 1 }
+
+    // MARK: - Downward calls (loop thread)
+
+    /// Answers a pending request; false if it is unknown or its client left.
+    @discardableResult
+    public func respond(request id: UInt64, status: Int, headers: [UInt8], body: [UInt8]) -> Bool {
+        guard let connectionID = pendingRequests.removeValue(forKey: id), let connection = connections[connectionID] else { return false }
+        connection.finishRequest(status: status, headers: headers, body: body)
+        return true
+    }
+
+    @discardableResult
+    public func send(_ connection: UInt64, text: [UInt8]) -> Bool {
+        guard let c = connections[connection], c.isWebSocket else { return false }
+        c.sendFrame(.text, payload: text)
+        return true
+    }
+
+    @discardableResult
+    public func send(_ connection: UInt64, binary: [UInt8]) -> Bool {
+        guard let c = connections[connection], c.isWebSocket else { return false }
+        c.sendFrame(.binary, payload: binary)
+        return true
+    }
+
+    /// Sends one encoded frame to many connections: the frame is built once.
+    public func send(_ connections: [UInt64], text: [UInt8]) {
+        let frame = WebSocketEncoder.frame(.text, payload: text)
+        for id in connections { self.connections[id]?.writeRaw(frame) }
+    }
+
+    @discardableResult
+    public func close(_ connection: UInt64, code: UInt16, reason: [UInt8]) -> Bool {
+        guard let c = connections[connection] else { return false }
+        c.shutdown(code: code, reason: reason)
+        return true
+    }
+
+    public var connectionCount: Int { connections.count }
+
+    public func hasConnection(_ id: UInt64) -> Bool { connections[id] != nil }
+}

@@ -1,0 +1,23 @@
+/// What the network layer reports upward. Every call runs on the loop thread.
+public protocol ServerDelegate: AnyObject {
+    /// A request that is neither static nor an upgrade; answer with `HTTPServer.respond`.
+    func server(_ server: HTTPServer, request: HTTPRequest, id: UInt64)
+    func server(_ server: HTTPServer, didOpen connection: UInt64, path: [UInt8])
+    func server(_ server: HTTPServer, connection: UInt64, message: [UInt8], opcode: WebSocketOpcode)
+    func server(_ server: HTTPServer, didClose connection: UInt64, code: UInt16)
+}
+
+/// Settings of the network layer.
+public struct ServerSettings {
+    public var host = "127.0.0.1"
+    public var port: Int32 = 0
+    /// Only this path upgrades to a WebSocket; nil accepts any path.
+    public var webSocketPath: [UInt8]?
+    public var httpLimits = HTTPLimits()
+    public var maxMessageBytes = 1 << 20
+    /// Unsent bytes a connection may hold before it is closed as a slow consumer.
+    public var maxOutboundBytes = 4 << 20
+    public var backlog: Int32 = 1024
+
+    public init() {}
+}

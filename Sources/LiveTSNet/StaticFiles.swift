@@ -1,0 +1,117 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Serves files under a root folder for paths under a URL prefix. Any path
+/// that could name something outside the root (dot segments, encoded dots,
+/// NUL, backslashes, symlinks that leave the root) is answered 404.
+public struct StaticMount {
+    public let prefix: [UInt8]
+    public let root: String
+
+    /// `root` is resolved once; nil if it does not exist.
+    public init?(prefix: String, directory: String) {
+        guard let resolved = StaticMount.realPath(directory) else { return nil }
+        self.prefix = Array(prefix.utf8)
+        self.root = resolved
+    }
+
+    public func matches(_ path: [UInt8]) -> Bool {
+        path.count >= prefix.count && Array(path[0..<prefix.count]) == prefix
+    }
+
+    public enum Answer {
+        case file(body: [UInt8], contentType: String, etag: String)
+        case notFound
+    }
+
+    public func lookup(_ path: [UInt8]) -> Answer {
+        guard matches(path), let relative = StaticMount.percentDecode(path[prefix.count...]) else { return .notFound }
+        var segments: [String] = []
+        for segment in relative.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false) {
+            if segment.isEmpty || segment.elementsEqual(".".utf8) || segment.elementsEqual("..".utf8) { return .notFound }
+            if segment.contains(0) || segment.contains(UInt8(ascii: "\\")) || segment.first == UInt8(ascii: ".") { return .notFound }
+            guard let name = String(validating: segment, as: UTF8.self) else { return .notFound }
+            segments.append(name)
+        }
+        guard !segments.isEmpty else { return .notFound }
+        let candidate = root + "/" + segments.joined(separator: "/")
+        guard let resolved = StaticMount.realPath(candidate), resolved.hasPrefix(root + "/") else { return .notFound }
+        guard let (body, mtime) = StaticMount.readRegularFile(resolved) else { return .notFound }
+        let etag = "\"\(String(body.count, radix: 16))-\(String(mtime, radix: 16))\""
+        return .file(body: body, contentType: MimeTypes.type(forPath: resolved), etag: etag)
+    }
+
+    static func percentDecode(_ bytes: ArraySlice<UInt8>) -> [UInt8]? {
+        var out: [UInt8] = []
+        var i = bytes.startIndex
+        while i < bytes.endIndex {
+            let b = bytes[i]
+            if b == UInt8(ascii: "?") || b == UInt8(ascii: "#") { break }
+            if b == UInt8(ascii: "%") {
+                guard i + 2 < bytes.endIndex, let hi = hexValue(bytes[i + 1]), let lo = hexValue(bytes[i + 2]) else { return nil }
+                out.append(hi << 4 | lo)
+                i += 3
+            } else {
+                out.append(b)
+                i += 1
+            }
+        }
+        return out
+    }
+
+    private static func hexValue(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
+        default: return nil
+        }
+    }
+
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    private static func readRegularFile(_ path: String) -> ([UInt8], Int)? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        let size = Int(info.st_size)
+        var body = [UInt8](repeating: 0, count: size)
+        var done = 0
+        while done < size {
+            let n = body.withUnsafeMutableBytes { read(fd, $0.baseAddress! + done, size - done) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return nil }
+            done += n
+        }
+        return (body, Int(info.st_mtim.tv_sec))
+    }
+}
+
+enum MimeTypes {
+    static func type(forPath path: String) -> String {
+        let ext = path.split(separator: ".").last.map { $0.lowercased() } ?? ""
+        switch ext {
+        case "js", "mjs": return "text/javascript; charset=utf-8"
+        case "css": return "text/css; charset=utf-8"
+        case "html", "htm": return "text/html; charset=utf-8"
+        case "json", "map": return "application/json"
+        case "svg": return "image/svg+xml"
+        case "png": return "image/png"
+        case "jpg", "jpeg": return "image/jpeg"
+        case "gif": return "image/gif"
+        case "ico": return "image/x-icon"
+        case "webp": return "image/webp"
+        case "woff2": return "font/woff2"
+        case "txt": return "text/plain; charset=utf-8"
+        case "wasm": return "application/wasm"
+        default: return "application/octet-stream"
+        }
+    }
+}

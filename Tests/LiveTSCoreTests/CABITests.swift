@@ -1,0 +1,192 @@
+import XCTest
+import CLiveTS
+
+
+/// What the test host's callbacks saw, reached through `userdata`.
+final class HostLog {
+    var requests: [String] = []
+    var events: [(kind: Int32, component: String, name: String, payload: String)] = []
+    var closes = 0
+}
+
+private func text(_ p: UnsafePointer<CChar>?, _ n: Int) -> String {
+    guard let p, n > 0 else { return "" }
+    return String(decoding: UnsafeRawBufferPointer(start: p, count: n), as: UTF8.self)
+}
+
+private let onRequest: @convention(c) (OpaquePointer?, UnsafePointer<lts_request>?, UnsafeMutableRawPointer?) -> Void = { server, request, userdata in
+    let log = Unmanaged<HostLog>.fromOpaque(userdata!).takeUnretainedValue()
+    let r = request!.pointee
+    let target = text(r.target, r.target_len)
+    log.requests.append(target)
+    let body = Array("page \(target)".utf8)
+    _ = body.withUnsafeBytes { lts_respond(server, r.id, 200, nil, 0, $0.baseAddress!.assumingMemoryBound(to: CChar.self), body.count) }
+}
+
+private let onLiveEvent: @convention(c) (OpaquePointer?, UnsafePointer<lts_live_event>?, UnsafeMutableRawPointer?) -> Void = { server, event, userdata in
+    let log = Unmanaged<HostLog>.fromOpaque(userdata!).takeUnretainedValue()
+    let e = event!.pointee
+    log.events.append((e.kind, text(e.component, e.component_len), text(e.name, e.name_len), text(e.payload, e.payload_len)))
+    let html = e.kind == LTS_EVENT_JOIN ? "<span>0</span>" : "<span>1</span>"
+    _ = html.withCString {
+        e.kind == LTS_EVENT_JOIN
+            ? lts_component_register(server, e.conn, e.component, e.component_len, e.ref, $0, strlen($0))
+            : lts_component_update(server, e.conn, e.component, e.component_len, e.ref, $0, strlen($0))
+    }
+}
+
+private let onClose: @convention(c) (OpaquePointer?, UInt64, Int32, UnsafeMutableRawPointer?) -> Void = { _, _, _, userdata in
+    Unmanaged<HostLog>.fromOpaque(userdata!).takeUnretainedValue().closes += 1
+}
+
+final class CABITests: XCTestCase {
+    private var server: OpaquePointer?
+    private let log = HostLog()
+
+    private func startServer() -> Int32 {
+        var config = lts_config()
+        config.port = 0
+        config.mode = LTS_MODE_LIVETS
+        var callbacks = lts_callbacks()
+        callbacks.on_request = onRequest
+        callbacks.on_live_event = onLiveEvent
+        callbacks.on_close = onClose
+        XCTAssertEqual(lts_server_new(&config, &callbacks, Unmanaged.passUnretained(log).toOpaque(), &server), LTS_OK)
+        XCTAssertEqual(lts_server_start(server), LTS_OK)
+        return lts_server_port(server)
+    }
+
+    override func tearDown() {
+        lts_server_free(server)
+        server = nil
+    }
+
+    func testVersionAndErrors() {
+        XCTAssertEqual(lts_version_number(), LTS_VERSION_NUMBER)
+        XCTAssertEqual(String(cString: lts_version_string()), LTS_VERSION_STRING)
+        XCTAssertEqual(String(cString: lts_strerror(LTS_EINVAL)), "invalid argument (NULL, freed or malformed)")
+        XCTAssertEqual(String(cString: lts_strerror(-999)), "unknown error code")
+    }
+
+    func testBadCallsReturnCodesInsteadOfCrashing() {
+        var out: OpaquePointer?
+        XCTAssertEqual(lts_server_new(nil, nil, nil, &out), LTS_EINVAL)
+        XCTAssertNil(out)
+        var config = lts_config()
+        config.port = 70000
+        var callbacks = lts_callbacks()
+        XCTAssertEqual(lts_server_new(&config, &callbacks, nil, &out), LTS_EINVAL)
+        let bogus = OpaquePointer(bitPattern: 0xdead_beef)
+        XCTAssertEqual(lts_server_start(bogus), LTS_EINVAL)
+        XCTAssertEqual(lts_send(bogus, 1, "x", 1), LTS_EINVAL)
+        lts_server_free(nil)
+        lts_server_free(bogus)
+        var patch: UnsafeMutablePointer<UInt8>?
+        XCTAssertEqual(lts_diff(nil, 3, "a", 1, &patch, nil), LTS_EINVAL)
+    }
+
+    func testAFreedHandleIsRejected() {
+        _ = startServer()
+        let freed = server
+        lts_server_free(server)
+        server = nil
+        XCTAssertEqual(lts_server_port(freed), LTS_EINVAL)
+        XCTAssertEqual(lts_publish(freed, "t", 1, "d", 1), LTS_EINVAL)
+    }
+
+    func testMethodsBeforeStartAreStateErrors() {
+        var config = lts_config()
+        var callbacks = lts_callbacks()
+        XCTAssertEqual(lts_server_new(&config, &callbacks, nil, &server), LTS_OK)
+        XCTAssertEqual(lts_server_port(server), LTS_ESTATE)
+        XCTAssertEqual(lts_send(server, 1, "x", 1), LTS_ESTATE)
+        XCTAssertEqual(lts_respond(server, 1, 200, "Bad\r\nInjected", 13, nil, 0), LTS_EPARSE)
+    }
+
+    func testPortInUse() {
+        let port = startServer()
+        var config = lts_config()
+        config.port = port
+        var callbacks = lts_callbacks()
+        var second: OpaquePointer?
+        XCTAssertEqual(lts_server_new(&config, &callbacks, nil, &second), LTS_OK)
+        XCTAssertEqual(lts_server_start(second), LTS_EADDRINUSE)
+        lts_server_free(second)
+    }
+
+    func testDiffWithoutAServer() {
+        var patch: UnsafeMutablePointer<UInt8>?
+        var length = 0
+        XCTAssertEqual(lts_diff("<b>1</b>", 8, "<b>2</b>", 8, &patch, &length), LTS_OK)
+        let ops = String(decoding: UnsafeBufferPointer(start: patch, count: length), as: UTF8.self)
+        lts_free(patch)
+        XCTAssertEqual(ops, ##"[[1,[0,0],"#text","2"]]"##)
+    }
+
+    func testHTTPRequestReachesTheHostAndGarbageGets400() {
+        let port = startServer()
+        let garbage = TestClient(port: port)
+        garbage.send("this is not http\r\n\r\n")
+        XCTAssertEqual(garbage.readResponse()?.status, 400)
+        let client = TestClient(port: port)
+        client.send("GET /counter?a=1 HTTP/1.1\r\nHost: x\r\n\r\nGET /two HTTP/1.1\r\nHost: x\r\n\r\n")
+        let first = client.readResponse(), second = client.readResponse()
+        XCTAssertEqual(first?.status, 200)
+        XCTAssertEqual(first?.body, "page /counter?a=1")
+        XCTAssertEqual(second?.body, "page /two")
+        XCTAssertTrue(first?.head.contains("Date: ") ?? false)
+    }
+
+    func testLiveProtocolJoinEventAndRejections() {
+        let port = startServer()
+        let client = TestClient(port: port)
+        XCTAssertEqual(client.upgrade(), 101)
+        client.sendText(#"["e",1,"c1","inc",{}]"#)
+        XCTAssertEqual(client.readText(), #"["x","c1",1,"component not joined on this connection"]"#)
+        client.sendText(#"["j",2,"c1","tok",{"a":1}]"#)
+        XCTAssertEqual(client.readText(), #"["r","c1",1,2,"\u003cspan\u003e0\u003c/span\u003e"]"#)
+        client.sendText("{not json")
+        XCTAssertEqual(client.readText(), #"["x","",0,"message is not a JSON array"]"#)
+        client.sendText(#"["e",3,"c1","inc",{"v":"é"}]"#)
+        XCTAssertEqual(client.readText(), ##"["p","c1",2,3,[[1,[0,0],"#text","1"]]]"##)
+        client.sendText(#"["s",4,"c1"]"#)
+        XCTAssertEqual(client.readText(), #"["r","c1",3,4,"\u003cspan\u003e1\u003c/span\u003e"]"#)
+        XCTAssertEqual(log.events.map(\.kind), [LTS_EVENT_JOIN, LTS_EVENT_EVENT])
+        XCTAssertEqual(log.events[0].name, "tok")
+        XCTAssertEqual(log.events[0].payload, #"{"a":1}"#)
+        XCTAssertEqual(log.events[1].payload, #"{"v":"é"}"#)
+    }
+
+    func testBadFramesCloseOnlyTheirConnection() {
+        let port = startServer()
+        let good = TestClient(port: port), bad = TestClient(port: port)
+        XCTAssertEqual(good.upgrade(), 101)
+        XCTAssertEqual(bad.upgrade(), 101)
+        bad.sendFrame(0x1, [0xFF, 0xFE])
+        let close = bad.readFrame()
+        XCTAssertEqual(close?.opcode, 0x8)
+        XCTAssertEqual(close.map { Int($0.payload[0]) << 8 | Int($0.payload[1]) }, 1007)
+        good.sendText(#"["j",1,"c","t"]"#)
+        XCTAssertEqual(good.readText()?.hasPrefix(#"["r","c",1,1,"#), true)
+    }
+
+    func testPingGetsPong() {
+        let port = startServer()
+        let client = TestClient(port: port)
+        XCTAssertEqual(client.upgrade(), 101)
+        client.sendFrame(0x9, Array("hi".utf8))
+        let pong = client.readFrame()
+        XCTAssertEqual(pong?.opcode, 0xA)
+        XCTAssertEqual(pong?.payload, Array("hi".utf8))
+    }
+
+    func testWrongWebSocketVersionIs426() {
+        let port = startServer()
+        let client = TestClient(port: port)
+        client.send("GET /live HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+                    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n\r\n")
+        let response = client.readResponse()
+        XCTAssertEqual(response?.status, 426)
+        XCTAssertTrue(response?.head.contains("Sec-WebSocket-Version: 13") ?? false)
+    }
+}

@@ -1,0 +1,47 @@
+import {
+  OP_REPLACE, OP_TEXT, OP_SET_ATTR, OP_REMOVE_ATTR, OP_APPEND, OP_REMOVE,
+} from './constants.js'
+
+// Parsing in a <template> gives table rows and cells the context they have
+// in place, and marks any <script> as already started so it never runs.
+export const parse = html => {
+  const t = document.createElement('template')
+  t.innerHTML = html
+  return t.content
+}
+
+// Attributes only set the defaults of form controls; once a user has touched
+// one, the live state is a property. A focused input keeps what is typed.
+const syncProperty = (el, attr, value) => {
+  if (attr == 'value' && el.localName == 'input' && el != document.activeElement)
+    el.value = value == null ? '' : value
+  if (attr == 'checked' || attr == 'selected') el[attr] = value != null
+}
+
+// Applies the operations of docs/protocol.md in order. On the first one
+// whose target is missing, has another name or cannot take the operation,
+// stops and returns false so the caller can ask for a resync; the
+// operations before it stay applied.
+export const applyPatch = (root, ops) => {
+  try {
+    for (const [op, path, name, a, b] of ops) {
+      let node = root
+      for (const i of path) if (!(node = node.childNodes[i])) return false
+      if (name && node.nodeName.toLowerCase() != name) return false
+      // Replacing or removing the root would detach the view from its page.
+      if (op == OP_REPLACE || op == OP_REMOVE ? node == root : (op == OP_TEXT) == (node.nodeType == 1))
+        return false
+      if (op == OP_REPLACE) node.replaceWith(parse(a))
+      else if (op == OP_TEXT) node.data = a
+      else if (op == OP_SET_ATTR) node.setAttribute(a, b), syncProperty(node, a, b)
+      else if (op == OP_REMOVE_ATTR) node.removeAttribute(a), syncProperty(node, a, null)
+      else if (op == OP_APPEND) node.append(parse(a))
+      else if (op == OP_REMOVE) node.remove()
+      else return false
+    }
+    return true
+  } catch (e) {
+    // Malformed operations and attribute names the DOM rejects.
+    return false
+  }
+}

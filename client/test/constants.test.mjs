@@ -1,0 +1,35 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import * as C from '../src/constants.js'
+
+const doc = readFileSync(new URL('../../docs/protocol.md', import.meta.url), 'utf8')
+
+test('every message kind of the protocol has a constant, and no other', () => {
+  const inDoc = new Set([...doc.matchAll(/`\["([a-z])",/g)].map(m => m[1]))
+  const ours = new Set([C.JOIN, C.EVENT, C.LEAVE, C.RESYNC, C.RENDER, C.PATCH, C.REFUSED])
+  assert.ok(inDoc.size >= 7, 'the protocol tables were found')
+  assert.deepEqual([...ours].sort(), [...inDoc].sort())
+})
+
+test('operation codes match the protocol table', () => {
+  const codes = [...doc.matchAll(/^\| (\d) ([a-z ]+?) \|/gm)].map(m => [m[2], Number(m[1])])
+  assert.deepEqual(Object.fromEntries(codes), {
+    replace: C.OP_REPLACE,
+    text: C.OP_TEXT,
+    'set attribute': C.OP_SET_ATTR,
+    'remove attribute': C.OP_REMOVE_ATTR,
+    append: C.OP_APPEND,
+    remove: C.OP_REMOVE,
+  })
+})
+
+test('markup names and endpoint match the protocol', () => {
+  assert.ok(doc.includes('`' + C.ID_ATTR + '`'))
+  assert.ok(doc.includes('`' + C.TOKEN_ATTR + '`'))
+  assert.ok(doc.includes('`' + C.SOCKET_PATH + '`'))
+})
+
+test('backoff tunables are sane', () => {
+  assert.ok(C.BACKOFF_BASE > 0 && C.BACKOFF_CAP >= C.BACKOFF_BASE)
+})

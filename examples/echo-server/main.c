@@ -1,0 +1,70 @@
+/*
+ * A WebSocket echo server on include/livetscore.h alone: every message on
+ * any path comes back as it was sent. Conformance suites and the transport
+ * benchmarks run against it.
+ *
+ * usage: echo-server --port N [--host ADDR] [--max-message BYTES]
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <livetscore.h>
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void on_message(lts_server *server, lts_conn_id conn, const char *data, size_t len, int is_binary,
+                       void *userdata) {
+  (void)userdata;
+  if (is_binary)
+    lts_send_binary(server, conn, data, len);
+  else
+    lts_send(server, conn, data, len);
+}
+
+static void on_request(lts_server *server, const lts_request *request, void *userdata) {
+  (void)userdata;
+  static const char body[] = "LiveTS echo server: open a WebSocket on any path\n";
+  static const char type[] = "Content-Type: text/plain; charset=utf-8\r\n";
+  lts_respond(server, request->id, 200, type, sizeof type - 1, body, sizeof body - 1);
+}
+
+int main(int argc, char **argv) {
+  lts_config config = {.host = "127.0.0.1", .port = 9001, .mode = LTS_MODE_RAW, .ws_path = NULL,
+                       .max_message_bytes = 64u << 20, .max_outbound_bytes = 128u << 20};
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--port") == 0 && i + 1 < argc)
+      config.port = atoi(argv[++i]);
+    else if (strcmp(argv[i], "--host") == 0 && i + 1 < argc)
+      config.host = argv[++i];
+    else if (strcmp(argv[i], "--max-message") == 0 && i + 1 < argc)
+      config.max_message_bytes = strtoull(argv[++i], NULL, 10);
+    else {
+      fprintf(stderr, "usage: %s --port N [--host ADDR] [--max-message BYTES]\n", argv[0]);
+      return 2;
+    }
+  }
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, NULL);
+
+  lts_callbacks callbacks = {.on_message = on_message, .on_request = on_request};
+  lts_server *server = NULL;
+  int rc = lts_server_new(&config, &callbacks, NULL, &server);
+  if (rc == LTS_OK) rc = lts_server_start(server);
+  if (rc != LTS_OK) {
+    fprintf(stderr, "echo-server: %s\n", lts_strerror(rc));
+    lts_server_free(server);
+    return 1;
+  }
+  printf("echo server on ws://%s:%d/\n", config.host, lts_server_port(server));
+  fflush(stdout);
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  lts_server_free(server);
+  return 0;
+}

@@ -1,0 +1,232 @@
+/*
+ * livetscore.h: the C interface of the LiveTS core (liblivetscore.so).
+ *
+ * The core is an HTTP/1.1 and WebSocket server on its own libuv loop and
+ * thread, with the registries, event router, HTML differ and pub/sub broker
+ * of a LiveTS application. A host (the Node binding, or any C program)
+ * renders views; the core owns every socket.
+ *
+ * Conventions
+ *  - Every name starts with lts_. Functions return int: LTS_OK (0) or a
+ *    negative LTS_E* code; lts_strerror() turns a code into a sentence.
+ *  - lts_server is opaque. CONSTRUCTOR lts_server_new, DESTRUCTOR
+ *    lts_server_free (NULL is a no-op). A freed or foreign handle passed to
+ *    any function gives LTS_EINVAL, never a crash.
+ *  - Threads: every METHOD may be called from any thread; it copies its
+ *    arguments and hands them to the loop thread. Callbacks run on the loop
+ *    thread, must not block, and may fire before lts_server_start returns.
+ *  - Lifetimes: pointers handed to a callback are valid only during that
+ *    callback; copy what you keep. Strings are UTF-8 with explicit lengths
+ *    and are not NUL-terminated unless stated.
+ */
+#ifndef LIVETSCORE_H
+#define LIVETSCORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LTS_VERSION_MAJOR 0
+#define LTS_VERSION_MINOR 1
+#define LTS_VERSION_PATCH 0
+/* MAJOR * 10000 + MINOR * 100 + PATCH; compare with lts_version_number(). */
+#define LTS_VERSION_NUMBER 100
+#define LTS_VERSION_STRING "0.1.0"
+
+/* The wire protocol version spoken with the browser connector. */
+#define LTS_PROTOCOL_VERSION 1
+
+/* Error codes. */
+#define LTS_OK 0
+#define LTS_EINVAL -1       /* a NULL, freed or malformed argument */
+#define LTS_ENOMEM -2       /* an allocation failed */
+#define LTS_ESTATE -3       /* not allowed in the server's current state */
+#define LTS_ENOTFOUND -4    /* no such connection, component or request */
+#define LTS_EADDRINUSE -5   /* the listen address is taken */
+#define LTS_EIO -6          /* the operating system refused (bind, thread) */
+#define LTS_EPARSE -7       /* input that is not the expected format */
+#define LTS_ETOOBIG -8      /* input over a configured limit */
+
+/* The library's version, to check that header and library agree. */
+int lts_version_number(void);
+/* NUL-terminated, static. */
+const char *lts_version_string(void);
+/* A NUL-terminated static sentence for any code; unknown codes included. */
+const char *lts_strerror(int code);
+
+/* Frees memory the library allocated for the caller (lts_diff). NULL ok. */
+void lts_free(void *ptr);
+
+/* ---------------------------------------------------------------------- */
+/* HTML diffing, usable without a server.                                 */
+/* ---------------------------------------------------------------------- */
+
+/* Diffs two HTML fragments (the content of one component root) and writes
+ * the patch (docs/protocol.md, "Patch operations") to *out, a buffer the
+ * caller frees with lts_free. An unchanged fragment gives the empty patch.
+ * Returns LTS_OK, LTS_EINVAL (NULL out pointers, or NULL input with a
+ * non-zero length) or LTS_ENOMEM. */
+int lts_diff(const char *old_html, size_t old_len,
+             const char *new_html, size_t new_len,
+             uint8_t **out, size_t *out_len);
+
+/* ---------------------------------------------------------------------- */
+/* Server                                                                 */
+/* ---------------------------------------------------------------------- */
+
+typedef struct lts_server lts_server;
+typedef uint64_t lts_conn_id;    /* 0 is never a connection */
+typedef uint64_t lts_request_id; /* 0 is never a request */
+
+/* How WebSocket messages reach the host. */
+#define LTS_MODE_LIVETS 0 /* the LiveTS protocol: on_join/on_event/on_leave */
+#define LTS_MODE_RAW 1    /* every message to on_message, as received */
+
+typedef struct lts_config {
+  const char *host;         /* NUL-terminated IPv4/IPv6 literal; NULL = 127.0.0.1 */
+  int port;                 /* 0 = pick a free port (see lts_server_port) */
+  int mode;                 /* LTS_MODE_* */
+  const char *ws_path;      /* WebSocket endpoint path; NULL = any path */
+  size_t max_message_bytes; /* largest inbound message; 0 = 1 MiB */
+  size_t max_outbound_bytes;/* per-connection unsent bytes before close 1008;
+                               0 = 4 MiB */
+} lts_config;
+
+/* A kind of lts_live_event. */
+#define LTS_EVENT_JOIN 1  /* a browser joins component `component` with `name` = token */
+#define LTS_EVENT_EVENT 2 /* a user event `name` with JSON `payload` */
+#define LTS_EVENT_LEAVE 3 /* the browser left the component */
+
+typedef struct lts_live_event {
+  int kind;                /* LTS_EVENT_* */
+  lts_conn_id conn;
+  uint64_t ref;            /* the browser's reference, echoed in the reply */
+  const char *component;   /* component id, as the page named it */
+  size_t component_len;
+  const char *name;        /* event name (EVENT), join token (JOIN), or empty */
+  size_t name_len;
+  const char *payload;     /* JSON text (EVENT: payload, JOIN: params); "null" if absent */
+  size_t payload_len;
+} lts_live_event;
+
+typedef struct lts_request {
+  lts_request_id id;       /* answer with lts_respond, on any thread */
+  const char *method;      /* e.g. "GET" */
+  size_t method_len;
+  const char *target;      /* path and query, as sent */
+  size_t target_len;
+  const char *headers;     /* raw header lines, "Name: value\r\n" each */
+  size_t headers_len;
+  const char *body;
+  size_t body_len;
+} lts_request;
+
+/* Every callback may be NULL. All run on the loop thread. */
+typedef struct lts_callbacks {
+  /* An HTTP request that is neither a static file nor a WebSocket upgrade.
+   * The host must answer it with lts_respond (now or later, any thread). */
+  void (*on_request)(lts_server *server, const lts_request *request, void *userdata);
+  /* A WebSocket connection is open. `path` is the request target. */
+  void (*on_open)(lts_server *server, lts_conn_id conn, const char *path, size_t path_len,
+                  void *userdata);
+  /* A WebSocket connection is gone; every component it joined is already
+   * unregistered and unsubscribed. `code` is the close code (1006: no close frame). */
+  void (*on_close)(lts_server *server, lts_conn_id conn, int code, void *userdata);
+  /* LTS_MODE_LIVETS: a join, event or leave, already checked for shape and,
+   * for events and leaves, for the component belonging to this connection. */
+  void (*on_live_event)(lts_server *server, const lts_live_event *event, void *userdata);
+  /* LTS_MODE_RAW: one complete message. */
+  void (*on_message)(lts_server *server, lts_conn_id conn, const char *data, size_t len,
+                     int is_binary, void *userdata);
+  /* A publish reached a topic that component `component` of `conn` subscribed to. */
+  void (*on_info)(lts_server *server, lts_conn_id conn, const char *component,
+                  size_t component_len, const char *topic, size_t topic_len,
+                  const char *data, size_t data_len, void *userdata);
+} lts_callbacks;
+
+/* CONSTRUCTOR. Copies config and callbacks. Returns LTS_EINVAL for NULL
+ * arguments, a port outside 0..65535 or an unknown mode. */
+int lts_server_new(const lts_config *config, const lts_callbacks *callbacks, void *userdata,
+                   lts_server **out);
+
+/* Serves files under `dir` for request paths that start with `prefix`
+ * (e.g. "/_livets/"). Before lts_server_start only (else LTS_ESTATE). */
+int lts_server_add_static(lts_server *server, const char *prefix, const char *dir);
+
+/* Binds, listens and starts the loop thread; returns once the socket is
+ * listening or binding failed (LTS_EADDRINUSE, LTS_EIO, LTS_EINVAL). */
+int lts_server_start(lts_server *server);
+
+/* The bound port once started, else LTS_ESTATE. */
+int lts_server_port(lts_server *server);
+
+/* Closes every connection (1001) and the listener, then joins the loop
+ * thread. After it returns no callback runs. Idempotent. Must not be called
+ * from a callback (LTS_ESTATE). */
+int lts_server_stop(lts_server *server);
+
+/* DESTRUCTOR. Stops the server if running, then frees it. NULL is a no-op. */
+void lts_server_free(lts_server *server);
+
+/* Answers request `id`. `headers` holds extra "Name: value\r\n" lines
+ * (may be NULL); Content-Length, Date and Connection are added. */
+int lts_respond(lts_server *server, lts_request_id id, int status,
+                const char *headers, size_t headers_len, const char *body, size_t body_len);
+
+/* Sends one text message on a connection (any mode). */
+int lts_send(lts_server *server, lts_conn_id conn, const char *data, size_t len);
+
+/* Sends one binary message on a connection (any mode). */
+int lts_send_binary(lts_server *server, lts_conn_id conn, const void *data, size_t len);
+
+/* Closes a connection with a close code (1000..4999) and a reason. */
+int lts_close(lts_server *server, lts_conn_id conn, int code, const char *reason, size_t reason_len);
+
+/* ---------------------------------------------------------------------- */
+/* Components (LTS_MODE_LIVETS)                                           */
+/* ---------------------------------------------------------------------- */
+
+/* Registers a component of `conn` with its first HTML (the content of the
+ * component root) and sends it to the browser as a full render answering
+ * join `ref`. Registering an existing id replaces its HTML. */
+int lts_component_register(lts_server *server, lts_conn_id conn, const char *component,
+                           size_t component_len, uint64_t ref, const char *html, size_t html_len);
+
+/* Gives a component its new HTML; the core diffs it against the last HTML
+ * and sends the patch (empty if nothing changed), answering event `ref`
+ * (0 for a change no event asked for). */
+int lts_component_update(lts_server *server, lts_conn_id conn, const char *component,
+                         size_t component_len, uint64_t ref, const char *html, size_t html_len);
+
+/* Forgets a component and its subscriptions. */
+int lts_component_unregister(lts_server *server, lts_conn_id conn, const char *component,
+                             size_t component_len);
+
+/* Tells the browser that request `ref` on `component` was refused, with a
+ * short reason it may log. The connection stays open. */
+int lts_reply_error(lts_server *server, lts_conn_id conn, const char *component,
+                    size_t component_len, uint64_t ref, const char *reason, size_t reason_len);
+
+/* ---------------------------------------------------------------------- */
+/* Pub/sub                                                                */
+/* ---------------------------------------------------------------------- */
+
+/* Subscribes component `component` of `conn` to `topic`; a publish then
+ * calls on_info for it. Subscriptions end with the component or connection. */
+int lts_subscribe(lts_server *server, lts_conn_id conn, const char *component,
+                  size_t component_len, const char *topic, size_t topic_len);
+int lts_unsubscribe(lts_server *server, lts_conn_id conn, const char *component,
+                    size_t component_len, const char *topic, size_t topic_len);
+
+/* Delivers `data` to every subscriber of `topic`. */
+int lts_publish(lts_server *server, const char *topic, size_t topic_len, const char *data,
+                size_t data_len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIVETSCORE_H */

@@ -1,0 +1,29 @@
+#!/bin/sh
+# Builds the native shim against the core library and compiles the
+# TypeScript. Usage: build.sh [--ts-only]
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+lib="$root/.build/release/liblivetscore.so"
+node_include=${NODE_INCLUDE:-/usr/include/node}
+
+if [ "${1:-}" != "--ts-only" ]; then
+  if [ ! -f "$lib" ]; then
+    echo "build.sh: $lib is missing; build the core first (scripts/build)" >&2
+    exit 1
+  fi
+  mkdir -p "$here/build"
+  # The shim finds the library next to itself ($ORIGIN), wherever the
+  # package ends up installed.
+  cp "$lib" "$here/build/liblivetscore.so"
+  ${CC:-cc} -shared -fPIC -O2 -Wall -Wextra \
+    -I"$node_include" -I"$root/include" \
+    "$here/native/livets_napi.c" \
+    -L"$here/build" -llivetscore -lpthread \
+    -Wl,-rpath,'$ORIGIN' \
+    -o "$here/build/livets.node"
+fi
+
+cd "$here"
+NODE_PATH=${NODE_PATH:-/usr/share/nodejs} tsc -p tsconfig.json

@@ -1,0 +1,1016 @@
+/*
+ * livets_napi.c: the N-API face of liblivetscore. It converts arguments,
+ * forwards them to lts_* and carries core callbacks to JavaScript; every
+ * decision about views, tokens and pages lives in the TypeScript layer.
+ *
+ * Connection ids, request ids and refs are uint64 in C and plain Numbers in
+ * JavaScript: the core hands them out counting from 1, so they stay far
+ * below 2^53. A Number that is not a safe non-negative integer is refused.
+ *
+ * Core callbacks run on the core's loop thread. Each one copies its data into
+ * a single heap record and appends it to a queue; only the append that finds
+ * the queue empty wakes JavaScript, and the JavaScript call drains the whole
+ * queue at once, so a burst of traffic costs one thread hop, not one per
+ * message.
+ */
+#define NAPI_VERSION 8
+#include <node_api.h>
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "livetscore.h"
+
+#define MAX_SAFE_INTEGER 9007199254740991.0
+
+/* ---------------------------------------------------------------------- */
+/* Records                                                                */
+/* ---------------------------------------------------------------------- */
+
+enum rec_type { REC_REQUEST, REC_OPEN, REC_CLOSE, REC_LIVE, REC_MESSAGE, REC_INFO };
+
+#define REC_MAX_STRINGS 4
+
+/* One allocation per record: the strings follow the struct. */
+typedef struct rec {
+  struct rec *next;
+  int type;
+  int kind; /* LTS_EVENT_* (REC_LIVE), is_binary (REC_MESSAGE) */
+  int code; /* close code (REC_CLOSE) */
+  uint64_t id; /* connection, or request for REC_REQUEST */
+  uint64_t ref;
+  int nstr;
+  const char *str[REC_MAX_STRINGS];
+  size_t len[REC_MAX_STRINGS];
+} rec;
+
+static rec *rec_new(int type, int nstr, const char *const *s, const size_t *n) {
+  size_t total = sizeof(rec);
+  for (int i = 0; i < nstr; i++) {
+    if (n[i] > SIZE_MAX - total) return NULL;
+    total += n[i];
+  }
+  rec *r = malloc(total);
+  if (r == NULL) return NULL;
+  memset(r, 0, sizeof(rec));
+  r->type = type;
+  r->nstr = nstr;
+  char *p = (char *)(r + 1);
+  for (int i = 0; i < nstr; i++) {
+    size_t len = s[i] != NULL ? n[i] : 0;
+    if (len > 0) memcpy(p, s[i], len);
+    r->str[i] = p;
+    r->len[i] = len;
+    p += len;
+  }
+  return r;
+}
+
+static void rec_free_list(rec *r) {
+  while (r != NULL) {
+    rec *next = r->next;
+    free(r);
+    r = next;
+  }
+}
+
+/* ---------------------------------------------------------------------- */
+/* Per-server and per-environment state                                   */
+/* ---------------------------------------------------------------------- */
+
+typedef struct instance instance;
+
+typedef struct binding {
+  lts_server *server;
+  napi_threadsafe_function tsfn;
+  pthread_mutex_t mu;
+  rec *head, *tail;  /* guarded by mu */
+  int tsfn_live;     /* guarded by mu; cleared when Node finalizes the tsfn */
+  int released;      /* main thread: we gave up our hold on the tsfn */
+  int refs;          /* main thread: the external and the tsfn each hold one */
+  instance *inst;    /* main thread */
+  struct binding *prev, *next; /* main thread: instance->servers list */
+} binding;
+
+/* Per-environment: the servers still alive, so a worker or process teardown
+ * stops their threads even if their handles were never collected. */
+struct instance {
+  binding *servers;
+};
+
+static const napi_type_tag SERVER_TAG = {0x6c697665747373ULL, 0x7365727665723031ULL};
+
+static void binding_unref(binding *b) {
+  if (--b->refs > 0) return;
+  rec_free_list(b->head);
+  pthread_mutex_destroy(&b->mu);
+  free(b);
+}
+
+static void binding_unlink(binding *b) {
+  if (b->inst == NULL) return;
+  if (b->prev != NULL) b->prev->next = b->next;
+  else b->inst->servers = b->next;
+  if (b->next != NULL) b->next->prev = b->prev;
+  b->prev = b->next = NULL;
+  b->inst = NULL;
+}
+
+/* Gives up our hold on the tsfn once the core can no longer call it. Queued
+ * records are still delivered before Node finalizes it. */
+static void binding_release_tsfn(binding *b) {
+  if (b->released) return;
+  b->released = 1;
+  if (b->tsfn_live) napi_release_threadsafe_function(b->tsfn, napi_tsfn_release);
+}
+
+static void instance_finalize(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  instance *inst = data;
+  while (inst->servers != NULL) {
+    binding *b = inst->servers;
+    binding_unlink(b);
+    lts_server_stop(b->server);
+  }
+  free(inst);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Errors and argument conversion                                         */
+/* ---------------------------------------------------------------------- */
+
+static const char *lts_code_name(int code) {
+  switch (code) {
+    case LTS_EINVAL: return "LTS_EINVAL";
+    case LTS_ENOMEM: return "LTS_ENOMEM";
+    case LTS_ESTATE: return "LTS_ESTATE";
+    case LTS_ENOTFOUND: return "LTS_ENOTFOUND";
+    case LTS_EADDRINUSE: return "LTS_EADDRINUSE";
+    case LTS_EIO: return "LTS_EIO";
+    case LTS_EPARSE: return "LTS_EPARSE";
+    case LTS_ETOOBIG: return "LTS_ETOOBIG";
+    default: return "LTS_EUNKNOWN";
+  }
+}
+
+/* Throws Error(lts_strerror(code)) with code = "LTS_E..." and errno = code. */
+static void throw_lts(napi_env env, int code) {
+  napi_value msg, code_str, err, errno_val;
+  if (napi_create_string_utf8(env, lts_strerror(code), NAPI_AUTO_LENGTH, &msg) != napi_ok ||
+      napi_create_string_utf8(env, lts_code_name(code), NAPI_AUTO_LENGTH, &code_str) != napi_ok ||
+      napi_create_error(env, code_str, msg, &err) != napi_ok) {
+    napi_throw_error(env, lts_code_name(code), lts_strerror(code));
+    return;
+  }
+  if (napi_create_int32(env, code, &errno_val) == napi_ok)
+    napi_set_named_property(env, err, "errno", errno_val);
+  napi_throw(env, err);
+}
+
+/* Turns a failed napi call into a JavaScript exception unless one is already
+ * pending (a throwing getter, for instance, keeps its own error). */
+static void throw_napi(napi_env env, napi_status status) {
+  bool pending = false;
+  if (napi_is_exception_pending(env, &pending) == napi_ok && pending) return;
+  const napi_extended_error_info *info = NULL;
+  const char *msg = NULL;
+  if (napi_get_last_error_info(env, &info) == napi_ok && info != NULL)
+    msg = info->error_message;
+  (void)status;
+  napi_throw_error(env, NULL, msg != NULL ? msg : "N-API call failed");
+}
+
+#define NAPI_OK(env, call)                   \
+  do {                                       \
+    napi_status s_ = (call);                 \
+    if (s_ != napi_ok) {                     \
+      throw_napi((env), s_);                 \
+      return NULL;                           \
+    }                                        \
+  } while (0)
+
+/* The same, for functions that must free before returning. */
+#define NAPI_OK_GOTO(env, call, label)       \
+  do {                                       \
+    napi_status s_ = (call);                 \
+    if (s_ != napi_ok) {                     \
+      throw_napi((env), s_);                 \
+      goto label;                            \
+    }                                        \
+  } while (0)
+
+static int type_error(napi_env env, const char *what, const char *must) {
+  char buf[160];
+  snprintf(buf, sizeof buf, "%s must be %s", what, must);
+  napi_throw_type_error(env, NULL, buf);
+  return 0;
+}
+
+static napi_valuetype type_of(napi_env env, napi_value v) {
+  napi_valuetype t = napi_undefined;
+  if (napi_typeof(env, v, &t) != napi_ok) return napi_undefined;
+  return t;
+}
+
+/* A malloc'd, NUL-terminated UTF-8 copy of a JavaScript string. */
+static int get_string(napi_env env, napi_value v, const char *what, char **out, size_t *len) {
+  *out = NULL;
+  *len = 0;
+  if (type_of(env, v) != napi_string) return type_error(env, what, "a string");
+  size_t n = 0;
+  napi_status s = napi_get_value_string_utf8(env, v, NULL, 0, &n);
+  if (s != napi_ok) {
+    throw_napi(env, s);
+    return 0;
+  }
+  char *buf = malloc(n + 1);
+  if (buf == NULL) {
+    throw_lts(env, LTS_ENOMEM);
+    return 0;
+  }
+  s = napi_get_value_string_utf8(env, v, buf, n + 1, &n);
+  if (s != napi_ok) {
+    free(buf);
+    throw_napi(env, s);
+    return 0;
+  }
+  *out = buf;
+  *len = n;
+  return 1;
+}
+
+/* A string, or NULL for undefined and null. */
+static int get_opt_string(napi_env env, napi_value v, const char *what, char **out, size_t *len) {
+  napi_valuetype t = type_of(env, v);
+  if (t == napi_undefined || t == napi_null) {
+    *out = NULL;
+    *len = 0;
+    return 1;
+  }
+  if (t != napi_string) return type_error(env, what, "a string, null or undefined");
+  return get_string(env, v, what, out, len);
+}
+
+static int get_number(napi_env env, napi_value v, const char *what, const char *must, double *out) {
+  if (type_of(env, v) != napi_number) return type_error(env, what, must);
+  napi_status s = napi_get_value_double(env, v, out);
+  if (s != napi_ok) {
+    throw_napi(env, s);
+    return 0;
+  }
+  return 1;
+}
+
+/* Ids and refs: safe non-negative integers. */
+static int get_u64(napi_env env, napi_value v, const char *what, uint64_t *out) {
+  const char *must = "a non-negative safe integer";
+  double d;
+  if (!get_number(env, v, what, must, &d)) return 0;
+  if (!(d >= 0 && d <= MAX_SAFE_INTEGER) || d != (double)(uint64_t)d)
+    return type_error(env, what, must);
+  *out = (uint64_t)d;
+  return 1;
+}
+
+static int get_int_range(napi_env env, napi_value v, const char *what, int lo, int hi, int *out) {
+  char must[96];
+  snprintf(must, sizeof must, "an integer from %d to %d", lo, hi);
+  double d;
+  if (!get_number(env, v, what, must, &d)) return 0;
+  if (!(d >= lo && d <= hi) || d != (double)(int)d) return type_error(env, what, must);
+  *out = (int)d;
+  return 1;
+}
+
+static int get_size(napi_env env, napi_value v, const char *what, size_t *out) {
+  uint64_t u;
+  if (!get_u64(env, v, what, &u)) return 0;
+  if (u > SIZE_MAX) return type_error(env, what, "a size this machine can address");
+  *out = (size_t)u;
+  return 1;
+}
+
+/* Bytes of a string (copied, caller frees *owned) or a Buffer/Uint8Array
+ * (borrowed for the duration of the call). */
+static int get_bytes(napi_env env, napi_value v, const char *what, const char **data, size_t *len,
+                     char **owned) {
+  *owned = NULL;
+  *data = NULL;
+  *len = 0;
+  napi_valuetype t = type_of(env, v);
+  if (t == napi_undefined || t == napi_null) return 1;
+  if (t == napi_string) {
+    if (!get_string(env, v, what, owned, len)) return 0;
+    *data = *owned;
+    return 1;
+  }
+  bool is_typed = false;
+  if (napi_is_typedarray(env, v, &is_typed) == napi_ok && is_typed) {
+    napi_typedarray_type tt;
+    size_t length, offset;
+    void *ptr;
+    napi_value ab;
+    napi_status s = napi_get_typedarray_info(env, v, &tt, &length, &ptr, &ab, &offset);
+    if (s != napi_ok) {
+      throw_napi(env, s);
+      return 0;
+    }
+    if (tt != napi_uint8_array) return type_error(env, what, "a string, Buffer or Uint8Array");
+    *data = ptr;
+    *len = length;
+    return 1;
+  }
+  return type_error(env, what, "a string, Buffer or Uint8Array");
+}
+
+static binding *get_binding(napi_env env, napi_value v) {
+  bool tagged = false;
+  if (type_of(env, v) != napi_external ||
+      napi_check_object_type_tag(env, v, &SERVER_TAG, &tagged) != napi_ok || !tagged) {
+    type_error(env, "server", "a handle from createServer");
+    return NULL;
+  }
+  void *data = NULL;
+  napi_status s = napi_get_value_external(env, v, &data);
+  if (s != napi_ok) {
+    throw_napi(env, s);
+    return NULL;
+  }
+  return data;
+}
+
+/* Fetches exactly `want` arguments (missing ones read as undefined). */
+static int get_args(napi_env env, napi_callback_info info, size_t want, napi_value *argv) {
+  size_t argc = want;
+  napi_status s = napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (s != napi_ok) {
+    throw_napi(env, s);
+    return 0;
+  }
+  return 1;
+}
+
+/* Returns undefined, or throws for a negative lts code. */
+static napi_value lts_result(napi_env env, int rc) {
+  if (rc < 0) {
+    throw_lts(env, rc);
+    return NULL;
+  }
+  napi_value undef;
+  NAPI_OK(env, napi_get_undefined(env, &undef));
+  return undef;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Core thread → JavaScript                                               */
+/* ---------------------------------------------------------------------- */
+
+static void enqueue(binding *b, rec *r) {
+  pthread_mutex_lock(&b->mu);
+  if (!b->tsfn_live) {
+    pthread_mutex_unlock(&b->mu);
+    free(r);
+    return;
+  }
+  int was_empty = b->head == NULL;
+  if (b->tail != NULL) b->tail->next = r;
+  else b->head = r;
+  b->tail = r;
+  /* A failed call means Node is shutting down; the finalizer frees the queue. */
+  if (was_empty) napi_call_threadsafe_function(b->tsfn, NULL, napi_tsfn_nonblocking);
+  pthread_mutex_unlock(&b->mu);
+}
+
+static void on_request(lts_server *server, const lts_request *q, void *ud) {
+  const char *s[4] = {q->method, q->target, q->headers, q->body};
+  size_t n[4] = {q->method_len, q->target_len, q->headers_len, q->body_len};
+  rec *r = rec_new(REC_REQUEST, 4, s, n);
+  if (r == NULL) {
+    /* Nobody else will ever answer this request. */
+    lts_respond(server, q->id, 503, NULL, 0, NULL, 0);
+    return;
+  }
+  r->id = q->id;
+  enqueue(ud, r);
+}
+
+static void on_open(lts_server *server, lts_conn_id conn, const char *path, size_t path_len,
+                    void *ud) {
+  (void)server;
+  rec *r = rec_new(REC_OPEN, 1, &path, &path_len);
+  if (r == NULL) return;
+  r->id = conn;
+  enqueue(ud, r);
+}
+
+static void on_close(lts_server *server, lts_conn_id conn, int code, void *ud) {
+  (void)server;
+  rec *r = rec_new(REC_CLOSE, 0, NULL, NULL);
+  if (r == NULL) return;
+  r->id = conn;
+  r->code = code;
+  enqueue(ud, r);
+}
+
+static void on_live_event(lts_server *server, const lts_live_event *e, void *ud) {
+  (void)server;
+  const char *s[3] = {e->component, e->name, e->payload};
+  size_t n[3] = {e->component_len, e->name_len, e->payload_len};
+  rec *r = rec_new(REC_LIVE, 3, s, n);
+  if (r == NULL) return;
+  r->id = e->conn;
+  r->ref = e->ref;
+  r->kind = e->kind;
+  enqueue(ud, r);
+}
+
+static void on_message(lts_server *server, lts_conn_id conn, const char *data, size_t len,
+                       int is_binary, void *ud) {
+  (void)server;
+  rec *r = rec_new(REC_MESSAGE, 1, &data, &len);
+  if (r == NULL) return;
+  r->id = conn;
+  r->kind = is_binary;
+  enqueue(ud, r);
+}
+
+static void on_info(lts_server *server, lts_conn_id conn, const char *component,
+                    size_t component_len, const char *topic, size_t topic_len, const char *data,
+                    size_t data_len, void *ud) {
+  (void)server;
+  const char *s[3] = {component, topic, data};
+  size_t n[3] = {component_len, topic_len, data_len};
+  rec *r = rec_new(REC_INFO, 3, s, n);
+  if (r == NULL) return;
+  r->id = conn;
+  enqueue(ud, r);
+}
+
+static napi_status set_str(napi_env env, napi_value obj, const char *key, const char *s, size_t n) {
+  napi_value v;
+  napi_status st = napi_create_string_utf8(env, s, n, &v);
+  if (st != napi_ok) return st;
+  return napi_set_named_property(env, obj, key, v);
+}
+
+static napi_status set_num(napi_env env, napi_value obj, const char *key, double d) {
+  napi_value v;
+  napi_status st = napi_create_double(env, d, &v);
+  if (st != napi_ok) return st;
+  return napi_set_named_property(env, obj, key, v);
+}
+
+#define TRY(call)                    \
+  do {                               \
+    napi_status t_ = (call);         \
+    if (t_ != napi_ok) return t_;    \
+  } while (0)
+
+static napi_status rec_to_js(napi_env env, const rec *r, napi_value *out) {
+  napi_value o;
+  TRY(napi_create_object(env, &o));
+  switch (r->type) {
+    case REC_REQUEST: {
+      napi_value body;
+      void *copy = NULL;
+      TRY(set_str(env, o, "type", "request", 7));
+      TRY(set_num(env, o, "id", (double)r->id));
+      TRY(set_str(env, o, "method", r->str[0], r->len[0]));
+      TRY(set_str(env, o, "target", r->str[1], r->len[1]));
+      TRY(set_str(env, o, "headers", r->str[2], r->len[2]));
+      /* Request bodies may be binary, so they stay bytes. */
+      TRY(napi_create_buffer_copy(env, r->len[3], r->str[3], &copy, &body));
+      TRY(napi_set_named_property(env, o, "body", body));
+      break;
+    }
+    case REC_OPEN:
+      TRY(set_str(env, o, "type", "open", 4));
+      TRY(set_num(env, o, "conn", (double)r->id));
+      TRY(set_str(env, o, "path", r->str[0], r->len[0]));
+      break;
+    case REC_CLOSE:
+      TRY(set_str(env, o, "type", "close", 5));
+      TRY(set_num(env, o, "conn", (double)r->id));
+      TRY(set_num(env, o, "code", (double)r->code));
+      break;
+    case REC_LIVE: {
+      const char *t = r->kind == LTS_EVENT_JOIN    ? "join"
+                      : r->kind == LTS_EVENT_EVENT ? "event"
+                      : r->kind == LTS_EVENT_LEAVE ? "leave"
+                                                   : "unknown";
+      TRY(set_str(env, o, "type", t, NAPI_AUTO_LENGTH));
+      TRY(set_num(env, o, "conn", (double)r->id));
+      TRY(set_num(env, o, "ref", (double)r->ref));
+      TRY(set_str(env, o, "component", r->str[0], r->len[0]));
+      TRY(set_str(env, o, "name", r->str[1], r->len[1]));
+      TRY(set_str(env, o, "payload", r->str[2], r->len[2]));
+      break;
+    }
+    case REC_MESSAGE: {
+      napi_value binary;
+      TRY(set_str(env, o, "type", "message", 7));
+      TRY(set_num(env, o, "conn", (double)r->id));
+      TRY(set_str(env, o, "data", r->str[0], r->len[0]));
+      TRY(napi_get_boolean(env, r->kind != 0, &binary));
+      TRY(napi_set_named_property(env, o, "binary", binary));
+      break;
+    }
+    case REC_INFO:
+      TRY(set_str(env, o, "type", "info", 4));
+      TRY(set_num(env, o, "conn", (double)r->id));
+      TRY(set_str(env, o, "component", r->str[0], r->len[0]));
+      TRY(set_str(env, o, "topic", r->str[1], r->len[1]));
+      TRY(set_str(env, o, "data", r->str[2], r->len[2]));
+      break;
+  }
+  *out = o;
+  return napi_ok;
+}
+
+/* Hands an exception from onEvents to process 'uncaughtException' instead of
+ * letting Node swallow it with a warning. */
+static void rethrow_pending(napi_env env) {
+  bool pending = false;
+  napi_value err;
+  if (napi_is_exception_pending(env, &pending) != napi_ok || !pending) return;
+  if (napi_get_and_clear_last_exception(env, &err) == napi_ok) napi_fatal_exception(env, err);
+}
+
+static void call_js(napi_env env, napi_value js_cb, void *context, void *data) {
+  (void)data;
+  binding *b = context;
+  pthread_mutex_lock(&b->mu);
+  rec *list = b->head;
+  b->head = b->tail = NULL;
+  pthread_mutex_unlock(&b->mu);
+  /* env is NULL while Node tears the function down: nobody to deliver to. */
+  if (env == NULL || js_cb == NULL || list == NULL) {
+    rec_free_list(list);
+    return;
+  }
+  napi_value arr, undef;
+  uint32_t i = 0;
+  rec *r = list;
+  if (napi_create_array(env, &arr) != napi_ok) goto fail;
+  for (; r != NULL; r = r->next, i++) {
+    napi_value o;
+    if (rec_to_js(env, r, &o) != napi_ok || napi_set_element(env, arr, i, o) != napi_ok)
+      goto fail;
+  }
+  rec_free_list(list);
+  if (napi_get_undefined(env, &undef) != napi_ok ||
+      napi_call_function(env, undef, js_cb, 1, &arr, NULL) != napi_ok)
+    goto fail_js;
+  return;
+fail:
+  rec_free_list(list);
+fail_js: {
+  bool pending = false;
+  if (napi_is_exception_pending(env, &pending) == napi_ok && !pending)
+    napi_throw_error(env, NULL, "livets: could not deliver core events to JavaScript");
+  rethrow_pending(env);
+}
+}
+
+static void tsfn_finalize(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  binding *b = data;
+  pthread_mutex_lock(&b->mu);
+  b->tsfn_live = 0;
+  rec *list = b->head;
+  b->head = b->tail = NULL;
+  pthread_mutex_unlock(&b->mu);
+  rec_free_list(list);
+  binding_unref(b);
+}
+
+static void external_finalize(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  binding *b = data;
+  binding_unlink(b);
+  /* Stops and joins the loop thread, so no callback can follow. */
+  lts_server_free(b->server);
+  b->server = NULL;
+  binding_release_tsfn(b);
+  binding_unref(b);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Exported functions                                                     */
+/* ---------------------------------------------------------------------- */
+
+static instance *get_instance(napi_env env) {
+  void *data = NULL;
+  if (napi_get_instance_data(env, &data) != napi_ok) return NULL;
+  return data;
+}
+
+/* Reads an optional property; *present is 0 for undefined or null. */
+static int get_prop(napi_env env, napi_value obj, const char *key, napi_value *out, int *present) {
+  napi_status s = napi_get_named_property(env, obj, key, out);
+  if (s != napi_ok) {
+    throw_napi(env, s);
+    return 0;
+  }
+  napi_valuetype t = type_of(env, *out);
+  *present = t != napi_undefined && t != napi_null;
+  return 1;
+}
+
+/* createServer({host?, port?, mode?, wsPath?, maxMessageBytes?,
+ *               maxOutboundBytes?}, onEvents) → handle */
+static napi_value js_create_server(napi_env env, napi_callback_info info) {
+  napi_value argv[2], v, result = NULL, name;
+  char *host = NULL, *ws_path = NULL;
+  size_t unused;
+  int present;
+  lts_config cfg;
+  memset(&cfg, 0, sizeof cfg);
+  if (!get_args(env, info, 2, argv)) return NULL;
+  if (type_of(env, argv[0]) != napi_object) {
+    type_error(env, "config", "an object");
+    return NULL;
+  }
+  if (type_of(env, argv[1]) != napi_function) {
+    type_error(env, "onEvents", "a function");
+    return NULL;
+  }
+  if (!get_prop(env, argv[0], "host", &v, &present)) goto done;
+  if (present && !get_string(env, v, "config.host", &host, &unused)) goto done;
+  if (!get_prop(env, argv[0], "port", &v, &present)) goto done;
+  if (present && !get_int_range(env, v, "config.port", 0, 65535, &cfg.port)) goto done;
+  if (!get_prop(env, argv[0], "mode", &v, &present)) goto done;
+  if (present && !get_int_range(env, v, "config.mode", LTS_MODE_LIVETS, LTS_MODE_RAW, &cfg.mode))
+    goto done;
+  if (!get_prop(env, argv[0], "wsPath", &v, &present)) goto done;
+  if (present && !get_string(env, v, "config.wsPath", &ws_path, &unused)) goto done;
+  if (!get_prop(env, argv[0], "maxMessageBytes", &v, &present)) goto done;
+  if (present && !get_size(env, v, "config.maxMessageBytes", &cfg.max_message_bytes)) goto done;
+  if (!get_prop(env, argv[0], "maxOutboundBytes", &v, &present)) goto done;
+  if (present && !get_size(env, v, "config.maxOutboundBytes", &cfg.max_outbound_bytes)) goto done;
+  cfg.host = host;
+  cfg.ws_path = ws_path;
+
+  instance *inst = get_instance(env);
+  if (inst == NULL) {
+    napi_throw_error(env, NULL, "livets: the module was not initialised in this environment");
+    goto done;
+  }
+  binding *b = calloc(1, sizeof *b);
+  if (b == NULL) {
+    throw_lts(env, LTS_ENOMEM);
+    goto done;
+  }
+  pthread_mutex_init(&b->mu, NULL);
+  lts_callbacks cbs = {on_request, on_open, on_close, on_live_event, on_message, on_info};
+  int rc = lts_server_new(&cfg, &cbs, b, &b->server);
+  if (rc < 0) {
+    pthread_mutex_destroy(&b->mu);
+    free(b);
+    throw_lts(env, rc);
+    goto done;
+  }
+  napi_status s = napi_create_string_utf8(env, "livets", NAPI_AUTO_LENGTH, &name);
+  if (s == napi_ok)
+    s = napi_create_threadsafe_function(env, argv[1], NULL, name, 0, 1, b, tsfn_finalize, b,
+                                        call_js, &b->tsfn);
+  if (s != napi_ok) {
+    lts_server_free(b->server);
+    pthread_mutex_destroy(&b->mu);
+    free(b);
+    throw_napi(env, s);
+    goto done;
+  }
+  b->tsfn_live = 1;
+  b->refs = 1;
+  /* An idle, never-started server must not keep the process alive. */
+  s = napi_unref_threadsafe_function(env, b->tsfn);
+  if (s == napi_ok) s = napi_create_external(env, b, external_finalize, NULL, &result);
+  if (s != napi_ok) {
+    lts_server_free(b->server);
+    b->server = NULL;
+    binding_release_tsfn(b);
+    result = NULL;
+    throw_napi(env, s);
+    goto done;
+  }
+  /* From here on the external's finalizer owns the cleanup. */
+  b->refs++;
+  b->inst = inst;
+  b->next = inst->servers;
+  if (b->next != NULL) b->next->prev = b;
+  inst->servers = b;
+  s = napi_type_tag_object(env, result, &SERVER_TAG);
+  if (s != napi_ok) {
+    result = NULL;
+    throw_napi(env, s);
+  }
+done:
+  free(host);
+  free(ws_path);
+  return result;
+}
+
+/* start(h) → port */
+static napi_value js_start(napi_env env, napi_callback_info info) {
+  napi_value argv[1], out;
+  if (!get_args(env, info, 1, argv)) return NULL;
+  binding *b = get_binding(env, argv[0]);
+  if (b == NULL) return NULL;
+  if (b->released || b->server == NULL) {
+    throw_lts(env, LTS_ESTATE);
+    return NULL;
+  }
+  int rc = lts_server_start(b->server);
+  if (rc < 0) {
+    throw_lts(env, rc);
+    return NULL;
+  }
+  int port = lts_server_port(b->server);
+  if (port < 0) {
+    throw_lts(env, port);
+    return NULL;
+  }
+  /* Traffic keeps the process alive while the server runs. */
+  NAPI_OK(env, napi_ref_threadsafe_function(env, b->tsfn));
+  NAPI_OK(env, napi_create_int32(env, port, &out));
+  return out;
+}
+
+/* stop(h): joins the core thread, then lets the event function go so the
+ * process can exit once the last queued records are delivered. */
+static napi_value js_stop(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (!get_args(env, info, 1, argv)) return NULL;
+  binding *b = get_binding(env, argv[0]);
+  if (b == NULL) return NULL;
+  if (b->server != NULL) {
+    int rc = lts_server_stop(b->server);
+    if (rc < 0) {
+      throw_lts(env, rc);
+      return NULL;
+    }
+  }
+  binding_unlink(b);
+  binding_release_tsfn(b);
+  return lts_result(env, LTS_OK);
+}
+
+/* respond(h, reqId, status, headers?, body?) */
+static napi_value js_respond(napi_env env, napi_callback_info info) {
+  napi_value argv[5], ret = NULL;
+  char *headers = NULL, *owned = NULL;
+  size_t headers_len = 0, body_len = 0;
+  const char *body = NULL;
+  uint64_t id;
+  int status;
+  if (!get_args(env, info, 5, argv)) return NULL;
+  binding *b = get_binding(env, argv[0]);
+  if (b == NULL) return NULL;
+  if (!get_u64(env, argv[1], "request id", &id)) return NULL;
+  if (!get_int_range(env, argv[2], "status", 100, 999, &status)) return NULL;
+  if (!get_opt_string(env, argv[3], "headers", &headers, &headers_len)) goto done;
+  if (!get_bytes(env, argv[4], "body", &body, &body_len, &owned)) goto done;
+  ret = lts_result(env, lts_respond(b->server, id, status, headers, headers_len, body, body_len));
+done:
+  free(headers);
+  free(owned);
+  return ret;
+}
+
+/* register/update(h, conn, componentId, ref, html) */
+static napi_value component_html(napi_env env, napi_callback_info info, int update) {
+  napi_value argv[5], ret = NULL;
+  char *id = NULL, *html = NULL;
+  size_t id_len, html_len;
+  uint64_t conn, ref;
+  if (!get_args(env, info, 5, argv)) return NULL;
+  binding *b = get_binding(env, argv[0]);
+  if (b == NULL) return NULL;
+  if (!get_u64(env, argv[1], "conn", &conn) || !get_u64(env, argv[3], "ref", &ref)) return NULL;
+  if (!get_string(env, argv[2], "component id", &id, &id_len)) goto done;
+  if (!get_string(env, argv[4], "html", &html, &html_len)) goto done;
+  int rc = update ? lts_component_update(b->server, conn, id, id_len, ref, html, html_len)
+                  : lts_component_register(b->server, conn, id, id_len, ref, html, html_len);
+  ret = lts_result(env, rc);
+done:
+  free(id);
+  free(html);
+  return ret;
+}
+
+static napi_value js_register(napi_env env, napi_callback_info info) {
+  return component_html(env, info, 0);
+}
+
+static napi_value js_update(napi_env env, napi_callback_info info) {
+  return component_html(env, info, 1);
+}
+
+/* unregister(h, conn, componentId) */
+static napi_value js_unregister(napi_env env, napi_callback_info info) {
+  napi_value argv[3], ret = NULL;
+  char *id = NULL;
+  size_t id_len;
+  uint64_t conn;
+  if (!get_args(env, info, 3, argv)) return NULL;
+  binding *b = get_binding(env, argv[0]);
+  if (b == NULL) return NULL;
+  if (!get_u64(env, argv[1], "conn", &conn)) return NULL;
+  if (!get_string(env, argv[2], "component id", &id, &id_len)) return NULL;
+  ret = lts_result(env, lts_component_unregister(b->server, conn, id, id_len));
+  free(id);
+  return ret;
+}
+
+/* replyError(h, conn, componentId, ref, reason) */
+static napi_value js_reply_error(napi_env env, napi_callback_info info) {
+  napi_value argv[5], ret = NULL;
+  char *id = NULL, *reason = NULL;
+  size_t id_len, reason_len;
+  uint64_t conn, ref;
+  if (!get_args(env, info, 5, argv)) return NULL;
+  binding *b = get_binding(env, argv[0]);
+  if (b == NULL) return NULL;
+  if (!get_u64(env, argv[1], "conn", &conn) || !get_u64(env, argv[3], "ref", &ref)) return NULL;
+  if (!get_string(env, argv[2], "component id", &id, &id_len)) goto done;
+  if (!get_string(env, argv[4], "reason", &reason, &reason_len)) goto done;
+  ret = lts_result(env, lts_reply_error(b->server, conn, id, id_len, ref, reason, reason_len));
+done:
+  free(id);
+  free(reason);
+  return ret;
+}
+
+/* send(h, conn, text) */
+static napi_value js_send(napi_env env, napi_callback_info info) {
+  napi_value argv[3], ret;
+  char *text = NULL;
+  size_t len;
+  uint64_t conn;
+  if (!get_args(env, info, 3, argv)) return NULL;
+  binding *b = get_binding(env, argv[0]);
+  if (b == NULL) return NULL;
+  if (!get_u64(env, argv[1], "conn", &conn)) return NULL;
+  if (!get_string(env, argv[2], "text", &text, &len)) return NULL;
+  ret = lts_result(env, lts_send(b->server, conn, text, len));
+  free(text);
+  return ret;
+}
+
+/* close(h, conn, code, reason?) */
+static napi_value js_close(napi_env env, napi_callback_info info) {
+  napi_value argv[4], ret;
+  char *reason = NULL;
+  size_t len;
+  uint64_t conn;
+  int code;
+  if (!get_args(env, info, 4, argv)) return NULL;
+  binding *b = get_binding(env, argv[0]);
+  if (b == NULL) return NULL;
+  if (!get_u64(env, argv[1], "conn", &conn)) return NULL;
+  if (!get_int_range(env, argv[2], "code", 1000, 4999, &code)) return NULL;
+  if (!get_opt_string(env, argv[3], "reason", &reason, &len)) return NULL;
+  ret = lts_result(env, lts_close(b->server, conn, code, reason, len));
+  free(reason);
+  return ret;
+}
+
+/* subscribe/unsubscribe(h, conn, componentId, topic) */
+static napi_value subscription(napi_env env, napi_callback_info info, int subscribe) {
+  napi_value argv[4], ret = NULL;
+  char *id = NULL, *topic = NULL;
+  size_t id_len, topic_len;
+  uint64_t conn;
+  if (!get_args(env, info, 4, argv)) return NULL;
+  binding *b = get_binding(env, argv[0]);
+  if (b == NULL) return NULL;
+  if (!get_u64(env, argv[1], "conn", &conn)) return NULL;
+  if (!get_string(env, argv[2], "component id", &id, &id_len)) goto done;
+  if (!get_string(env, argv[3], "topic", &topic, &topic_len)) goto done;
+  int rc = subscribe ? lts_subscribe(b->server, conn, id, id_len, topic, topic_len)
+                     : lts_unsubscribe(b->server, conn, id, id_len, topic, topic_len);
+  ret = lts_result(env, rc);
+done:
+  free(id);
+  free(topic);
+  return ret;
+}
+
+static napi_value js_subscribe(napi_env env, napi_callback_info info) {
+  return subscription(env, info, 1);
+}
+
+static napi_value js_unsubscribe(napi_env env, napi_callback_info info) {
+  return subscription(env, info, 0);
+}
+
+/* publish(h, topic, data) */
+static napi_value js_publish(napi_env env, napi_callback_info info) {
+  napi_value argv[3], ret = NULL;
+  char *topic = NULL, *data = NULL;
+  size_t topic_len, data_len;
+  if (!get_args(env, info, 3, argv)) return NULL;
+  binding *b = get_binding(env, argv[0]);
+  if (b == NULL) return NULL;
+  if (!get_string(env, argv[1], "topic", &topic, &topic_len)) goto done;
+  if (!get_string(env, argv[2], "data", &data, &data_len)) goto done;
+  ret = lts_result(env, lts_publish(b->server, topic, topic_len, data, data_len));
+done:
+  free(topic);
+  free(data);
+  return ret;
+}
+
+/* addStatic(h, prefix, dir) */
+static napi_value js_add_static(napi_env env, napi_callback_info info) {
+  napi_value argv[3], ret = NULL;
+  char *prefix = NULL, *dir = NULL;
+  size_t unused;
+  if (!get_args(env, info, 3, argv)) return NULL;
+  binding *b = get_binding(env, argv[0]);
+  if (b == NULL) return NULL;
+  if (!get_string(env, argv[1], "prefix", &prefix, &unused)) goto done;
+  if (!get_string(env, argv[2], "dir", &dir, &unused)) goto done;
+  ret = lts_result(env, lts_server_add_static(b->server, prefix, dir));
+done:
+  free(prefix);
+  free(dir);
+  return ret;
+}
+
+/* diff(oldHtml, newHtml) → patch JSON text */
+static napi_value js_diff(napi_env env, napi_callback_info info) {
+  napi_value argv[2], ret = NULL;
+  char *a = NULL, *b = NULL;
+  size_t a_len, b_len, out_len = 0;
+  uint8_t *out = NULL;
+  if (!get_args(env, info, 2, argv)) return NULL;
+  if (!get_string(env, argv[0], "oldHtml", &a, &a_len)) goto done;
+  if (!get_string(env, argv[1], "newHtml", &b, &b_len)) goto done;
+  int rc = lts_diff(a, a_len, b, b_len, &out, &out_len);
+  if (rc < 0) {
+    throw_lts(env, rc);
+    goto done;
+  }
+  NAPI_OK_GOTO(env, napi_create_string_utf8(env, (const char *)out, out_len, &ret), done);
+done:
+  lts_free(out);
+  free(a);
+  free(b);
+  return ret;
+}
+
+/* version() → {number, string} of the loaded library */
+static napi_value js_version(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value o, n, s;
+  NAPI_OK(env, napi_create_object(env, &o));
+  NAPI_OK(env, napi_create_int32(env, lts_version_number(), &n));
+  NAPI_OK(env, napi_create_string_utf8(env, lts_version_string(), NAPI_AUTO_LENGTH, &s));
+  NAPI_OK(env, napi_set_named_property(env, o, "number", n));
+  NAPI_OK(env, napi_set_named_property(env, o, "string", s));
+  return o;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  instance *inst = calloc(1, sizeof *inst);
+  if (inst == NULL) {
+    throw_lts(env, LTS_ENOMEM);
+    return NULL;
+  }
+  napi_status s = napi_set_instance_data(env, inst, instance_finalize, NULL);
+  if (s != napi_ok) {
+    free(inst);
+    throw_napi(env, s);
+    return NULL;
+  }
+  napi_property_descriptor props[] = {
+      {"createServer", NULL, js_create_server, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"start", NULL, js_start, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"stop", NULL, js_stop, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"respond", NULL, js_respond, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"register", NULL, js_register, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"update", NULL, js_update, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"unregister", NULL, js_unregister, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"replyError", NULL, js_reply_error, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"send", NULL, js_send, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"close", NULL, js_close, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"subscribe", NULL, js_subscribe, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"unsubscribe", NULL, js_unsubscribe, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"publish", NULL, js_publish, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"addStatic", NULL, js_add_static, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"diff", NULL, js_diff, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"version", NULL, js_version, NULL, NULL, NULL, napi_enumerable, NULL},
+  };
+  NAPI_OK(env, napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
+  return exports;
+}
+
+NAPI_MODULE(livets, init)

@@ -1,0 +1,157 @@
+// The compiled shim and the core library it links. Loaded on first use so
+// that html, tokens and ComponentRenderer work without them.
+
+import * as path from "path";
+
+/** An opaque core server handle from `createServer`. */
+export type ServerHandle = { readonly __livetsServerHandle: unique symbol };
+
+/** Options for the core server (see lts_config in livetscore.h). */
+export interface NativeConfig {
+  host?: string;
+  port?: number;
+  /** 0: the LiveTS protocol (default), 1: raw messages. */
+  mode?: number;
+  wsPath?: string;
+  maxMessageBytes?: number;
+  maxOutboundBytes?: number;
+}
+
+/** An HTTP request the host must answer with `respond`. */
+export interface RequestRecord {
+  type: "request";
+  id: number;
+  method: string;
+  target: string;
+  /** Raw header lines, "Name: value\r\n" each. */
+  headers: string;
+  body: Buffer;
+}
+
+/** A WebSocket connection opened on `path`. */
+export interface OpenRecord {
+  type: "open";
+  conn: number;
+  path: string;
+}
+
+/** A WebSocket connection closed; the core already forgot its components. */
+export interface CloseRecord {
+  type: "close";
+  conn: number;
+  code: number;
+}
+
+/** A join (name = token, payload = params), event, or leave. */
+export interface LiveRecord {
+  type: "join" | "event" | "leave";
+  conn: number;
+  ref: number;
+  component: string;
+  name: string;
+  /** JSON text; "null" if the browser sent none. */
+  payload: string;
+}
+
+/** A whole message in raw mode. */
+export interface MessageRecord {
+  type: "message";
+  conn: number;
+  data: string;
+  binary: boolean;
+}
+
+/** A publish on a topic a component subscribed to. */
+export interface InfoRecord {
+  type: "info";
+  conn: number;
+  component: string;
+  topic: string;
+  data: string;
+}
+
+/** Anything the core reports. */
+export type CoreRecord =
+  | RequestRecord
+  | OpenRecord
+  | CloseRecord
+  | LiveRecord
+  | MessageRecord
+  | InfoRecord;
+
+/**
+ * The functions of build/livets.node. Ids and refs are Numbers. Failures of
+ * the core throw an Error whose `code` is the LTS_E* name and whose `errno`
+ * is the numeric code; bad argument types throw a TypeError.
+ */
+export interface NativeBinding {
+  createServer(config: NativeConfig, onEvents: (records: CoreRecord[]) => void): ServerHandle;
+  start(h: ServerHandle): number;
+  stop(h: ServerHandle): void;
+  respond(
+    h: ServerHandle,
+    requestId: number,
+    status: number,
+    headers: string | null,
+    body: string | Uint8Array | null,
+  ): void;
+  register(h: ServerHandle, conn: number, component: string, ref: number, html: string): void;
+  update(h: ServerHandle, conn: number, component: string, ref: number, html: string): void;
+  unregister(h: ServerHandle, conn: number, component: string): void;
+  replyError(h: ServerHandle, conn: number, component: string, ref: number, reason: string): void;
+  send(h: ServerHandle, conn: number, text: string): void;
+  close(h: ServerHandle, conn: number, code: number, reason?: string): void;
+  subscribe(h: ServerHandle, conn: number, component: string, topic: string): void;
+  unsubscribe(h: ServerHandle, conn: number, component: string, topic: string): void;
+  publish(h: ServerHandle, topic: string, data: string): void;
+  addStatic(h: ServerHandle, prefix: string, dir: string): void;
+  diff(oldHtml: string, newHtml: string): string;
+  version(): { number: number; string: string };
+}
+
+/** An Error thrown by the core, with its LTS_E* name. */
+export interface CoreError extends Error {
+  code: string;
+  errno: number;
+}
+
+/** Whether `err` is a core error with the given LTS_E* name. */
+export function isCoreError(err: unknown, code?: string): err is CoreError {
+  if (!(err instanceof Error)) return false;
+  const c = (err as Partial<CoreError>).code;
+  return typeof c === "string" && c.startsWith("LTS_") && (code === undefined || c === code);
+}
+
+/** Where the shim is expected. */
+export const NATIVE_PATH = path.join(__dirname, "..", "build", "livets.node");
+
+// The shim is compiled against one header; a library from another minor
+// version (pre-1.0, minors may break) is refused rather than misused.
+const EXPECTED_VERSION = 100;
+
+let loaded: NativeBinding | undefined;
+
+/** The native binding, loaded once; throws an Error naming the file and why. */
+export function loadNative(): NativeBinding {
+  if (loaded !== undefined) return loaded;
+  let binding: NativeBinding;
+  try {
+    binding = require(NATIVE_PATH) as NativeBinding;
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new Error(
+      `LiveTS: cannot load the native binding ${NATIVE_PATH}: ${reason}\n` +
+        "Build it with node-binding/build.sh (it needs .build/release/liblivetscore.so).",
+    );
+  }
+  const v = binding.version();
+  if (Math.floor(v.number / 100) !== Math.floor(EXPECTED_VERSION / 100)) {
+    throw new Error(
+      `LiveTS: ${NATIVE_PATH} loaded liblivetscore ${v.string}, ` +
+        `but this package needs ${Math.floor(EXPECTED_VERSION / 10000)}.` +
+        `${Math.floor(EXPECTED_VERSION / 100) % 100}.x`,
+    );
+  }
+  loaded = binding;
+  return binding;
+}

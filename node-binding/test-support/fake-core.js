@@ -1,0 +1,34 @@
+'use strict'
+// A CorePort that records every call, for driving LiveInstance without the
+// native core.
+class FakeCore {
+  constructor() {
+    this.calls = []
+  }
+  register(conn, id, ref, html) { this.calls.push(['register', conn, id, ref, html]) }
+  update(conn, id, ref, html) { this.calls.push(['update', conn, id, ref, html]) }
+  unregister(conn, id) { this.calls.push(['unregister', conn, id]) }
+  replyError(conn, id, ref, reason) { this.calls.push(['replyError', conn, id, ref, reason]) }
+  subscribe(conn, id, topic) { this.calls.push(['subscribe', conn, id, topic]) }
+  unsubscribe(conn, id, topic) { this.calls.push(['unsubscribe', conn, id, topic]) }
+  publish(topic, data) { this.calls.push(['publish', topic, data]) }
+  of(kind) { return this.calls.filter((c) => c[0] === kind) }
+  take() { const c = this.calls; this.calls = []; return c }
+}
+
+// Collects console.warn / console.error lines during fn.
+async function capture(fn) {
+  const lines = { warn: [], error: [] }
+  const { warn, error } = console
+  console.warn = (...a) => lines.warn.push(a.map(String).join(' '))
+  console.error = (...a) => lines.error.push(a.map(String).join(' '))
+  try {
+    await fn()
+  } finally {
+    console.warn = warn
+    console.error = error
+  }
+  return lines
+}
+
+module.exports = { FakeCore, capture }
