@@ -92,7 +92,16 @@ typedef struct lts_config {
   const char *ws_path;      /* WebSocket endpoint path; NULL = any path */
   size_t max_message_bytes; /* largest inbound message; 0 = 1 MiB */
   size_t max_outbound_bytes;/* per-connection unsent bytes before close 1008;
-                               0 = 4 MiB */
+                               0 = 4 MiB. Reads pause above a quarter of it. */
+  const char *allowed_origins; /* comma-separated origins that may open a
+                               WebSocket ("https://a.example,http://b:8080");
+                               "*" = any; NULL = the Origin's host must equal
+                               the Host header. No Origin header = allowed. */
+  unsigned header_timeout_ms; /* a request must arrive within this; 0 = 10 s */
+  unsigned idle_timeout_ms;   /* idle keep-alive connections close; 0 = 60 s */
+  unsigned ping_interval_ms;  /* a WebSocket silent this long is pinged, and
+                               dropped if silent as long again; 0 = 30 s */
+  int disable_compression;    /* non-zero: never negotiate permessage-deflate */
 } lts_config;
 
 /* A kind of lts_live_event. */
@@ -191,13 +200,14 @@ int lts_close(lts_server *server, lts_conn_id conn, int code, const char *reason
 
 /* Registers a component of `conn` with its first HTML (the content of the
  * component root) and sends it to the browser as a full render answering
- * join `ref`. Registering an existing id replaces its HTML. */
+ * join `ref`. Registering an existing id replaces its HTML. HTML that is
+ * not UTF-8 is refused with LTS_EPARSE (patches travel in text frames). */
 int lts_component_register(lts_server *server, lts_conn_id conn, const char *component,
                            size_t component_len, uint64_t ref, const char *html, size_t html_len);
 
 /* Gives a component its new HTML; the core diffs it against the last HTML
  * and sends the patch (empty if nothing changed), answering event `ref`
- * (0 for a change no event asked for). */
+ * (0 for a change no event asked for). LTS_EPARSE if html is not UTF-8. */
 int lts_component_update(lts_server *server, lts_conn_id conn, const char *component,
                          size_t component_len, uint64_t ref, const char *html, size_t html_len);
 
@@ -221,7 +231,15 @@ int lts_subscribe(lts_server *server, lts_conn_id conn, const char *component,
 int lts_unsubscribe(lts_server *server, lts_conn_id conn, const char *component,
                     size_t component_len, const char *topic, size_t topic_len);
 
-/* Delivers `data` to every subscriber of `topic`. */
+/* Subscribes connection `conn` itself to `topic`: a publish then writes the
+ * data to it as one text message, with no callback (channel messages,
+ * broadcasts). The subscription ends with the connection. */
+int lts_conn_subscribe(lts_server *server, lts_conn_id conn, const char *topic, size_t topic_len);
+int lts_conn_unsubscribe(lts_server *server, lts_conn_id conn, const char *topic, size_t topic_len);
+
+/* Delivers `data` (UTF-8, else LTS_EPARSE) to every subscriber of `topic`:
+ * on_info for each subscribed component, and one text frame, encoded once,
+ * written to every subscribed connection. */
 int lts_publish(lts_server *server, const char *topic, size_t topic_len, const char *data,
                 size_t data_len);
 

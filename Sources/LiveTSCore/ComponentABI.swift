@@ -1,5 +1,6 @@
 import CLiveTS
 import LiveTSEngine
+import LiveTSNet
 
 /// Shared checks of the component and pub/sub entry points.
 private func withComponent(_ handle: OpaquePointer?, _ conn: UInt64, _ component: UnsafePointer<CChar>?, _ componentLength: Int,
@@ -14,6 +15,8 @@ private func withComponent(_ handle: OpaquePointer?, _ conn: UInt64, _ component
 public func lts_component_register(_ handle: OpaquePointer?, _ conn: UInt64, _ component: UnsafePointer<CChar>?, _ componentLength: Int,
                                    _ ref: UInt64, _ html: UnsafePointer<CChar>?, _ htmlLength: Int) -> Int32 {
     guard let bytes = copyBytes(html, htmlLength) else { return LTS_EINVAL }
+    // Patches travel in text frames, which must be UTF-8.
+    guard UTF8Validator.isValid(bytes) else { return LTS_EPARSE }
     return withComponent(handle, conn, component, componentLength) { engine, id in
         engine.register(connection: conn, component: id, ref: ref, html: bytes)
         return LTS_OK
@@ -24,6 +27,8 @@ public func lts_component_register(_ handle: OpaquePointer?, _ conn: UInt64, _ c
 public func lts_component_update(_ handle: OpaquePointer?, _ conn: UInt64, _ component: UnsafePointer<CChar>?, _ componentLength: Int,
                                  _ ref: UInt64, _ html: UnsafePointer<CChar>?, _ htmlLength: Int) -> Int32 {
     guard let bytes = copyBytes(html, htmlLength) else { return LTS_EINVAL }
+    // Patches travel in text frames, which must be UTF-8.
+    guard UTF8Validator.isValid(bytes) else { return LTS_EPARSE }
     return withComponent(handle, conn, component, componentLength) { engine, id in
         engine.update(connection: conn, component: id, ref: ref, html: bytes)
         return LTS_OK
@@ -74,7 +79,27 @@ public func lts_publish(_ handle: OpaquePointer?, _ topic: UnsafePointer<CChar>?
                         _ data: UnsafePointer<CChar>?, _ dataLength: Int) -> Int32 {
     guard let server = HandleTable.lookup(handle), topicLength > 0, let topicBytes = copyBytes(topic, topicLength),
           let bytes = copyBytes(data, dataLength) else { return LTS_EINVAL }
+    guard UTF8Validator.isValid(bytes) else { return LTS_EPARSE }
     guard server.engine.isRunning else { return LTS_ESTATE }
     server.engine.publish(topic: topicBytes, data: bytes)
     return LTS_OK
+}
+
+private func withConnectionTopic(_ handle: OpaquePointer?, _ conn: UInt64, _ topic: UnsafePointer<CChar>?, _ topicLength: Int,
+                                 _ body: (LiveEngine, [UInt8]) -> Void) -> Int32 {
+    guard let server = HandleTable.lookup(handle), conn != 0, topicLength > 0,
+          let topicBytes = copyBytes(topic, topicLength) else { return LTS_EINVAL }
+    guard server.engine.isRunning else { return LTS_ESTATE }
+    body(server.engine, topicBytes)
+    return LTS_OK
+}
+
+@_cdecl("lts_conn_subscribe")
+public func lts_conn_subscribe(_ handle: OpaquePointer?, _ conn: UInt64, _ topic: UnsafePointer<CChar>?, _ topicLength: Int) -> Int32 {
+    withConnectionTopic(handle, conn, topic, topicLength) { $0.subscribe(connection: conn, topic: $1) }
+}
+
+@_cdecl("lts_conn_unsubscribe")
+public func lts_conn_unsubscribe(_ handle: OpaquePointer?, _ conn: UInt64, _ topic: UnsafePointer<CChar>?, _ topicLength: Int) -> Int32 {
+    withConnectionTopic(handle, conn, topic, topicLength) { $0.unsubscribe(connection: conn, topic: $1) }
 }

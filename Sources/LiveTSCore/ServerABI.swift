@@ -15,7 +15,23 @@ public func lts_server_new(_ config: UnsafePointer<lts_config>?, _ callbacks: Un
     settings.port = c.port
     if let path = copyCString(c.ws_path) { settings.webSocketPath = Array(path.utf8) }
     if c.max_message_bytes > 0 { settings.maxMessageBytes = c.max_message_bytes }
-    if c.max_outbound_bytes > 0 { settings.maxOutboundBytes = c.max_outbound_bytes }
+    if c.max_outbound_bytes > 0 {
+        settings.maxOutboundBytes = c.max_outbound_bytes
+        settings.outboundHighWater = max(1, c.max_outbound_bytes / 4)
+    }
+    if let origins = copyCString(c.allowed_origins) {
+        if origins == "*" {
+            settings.originPolicy = .any
+        } else {
+            let list = origins.split(separator: ",").map { Array($0.trimmingSpaces().lowercased().utf8) }
+            guard !list.isEmpty, list.allSatisfy({ !$0.isEmpty }) else { return LTS_EINVAL }
+            settings.originPolicy = .list(Set(list))
+        }
+    }
+    if c.header_timeout_ms > 0 { settings.headerTimeoutMs = UInt64(c.header_timeout_ms) }
+    if c.idle_timeout_ms > 0 { settings.idleTimeoutMs = UInt64(c.idle_timeout_ms) }
+    if c.ping_interval_ms > 0 { settings.pingIntervalMs = UInt64(c.ping_interval_ms) }
+    settings.compressionEnabled = c.disable_compression == 0
     let mode: EngineMode = c.mode == LTS_MODE_RAW ? .raw : .live
     guard let server = try? CoreServer(settings: settings, mode: mode, callbacks: callbacks.pointee, userdata: userdata) else {
         return LTS_ENOMEM

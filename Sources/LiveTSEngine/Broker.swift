@@ -1,4 +1,5 @@
-/// Topic subscriptions of components. Fan-out runs on the loop thread; the
+/// Topic subscriptions of components, and of connections themselves (a key
+/// whose component id is empty). Fan-out runs on the loop thread; the
 /// two indexes make unsubscribe-on-close proportional to what the component
 /// held, not to the number of topics.
 struct Broker {

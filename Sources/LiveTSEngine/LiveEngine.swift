@@ -14,6 +14,11 @@ public final class LiveEngine: ServerDelegate {
     private var running = false
     /// Frames refused for their shape or target, for diagnostics and tests.
     public private(set) var refusedMessages = 0
+    /// Joins and events handed to the host and not yet answered, per
+    /// connection. Past `hostHighWater` the connection's reads pause, so a
+    /// busy host slows its clients down instead of queueing without bound.
+    private var unanswered: [UInt64: Int] = [:]
+    public var hostHighWater = 64
 
     public init(settings: ServerSettings, mode: EngineMode, host: EngineHost) throws {
         loop = try EventLoop()
@@ -70,6 +75,7 @@ public final class LiveEngine: ServerDelegate {
     public func register(connection: UInt64, component: [UInt8], ref: UInt64, html: [UInt8]) {
         loop.post { [self] in
             guard http.hasConnection(connection) else { return }
+            answered(connection, ref)
             let key = ComponentRegistry.Key(connection: connection, component: component)
             registry[key] = ComponentRegistry.Entry(html: html, seq: 1)
             http.send(connection, text: ServerMessage.render(component: component, seq: 1, ref: ref, html: html))
@@ -78,6 +84,7 @@ public final class LiveEngine: ServerDelegate {
 
     public func update(connection: UInt64, component: [UInt8], ref: UInt64, html: [UInt8]) {
         loop.post { [self] in
+            answered(connection, ref)
             let key = ComponentRegistry.Key(connection: connection, component: component)
             guard var entry = registry[key] else { return }
             let ops = HTMLDiffer.diff(old: entry.html, new: html)
@@ -98,6 +105,7 @@ public final class LiveEngine: ServerDelegate {
 
     public func replyError(connection: UInt64, component: [UInt8], ref: UInt64, reason: [UInt8]) {
         loop.post { [self] in
+            answered(connection, ref)
             http.send(connection, text: ServerMessage.refused(component: component, ref: ref, reason: reason))
         }
     }
@@ -116,11 +124,31 @@ public final class LiveEngine: ServerDelegate {
         }
     }
 
+    /// Subscribes a connection itself: publishes reach it as raw text frames.
+    public func subscribe(connection: UInt64, topic: [UInt8]) {
+        loop.post { [self] in
+            guard http.hasConnection(connection) else { return }
+            broker.subscribe(ComponentRegistry.Key(connection: connection, component: []), to: topic)
+        }
+    }
+
+    public func unsubscribe(connection: UInt64, topic: [UInt8]) {
+        loop.post { [self] in
+            broker.unsubscribe(ComponentRegistry.Key(connection: connection, component: []), from: topic)
+        }
+    }
+
     public func publish(topic: [UInt8], data: [UInt8]) {
         loop.post { [self] in
+            var rawConnections: [UInt64] = []
             for subscriber in broker.subscribers(of: topic) {
-                host?.engineInfo(connection: subscriber.connection, component: subscriber.component, topic: topic, data: data)
+                if subscriber.component.isEmpty {
+                    rawConnections.append(subscriber.connection)
+                } else {
+                    host?.engineInfo(connection: subscriber.connection, component: subscriber.component, topic: topic, data: data)
+                }
             }
+            if !rawConnections.isEmpty { http.send(rawConnections, text: data) }
         }
     }
 
@@ -140,6 +168,8 @@ public final class LiveEngine: ServerDelegate {
 
     public func server(_ server: HTTPServer, didClose connection: UInt64, code: UInt16) {
         for key in registry.removeConnection(connection) { broker.unsubscribeAll(key) }
+        broker.unsubscribeAll(ComponentRegistry.Key(connection: connection, component: []))
+        unanswered[connection] = nil
         host?.engineClose(connection: connection, code: code)
     }
 
@@ -188,7 +218,18 @@ public final class LiveEngine: ServerDelegate {
         }
     }
 
+    private func answered(_ connection: UInt64, _ ref: UInt64) {
+        guard ref != 0, let count = unanswered[connection], count > 0 else { return }
+        unanswered[connection] = count - 1
+        if count == hostHighWater { http.setPausedForHost(connection, false) }
+    }
+
     private func deliver(_ kind: LiveEvent.Kind, _ message: ClientMessage, _ connection: UInt64) {
+        if kind != .leave && message.ref != 0 {
+            let count = unanswered[connection, default: 0] + 1
+            unanswered[connection] = count
+            if count == hostHighWater { http.setPausedForHost(connection, true) }
+        }
         host?.engineLiveEvent(LiveEvent(kind: kind, connection: connection, ref: message.ref, component: message.component,
                                         name: message.name, payload: message.payload))
     }

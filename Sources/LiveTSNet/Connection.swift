@@ -20,6 +20,16 @@ final class Connection {
     private var decoder: WebSocketDecoder?
     private var sentClose = false
     var closeCode: UInt16 = CloseCode.abnormal
+    private(set) var deflate: DeflateAgreement?
+    /// Loop time (ms) of the last byte received, and of the first byte of
+    /// the request being read (0 when none is partly read).
+    private(set) var lastReadAt: UInt64 = 0
+    private(set) var requestStartedAt: UInt64 = 0
+    private(set) var pingSentAt: UInt64 = 0
+    private var readingStopped = false
+    /// Reasons reads are paused; reading resumes when none is left.
+    private var pausedForOutbound = false
+    private var pausedForHost = false
 
     init(server: HTTPServer, id: UInt64) {
         self.server = server
@@ -35,6 +45,7 @@ final class Connection {
             return false
         }
         uv_tcp_nodelay(tcp, 1)
+        lastReadAt = server.now
         uv_read_start(asStream(tcp), Connection.allocate, Connection.didRead)
         return true
     }
@@ -62,9 +73,12 @@ final class Connection {
 
     private func received(_ bytes: UnsafeRawBufferPointer) {
         guard !closing else { return }
+        lastReadAt = server.now
+        pingSentAt = 0
         if isWebSocket {
             receivedWebSocket(bytes)
         } else {
+            if inbound.isEmpty && !awaitingResponse { requestStartedAt = lastReadAt }
             inbound.append(contentsOf: bytes)
             processHTTP()
         }
@@ -85,6 +99,8 @@ final class Connection {
                 return
             case .request(let request, let consumed):
                 inbound.removeFirst(consumed)
+                // Pipelined bytes already here start the next request's clock now.
+                requestStartedAt = inbound.isEmpty ? 0 : server.now
                 handle(request)
             }
         }
@@ -98,14 +114,22 @@ final class Connection {
                 closeAfterFlush()
                 return
             }
-            switch WebSocketHandshake.respond(to: request) {
+            guard WebSocketHandshake.originAllowed(request, policy: server.settings.originPolicy) else {
+                server.countRejectedOrigin()
+                writeRaw(HTTPResponse.error(status: 403))
+                closeAfterFlush()
+                return
+            }
+            switch WebSocketHandshake.respond(to: request, compressionEnabled: server.settings.compressionEnabled) {
             case .reject(let status, let headers):
                 writeRaw(HTTPResponse.error(status: status, extraHeaders: headers))
                 closeAfterFlush()
-            case .accept(let response):
+            case .accept(let response, let agreement):
                 writeRaw(response)
                 isWebSocket = true
+                deflate = agreement
                 decoder = WebSocketDecoder(maxMessageBytes: server.settings.maxMessageBytes)
+                decoder?.allowsCompression = agreement != nil
                 let leftover = inbound
                 inbound = []
                 server.delegate?.server(server, didOpen: id, path: request.target)
@@ -162,17 +186,28 @@ final class Connection {
 
     private func receivedWebSocket(_ bytes: UnsafeRawBufferPointer) {
         guard var decoder else { return }
-        let result = decoder.feed(bytes)
+        let (events, error) = decoder.feed(bytes)
         self.decoder = decoder
-        switch result {
-        case .failure(let error):
-            shutdown(code: error.code, reason: Array(error.reason.utf8))
-        case .success(let events):
-            for event in events {
-                guard !closing, !sentClose else { return }
-                switch event {
+        for event in events {
+            guard !closing, !sentClose else { return }
+            switch event {
                 case .message(let opcode, let payload):
                     server.delegate?.server(server, connection: id, message: payload, opcode: opcode)
+                case .compressedMessage(let opcode, let compressed):
+                    switch server.codec.decompressMessage(compressed, limit: server.settings.maxMessageBytes) {
+                    case .tooBig:
+                        shutdown(code: CloseCode.tooBig, reason: Array("message too big".utf8))
+                        return
+                    case .invalid:
+                        shutdown(code: CloseCode.invalidPayload, reason: Array("invalid compressed data".utf8))
+                        return
+                    case .ok(let payload):
+                        if opcode == .text && !UTF8Validator.isValid(payload) {
+                            shutdown(code: CloseCode.invalidPayload, reason: Array("invalid UTF-8".utf8))
+                            return
+                        }
+                        server.delegate?.server(server, connection: id, message: payload, opcode: opcode)
+                    }
                 case .ping(let payload):
                     sendFrame(.pong, payload: payload)
                 case .pong:
@@ -187,14 +222,80 @@ final class Connection {
                     }
                     sentClose = true
                     closeAfterFlush()
-                }
             }
         }
+        if let error { shutdown(code: error.code, reason: Array(error.reason.utf8)) }
     }
 
     func sendFrame(_ opcode: WebSocketOpcode, payload: [UInt8]) {
         guard !sentClose else { return }
-        writeRaw(WebSocketEncoder.frame(opcode, payload: payload))
+        if !opcode.isControl, payload.count >= server.settings.compressionThreshold,
+           let window = deflate?.serverWindowBits, let compressed = server.codec.compressMessage(payload, windowBits: window) {
+            writeRaw(WebSocketEncoder.frame(opcode, payload: compressed, compressed: true))
+        } else {
+            writeRaw(WebSocketEncoder.frame(opcode, payload: payload))
+        }
+    }
+
+    /// The window this connection's messages may be compressed with, if any.
+    var compressionWindow: Int32? { deflate?.serverWindowBits }
+
+    // MARK: - Timeouts and heartbeat (called by the server's sweep)
+
+    func sweep(now: UInt64) {
+        guard !closing else { return }
+        let settings = server.settings
+        if isWebSocket {
+            if pingSentAt != 0 {
+                if now - pingSentAt >= settings.pingIntervalMs {
+                    // No byte since the ping, for a whole interval: a dead peer.
+                    closeCode = CloseCode.abnormal
+                    closeHandle()
+                }
+            } else if now - lastReadAt >= settings.pingIntervalMs && !sentClose {
+                pingSentAt = now
+                writeRaw(WebSocketEncoder.frame(.ping, payload: []))
+            }
+            return
+        }
+        if requestStartedAt != 0 && !awaitingResponse {
+            if now - requestStartedAt >= settings.headerTimeoutMs {
+                inbound.removeAll()
+                writeRaw(HTTPResponse.error(status: 408))
+                closeAfterFlush()
+            }
+        } else if !awaitingResponse && now - lastReadAt >= settings.idleTimeoutMs {
+            closeAfterFlush()
+        }
+    }
+
+    // MARK: - Read pausing (backpressure)
+
+    /// While the host has too many of this connection's events in hand,
+    /// stop reading: the kernel buffers fill and the client slows down.
+    func setPausedForHost(_ paused: Bool) {
+        pausedForHost = paused
+        updateReading()
+    }
+
+    private func updateReading() {
+        guard !closing, !closeAfterWrites else { return }
+        let shouldRead = !pausedForHost && !pausedForOutbound
+        if shouldRead && readingStopped {
+            readingStopped = false
+            uv_read_start(asStream(tcp), Connection.allocate, Connection.didRead)
+        } else if !shouldRead && !readingStopped {
+            readingStopped = true
+            uv_read_stop(asStream(tcp))
+        }
+    }
+
+    fileprivate func wroteSome() {
+        guard pausedForOutbound else { return }
+        if Int(uv_stream_get_write_queue_size(asStream(tcp))) < server.settings.outboundHighWater / 4 {
+            pausedForOutbound = false
+            updateReading()
+        }
     }
 
     /// Sends a close frame (WebSocket) and closes once it is written.
@@ -211,15 +312,50 @@ final class Connection {
     // MARK: - Writing
 
     func writeRaw(_ data: [UInt8]) {
-        guard !closing, !data.isEmpty else { return }
+        guard !closing, !closeAfterWrites, !data.isEmpty else { return }
         let queued = Int(uv_stream_get_write_queue_size(asStream(tcp)))
         if queued + data.count > server.settings.maxOutboundBytes {
-            // A peer that stops reading must not make the server buffer without bound.
+            // A peer that stops reading must not make the server buffer
+            // without bound. Its buffer is full, so the close frame goes out
+            // only if the kernel takes it at once.
             server.countSlowConsumer()
-            if isWebSocket { closeCode = CloseCode.policyViolation }
+            if isWebSocket && !sentClose {
+                closeCode = CloseCode.policyViolation
+                var frame = WebSocketEncoder.close(code: CloseCode.policyViolation, reason: Array("slow consumer".utf8))
+                frame.withUnsafeMutableBytes { raw in
+                    var buffer = uv_buf_init(raw.baseAddress!.assumingMemoryBound(to: CChar.self), UInt32(raw.count))
+                    _ = uv_try_write(asStream(tcp), &buffer, 1)
+                }
+                sentClose = true
+            }
             closeHandle()
             return
         }
+        if queued + data.count > server.settings.outboundHighWater && !pausedForOutbound {
+            pausedForOutbound = true
+            updateReading()
+        }
+        if queued == 0 {
+            // Most writes fit the socket buffer at once: skip the copy and the request.
+            let written: Int32 = data.withUnsafeBytes { raw in
+                var buffer = uv_buf_init(UnsafeMutableRawPointer(mutating: raw.baseAddress!).assumingMemoryBound(to: CChar.self),
+                                         UInt32(raw.count))
+                return uv_try_write(asStream(tcp), &buffer, 1)
+            }
+            if written == Int32(data.count) { return }
+            if written > 0 {
+                queueWrite(data[Int(written)...])
+                return
+            }
+            if written != Int32(UV_EAGAIN.rawValue) && written < 0 {
+                closeHandle()
+                return
+            }
+        }
+        queueWrite(data[...])
+    }
+
+    private func queueWrite(_ data: ArraySlice<UInt8>) {
         let request = UnsafeMutablePointer<uv_write_t>.allocate(capacity: 1)
         let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: data.count)
         data.withUnsafeBufferPointer { bytes.initialize(from: $0.baseAddress!, count: data.count) }
@@ -228,7 +364,11 @@ final class Connection {
         let rc = uv_write(request, asStream(tcp), &buffer, 1) { request, _ in
             guard let request else { return }
             request.pointee.data?.deallocate()
+            let stream = request.pointee.handle
             request.deallocate()
+            if let stream, let data = stream.pointee.data {
+                Unmanaged<Connection>.fromOpaque(data).takeUnretainedValue().wroteSome()
+            }
         }
         if rc != 0 {
             bytes.deallocate()

@@ -18,6 +18,20 @@ public struct ServerSettings {
     /// Unsent bytes a connection may hold before it is closed as a slow consumer.
     public var maxOutboundBytes = 4 << 20
     public var backlog: Int32 = 1024
+    /// Unsent bytes above which a connection's reads pause until it drains.
+    public var outboundHighWater = 1 << 20
+    public var originPolicy = OriginPolicy.sameHost
+    /// A request (head and body) must arrive within this, counted from its
+    /// first byte, so a client trickling bytes cannot hold a connection.
+    public var headerTimeoutMs: UInt64 = 10_000
+    /// A keep-alive connection with no request in flight closes after this.
+    public var idleTimeoutMs: UInt64 = 60_000
+    /// A WebSocket silent this long gets a ping; silent as long again, it is dropped.
+    public var pingIntervalMs: UInt64 = 30_000
+    /// Negotiate permessage-deflate when a client offers it.
+    public var compressionEnabled = true
+    /// Messages shorter than this go out uncompressed: deflate would not pay.
+    public var compressionThreshold = 128
 
     public init() {}
 }

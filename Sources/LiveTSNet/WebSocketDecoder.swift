@@ -2,44 +2,55 @@
 /// enforcing RFC 6455: masking, reserved bits, known opcodes, control frame
 /// size and fragmentation, continuation order, UTF-8 text, and a size limit.
 /// A violation yields the close code the server must answer with.
+///
+/// Text is validated as bytes arrive, even inside a frame that is not
+/// complete yet, so a peer sending invalid UTF-8 is failed at once (§8.1).
 public struct WebSocketDecoder {
     public enum Event: Equatable {
         case message(WebSocketOpcode, [UInt8])
+        /// A permessage-deflate message, still compressed; UTF-8 is checked after inflating.
+        case compressedMessage(WebSocketOpcode, [UInt8])
         case ping([UInt8])
         case pong([UInt8])
         case close(code: UInt16, reason: [UInt8])
     }
 
+    public struct DecodeError: Error, Equatable {
+        public let code: UInt16
+        public let reason: String
+    }
+
     public let maxMessageBytes: Int
+    /// Set once permessage-deflate is negotiated: RSV1 then marks a compressed message.
+    public var allowsCompression = false
     private var buffer: [UInt8] = []
     private var readOffset = 0
     private var fragmentOpcode: WebSocketOpcode?
+    private var fragmentCompressed = false
     private var fragments: [UInt8] = []
     private var textValidator = UTF8Validator()
+    /// Payload bytes of the frame at `readOffset` already fed to `textValidator`.
+    private var frameValidated = 0
 
     public init(maxMessageBytes: Int) { self.maxMessageBytes = maxMessageBytes }
 
-    /// Appends received bytes and returns every complete event, or the close
-    /// code to fail the connection with.
-    public mutating func feed(_ bytes: UnsafeRawBufferPointer) -> Swift.Result<[Event], DecodeError> {
+    /// Appends received bytes and returns every complete event, then the
+    /// error that ends the connection, if any. Events before the error are
+    /// still delivered, in order, as a strict peer expects.
+    public mutating func feed(_ bytes: UnsafeRawBufferPointer) -> (events: [Event], error: DecodeError?) {
         buffer.append(contentsOf: bytes)
         var events: [Event] = []
         while true {
             switch nextFrame() {
             case .none:
                 compact()
-                return .success(events)
+                return (events, nil)
             case .some(.failure(let error)):
-                return .failure(error)
+                return (events, error)
             case .some(.success(let event)):
                 if let event { events.append(event) }
             }
         }
-    }
-
-    public struct DecodeError: Error, Equatable {
-        public let code: UInt16
-        public let reason: String
     }
 
     private mutating func compact() {
@@ -49,102 +60,118 @@ public struct WebSocketDecoder {
         }
     }
 
+    private static func fail(_ code: UInt16, _ reason: String) -> Swift.Result<Event?, DecodeError> {
+        .failure(DecodeError(code: code, reason: reason))
+    }
+
     private mutating func nextFrame() -> Swift.Result<Event?, DecodeError>? {
         let available = buffer.count - readOffset
         guard available >= 2 else { return nil }
         let b0 = buffer[readOffset], b1 = buffer[readOffset + 1]
         let fin = b0 & 0x80 != 0
-        guard b0 & 0x70 == 0 else { return .failure(DecodeError(code: CloseCode.protocolError, reason: "reserved bits set")) }
-        guard let opcode = WebSocketOpcode(rawValue: b0 & 0x0F) else {
-            return .failure(DecodeError(code: CloseCode.protocolError, reason: "unknown opcode"))
+        guard let opcode = WebSocketOpcode(rawValue: b0 & 0x0F) else { return Self.fail(CloseCode.protocolError, "unknown opcode") }
+        let compressed = b0 & 0x40 != 0
+        guard b0 & 0x30 == 0, !compressed || (allowsCompression && (opcode == .text || opcode == .binary)) else {
+            return Self.fail(CloseCode.protocolError, "reserved bits set")
         }
-        guard b1 & 0x80 != 0 else { return .failure(DecodeError(code: CloseCode.protocolError, reason: "client frames must be masked")) }
+        guard b1 & 0x80 != 0 else { return Self.fail(CloseCode.protocolError, "client frames must be masked") }
+        if opcode == .continuation && fragmentOpcode == nil { return Self.fail(CloseCode.protocolError, "continuation without a message") }
+        if (opcode == .text || opcode == .binary) && fragmentOpcode != nil {
+            return Self.fail(CloseCode.protocolError, "new message inside a fragmented one")
+        }
         var length = UInt64(b1 & 0x7F)
         var headerLength = 2
         if length == 126 {
             guard available >= 4 else { return nil }
             length = UInt64(buffer[readOffset + 2]) << 8 | UInt64(buffer[readOffset + 3])
-            guard length >= 126 else { return .failure(DecodeError(code: CloseCode.protocolError, reason: "length not minimal")) }
+            guard length >= 126 else { return Self.fail(CloseCode.protocolError, "length not minimal") }
             headerLength = 4
         } else if length == 127 {
             guard available >= 10 else { return nil }
             length = 0
             for i in 0..<8 { length = length << 8 | UInt64(buffer[readOffset + 2 + i]) }
-            guard length >> 63 == 0, length > 0xFFFF else { return .failure(DecodeError(code: CloseCode.protocolError, reason: "bad length")) }
+            guard length >> 63 == 0, length > 0xFFFF else { return Self.fail(CloseCode.protocolError, "bad length") }
             headerLength = 10
         }
         if opcode.isControl {
-            guard fin else { return .failure(DecodeError(code: CloseCode.protocolError, reason: "fragmented control frame")) }
-            guard length <= 125 else { return .failure(DecodeError(code: CloseCode.protocolError, reason: "control frame too long")) }
+            guard fin else { return Self.fail(CloseCode.protocolError, "fragmented control frame") }
+            guard length <= 125 else { return Self.fail(CloseCode.protocolError, "control frame too long") }
         } else if UInt64(fragments.count) + length > UInt64(maxMessageBytes) {
-            return .failure(DecodeError(code: CloseCode.tooBig, reason: "message too big"))
+            return Self.fail(CloseCode.tooBig, "message too big")
         }
-        let total = headerLength + 4 + Int(length)
-        guard available >= total else { return nil }
+        guard available >= headerLength + 4 else { return nil }
         let maskStart = readOffset + headerLength
-        let mask = (buffer[maskStart], buffer[maskStart + 1], buffer[maskStart + 2], buffer[maskStart + 3])
         let payloadStart = maskStart + 4
-        var payload = Array(buffer[payloadStart..<(payloadStart + Int(length))])
-        unmask(&payload, mask)
-        readOffset += total
-        return handle(opcode: opcode, fin: fin, payload: payload)
+        let payloadLength = Int(length)
+
+        let isPlainText = opcode == .text ? !compressed : (opcode == .continuation && fragmentOpcode == .text && !fragmentCompressed)
+        if isPlainText {
+            if opcode == .text && frameValidated == 0 { textValidator = UTF8Validator() }
+            let arrived = min(payloadLength, buffer.count - payloadStart)
+            if arrived > frameValidated {
+                var chunk = Array(buffer[(payloadStart + frameValidated)..<(payloadStart + arrived)])
+                unmask(&chunk, maskAt: maskStart, offset: frameValidated)
+                frameValidated = arrived
+                guard textValidator.feed(chunk) else { return Self.fail(CloseCode.invalidPayload, "invalid UTF-8") }
+            }
+        }
+        guard available >= headerLength + 4 + payloadLength else { return nil }
+        var payload = Array(buffer[payloadStart..<(payloadStart + payloadLength)])
+        unmask(&payload, maskAt: maskStart, offset: 0)
+        readOffset = payloadStart + payloadLength
+        frameValidated = 0
+        return handle(opcode: opcode, fin: fin, compressed: compressed, payload: payload)
     }
 
-    private func unmask(_ payload: inout [UInt8], _ mask: (UInt8, UInt8, UInt8, UInt8)) {
-        let key = [mask.0, mask.1, mask.2, mask.3]
-        payload.withUnsafeMutableBufferPointer { p in
-            for i in 0..<p.count { p[i] ^= key[i & 3] }
+    private func unmask(_ bytes: inout [UInt8], maskAt maskStart: Int, offset: Int) {
+        let key = (buffer[maskStart], buffer[maskStart + 1], buffer[maskStart + 2], buffer[maskStart + 3])
+        bytes.withUnsafeMutableBufferPointer { p in
+            for i in 0..<p.count {
+                switch (offset + i) & 3 {
+                case 0: p[i] ^= key.0
+                case 1: p[i] ^= key.1
+                case 2: p[i] ^= key.2
+                default: p[i] ^= key.3
+                }
+            }
         }
     }
 
-    private mutating func handle(opcode: WebSocketOpcode, fin: Bool, payload: [UInt8]) -> Swift.Result<Event?, DecodeError> {
+    private mutating func handle(opcode: WebSocketOpcode, fin: Bool, compressed: Bool, payload: [UInt8]) -> Swift.Result<Event?, DecodeError> {
         switch opcode {
         case .ping: return .success(.ping(payload))
         case .pong: return .success(.pong(payload))
         case .close: return closeEvent(payload)
         case .text, .binary:
-            guard fragmentOpcode == nil else {
-                return .failure(DecodeError(code: CloseCode.protocolError, reason: "new message inside a fragmented one"))
-            }
             if fin {
-                if opcode == .text && !UTF8Validator.isValid(payload) {
-                    return .failure(DecodeError(code: CloseCode.invalidPayload, reason: "invalid UTF-8"))
-                }
+                if compressed { return .success(.compressedMessage(opcode, payload)) }
+                if opcode == .text && !textValidator.isComplete { return Self.fail(CloseCode.invalidPayload, "invalid UTF-8") }
                 return .success(.message(opcode, payload))
             }
             fragmentOpcode = opcode
+            fragmentCompressed = compressed
             fragments = payload
-            textValidator = UTF8Validator()
-            if opcode == .text && !textValidator.feed(payload) {
-                return .failure(DecodeError(code: CloseCode.invalidPayload, reason: "invalid UTF-8"))
-            }
             return .success(nil)
         case .continuation:
-            guard let started = fragmentOpcode else {
-                return .failure(DecodeError(code: CloseCode.protocolError, reason: "continuation without a message"))
-            }
-            if started == .text && !textValidator.feed(payload) {
-                return .failure(DecodeError(code: CloseCode.invalidPayload, reason: "invalid UTF-8"))
-            }
+            guard let started = fragmentOpcode else { return Self.fail(CloseCode.protocolError, "continuation without a message") }
             fragments += payload
             guard fin else { return .success(nil) }
-            if started == .text && !textValidator.isComplete {
-                return .failure(DecodeError(code: CloseCode.invalidPayload, reason: "invalid UTF-8"))
-            }
             let message = fragments
             fragments = []
             fragmentOpcode = nil
+            if fragmentCompressed { return .success(.compressedMessage(started, message)) }
+            if started == .text && !textValidator.isComplete { return Self.fail(CloseCode.invalidPayload, "invalid UTF-8") }
             return .success(.message(started, message))
         }
     }
 
     private func closeEvent(_ payload: [UInt8]) -> Swift.Result<Event?, DecodeError> {
         if payload.isEmpty { return .success(.close(code: CloseCode.noStatus, reason: [])) }
-        guard payload.count >= 2 else { return .failure(DecodeError(code: CloseCode.protocolError, reason: "close payload of one byte")) }
+        guard payload.count >= 2 else { return Self.fail(CloseCode.protocolError, "close payload of one byte") }
         let code = UInt16(payload[0]) << 8 | UInt16(payload[1])
-        guard CloseCode.isValidOnWire(code) else { return .failure(DecodeError(code: CloseCode.protocolError, reason: "invalid close code")) }
+        guard CloseCode.isValidOnWire(code) else { return Self.fail(CloseCode.protocolError, "invalid close code") }
         let reason = Array(payload[2...])
-        guard UTF8Validator.isValid(reason) else { return .failure(DecodeError(code: CloseCode.invalidPayload, reason: "invalid UTF-8 in close reason")) }
+        guard UTF8Validator.isValid(reason) else { return Self.fail(CloseCode.invalidPayload, "invalid UTF-8 in close reason") }
         return .success(.close(code: code, reason: reason))
     }
 }

@@ -29,20 +29,21 @@ public enum CloseCode {
 
 /// Encodes server frames: never masked (§5.1).
 public enum WebSocketEncoder {
-    public static func frame(_ opcode: WebSocketOpcode, payload: UnsafeRawBufferPointer, fin: Bool = true) -> [UInt8] {
-        var out = header(opcode, length: payload.count, fin: fin)
+    public static func frame(_ opcode: WebSocketOpcode, payload: UnsafeRawBufferPointer, fin: Bool = true, compressed: Bool = false) -> [UInt8] {
+        var out = header(opcode, length: payload.count, fin: fin, compressed: compressed)
         out.append(contentsOf: payload)
         return out
     }
 
-    public static func frame(_ opcode: WebSocketOpcode, payload: [UInt8], fin: Bool = true) -> [UInt8] {
-        payload.withUnsafeBytes { frame(opcode, payload: $0, fin: fin) }
+    public static func frame(_ opcode: WebSocketOpcode, payload: [UInt8], fin: Bool = true, compressed: Bool = false) -> [UInt8] {
+        payload.withUnsafeBytes { frame(opcode, payload: $0, fin: fin, compressed: compressed) }
     }
 
-    public static func header(_ opcode: WebSocketOpcode, length: Int, fin: Bool = true) -> [UInt8] {
+    /// `compressed` sets RSV1, the permessage-deflate marker (RFC 7692 §6).
+    public static func header(_ opcode: WebSocketOpcode, length: Int, fin: Bool = true, compressed: Bool = false) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(10 + length)
-        out.append((fin ? 0x80 : 0) | opcode.rawValue)
+        out.append((fin ? 0x80 : 0) | (compressed ? 0x40 : 0) | opcode.rawValue)
         if length < 126 {
             out.append(UInt8(length))
         } else if length <= 0xFFFF {

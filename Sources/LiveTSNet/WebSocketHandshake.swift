@@ -3,7 +3,7 @@ public enum WebSocketHandshake {
     public static let guid = Array("258EAFA5-E914-47DA-95CA-C5AB0DC85B11".utf8)
 
     public enum Outcome {
-        case accept(response: [UInt8])
+        case accept(response: [UInt8], deflate: DeflateAgreement?)
         case reject(status: Int, extraHeaders: String)
     }
 
@@ -12,7 +12,24 @@ public enum WebSocketHandshake {
         request.headerHasToken("upgrade", "websocket")
     }
 
-    public static func respond(to request: HTTPRequest) -> Outcome {
+    /// Whether a browser page from `Origin` may open a socket here. Requests
+    /// without Origin (non-browser clients) pass: Origin is what protects a
+    /// browser user from another site opening a socket with their cookies.
+    public static func originAllowed(_ request: HTTPRequest, policy: OriginPolicy) -> Bool {
+        guard let origin = request.header("origin") else { return true }
+        switch policy {
+        case .any:
+            return true
+        case .list(let allowed):
+            return allowed.contains(ASCII.lowercased(origin))
+        case .sameHost:
+            guard let host = request.header("host"), let separator = origin.firstIndex(of: UInt8(ascii: ":")),
+                  origin[separator...].starts(with: "://".utf8) else { return false }
+            return ASCII.lowercased(origin[(separator + 3)...]) == ASCII.lowercased(host)
+        }
+    }
+
+    public static func respond(to request: HTTPRequest, compressionEnabled: Bool = false) -> Outcome {
         guard request.method == Array("GET".utf8) else { return .reject(status: 405, extraHeaders: "Allow: GET\r\n") }
         guard request.minorVersion >= 1, request.headerHasToken("connection", "upgrade") else {
             return .reject(status: 400, extraHeaders: "")
@@ -26,7 +43,22 @@ public enum WebSocketHandshake {
         let accept = Base64.encode(SHA1.digest(key + guid))
         var response = Array("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ".utf8)
         response += accept
+        var agreement: DeflateAgreement?
+        if compressionEnabled {
+            agreement = DeflateAgreement.negotiate(request.headers.filter { $0.name == Array("sec-websocket-extensions".utf8) }.map(\.value))
+            if let agreement { response += Array("\r\nSec-WebSocket-Extensions: \(agreement.responseHeader)".utf8) }
+        }
         response += Array("\r\n\r\n".utf8)
-        return .accept(response: response)
+        return .accept(response: response, deflate: agreement)
     }
+}
+
+/// Which page origins may open a WebSocket.
+public enum OriginPolicy {
+    /// Origin's host and port must equal the Host header (the default).
+    case sameHost
+    /// Any origin: for servers meant to be used cross-site.
+    case any
+    /// Exactly these origins, lowercase, e.g. "https://app.example.com".
+    case list(Set<[UInt8]>)
 }

@@ -17,14 +17,13 @@ final class WebSocketTests: XCTestCase {
         return out
     }
 
-    private func decode(_ bytes: [UInt8], max: Int = 1 << 20) -> Result<[WebSocketDecoder.Event], WebSocketDecoder.DecodeError> {
+    private func decode(_ bytes: [UInt8], max: Int = 1 << 20) -> (events: [WebSocketDecoder.Event], error: WebSocketDecoder.DecodeError?) {
         var decoder = WebSocketDecoder(maxMessageBytes: max)
         return bytes.withUnsafeBytes { decoder.feed($0) }
     }
 
     private func closeCode(_ bytes: [UInt8], max: Int = 1 << 20) -> UInt16? {
-        if case .failure(let error) = decode(bytes, max: max) { return error.code }
-        return nil
+        decode(bytes, max: max).error?.code
     }
 
     func testHandshakeAcceptMatchesRFCExample() {
@@ -37,7 +36,8 @@ final class WebSocketTests: XCTestCase {
         var decoder = WebSocketDecoder(maxMessageBytes: 1024)
         var events: [WebSocketDecoder.Event] = []
         for byte in clientFrame(0x1, Array("héllo".utf8)) {
-            guard case .success(let more) = [byte].withUnsafeBytes({ decoder.feed($0) }) else { return XCTFail("failed") }
+            let (more, error) = [byte].withUnsafeBytes({ decoder.feed($0) })
+            XCTAssertNil(error)
             events += more
         }
         XCTAssertEqual(events, [.message(.text, Array("héllo".utf8))])
@@ -45,7 +45,7 @@ final class WebSocketTests: XCTestCase {
 
     func testFragmentsWithAnInterleavedPing() {
         let bytes = clientFrame(0x1, Array("ab".utf8), fin: false) + clientFrame(0x9, [1]) + clientFrame(0x0, Array("cd".utf8))
-        XCTAssertEqual(try decode(bytes).get(), [.ping([1]), .message(.text, Array("abcd".utf8))])
+        XCTAssertEqual(decode(bytes).events, [.ping([1]), .message(.text, Array("abcd".utf8))])
     }
 
     func testProtocolErrors() {
@@ -65,12 +65,61 @@ final class WebSocketTests: XCTestCase {
         XCTAssertEqual(closeCode(clientFrame(0x1, [0xE2, 0x82], fin: false) + clientFrame(0x0, [0x28])), 1007)
     }
 
+    func testMessagesBeforeAnErrorAreStillDelivered() {
+        let result = decode(clientFrame(0x1, Array("first".utf8)) + clientFrame(0x1, [65], rsv: 0x20))
+        XCTAssertEqual(result.events, [.message(.text, Array("first".utf8))])
+        XCTAssertEqual(result.error?.code, 1002)
+    }
+
+    func testInvalidUTF8FailsBeforeTheFrameIsComplete() {
+        var decoder = WebSocketDecoder(maxMessageBytes: 1024)
+        let frame = clientFrame(0x1, [0x61, 0xFF] + [UInt8](repeating: 0x61, count: 50))
+        let (_, error) = Array(frame.prefix(10)).withUnsafeBytes { decoder.feed($0) }
+        XCTAssertEqual(error?.code, 1007)
+    }
+
+    func testCompressedFramesOnlyWhenNegotiated() {
+        XCTAssertEqual(closeCode(clientFrame(0x1, [1, 2], rsv: 0x40)), 1002)
+        var decoder = WebSocketDecoder(maxMessageBytes: 1024)
+        decoder.allowsCompression = true
+        let (events, error) = clientFrame(0x1, [1, 2], rsv: 0x40).withUnsafeBytes { decoder.feed($0) }
+        XCTAssertNil(error)
+        XCTAssertEqual(events, [.compressedMessage(.text, [1, 2])])
+        XCTAssertEqual(closeCode(clientFrame(0x9, [], rsv: 0x40)), 1002)
+    }
+
+    func testDeflateRoundTripAndBombLimit() {
+        let codec = DeflateCodec()
+        let text = Array(String(repeating: "LiveTS patches compress well. ", count: 100).utf8)
+        let compressed = codec.compressMessage(text, windowBits: 15)!
+        XCTAssertLessThan(compressed.count, text.count / 10)
+        guard case .ok(let back) = codec.decompressMessage(compressed, limit: 1 << 20) else { return XCTFail("inflate failed") }
+        XCTAssertEqual(back, text)
+        guard case .tooBig = codec.decompressMessage(compressed, limit: 100) else { return XCTFail("limit not enforced") }
+        guard case .invalid = codec.decompressMessage([0xFF, 0xFF, 0xFF], limit: 1 << 20) else { return XCTFail("garbage accepted") }
+    }
+
+    func testDeflateNegotiation() {
+        let chromium = DeflateAgreement.negotiate([Array("permessage-deflate; client_max_window_bits".utf8)])
+        XCTAssertEqual(chromium?.serverWindowBits, 15)
+        XCTAssertEqual(chromium?.responseHeader, "permessage-deflate; server_no_context_takeover; client_no_context_takeover")
+        let small = DeflateAgreement.negotiate([Array("permessage-deflate; server_max_window_bits=10".utf8)])
+        XCTAssertEqual(small?.serverWindowBits, 10)
+        XCTAssertEqual(small?.responseHeader.hasSuffix("server_max_window_bits=10"), true)
+        XCTAssertNil(DeflateAgreement.negotiate([Array("permessage-deflate; server_max_window_bits=7".utf8)]))
+        XCTAssertNil(DeflateAgreement.negotiate([Array("permessage-deflate; unknown=1".utf8)]))
+        XCTAssertNil(DeflateAgreement.negotiate([Array("x-webkit-deflate-frame".utf8)]))
+        let fallback = DeflateAgreement.negotiate([Array("permessage-deflate; bogus, permessage-deflate".utf8)])
+        XCTAssertEqual(fallback?.serverWindowBits, 15)
+        XCTAssertNil(DeflateAgreement.negotiate([Array("permessage-deflate; server_max_window_bits=8".utf8)])?.serverWindowBits)
+    }
+
     func testTooBigIs1009() {
         XCTAssertEqual(closeCode(clientFrame(0x2, [UInt8](repeating: 1, count: 200)), max: 100), 1009)
     }
 
     func testCloseFrameWithCodeAndReason() {
-        XCTAssertEqual(try decode(clientFrame(0x8, [0x03, 0xE8] + Array("bye".utf8))).get(), [.close(code: 1000, reason: Array("bye".utf8))])
+        XCTAssertEqual(decode(clientFrame(0x8, [0x03, 0xE8] + Array("bye".utf8))).events, [.close(code: 1000, reason: Array("bye".utf8))])
     }
 
     func testServerFramesUseTheShortestLength() {

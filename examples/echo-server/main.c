@@ -3,7 +3,11 @@
  * any path comes back as it was sent. Conformance suites and the transport
  * benchmarks run against it.
  *
- * usage: echo-server --port N [--host ADDR] [--max-message BYTES]
+ * With --broadcast-path P, connections opened on path P are subscribed to
+ * one topic, and a message sent on any of them is published to all of them
+ * instead of echoed: the core's fan-out, for the broadcast benchmark.
+ *
+ * usage: echo-server --port N [--host ADDR] [--max-message BYTES] [--broadcast-path P]
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -15,9 +19,47 @@
 #include <stdlib.h>
 #include <string.h>
 
+static const char broadcast_topic[] = "broadcast";
+static const char *broadcast_path = NULL;
+/* Connection ids are small increasing integers: one bit each says whether
+ * the connection was opened on the broadcast path. Loop thread only. */
+static unsigned char *broadcast_members = NULL;
+static size_t broadcast_capacity = 0;
+
+static int is_broadcast_member(lts_conn_id conn) {
+  return conn / 8 < broadcast_capacity && (broadcast_members[conn / 8] >> (conn % 8) & 1);
+}
+
+static void on_open(lts_server *server, lts_conn_id conn, const char *path, size_t path_len, void *userdata) {
+  (void)userdata;
+  if (broadcast_path == NULL) return;
+  size_t want = strlen(broadcast_path);
+  if (path_len < want || memcmp(path, broadcast_path, want) != 0 || (path_len > want && path[want] != '?')) return;
+  if (conn / 8 >= broadcast_capacity) {
+    size_t capacity = broadcast_capacity ? broadcast_capacity * 2 : 4096;
+    while (conn / 8 >= capacity) capacity *= 2;
+    unsigned char *grown = realloc(broadcast_members, capacity);
+    if (grown == NULL) return;
+    memset(grown + broadcast_capacity, 0, capacity - broadcast_capacity);
+    broadcast_members = grown;
+    broadcast_capacity = capacity;
+  }
+  broadcast_members[conn / 8] |= (unsigned char)(1u << (conn % 8));
+  lts_conn_subscribe(server, conn, broadcast_topic, sizeof broadcast_topic - 1);
+}
+
+static void on_close(lts_server *server, lts_conn_id conn, int code, void *userdata) {
+  (void)server, (void)code, (void)userdata;
+  if (conn / 8 < broadcast_capacity) broadcast_members[conn / 8] &= (unsigned char)~(1u << (conn % 8));
+}
+
 static void on_message(lts_server *server, lts_conn_id conn, const char *data, size_t len, int is_binary,
                        void *userdata) {
   (void)userdata;
+  if (!is_binary && is_broadcast_member(conn)) {
+    lts_publish(server, broadcast_topic, sizeof broadcast_topic - 1, data, len);
+    return;
+  }
   if (is_binary)
     lts_send_binary(server, conn, data, len);
   else
@@ -41,8 +83,10 @@ int main(int argc, char **argv) {
       config.host = argv[++i];
     else if (strcmp(argv[i], "--max-message") == 0 && i + 1 < argc)
       config.max_message_bytes = strtoull(argv[++i], NULL, 10);
+    else if (strcmp(argv[i], "--broadcast-path") == 0 && i + 1 < argc)
+      broadcast_path = argv[++i];
     else {
-      fprintf(stderr, "usage: %s --port N [--host ADDR] [--max-message BYTES]\n", argv[0]);
+      fprintf(stderr, "usage: %s --port N [--host ADDR] [--max-message BYTES] [--broadcast-path P]\n", argv[0]);
       return 2;
     }
   }
@@ -52,7 +96,7 @@ int main(int argc, char **argv) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, NULL);
 
-  lts_callbacks callbacks = {.on_message = on_message, .on_request = on_request};
+  lts_callbacks callbacks = {.on_message = on_message, .on_request = on_request, .on_open = on_open, .on_close = on_close};
   lts_server *server = NULL;
   int rc = lts_server_new(&config, &callbacks, NULL, &server);
   if (rc == LTS_OK) rc = lts_server_start(server);

@@ -1,3 +1,7 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
 import { LiveTSServer } from "livets";
 
 import { Counter } from "./counter";
@@ -13,8 +17,29 @@ function portFromEnv(): number {
   return port;
 }
 
+/**
+ * Join tokens are signed with this secret, so it must outlive a restart:
+ * open tabs then rejoin the restarted server instead of reloading. In
+ * production set LIVETS_SECRET; for the demo a random secret is kept in a
+ * file beside the app.
+ */
+function secretFromEnvOrFile(): string {
+  const fromEnv = process.env.LIVETS_SECRET;
+  if (fromEnv) return fromEnv;
+  const file = join(__dirname, "..", ".dev-secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  const secret = randomBytes(32).toString("base64url");
+  writeFileSync(file, secret + "\n", { mode: 0o600 });
+  return secret;
+}
+
 async function main(): Promise<void> {
-  const server = new LiveTSServer({ port: portFromEnv(), host: "127.0.0.1", title: "LiveTS examples" });
+  const server = new LiveTSServer({
+    port: portFromEnv(),
+    host: "127.0.0.1",
+    title: "LiveTS examples",
+    secret: secretFromEnvOrFile(),
+  });
   server.registerComponent("/", Home);
   server.registerComponent("/counter", Counter);
 
