@@ -15,6 +15,10 @@
  *  - Threads: every METHOD may be called from any thread; it copies its
  *    arguments and hands them to the loop thread. Callbacks run on the loop
  *    thread, must not block, and may fire before lts_server_start returns.
+ *  - Methods that name a connection, request or component queue their work
+ *    for the loop and return LTS_OK at once: one that is gone by then (the
+ *    client left) is dropped silently. LTS_ENOTFOUND is for lookups made
+ *    at call time (a static directory that does not exist).
  *  - Lifetimes: pointers handed to a callback are valid only during that
  *    callback; copy what you keep. Strings are UTF-8 with explicit lengths
  *    and are not NUL-terminated unless stated.
@@ -89,7 +93,8 @@ typedef struct lts_config {
   const char *host;         /* NUL-terminated IPv4/IPv6 literal; NULL = 127.0.0.1 */
   int port;                 /* 0 = pick a free port (see lts_server_port) */
   int mode;                 /* LTS_MODE_* */
-  const char *ws_path;      /* WebSocket endpoint path; NULL = any path */
+  const char *ws_path;      /* WebSocket endpoint path, compared without the
+                               query string; NULL = any path */
   size_t max_message_bytes; /* largest inbound message; 0 = 1 MiB */
   size_t max_outbound_bytes;/* per-connection unsent bytes before close 1008;
                                0 = 4 MiB. Reads pause above a quarter of it. */
@@ -107,7 +112,10 @@ typedef struct lts_config {
 /* A kind of lts_live_event. */
 #define LTS_EVENT_JOIN 1  /* a browser joins component `component` with `name` = token */
 #define LTS_EVENT_EVENT 2 /* a user event `name` with JSON `payload` */
-#define LTS_EVENT_LEAVE 3 /* the browser left the component */
+#define LTS_EVENT_LEAVE 3 /* the browser left the component; the core has
+                             already unregistered and unsubscribed it */
+#define LTS_EVENT_URL 4   /* the page URL changed (live patch, back/forward):
+                             `name` = the new path and query */
 
 typedef struct lts_live_event {
   int kind;                /* LTS_EVENT_* */
@@ -115,7 +123,7 @@ typedef struct lts_live_event {
   uint64_t ref;            /* the browser's reference, echoed in the reply */
   const char *component;   /* component id, as the page named it */
   size_t component_len;
-  const char *name;        /* event name (EVENT), join token (JOIN), or empty */
+  const char *name;        /* event name (EVENT), join token (JOIN), URL (URL), or empty */
   size_t name_len;
   const char *payload;     /* JSON text (EVENT: payload, JOIN: params); "null" if absent */
   size_t payload_len;
@@ -144,8 +152,11 @@ typedef struct lts_callbacks {
   /* A WebSocket connection is gone; every component it joined is already
    * unregistered and unsubscribed. `code` is the close code (1006: no close frame). */
   void (*on_close)(lts_server *server, lts_conn_id conn, int code, void *userdata);
-  /* LTS_MODE_LIVETS: a join, event or leave, already checked for shape and,
-   * for events and leaves, for the component belonging to this connection. */
+  /* LTS_MODE_LIVETS: a join, event, leave or URL change, already checked for
+   * shape and, except joins, for the component belonging to this connection.
+   * Every join, event and URL change (ref != 0) should be answered with
+   * lts_component_register/update or lts_reply_error: the core counts the
+   * unanswered ones and stops reading a connection that has too many. */
   void (*on_live_event)(lts_server *server, const lts_live_event *event, void *userdata);
   /* LTS_MODE_RAW: one complete message. */
   void (*on_message)(lts_server *server, lts_conn_id conn, const char *data, size_t len,
@@ -162,7 +173,8 @@ int lts_server_new(const lts_config *config, const lts_callbacks *callbacks, voi
                    lts_server **out);
 
 /* Serves files under `dir` for request paths that start with `prefix`
- * (e.g. "/_livets/"). Before lts_server_start only (else LTS_ESTATE). */
+ * (e.g. "/_livets/"). Before lts_server_start only (else LTS_ESTATE);
+ * LTS_ENOTFOUND if `dir` does not exist. */
 int lts_server_add_static(lts_server *server, const char *prefix, const char *dir);
 
 /* Binds, listens and starts the loop thread; returns once the socket is
@@ -173,25 +185,31 @@ int lts_server_start(lts_server *server);
 int lts_server_port(lts_server *server);
 
 /* Closes every connection (1001) and the listener, then joins the loop
- * thread. After it returns no callback runs. Idempotent. Must not be called
- * from a callback (LTS_ESTATE). */
+ * thread. After it returns no callback runs. Idempotent; a stopped server
+ * cannot be started again. Must not be called from a callback (LTS_ESTATE). */
 int lts_server_stop(lts_server *server);
 
-/* DESTRUCTOR. Stops the server if running, then frees it. NULL is a no-op. */
+/* DESTRUCTOR. Stops the server if running, then frees it. NULL is a no-op.
+ * Not from a callback: there it does nothing (free after the callback). */
 void lts_server_free(lts_server *server);
 
 /* Answers request `id`. `headers` holds extra "Name: value\r\n" lines
- * (may be NULL); Content-Length, Date and Connection are added. */
+ * (may be NULL); Content-Length, Date and Connection are added. A header
+ * block with a bare CR or LF, a NUL or a line not ending in CRLF is refused
+ * with LTS_EPARSE (it could split the response). A request the host never
+ * answers is dropped when its connection closes. */
 int lts_respond(lts_server *server, lts_request_id id, int status,
                 const char *headers, size_t headers_len, const char *body, size_t body_len);
 
-/* Sends one text message on a connection (any mode). */
+/* Sends one text message on a connection (any mode); LTS_EPARSE if `data`
+ * is not UTF-8. */
 int lts_send(lts_server *server, lts_conn_id conn, const char *data, size_t len);
 
 /* Sends one binary message on a connection (any mode). */
 int lts_send_binary(lts_server *server, lts_conn_id conn, const void *data, size_t len);
 
-/* Closes a connection with a close code (1000..4999) and a reason. */
+/* Closes a connection with a close code (1000..4999, valid on the wire)
+ * and a reason of at most 123 bytes (else LTS_EINVAL). */
 int lts_close(lts_server *server, lts_conn_id conn, int code, const char *reason, size_t reason_len);
 
 /* ---------------------------------------------------------------------- */

@@ -13,9 +13,9 @@ public protocol EngineHost: AnyObject {
     func engineInfo(connection: UInt64, component: [UInt8], topic: [UInt8], data: [UInt8])
 }
 
-/// A join, event or leave from a browser, after the engine's checks.
+/// A join, event, leave or URL change from a browser, after the engine's checks.
 public struct LiveEvent {
-    public enum Kind: Int32 { case join = 1, event = 2, leave = 3 }
+    public enum Kind: Int32 { case join = 1, event = 2, leave = 3, urlChange = 4 }
     public let kind: Kind
     public let connection: UInt64
     public let ref: UInt64

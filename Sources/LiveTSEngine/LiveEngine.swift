@@ -195,16 +195,19 @@ public final class LiveEngine: ServerDelegate {
         switch message.kind {
         case .join:
             deliver(.join, message, connection)
-        case .event, .leave:
+        case .event, .leave, .urlChange:
             guard registry[key] != nil else {
                 refuse(connection: connection, component: message.component, ref: message.ref, reason: "component not joined on this connection")
                 return
             }
-            if message.kind == .leave {
+            switch message.kind {
+            case .leave:
                 registry[key] = nil
                 broker.unsubscribeAll(key)
                 deliver(.leave, message, connection)
-            } else {
+            case .urlChange:
+                deliver(.urlChange, message, connection)
+            default:
                 deliver(.event, message, connection)
             }
         case .resync:

@@ -7,6 +7,7 @@ enum WireKind {
     static let event = UInt8(ascii: "e")
     static let leave = UInt8(ascii: "l")
     static let resync = UInt8(ascii: "s")
+    static let urlChange = UInt8(ascii: "u")
     static let render = "r"
     static let patch = "p"
     static let refused = "x"
@@ -14,11 +15,11 @@ enum WireKind {
 
 /// A browser message that passed the shape checks.
 struct ClientMessage {
-    enum Kind { case join, event, leave, resync }
+    enum Kind { case join, event, leave, resync, urlChange }
     let kind: Kind
     let ref: UInt64
     let component: [UInt8]
-    /// Join: the token. Event: the event name. Otherwise empty.
+    /// Join: the token. Event: the event name. URL change: the URL. Otherwise empty.
     let name: [UInt8]
     /// JSON text of the payload (event) or params (join); "null" when absent.
     let payload: [UInt8]
@@ -78,6 +79,12 @@ extension ClientMessage {
                 return .failure(.badShape("event is [\"e\", ref, id, name, payload]"))
             }
             return .success(ClientMessage(kind: .event, ref: ref, component: component, name: name, payload: payload(at: 4)))
+        case WireKind.urlChange:
+            guard elements.count == 4, case .string(let url) = elements[3], url.first == UInt8(ascii: "/"),
+                  url.count <= 8192 else {
+                return .failure(.badShape("url change is [\"u\", ref, id, \"/path?query\"]"))
+            }
+            return .success(ClientMessage(kind: .urlChange, ref: ref, component: component, name: url, payload: null))
         case WireKind.leave:
             return .success(ClientMessage(kind: .leave, ref: ref, component: component, name: [], payload: null))
         case WireKind.resync:
