@@ -159,13 +159,19 @@ final class Connection {
         switch mount.lookup(request.path) {
         case .notFound:
             writeRaw(HTTPResponse.error(status: 404, keepAlive: request.keepAlive))
-        case .file(let body, let contentType, let etag):
-            let common = "ETag: \(etag)\r\nCache-Control: no-cache\r\n"
-            if let match = request.header("if-none-match"), match == Array(etag.utf8) {
+        case .file(let body, let contentType, let etag, let path):
+            let common = "ETag: \(etag)\r\nCache-Control: no-cache\r\nVary: Accept-Encoding\r\n"
+            if let match = request.header("if-none-match"), StaticMount.etagMatches(match, etag) {
                 writeRaw(HTTPResponse.build(status: 304, extraHeaders: Array(common.utf8), body: [], keepAlive: request.keepAlive))
             } else {
-                let headers = Array("Content-Type: \(contentType)\r\n\(common)X-Content-Type-Options: nosniff\r\n".utf8)
-                writeRaw(HTTPResponse.build(status: 200, extraHeaders: headers, body: body, keepAlive: request.keepAlive, omitBody: isHead))
+                var headers = "Content-Type: \(contentType)\r\n\(common)X-Content-Type-Options: nosniff\r\n"
+                var payload = body
+                if request.accepts(encoding: "gzip"), let compressed = server.gzipCache.compressed(body, path: path, etag: etag, contentType: contentType) {
+                    headers += "Content-Encoding: gzip\r\n"
+                    payload = compressed
+                }
+                writeRaw(HTTPResponse.build(status: 200, extraHeaders: Array(headers.utf8), body: payload, keepAlive: request.keepAlive,
+                                            omitBody: isHead))
             }
         }
         if !request.keepAlive { closeAfterFlush() }

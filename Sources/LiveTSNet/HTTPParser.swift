@@ -111,9 +111,21 @@ public struct HTTPParser {
         let parts = line.split(separator: 32, omittingEmptySubsequences: false)
         guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty else { return .failure(Status(code: 400)) }
         guard parts[0].allSatisfy(ASCII.isTokenChar) else { return .failure(Status(code: 400)) }
-        let target = parts[1]
-        guard target.first == UInt8(ascii: "/") || (target.elementsEqual("*".utf8)) else { return .failure(Status(code: 400)) }
+        var target = parts[1]
         guard target.allSatisfy({ $0 > 32 && $0 < 127 }) else { return .failure(Status(code: 400)) }
+        // Servers must accept the absolute form (RFC 9112 §3.2.2); only its path matters here.
+        for scheme in ["http://", "https://"] where ASCII.lowercased(target.prefix(scheme.utf8.count)) == Array(scheme.utf8) {
+            let afterScheme = target.dropFirst(scheme.utf8.count)
+            guard !afterScheme.isEmpty, afterScheme.first != UInt8(ascii: "/") else { return .failure(Status(code: 400)) }
+            if let slash = afterScheme.firstIndex(of: UInt8(ascii: "/")) {
+                target = target[slash...]
+            } else if let query = afterScheme.firstIndex(of: UInt8(ascii: "?")) {
+                target = ArraySlice(Array("/".utf8) + target[query...])
+            } else {
+                target = ArraySlice("/".utf8)
+            }
+        }
+        guard target.first == UInt8(ascii: "/") || (target.elementsEqual("*".utf8)) else { return .failure(Status(code: 400)) }
         let version = Array(parts[2])
         let prefix = Array("HTTP/".utf8)
         guard version.count == 8, Array(version[0..<5]) == prefix, version[6] == UInt8(ascii: "."),

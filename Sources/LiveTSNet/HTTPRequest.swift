@@ -25,6 +25,23 @@ public struct HTTPRequest {
         return false
     }
 
+    /// Whether the client takes `coding` (e.g. "gzip") per Accept-Encoding,
+    /// honouring an explicit q=0 refusal.
+    public func accepts(encoding coding: String) -> Bool {
+        guard let value = header("accept-encoding") else { return false }
+        let wanted = Array(coding.utf8)
+        for item in value.split(separator: UInt8(ascii: ",")) {
+            let parts = item.split(separator: UInt8(ascii: ";"))
+            guard let name = parts.first, ASCII.lowercased(ASCII.trimmed(name)) == wanted else { continue }
+            let refused = parts.dropFirst().contains { parameter in
+                let p = ASCII.lowercased(ASCII.trimmed(parameter)).filter { $0 != 32 }
+                return p == Array("q=0".utf8) || p == Array("q=0.0".utf8) || p == Array("q=0.00".utf8) || p == Array("q=0.000".utf8)
+            }
+            return !refused
+        }
+        return false
+    }
+
     /// The target without its query string.
     public var path: [UInt8] {
         if let q = target.firstIndex(of: UInt8(ascii: "?")) { return Array(target[..<q]) }

@@ -17,6 +17,7 @@ public final class HTTPServer {
     public private(set) var rejectedOrigins = 0
     /// One codec serves every connection (see DeflateCodec).
     let codec = DeflateCodec()
+    let gzipCache = GzipCache()
     private let sweepTimer: UnsafeMutablePointer<uv_timer_t>
     private var sweepTimerOpen = false
 

@@ -21,7 +21,7 @@ public struct StaticMount {
     }
 
     public enum Answer {
-        case file(body: [UInt8], contentType: String, etag: String)
+        case file(body: [UInt8], contentType: String, etag: String, path: String)
         case notFound
     }
 
@@ -39,7 +39,19 @@ public struct StaticMount {
         guard let resolved = StaticMount.realPath(candidate), resolved.hasPrefix(root + "/") else { return .notFound }
         guard let (body, mtime) = StaticMount.readRegularFile(resolved) else { return .notFound }
         let etag = "\"\(String(body.count, radix: 16))-\(String(mtime, radix: 16))\""
-        return .file(body: body, contentType: MimeTypes.type(forPath: resolved), etag: etag)
+        return .file(body: body, contentType: MimeTypes.type(forPath: resolved), etag: etag, path: resolved)
+    }
+
+    /// If-None-Match lists one or more entity tags, or "*" (RFC 9110 §13.1.2).
+    static func etagMatches(_ header: [UInt8], _ etag: String) -> Bool {
+        let tag = Array(etag.utf8)
+        for item in header.split(separator: UInt8(ascii: ",")) {
+            var candidate = Array(ASCII.trimmed(item))
+            if candidate == Array("*".utf8) { return true }
+            if candidate.starts(with: "W/".utf8) { candidate.removeFirst(2) }
+            if candidate == tag { return true }
+        }
+        return false
     }
 
     static func percentDecode(_ bytes: ArraySlice<UInt8>) -> [UInt8]? {
@@ -113,5 +125,31 @@ enum MimeTypes {
         case "wasm": return "application/wasm"
         default: return "application/octet-stream"
         }
+    }
+}
+
+/// gzip bodies of static files, computed once per file version (ETag).
+final class GzipCache {
+    private var entries: [String: [UInt8]] = [:]
+    private var bytes = 0
+    private let maxBytes = 16 << 20
+
+    func compressed(_ body: [UInt8], path: String, etag: String, contentType: String) -> [UInt8]? {
+        guard body.count >= 256, GzipCache.isCompressible(contentType) else { return nil }
+        let key = path + "\u{0}" + etag
+        if let hit = entries[key] { return hit }
+        guard let gz = DeflateCodec.gzip(body), gz.count < body.count else { return nil }
+        if bytes + gz.count > maxBytes {
+            entries.removeAll()
+            bytes = 0
+        }
+        entries[key] = gz
+        bytes += gz.count
+        return gz
+    }
+
+    static func isCompressible(_ contentType: String) -> Bool {
+        contentType.hasPrefix("text/") || contentType.hasPrefix("application/json") || contentType.hasPrefix("image/svg")
+            || contentType.hasPrefix("application/wasm")
     }
 }

@@ -28,7 +28,7 @@ final class StaticFilesTests: XCTestCase {
     }
 
     func testServesAFileWithTypeAndETag() {
-        guard case .file(let body, let type, let etag) = lookup("/static/js/app.js") else { return XCTFail("expected a file") }
+        guard case .file(let body, let type, let etag, _) = lookup("/static/js/app.js") else { return XCTFail("expected a file") }
         XCTAssertEqual(body, Array("console.log(1)".utf8))
         XCTAssertEqual(type, "text/javascript; charset=utf-8")
         XCTAssertTrue(etag.hasPrefix("\""))

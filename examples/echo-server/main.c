@@ -7,7 +7,9 @@
  * one topic, and a message sent on any of them is published to all of them
  * instead of echoed: the core's fan-out, for the broadcast benchmark.
  *
- * usage: echo-server --port N [--host ADDR] [--max-message BYTES] [--broadcast-path P]
+ * --static DIR serves DIR under /static/; the other flags set the limits and
+ * timeouts of lts_config, so the transport tests can reach every one.
+ * Run with no valid flags to see them all.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -73,20 +75,52 @@ static void on_request(lts_server *server, const lts_request *request, void *use
   lts_respond(server, request->id, 200, type, sizeof type - 1, body, sizeof body - 1);
 }
 
+static void usage(const char *program) {
+  fprintf(stderr,
+          "usage: %s --port N [--host ADDR] [--max-message BYTES] [--max-outbound BYTES]\n"
+          "          [--broadcast-path P] [--static DIR] [--allowed-origins LIST] [--no-compression]\n"
+          "          [--header-timeout-ms MS] [--idle-timeout-ms MS] [--ping-interval-ms MS]\n",
+          program);
+}
+
 int main(int argc, char **argv) {
   lts_config config = {.host = "127.0.0.1", .port = 9001, .mode = LTS_MODE_RAW, .ws_path = NULL,
                        .max_message_bytes = 64u << 20, .max_outbound_bytes = 128u << 20};
+  const char *static_dir = NULL;
   for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "--port") == 0 && i + 1 < argc)
-      config.port = atoi(argv[++i]);
-    else if (strcmp(argv[i], "--host") == 0 && i + 1 < argc)
-      config.host = argv[++i];
-    else if (strcmp(argv[i], "--max-message") == 0 && i + 1 < argc)
-      config.max_message_bytes = strtoull(argv[++i], NULL, 10);
-    else if (strcmp(argv[i], "--broadcast-path") == 0 && i + 1 < argc)
-      broadcast_path = argv[++i];
+    const char *flag = argv[i];
+    const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+    if (strcmp(flag, "--no-compression") == 0) {
+      config.disable_compression = 1;
+      continue;
+    }
+    if (value == NULL) {
+      usage(argv[0]);
+      return 2;
+    }
+    i++;
+    if (strcmp(flag, "--port") == 0)
+      config.port = atoi(value);
+    else if (strcmp(flag, "--host") == 0)
+      config.host = value;
+    else if (strcmp(flag, "--max-message") == 0)
+      config.max_message_bytes = strtoull(value, NULL, 10);
+    else if (strcmp(flag, "--max-outbound") == 0)
+      config.max_outbound_bytes = strtoull(value, NULL, 10);
+    else if (strcmp(flag, "--broadcast-path") == 0)
+      broadcast_path = value;
+    else if (strcmp(flag, "--static") == 0)
+      static_dir = value;
+    else if (strcmp(flag, "--allowed-origins") == 0)
+      config.allowed_origins = value;
+    else if (strcmp(flag, "--header-timeout-ms") == 0)
+      config.header_timeout_ms = (unsigned)strtoul(value, NULL, 10);
+    else if (strcmp(flag, "--idle-timeout-ms") == 0)
+      config.idle_timeout_ms = (unsigned)strtoul(value, NULL, 10);
+    else if (strcmp(flag, "--ping-interval-ms") == 0)
+      config.ping_interval_ms = (unsigned)strtoul(value, NULL, 10);
     else {
-      fprintf(stderr, "usage: %s --port N [--host ADDR] [--max-message BYTES] [--broadcast-path P]\n", argv[0]);
+      usage(argv[0]);
       return 2;
     }
   }
@@ -99,6 +133,7 @@ int main(int argc, char **argv) {
   lts_callbacks callbacks = {.on_message = on_message, .on_request = on_request, .on_open = on_open, .on_close = on_close};
   lts_server *server = NULL;
   int rc = lts_server_new(&config, &callbacks, NULL, &server);
+  if (rc == LTS_OK && static_dir != NULL) rc = lts_server_add_static(server, "/static/", static_dir);
   if (rc == LTS_OK) rc = lts_server_start(server);
   if (rc != LTS_OK) {
     fprintf(stderr, "echo-server: %s\n", lts_strerror(rc));
