@@ -189,6 +189,22 @@ int lts_server_port(lts_server *server);
  * cannot be started again. Must not be called from a callback (LTS_ESTATE). */
 int lts_server_stop(lts_server *server);
 
+/* Counters of a running server, read consistently on its loop thread. */
+typedef struct lts_stats {
+  uint64_t connections;           /* open TCP connections, WebSockets included */
+  uint64_t websockets;            /* open WebSocket connections */
+  uint64_t components;            /* registered components */
+  uint64_t topics;                /* topics with at least one subscriber */
+  uint64_t subscriptions;         /* (subscriber, topic) pairs */
+  uint64_t slow_consumers_closed; /* closed for overflowing max_outbound_bytes */
+  uint64_t origins_rejected;      /* upgrades refused with 403 */
+  uint64_t messages_refused;      /* browser frames answered with "x" */
+} lts_stats;
+
+/* Fills *out. Blocks the caller until the loop thread has read the counters
+ * (immediate from a callback). LTS_ESTATE if the server is not running. */
+int lts_server_stats(lts_server *server, lts_stats *out);
+
 /* DESTRUCTOR. Stops the server if running, then frees it. NULL is a no-op.
  * Not from a callback: there it does nothing (free after the callback). */
 void lts_server_free(lts_server *server);

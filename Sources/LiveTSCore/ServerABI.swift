@@ -84,6 +84,17 @@ public func lts_server_stop(_ handle: OpaquePointer?) -> Int32 {
     return LTS_OK
 }
 
+@_cdecl("lts_server_stats")
+public func lts_server_stats(_ handle: OpaquePointer?, _ out: UnsafeMutablePointer<lts_stats>?) -> Int32 {
+    guard let server = HandleTable.lookup(handle), let out else { return LTS_EINVAL }
+    guard server.engine.isRunning, let stats = server.engine.stats() else { return LTS_ESTATE }
+    out.pointee = lts_stats(connections: UInt64(stats.connections), websockets: UInt64(stats.webSockets),
+                            components: UInt64(stats.components), topics: UInt64(stats.topics),
+                            subscriptions: UInt64(stats.subscriptions), slow_consumers_closed: UInt64(stats.slowConsumersClosed),
+                            origins_rejected: UInt64(stats.originsRejected), messages_refused: UInt64(stats.messagesRefused))
+    return LTS_OK
+}
+
 @_cdecl("lts_server_free")
 public func lts_server_free(_ handle: OpaquePointer?) {
     guard let server = HandleTable.lookup(handle), !server.engine.isOnLoopThread else { return }

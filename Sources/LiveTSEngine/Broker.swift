@@ -9,6 +9,7 @@ struct Broker {
     private var topicsOf: [Subscriber: Set<[UInt8]>] = [:]
 
     var topicCount: Int { subscribers.count }
+    var subscriptionCount: Int { topicsOf.values.reduce(0) { $0 + $1.count } }
 
     mutating func subscribe(_ subscriber: Subscriber, to topic: [UInt8]) {
         subscribers[topic, default: []].insert(subscriber)

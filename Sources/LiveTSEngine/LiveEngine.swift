@@ -54,6 +54,24 @@ public final class LiveEngine: ServerDelegate {
 
     public var isOnLoopThread: Bool { loop.isOnLoopThread }
 
+    /// Counters, read on the loop thread (see lts_server_stats).
+    public struct Stats {
+        public var connections = 0, webSockets = 0, components = 0, topics = 0, subscriptions = 0
+        public var slowConsumersClosed = 0, originsRejected = 0, messagesRefused = 0
+    }
+
+    /// Blocks until the loop thread has filled in the counters; nil if the loop is gone.
+    public func stats() -> Stats? {
+        let read = { [self] () -> Stats in
+            Stats(connections: http.connectionCount, webSockets: http.webSocketCount, components: registry.count,
+                  topics: broker.topicCount, subscriptions: broker.subscriptionCount,
+                  slowConsumersClosed: http.slowConsumersClosed, originsRejected: http.rejectedOrigins,
+                  messagesRefused: refusedMessages)
+        }
+        if loop.isOnLoopThread { return read() }
+        return loop.runAndWait(read)
+    }
+
     // MARK: - Thread-safe calls from the host
 
     public func respond(request: UInt64, status: Int, headers: [UInt8], body: [UInt8]) {

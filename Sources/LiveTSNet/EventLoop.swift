@@ -47,6 +47,21 @@ public final class EventLoop {
         return true
     }
 
+    /// Runs `work` on the loop thread and waits for its result; nil if the
+    /// loop no longer takes work. Never call it from the loop thread.
+    public func runAndWait<T>(_ work: @escaping () -> T) -> T? {
+        let done = UnsafeMutablePointer<uv_sem_t>.allocate(capacity: 1)
+        defer { done.deallocate() }
+        guard uv_sem_init(done, 0) == 0 else { return nil }
+        defer { uv_sem_destroy(done) }
+        let box = ResultBox<T>()
+        guard post({ box.value = work(); uv_sem_post(done) }) else { return nil }
+        uv_sem_wait(done)
+        return box.value
+    }
+
+    private final class ResultBox<T> { var value: T? }
+
     private func drain() {
         uv_mutex_lock(mutex)
         let work = pending

@@ -196,6 +196,7 @@ public final class HTTPServer {
     }
 
     public var connectionCount: Int { connections.count }
+    public var webSocketCount: Int { connections.values.reduce(0) { $0 + ($1.isWebSocket ? 1 : 0) } }
 
     /// Pauses or resumes reading a connection on behalf of the host.
     public func setPausedForHost(_ connection: UInt64, _ paused: Bool) {

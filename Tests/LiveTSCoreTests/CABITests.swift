@@ -4,6 +4,7 @@ import CLiveTS
 
 /// What the test host's callbacks saw, reached through `userdata`.
 final class HostLog {
+    var opened: [UInt64] = []
     var requests: [String] = []
     var events: [(kind: Int32, component: String, name: String, payload: String)] = []
     var closes = 0
@@ -35,6 +36,10 @@ private let onLiveEvent: @convention(c) (OpaquePointer?, UnsafePointer<lts_live_
     }
 }
 
+private let onOpen: @convention(c) (OpaquePointer?, UInt64, UnsafePointer<CChar>?, Int, UnsafeMutableRawPointer?) -> Void = { _, conn, _, _, userdata in
+    Unmanaged<HostLog>.fromOpaque(userdata!).takeUnretainedValue().opened.append(conn)
+}
+
 private let onClose: @convention(c) (OpaquePointer?, UInt64, Int32, UnsafeMutableRawPointer?) -> Void = { _, _, _, userdata in
     Unmanaged<HostLog>.fromOpaque(userdata!).takeUnretainedValue().closes += 1
 }
@@ -51,6 +56,7 @@ final class CABITests: XCTestCase {
         callbacks.on_request = onRequest
         callbacks.on_live_event = onLiveEvent
         callbacks.on_close = onClose
+        callbacks.on_open = onOpen
         XCTAssertEqual(lts_server_new(&config, &callbacks, Unmanaged.passUnretained(log).toOpaque(), &server), LTS_OK)
         XCTAssertEqual(lts_server_start(server), LTS_OK)
         return lts_server_port(server)
@@ -173,6 +179,65 @@ final class CABITests: XCTestCase {
         XCTAssertEqual(close.map { Int($0.payload[0]) << 8 | Int($0.payload[1]) }, 1007)
         good.sendText(#"["j",1,"c","t"]"#)
         XCTAssertEqual(good.readText()?.hasPrefix(#"["r","c",1,1,"#), true)
+    }
+
+    private func stats() -> lts_stats {
+        var stats = lts_stats()
+        XCTAssertEqual(lts_server_stats(server, &stats), LTS_OK)
+        return stats
+    }
+
+    func testNoSubscriptionLeaksAfter100000Cycles() {
+        let port = startServer()
+        let client = TestClient(port: port)
+        XCTAssertEqual(client.upgrade(), 101)
+        client.sendText(#"["j",1,"c","t"]"#)
+        _ = client.readText()
+        let conn = stats().websockets == 1 ? log.opened.last! : 0
+        for i in 0..<100_000 {
+            let topic = "topic-\(i % 1000)"
+            XCTAssertEqual(lts_conn_subscribe(server, conn, topic, topic.utf8.count), LTS_OK)
+            XCTAssertEqual(lts_subscribe(server, conn, "c", 1, topic, topic.utf8.count), LTS_OK)
+            XCTAssertEqual(lts_conn_unsubscribe(server, conn, topic, topic.utf8.count), LTS_OK)
+            XCTAssertEqual(lts_unsubscribe(server, conn, "c", 1, topic, topic.utf8.count), LTS_OK)
+        }
+        var after = stats()
+        XCTAssertEqual(after.subscriptions, 0)
+        XCTAssertEqual(after.topics, 0)
+        XCTAssertEqual(after.components, 1)
+        for i in 0..<500 {
+            let topic = "kept-\(i)"
+            _ = lts_subscribe(server, conn, "c", 1, topic, topic.utf8.count)
+            _ = lts_conn_subscribe(server, conn, topic, topic.utf8.count)
+        }
+        XCTAssertEqual(stats().subscriptions, 1000)
+        client.sendFrame(0x8, [0x03, 0xE8])
+        _ = client.readFrame()
+        var closed = false
+        for _ in 0..<200 where !closed {
+            after = stats()
+            closed = after.websockets == 0
+            if !closed { usleep(10_000) }
+        }
+        XCTAssertEqual(after.subscriptions, 0, "a closed connection's subscriptions must go with it")
+        XCTAssertEqual(after.topics, 0)
+        XCTAssertEqual(after.components, 0)
+    }
+
+    func testPublishReachesEverySubscribedConnectionOnce() {
+        let port = startServer()
+        let a = TestClient(port: port), b = TestClient(port: port)
+        XCTAssertEqual(a.upgrade(), 101)
+        XCTAssertEqual(b.upgrade(), 101)
+        _ = stats()
+        let conns = log.opened
+        XCTAssertEqual(conns.count, 2)
+        for conn in conns { XCTAssertEqual(lts_conn_subscribe(server, conn, "news", 4), LTS_OK) }
+        XCTAssertEqual(lts_publish(server, "news", 4, "hello", 5), LTS_OK)
+        XCTAssertEqual(a.readText(), "hello")
+        XCTAssertEqual(b.readText(), "hello")
+        var bad: [CChar] = [CChar(bitPattern: 0xFF)]
+        XCTAssertEqual(lts_publish(server, "news", 4, &bad, 1), LTS_EPARSE)
     }
 
     func testPingGetsPong() {
