@@ -11,7 +11,8 @@ public final class LiveEngine: ServerDelegate {
     private weak var host: EngineHost?
     private var registry = ComponentRegistry()
     private var broker = Broker()
-    private var running = false
+    private enum State { case created, running, stopped }
+    private var state = State.created
     /// Frames refused for their shape or target, for diagnostics and tests.
     public private(set) var refusedMessages = 0
     /// Joins and events handed to the host and not yet answered, per
@@ -32,24 +33,34 @@ public final class LiveEngine: ServerDelegate {
 
     /// Binds and starts the loop thread.
     public func start() throws {
+        guard state == .created else { return }
         do {
             try http.listen()
             try loop.startThread()
-            running = true
+            state = .running
         } catch {
+            state = .stopped
             loop.discard { http.closeAll() }
             throw error
         }
     }
 
     public var port: Int32 { http.port }
-    public var isRunning: Bool { running }
+    public var isRunning: Bool { state == .running }
 
     /// Closes everything and joins the loop thread. Not from a callback.
     public func stop() {
-        guard running else { return }
-        running = false
-        loop.shutdown { [self] in http.closeAll() }
+        switch state {
+        case .created:
+            // Never started: the loop still owns what uv_loop_init allocated.
+            state = .stopped
+            loop.discard { http.closeAll() }
+        case .running:
+            state = .stopped
+            loop.shutdown { [self] in http.closeAll() }
+        case .stopped:
+            break
+        }
     }
 
     public var isOnLoopThread: Bool { loop.isOnLoopThread }

@@ -12,6 +12,7 @@ public final class EventLoop {
     private var threadStarted = false
     private var accepting = true
     /// The loop thread's id, to refuse blocking calls made from callbacks.
+    /// Written by the loop thread, read by any: guarded by `mutex`.
     private var loopThreadID: uv_thread_t?
 
     public init() throws {
@@ -71,7 +72,10 @@ public final class EventLoop {
     }
 
     public var isOnLoopThread: Bool {
-        guard let id = loopThreadID else { return false }
+        uv_mutex_lock(mutex)
+        let loopThread = loopThreadID
+        uv_mutex_unlock(mutex)
+        guard let id = loopThread else { return false }
         var me = uv_thread_self()
         var them = id
         return uv_thread_equal(&me, &them) != 0
@@ -82,7 +86,9 @@ public final class EventLoop {
         let context = Unmanaged.passRetained(self).toOpaque()
         let rc = uv_thread_create(&thread, { arg in
             let loop = Unmanaged<EventLoop>.fromOpaque(arg!).takeRetainedValue()
+            uv_mutex_lock(loop.mutex)
             loop.loopThreadID = uv_thread_self()
+            uv_mutex_unlock(loop.mutex)
             uv_run(loop.loop, UV_RUN_DEFAULT)
             loop.drain()
         }, context)
