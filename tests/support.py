@@ -61,6 +61,29 @@ class Server:
         self.process = None
 
 
+def run_async(coroutine):
+    """Runs a coroutine to completion on a fresh event loop in its own thread:
+    Playwright's sync API keeps a loop running on the main thread, where
+    asyncio.run() refuses to start."""
+    import asyncio
+    import threading
+
+    outcome = {}
+
+    def target():
+        try:
+            outcome["value"] = asyncio.run(coroutine)
+        except BaseException as error:  # re-raised on the caller's thread
+            outcome["error"] = error
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
+
+
 def demo_server():
     port = free_port()
     return Server(["node", str(REPO / "examples/app/dist/server.js")], port)

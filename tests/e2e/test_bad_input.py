@@ -8,6 +8,8 @@ import urllib.request
 
 import websockets
 
+from support import run_async
+
 
 def raw_http(port, data):
     with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
@@ -25,7 +27,9 @@ def page_token(url):
     body = urllib.request.urlopen(url + "/counter").read().decode()
     component = re.search(r'data-livets-id="([^"]+)"', body).group(1)
     token = re.search(r'data-livets-token="([^"]+)"', body).group(1)
-    return component, token
+    # A join must echo the page's CSRF token (docs/protocol.md, "Page markup").
+    csrf = re.search(r'<meta name="csrf-token" content="([^"]+)">', body).group(1)
+    return component, token + " " + csrf
 
 
 def test_not_http_gets_400_and_the_server_keeps_serving(demo):
@@ -43,7 +47,8 @@ def test_smuggling_shape_is_400(demo):
 
 async def join(url, component, token):
     ws = await websockets.connect(url.replace("http", "ws") + "/live?v=1")
-    await ws.send(json.dumps(["j", 1, component, token, {}]))
+    token, csrf = token.split(" ")
+    await ws.send(json.dumps(["j", 1, component, token, {"_csrf_token": csrf}]))
     reply = json.loads(await ws.recv())
     assert reply[0] == "r", reply
     return ws
@@ -69,7 +74,7 @@ def test_invalid_json_is_refused_and_other_connections_carry_on(demo):
         await a.close()
         await b.close()
 
-    asyncio.run(run())
+    run_async(run())
 
 
 def test_undeclared_event_names_never_reach_a_method(demo):
@@ -86,17 +91,18 @@ def test_undeclared_event_names_never_reach_a_method(demo):
         assert "1" in json.dumps(reply[4])
         await ws.close()
 
-    asyncio.run(run())
+    run_async(run())
 
 
 def test_forged_join_token_is_refused(demo):
     async def run():
         component, token = page_token(demo.url)
         ws = await websockets.connect(demo.url.replace("http", "ws") + "/live?v=1")
+        token, csrf = token.split(" ")
         forged = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
-        await ws.send(json.dumps(["j", 1, component, forged, {}]))
+        await ws.send(json.dumps(["j", 1, component, forged, {"_csrf_token": csrf}]))
         reply = json.loads(await ws.recv())
         assert reply[0] == "x", reply
         await ws.close()
 
-    asyncio.run(run())
+    run_async(run())

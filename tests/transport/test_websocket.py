@@ -12,6 +12,8 @@ import time
 import pytest
 import websockets
 
+from support import run_async
+
 
 
 KEY = "dGhlIHNhbXBsZSBub25jZQ=="
@@ -157,7 +159,7 @@ def test_python_websockets_negotiates_compression_and_echoes(echo):
             await ws.send(b"\x00\x01" * 3000)
             assert await ws.recv() == b"\x00\x01" * 3000
 
-    asyncio.run(run())
+    run_async(run())
 
 
 def test_compression_bomb_is_1009(echo):
@@ -168,7 +170,7 @@ def test_compression_bomb_is_1009(echo):
                 await ws.recv()
             assert closed.value.rcvd.code == 1009
 
-    asyncio.run(run())
+    run_async(run())
 
 
 def test_slow_consumer_is_closed_not_buffered(echo, raw):
