@@ -8,11 +8,16 @@ export const JOIN = 'j'
 export const EVENT = 'e'
 export const LEAVE = 'l'
 export const RESYNC = 's'
+export const URL_CHANGE = 'u'
 
 // Server -> browser
 export const RENDER = 'r'
 export const PATCH = 'p'
 export const REFUSED = 'x'
+export const HISTORY = 'h'
+export const NAVIGATE = 'n'
+export const REDIRECT = 'g'
+export const FLASH = 'f'
 
 // Patch operation codes
 export const OP_REPLACE = 0
