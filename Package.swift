@@ -15,12 +15,19 @@ let package = Package(
                        providers: [.apt(["libuv1-dev"])]),
         .systemLibrary(name: "CLiveTS", path: "Sources/CLiveTS"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CHiredis", path: "Sources/CHiredis", providers: [.apt(["libhiredis-dev"])]),
         .target(name: "LiveTSHTML", path: "Sources/LiveTSHTML"),
         .target(name: "LiveTSNet", dependencies: ["CLibUV", "CZlib"], path: "Sources/LiveTSNet"),
-        .target(name: "LiveTSEngine", dependencies: ["LiveTSNet", "LiveTSHTML", "CLibUV"],
+        .target(name: "LiveTSEngine", dependencies: ["LiveTSNet", "LiveTSHTML", "CLibUV", "CHiredis"],
                 path: "Sources/LiveTSEngine"),
         .target(name: "LiveTSCore", dependencies: ["LiveTSEngine", "LiveTSHTML", "CLiveTS"],
                 path: "Sources/LiveTSCore", exclude: ["exports.map"]),
+        // libFuzzer target for the HTML parser and differ (scripts/fuzz). The C
+        // part finds libFuzzer's driver when it is linked in, so a normal build
+        // gets a corpus replayer instead of a link error.
+        .target(name: "FuzzHTMLDriver", path: "Sources/FuzzHTML/Driver"),
+        .executableTarget(name: "FuzzHTML", dependencies: ["LiveTSHTML", "FuzzHTMLDriver"],
+                          path: "Sources/FuzzHTML/Target"),
         .testTarget(name: "LiveTSHTMLTests", dependencies: ["LiveTSHTML"]),
         .testTarget(name: "LiveTSNetTests", dependencies: ["LiveTSNet"]),
         .testTarget(name: "LiveTSCoreTests", dependencies: ["LiveTSCore", "CLiveTS"]),

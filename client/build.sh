@@ -8,7 +8,9 @@ common=(--bundle --minify --target=es2019 --legal-comments=none --log-level=warn
 
 "$esbuild" "$dir/src/index.js" "${common[@]}" --format=iife --outfile="$dir/dist/livets.js"
 "$esbuild" "$dir/src/index.js" "${common[@]}" --format=esm --outfile="$dir/dist/livets.esm.js"
+# The LiveTS server's page layer (src/live.js), loaded before livets.js.
+"$esbuild" "$dir/src/server-page.js" "${common[@]}" --format=iife --outfile="$dir/dist/live.js"
 
 raw=$(wc -c < "$dir/dist/livets.js")
-gz=$(gzip -9c "$dir/dist/livets.js" | wc -c)
+gz=$(gzip -9c < "$dir/dist/livets.js" | wc -c)
 echo "dist/livets.js: $raw bytes, $gz bytes gzip -9"

@@ -107,6 +107,19 @@ typedef struct lts_config {
   unsigned ping_interval_ms;  /* a WebSocket silent this long is pinged, and
                                dropped if silent as long again; 0 = 30 s */
   int disable_compression;    /* non-zero: never negotiate permessage-deflate */
+  const char *redis_url; /* "redis://host:port[/db]"; NULL = single process */
+  /* With redis_url, this server is one node of several: lts_publish also
+   * reaches subscribers on the other nodes, and presence is shared (see
+   * "Presence"). Each server takes a random node id at creation; messages
+   * carry it, so a node ignores its own publishes coming back from Redis.
+   * Port defaults to 6379; the db number is ignored (Redis pub/sub spans
+   * databases); a URL with credentials or options is LTS_EINVAL. A host
+   * name is resolved at each connect, on the loop thread: prefer an IP.
+   * When Redis goes away, publishes keep reaching local subscribers and are
+   * dropped for Redis (counted in lts_stats.redis_dropped_publishes; the few
+   * written in the instant before the loss is noticed are lost uncounted);
+   * the core reconnects with exponential backoff from 100 ms to 5 s,
+   * jittered, and a connect that takes over 2 s counts as failed. */
 } lts_config;
 
 /* A kind of lts_live_event. */
@@ -199,6 +212,9 @@ typedef struct lts_stats {
   uint64_t slow_consumers_closed; /* closed for overflowing max_outbound_bytes */
   uint64_t origins_rejected;      /* upgrades refused with 403 */
   uint64_t messages_refused;      /* browser frames answered with "x" */
+  uint64_t redis_connected;         /* 1 while connected to Redis (publishing and subscribed) */
+  uint64_t redis_reconnects;        /* times the Redis link came back after being lost */
+  uint64_t redis_dropped_publishes; /* lts_publish calls not sent to Redis (link down) */
 } lts_stats;
 
 /* Fills *out. Blocks the caller until the loop thread has read the counters
@@ -276,6 +292,42 @@ int lts_conn_unsubscribe(lts_server *server, lts_conn_id conn, const char *topic
  * written to every subscribed connection. */
 int lts_publish(lts_server *server, const char *topic, size_t topic_len, const char *data,
                 size_t data_len);
+
+/* ---------------------------------------------------------------------- */
+/* Presence                                                               */
+/* ---------------------------------------------------------------------- */
+
+/* Who is on a topic, as Phoenix.Presence: connection `conn` tracks `key`
+ * (UTF-8, e.g. a user id) on `topic` with `meta`, one JSON value (NULL or
+ * empty = {}; at most 64 KiB, else LTS_ETOOBIG; not JSON: LTS_EPARSE).
+ * A key may be tracked by several connections (two tabs); each is one meta.
+ * Tracking the same (conn, topic, key) again replaces its meta.
+ *
+ * Every change is published on `topic` to its subscribers (on_info for
+ * components, a text frame for subscribed connections) as
+ *   {"presence_diff":{"joins":{"alice":[{"x":1}]},"leaves":{"bob":[{}]}}}
+ * with the metas that joined and left (a meta change is a leave of the old
+ * meta and a join of the new). Entries leave when their connection closes.
+ *
+ * With redis_url, each node announces its joins and leaves at once and its
+ * full state every 1.5 s; entries of a node not heard from for 4.5 s are
+ * dropped with leaves (checked every 1.5 s, so within 6 s), a stopping node
+ * says so and its entries leave at once, and a node that (re)connects
+ * announces its state and asks the others for theirs. During a Redis
+ * outage other nodes' entries therefore leave, and join again on reconnect.
+ *
+ * Track and untrack queue their work like the other methods (a closed
+ * connection is ignored). */
+int lts_presence_track(lts_server *server, lts_conn_id conn, const char *topic, size_t topic_len,
+                       const char *key, size_t key_len, const char *meta_json, size_t meta_len);
+int lts_presence_untrack(lts_server *server, lts_conn_id conn, const char *topic, size_t topic_len,
+                         const char *key, size_t key_len);
+
+/* Writes the topic's presences on every node, a JSON object of key → array
+ * of metas ({"alice":[{"x":1},{"x":2}]}, {} if none), to *out_json, freed
+ * with lts_free (NUL-terminated; *out_len excludes the NUL). Blocks like lts_server_stats (immediate from a callback). */
+int lts_presence_list(lts_server *server, const char *topic, size_t topic_len, char **out_json,
+                      size_t *out_len);
 
 #ifdef __cplusplus
 }

@@ -32,10 +32,16 @@ public func lts_server_new(_ config: UnsafePointer<lts_config>?, _ callbacks: Un
     if c.idle_timeout_ms > 0 { settings.idleTimeoutMs = UInt64(c.idle_timeout_ms) }
     if c.ping_interval_ms > 0 { settings.pingIntervalMs = UInt64(c.ping_interval_ms) }
     settings.compressionEnabled = c.disable_compression == 0
+    var redis: RedisEndpoint?
+    if let url = copyCString(c.redis_url) {
+        guard let endpoint = RedisEndpoint(url: url) else { return LTS_EINVAL }
+        redis = endpoint
+    }
     let mode: EngineMode = c.mode == LTS_MODE_RAW ? .raw : .live
     guard let server = try? CoreServer(settings: settings, mode: mode, callbacks: callbacks.pointee, userdata: userdata) else {
         return LTS_ENOMEM
     }
+    if let redis { server.engine.useRedis(redis) }
     let handle = HandleTable.insert(server)
     server.handle = handle
     out.pointee = handle
@@ -91,7 +97,9 @@ public func lts_server_stats(_ handle: OpaquePointer?, _ out: UnsafeMutablePoint
     out.pointee = lts_stats(connections: UInt64(stats.connections), websockets: UInt64(stats.webSockets),
                             components: UInt64(stats.components), topics: UInt64(stats.topics),
                             subscriptions: UInt64(stats.subscriptions), slow_consumers_closed: UInt64(stats.slowConsumersClosed),
-                            origins_rejected: UInt64(stats.originsRejected), messages_refused: UInt64(stats.messagesRefused))
+                            origins_rejected: UInt64(stats.originsRejected), messages_refused: UInt64(stats.messagesRefused),
+                            redis_connected: stats.redisConnected ? 1 : 0, redis_reconnects: stats.redisReconnects,
+                            redis_dropped_publishes: stats.redisDroppedPublishes)
     return LTS_OK
 }
 

@@ -1,10 +1,18 @@
+import LiveTSHTML
+
 /// The components each connection has joined, with the last HTML the
 /// browser holds for each, which every update is diffed against.
 struct ComponentRegistry {
     struct Entry {
         var html: [UInt8]
         var seq: UInt64
+        /// The parsed `html`, once an update has needed it; kept so each
+        /// update parses only the new markup.
+        var tree: HTMLDocument? = nil
     }
+
+    /// Parses and diffs shared by components that render the same markup.
+    let diffs = HTMLDiffCache()
 
     struct Key: Hashable {
         let connection: UInt64

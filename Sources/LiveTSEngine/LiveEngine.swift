@@ -11,6 +11,10 @@ public final class LiveEngine: ServerDelegate {
     private weak var host: EngineHost?
     private var registry = ComponentRegistry()
     private var broker = Broker()
+    /// Presence table and node identity (PresenceEngine.swift).
+    var presence = PresenceTracker()
+    /// Set by useRedis when the server is one node of several (RedisEngine.swift).
+    var redis: RedisBridge?
     private enum State { case created, running, stopped }
     private var state = State.created
     /// Frames refused for their shape or target, for diagnostics and tests.
@@ -57,7 +61,11 @@ public final class LiveEngine: ServerDelegate {
             loop.discard { http.closeAll() }
         case .running:
             state = .stopped
-            loop.shutdown { [self] in http.closeAll() }
+            loop.shutdown { [self] in
+                presence.silenced = true
+                http.closeAll()
+                redis?.close()
+            }
         case .stopped:
             break
         }
@@ -69,6 +77,7 @@ public final class LiveEngine: ServerDelegate {
     public struct Stats {
         public var connections = 0, webSockets = 0, components = 0, topics = 0, subscriptions = 0
         public var slowConsumersClosed = 0, originsRejected = 0, messagesRefused = 0
+        public var redisConnected = false, redisReconnects: UInt64 = 0, redisDroppedPublishes: UInt64 = 0
     }
 
     /// Blocks until the loop thread has filled in the counters; nil if the loop is gone.
@@ -77,7 +86,8 @@ public final class LiveEngine: ServerDelegate {
             Stats(connections: http.connectionCount, webSockets: http.webSocketCount, components: registry.count,
                   topics: broker.topicCount, subscriptions: broker.subscriptionCount,
                   slowConsumersClosed: http.slowConsumersClosed, originsRejected: http.rejectedOrigins,
-                  messagesRefused: refusedMessages)
+                  messagesRefused: refusedMessages, redisConnected: redis?.connected ?? false,
+                  redisReconnects: redis?.reconnects ?? 0, redisDroppedPublishes: redis?.droppedPublishes ?? 0)
         }
         if loop.isOnLoopThread { return read() }
         return loop.runAndWait(read)
@@ -86,23 +96,23 @@ public final class LiveEngine: ServerDelegate {
     // MARK: - Thread-safe calls from the host
 
     public func respond(request: UInt64, status: Int, headers: [UInt8], body: [UInt8]) {
-        loop.post { [self] in http.respond(request: request, status: status, headers: headers, body: body) }
+        loop.runOrPost { [self] in http.respond(request: request, status: status, headers: headers, body: body) }
     }
 
     public func send(connection: UInt64, text: [UInt8]) {
-        loop.post { [self] in http.send(connection, text: text) }
+        loop.runOrPost { [self] in http.send(connection, text: text) }
     }
 
     public func send(connection: UInt64, binary: [UInt8]) {
-        loop.post { [self] in http.send(connection, binary: binary) }
+        loop.runOrPost { [self] in http.send(connection, binary: binary) }
     }
 
     public func close(connection: UInt64, code: UInt16, reason: [UInt8]) {
-        loop.post { [self] in http.close(connection, code: code, reason: reason) }
+        loop.runOrPost { [self] in http.close(connection, code: code, reason: reason) }
     }
 
     public func register(connection: UInt64, component: [UInt8], ref: UInt64, html: [UInt8]) {
-        loop.post { [self] in
+        loop.runOrPost { [self] in
             guard http.hasConnection(connection) else { return }
             answered(connection, ref)
             let key = ComponentRegistry.Key(connection: connection, component: component)
@@ -112,12 +122,15 @@ public final class LiveEngine: ServerDelegate {
     }
 
     public func update(connection: UInt64, component: [UInt8], ref: UInt64, html: [UInt8]) {
-        loop.post { [self] in
+        loop.runOrPost { [self] in
             answered(connection, ref)
             let key = ComponentRegistry.Key(connection: connection, component: component)
             guard var entry = registry[key] else { return }
-            let ops = HTMLDiffer.diff(old: entry.html, new: html)
+            let old = entry.tree ?? registry.diffs.document(for: entry.html)
+            let new = registry.diffs.document(for: html)
+            let ops = registry.diffs.patch(from: old, to: new)
             entry.html = html
+            entry.tree = new
             entry.seq += 1
             registry[key] = entry
             http.send(connection, text: ServerMessage.patch(component: component, seq: entry.seq, ref: ref, ops: ops))
@@ -125,7 +138,7 @@ public final class LiveEngine: ServerDelegate {
     }
 
     public func unregister(connection: UInt64, component: [UInt8]) {
-        loop.post { [self] in
+        loop.runOrPost { [self] in
             let key = ComponentRegistry.Key(connection: connection, component: component)
             registry[key] = nil
             broker.unsubscribeAll(key)
@@ -133,14 +146,14 @@ public final class LiveEngine: ServerDelegate {
     }
 
     public func replyError(connection: UInt64, component: [UInt8], ref: UInt64, reason: [UInt8]) {
-        loop.post { [self] in
+        loop.runOrPost { [self] in
             answered(connection, ref)
             http.send(connection, text: ServerMessage.refused(component: component, ref: ref, reason: reason))
         }
     }
 
     public func subscribe(connection: UInt64, component: [UInt8], topic: [UInt8]) {
-        loop.post { [self] in
+        loop.runOrPost { [self] in
             let key = ComponentRegistry.Key(connection: connection, component: component)
             guard registry[key] != nil else { return }
             broker.subscribe(key, to: topic)
@@ -148,37 +161,44 @@ public final class LiveEngine: ServerDelegate {
     }
 
     public func unsubscribe(connection: UInt64, component: [UInt8], topic: [UInt8]) {
-        loop.post { [self] in
+        loop.runOrPost { [self] in
             broker.unsubscribe(ComponentRegistry.Key(connection: connection, component: component), from: topic)
         }
     }
 
     /// Subscribes a connection itself: publishes reach it as raw text frames.
     public func subscribe(connection: UInt64, topic: [UInt8]) {
-        loop.post { [self] in
+        loop.runOrPost { [self] in
             guard http.hasConnection(connection) else { return }
             broker.subscribe(ComponentRegistry.Key(connection: connection, component: []), to: topic)
         }
     }
 
     public func unsubscribe(connection: UInt64, topic: [UInt8]) {
-        loop.post { [self] in
+        loop.runOrPost { [self] in
             broker.unsubscribe(ComponentRegistry.Key(connection: connection, component: []), from: topic)
         }
     }
 
+    /// Delivers here at once and, with Redis, once to the other nodes.
     public func publish(topic: [UInt8], data: [UInt8]) {
-        loop.post { [self] in
-            var rawConnections: [UInt64] = []
-            for subscriber in broker.subscribers(of: topic) {
-                if subscriber.component.isEmpty {
-                    rawConnections.append(subscriber.connection)
-                } else {
-                    host?.engineInfo(connection: subscriber.connection, component: subscriber.component, topic: topic, data: data)
-                }
-            }
-            if !rawConnections.isEmpty { http.send(rawConnections, text: data) }
+        loop.runOrPost { [self] in
+            deliverLocally(topic: topic, data: data)
+            redis?.publish(topic: topic, data: data)
         }
+    }
+
+    /// Local fan-out, shared by local publishes, other nodes' publishes and presence diffs.
+    func deliverLocally(topic: [UInt8], data: [UInt8]) {
+        var rawConnections: [UInt64] = []
+        for subscriber in broker.subscribers(of: topic) {
+            if subscriber.component.isEmpty {
+                rawConnections.append(subscriber.connection)
+            } else {
+                host?.engineInfo(connection: subscriber.connection, component: subscriber.component, topic: topic, data: data)
+            }
+        }
+        if !rawConnections.isEmpty { http.send(rawConnections, text: data) }
     }
 
     // MARK: - ServerDelegate (loop thread)
@@ -199,6 +219,7 @@ public final class LiveEngine: ServerDelegate {
         for key in registry.removeConnection(connection) { broker.unsubscribeAll(key) }
         broker.unsubscribeAll(ComponentRegistry.Key(connection: connection, component: []))
         unanswered[connection] = nil
+        presenceConnectionClosed(connection)
         host?.engineClose(connection: connection, code: code)
     }
 

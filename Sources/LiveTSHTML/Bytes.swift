@@ -46,15 +46,4 @@ enum ASCII {
     static func lower(_ b: UInt8) -> UInt8 {
         return isUpper(b) ? b | 0x20 : b
     }
-
-    /// Returns `bytes` itself when it has no uppercase ASCII, so the common
-    /// case stays a slice of the input instead of a new allocation.
-    static func lowercased(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
-        var i = bytes.startIndex
-        while i < bytes.endIndex {
-            if isUpper(bytes[i]) { return ArraySlice(bytes.map(lower)) }
-            i += 1
-        }
-        return bytes
-    }
 }

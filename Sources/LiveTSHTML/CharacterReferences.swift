@@ -1,48 +1,76 @@
-/// Decodes character references the way a browser's tokenizer does, for the
-/// places where the differ must send decoded data (attribute values given to
-/// `setAttribute`).
+/// Decodes character references the way a browser's tokenizer does: trees
+/// hold text and attribute values as the DOM holds them.
 enum CharacterReferences {
     /// `inAttribute` selects the attribute-value rule: a legacy reference
     /// without `;` followed by `=` or an alphanumeric stays literal there.
     static func decode(_ raw: ArraySlice<UInt8>, inAttribute: Bool) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(raw.count)
-        var i = raw.startIndex
-        let end = raw.endIndex
-        while i < end {
-            let byte = raw[i]
-            if byte != ASCII.ampersand || i + 1 >= end {
-                out.append(byte)
-                i += 1
-                continue
-            }
-            let next = raw[i + 1]
-            if next == ASCII.hash {
-                if let (scalar, after) = numeric(raw, from: i + 2) {
-                    appendUTF8(scalar, to: &out)
-                    i = after
-                } else {
-                    out.append(byte)
-                    i += 1
-                }
-            } else if ASCII.isAlphanumeric(next) {
-                if let (value, after) = named(raw, from: i + 1, inAttribute: inAttribute) {
-                    out.append(contentsOf: value)
-                    i = after
-                } else {
-                    out.append(byte)
-                    i += 1
-                }
-            } else {
-                out.append(byte)
-                i += 1
-            }
+        Array(raw).withUnsafeBufferPointer {
+            TextDecoder.decode($0, mode: inAttribute ? .attribute : .text, into: &out)
         }
         return out
     }
 
+    /// Decodes the reference whose `&` is at `i`, appending its characters
+    /// (or the `&` alone when it is not one) and returning where to go on.
+    static func reference(_ raw: UnsafeBufferPointer<UInt8>, at i: Int, inAttribute: Bool,
+                          into out: inout [UInt8]) -> Int {
+        let end = raw.endIndex
+        guard i + 1 < end else {
+            out.append(ASCII.ampersand)
+            return i + 1
+        }
+        let next = raw[i + 1]
+        if next == ASCII.hash {
+            if let (scalar, after) = numeric(raw, from: i + 2) {
+                appendUTF8(scalar, to: &out)
+                return after
+            }
+        } else if ASCII.isAlphanumeric(next) {
+            if let (value, after) = common(raw, from: i + 1) {
+                out.append(contentsOf: value)
+                return after
+            }
+            if let (value, after) = named(raw, from: i + 1, inAttribute: inAttribute) {
+                out.append(contentsOf: value)
+                return after
+            }
+        }
+        out.append(ASCII.ampersand)
+        return i + 1
+    }
+
+    /// The references templates write most, found without building a
+    /// lookup key.
+    @inline(__always)
+    private static func common(_ raw: UnsafeBufferPointer<UInt8>, from start: Int) -> (UnsafeBufferPointer<UInt8>, Int)? {
+        let end = raw.endIndex
+        for entry in commonReferences.indices {
+            let (name, value) = commonReferences[entry]
+            let n = name.count
+            guard start + n <= end else { continue }
+            var k = 0
+            while k < n && raw[start + k] == name[k] { k += 1 }
+            if k == n { return (value, start + n) }
+        }
+        return nil
+    }
+
+    private static let commonReferences: [(UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>)] = [
+        ("amp;", "&"), ("lt;", "<"), ("gt;", ">"), ("quot;", "\""), ("nbsp;", "\u{A0}"), ("copy;", "©"),
+        ("hellip;", "…"), ("mdash;", "—"), ("ndash;", "–"), ("euro;", "€"), ("times;", "×"), ("middot;", "·"),
+    ].map { (name: String, value: String) in
+        func constant(_ text: String) -> UnsafeBufferPointer<UInt8> {
+            let bytes = Array(text.utf8)
+            let pointer = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count)
+            pointer.initialize(from: bytes, count: bytes.count)
+            return UnsafeBufferPointer(start: pointer, count: bytes.count)
+        }
+        return (constant(name), constant(value))
+    }
+
     /// `start` is just past `&#`.
-    private static func numeric(_ raw: ArraySlice<UInt8>, from start: Int) -> (UInt32, Int)? {
+    private static func numeric(_ raw: UnsafeBufferPointer<UInt8>, from start: Int) -> (UInt32, Int)? {
         let end = raw.endIndex
         var i = start
         var hex = false
@@ -81,7 +109,7 @@ enum CharacterReferences {
     }
 
     /// `start` is at the first character of the name.
-    private static func named(_ raw: ArraySlice<UInt8>, from start: Int, inAttribute: Bool) -> ([UInt8], Int)? {
+    private static func named(_ raw: UnsafeBufferPointer<UInt8>, from start: Int, inAttribute: Bool) -> ([UInt8], Int)? {
         let end = raw.endIndex
         var runEnd = start
         while runEnd < end && runEnd - start < longestName && ASCII.isAlphanumeric(raw[runEnd]) {
@@ -89,13 +117,13 @@ enum CharacterReferences {
         }
         let table = namedCharacterReferences
         // A name with `;` can only match the whole alphanumeric run.
-        if runEnd < end && raw[runEnd] == ASCII.semicolon, let value = table[raw[start...runEnd]] {
+        if runEnd < end && raw[runEnd] == ASCII.semicolon, let value = table[ArraySlice(raw[start...runEnd])] {
             return (value, runEnd + 1)
         }
         // Otherwise the longest legacy name (no `;`) that prefixes the run.
         var length = min(runEnd - start, longestLegacyName)
         while length >= 2 {
-            if let value = table[raw[start..<(start + length)]] {
+            if let value = table[ArraySlice(raw[start..<(start + length)])] {
                 let after = start + length
                 if inAttribute && after < end && (raw[after] == ASCII.equals || ASCII.isAlphanumeric(raw[after])) {
                     return nil
@@ -107,7 +135,7 @@ enum CharacterReferences {
         return nil
     }
 
-    private static func appendUTF8(_ scalar: UInt32, to out: inout [UInt8]) {
+    static func appendUTF8(_ scalar: UInt32, to out: inout [UInt8]) {
         switch scalar {
         case 0..<0x80:
             out.append(UInt8(scalar))
@@ -169,4 +197,43 @@ enum CharacterReferences {
         0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
         0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
     ]
+}
+
+/// Turns raw markup bytes into the characters a browser stores for them:
+/// newlines normalized (CR LF and CR become LF, as the input stream
+/// preprocessing does), references decoded where the context decodes them,
+/// NUL replaced where the tokenizer replaces it.
+enum TextDecoder {
+    enum Mode {
+        /// Body text: references decoded. NULs never reach here.
+        case text
+        /// Attribute values: the attribute reference rule, NUL replaced.
+        case attribute
+        /// `textarea` and `title`: references decoded, NUL replaced.
+        case escapable
+        /// Comments and raw-text elements: nothing decoded, NUL replaced.
+        case raw
+    }
+
+    static func decode(_ raw: UnsafeBufferPointer<UInt8>, mode: Mode, into out: inout [UInt8]) {
+        var i = raw.startIndex
+        let end = raw.endIndex
+        while i < end {
+            let byte = raw[i]
+            switch byte {
+            case ASCII.cr:
+                out.append(ASCII.lf)
+                i += 1
+                if i < end && raw[i] == ASCII.lf { i += 1 }
+            case ASCII.nul:
+                if mode != .text { out.append(contentsOf: replacementCharacter) }
+                i += 1
+            case ASCII.ampersand where mode != .raw:
+                i = CharacterReferences.reference(raw, at: i, inAttribute: mode == .attribute, into: &out)
+            default:
+                out.append(byte)
+                i += 1
+            }
+        }
+    }
 }

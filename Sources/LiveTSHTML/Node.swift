@@ -5,9 +5,8 @@ public enum Namespace: UInt8 {
     case html, svg, mathml
 }
 
-/// One attribute as it appeared in the source: a lowercased name and the raw
-/// value bytes, entity references still encoded. A bare attribute has an
-/// empty value, exactly like the DOM gives it.
+/// One attribute: a lowercased name and the value as the DOM holds it
+/// (references decoded). A bare attribute has an empty value.
 public struct Attribute {
     public var name: ArraySlice<UInt8>
     public var value: ArraySlice<UInt8>
@@ -18,12 +17,9 @@ public struct Attribute {
     }
 }
 
-/// A node of a parsed fragment, mirroring one entry of a browser's
-/// `childNodes`. Text keeps its raw source bytes (entity references are not
-/// decoded) so it can be sent back as markup and decoded by the browser.
-///
-/// The byte fields are slices of the parsed input, so a tree shares the input's
-/// storage instead of copying every name and text run.
+/// A node of a parsed fragment as an object graph, mirroring one entry of a
+/// browser's `childNodes`, for inspecting and testing trees. The differ works
+/// on `HTMLDocument` directly; this is a copy of it.
 public final class Node {
     public enum Kind: UInt8 {
         case element, text, comment
@@ -35,7 +31,7 @@ public final class Node {
     public internal(set) var namespace: Namespace
     public internal(set) var attributes: [Attribute]
     public internal(set) var children: [Node]
-    /// Raw text of a text node, or the data of a comment.
+    /// The data of a text or comment node, as the DOM holds it.
     public internal(set) var data: ArraySlice<UInt8>
 
     let tag: Tag
@@ -74,57 +70,41 @@ public final class Node {
     public var expectedName: ArraySlice<UInt8> {
         switch kind {
         case .element: return name
-        case .text: return textName
-        case .comment: return commentName
+        case .text: return ArraySlice("#text".utf8)
+        case .comment: return ArraySlice("#comment".utf8)
         }
     }
 
-    func isHTML(_ tag: Tag) -> Bool {
-        return kind == .element && namespace == .html && self.tag == tag
+    /// Raw-text and escapable raw-text elements, whose content is one text
+    /// node written without markup.
+    public var isRawText: Bool {
+        return kind == .element && namespace == .html && tag.isRawText
     }
 
-    /// Elements whose children the differ treats as one opaque value: raw-text
-    /// elements, and `template`, whose parsed content is not in `childNodes`.
-    var isOpaque: Bool {
-        return namespace == .html && (tag.isRawText || tag == .template)
+    /// The children of a document's root, as objects.
+    static func children(of document: HTMLDocument) -> [Node] {
+        return make(document, children: document.children(0))
     }
 
-    /// Appends raw text, merging with a trailing text child the way the
-    /// parser merges adjacent character tokens.
-    func appendText(_ raw: ArraySlice<UInt8>) {
-        if let last = children.last, last.kind == .text {
-            // Rare (text split by a dropped tag or NUL), so a copy is fine.
-            last.data = escapingTail(last.data)
-            last.data.append(contentsOf: raw)
-        } else {
-            children.append(Node(text: raw))
+    private static func make(_ document: HTMLDocument, children: [Int]) -> [Node] {
+        return children.map { index in
+            let record = document.nodes[index]
+            let bytes = ArraySlice(document.bytes(record.text))
+            switch record.kind {
+            case .text: return Node(text: bytes)
+            case .comment: return Node(comment: bytes)
+            case .element:
+                var attributes: [Attribute] = []
+                let first = Int(record.firstAttribute)
+                for k in first..<(first + Int(record.attributeCount)) {
+                    let a = document.attributes[k]
+                    attributes.append(Attribute(name: ArraySlice(document.bytes(a.name)),
+                                                value: ArraySlice(document.bytes(a.value))))
+                }
+                let node = Node(element: bytes, tag: record.tag, namespace: record.namespace, attributes: attributes)
+                node.children = make(document, children: document.children(index))
+                return node
+            }
         }
     }
 }
-
-/// The browser decoded the first run before it saw what followed it, so a
-/// trailing `<` or unfinished `&name` must not combine with the next run into
-/// markup or a different reference. Writing the tail as the browser decoded
-/// it, re-escaped, keeps the raw text meaning the same characters.
-private func escapingTail(_ raw: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
-    if raw.last == ASCII.lt {
-        return raw.dropLast() + ArraySlice("&lt;".utf8)
-    }
-    var i = raw.endIndex
-    while i > raw.startIndex && (ASCII.isAlphanumeric(raw[i - 1]) || raw[i - 1] == ASCII.hash) {
-        i -= 1
-    }
-    guard i > raw.startIndex && raw[i - 1] == ASCII.ampersand else { return raw }
-    var result = raw[..<(i - 1)]
-    for byte in CharacterReferences.decode(raw[(i - 1)...], inAttribute: false) {
-        switch byte {
-        case ASCII.ampersand: result.append(contentsOf: "&amp;".utf8)
-        case ASCII.lt: result.append(contentsOf: "&lt;".utf8)
-        default: result.append(byte)
-        }
-    }
-    return result
-}
-
-let textName: ArraySlice<UInt8> = ArraySlice("#text".utf8)
-let commentName: ArraySlice<UInt8> = ArraySlice("#comment".utf8)

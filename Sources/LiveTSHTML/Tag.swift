@@ -1,8 +1,8 @@
 /// Tag names the tree builder treats specially. Everything else is `.other`
 /// and is compared by its bytes; resolving the name once per start tag keeps
 /// the many "is this a p / a table / a void element" checks to a switch.
-enum Tag: String, CaseIterable {
-    case other = ""
+enum Tag: UInt8, CaseIterable {
+    case other
     case a, address, applet, area, article, aside
     case b, base, basefont, bgsound, big, blockquote, body, br, button
     case caption, center, code, col, colgroup
@@ -24,37 +24,90 @@ enum Tag: String, CaseIterable {
     case `var`
     case wbr
     case xmp
-    case annotationXML = "annotation-xml"
+    case annotationXML
 
-    /// Known names bucketed by length and first letter, so a lookup is a
-    /// couple of byte comparisons instead of hashing every tag name.
-    private static let buckets: [[(name: [UInt8], tag: Tag)]] = {
-        var buckets = [[(name: [UInt8], tag: Tag)]](repeating: [], count: (maxLength + 1) * 32)
+    /// The lowercase tag name.
+    var name: String {
+        return self == .annotationXML ? "annotation-xml" : String(describing: self)
+    }
+
+    /// Known names packed into two words each, in an open-addressed table,
+    /// so a lookup is a few word comparisons and touches no reference
+    /// counted storage.
+    private static let tableSize = 512
+    private static let names: UnsafeMutablePointer<(UInt64, UInt64, Tag)> = {
+        let table = UnsafeMutablePointer<(UInt64, UInt64, Tag)>.allocate(capacity: tableSize)
+        table.initialize(repeating: (0, 0, .other), count: tableSize)
         for tag in Tag.allCases where tag != .other {
-            let name = Array(tag.rawValue.utf8)
-            buckets[bucket(length: name.count, first: name[0])].append((name, tag))
+            let name = Array(tag.name.utf8)
+            let (a, b) = name.withUnsafeBufferPointer { pack($0.baseAddress!, name.count) }
+            var slot = slotOf(a, b)
+            while table[slot].2 != .other { slot = (slot + 1) & (tableSize - 1) }
+            table[slot] = (a, b, tag)
         }
-        return buckets
+        return table
     }()
 
     private static let maxLength = 14
 
     @inline(__always)
-    private static func bucket(length: Int, first: UInt8) -> Int {
-        return length * 32 + Int(first & 31)
+    static func pack(_ name: UnsafePointer<UInt8>, _ count: Int) -> (UInt64, UInt64) {
+        var a: UInt64 = 0
+        var b: UInt64 = 0
+        var i = 0
+        while i < count && i < 8 {
+            a |= UInt64(name[i]) << (UInt64(i) * 8)
+            i += 1
+        }
+        while i < count {
+            b |= UInt64(name[i]) << (UInt64(i - 8) * 8)
+            i += 1
+        }
+        return (a, b)
     }
 
+    @inline(__always)
+    private static func slotOf(_ a: UInt64, _ b: UInt64) -> Int {
+        return Int(truncatingIfNeeded: ((a ^ (b &* 0x9E37_79B9)) &* 0x9E37_79B9_7F4A_7C15) >> 55) & (tableSize - 1)
+    }
+
+    /// The table to hand to `lookup(_:count:in:)`, read once per parse.
+    static var lookupTable: UnsafePointer<(UInt64, UInt64, Tag)> { return UnsafePointer(names) }
+
     /// `name` must already be lowercase.
-    static func lookup(_ name: ArraySlice<UInt8>) -> Tag {
-        let count = name.count
+    @inline(__always)
+    static func lookup(_ name: UnsafePointer<UInt8>?, count: Int, in table: UnsafePointer<(UInt64, UInt64, Tag)>) -> Tag {
+        guard let name, count > 0 && count <= maxLength else { return .other }
+        let (a, b) = pack(name, count)
+        return find(a, b, in: table)
+    }
+
+    /// For a name with at least 16 readable bytes from its start: two loads
+    /// and masks instead of a byte loop.
+    @inline(__always)
+    static func lookup(wide name: UnsafePointer<UInt8>, count: Int, in table: UnsafePointer<(UInt64, UInt64, Tag)>) -> Tag {
         guard count > 0 && count <= maxLength else { return .other }
-        let start = name.startIndex
-        for candidate in buckets[bucket(length: count, first: name[start])] {
-            var k = 1
-            while k < count && candidate.name[k] == name[start + k] { k += 1 }
-            if k == count && candidate.name[0] == name[start] { return candidate.tag }
+        let raw = UnsafeRawPointer(name)
+        var a = raw.loadUnaligned(as: UInt64.self)
+        var b = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+        if count < 8 {
+            a &= (1 << (UInt64(count) * 8)) - 1
+            b = 0
+        } else if count < 16 {
+            b &= count == 8 ? 0 : (1 << (UInt64(count - 8) * 8)) - 1
         }
-        return .other
+        return find(a, b, in: table)
+    }
+
+    @inline(__always)
+    private static func find(_ a: UInt64, _ b: UInt64, in table: UnsafePointer<(UInt64, UInt64, Tag)>) -> Tag {
+        var slot = slotOf(a, b)
+        while true {
+            let entry = table[slot]
+            if entry.2 == .other { return .other }
+            if entry.0 == a && entry.1 == b { return entry.2 }
+            slot = (slot + 1) & (tableSize - 1)
+        }
     }
 
     var isVoid: Bool {
@@ -138,6 +191,13 @@ enum Tag: String, CaseIterable {
             return true
         default:
             return false
+        }
+    }
+
+    var isTablePart: Bool {
+        switch self {
+        case .caption, .col, .colgroup, .tbody, .thead, .tfoot, .tr, .td, .th: return true
+        default: return false
         }
     }
 

@@ -1,95 +1,442 @@
-/// Entry points for parsing markup into `Node` trees.
+/// Entry points for parsing markup.
 public enum HTMLParser {
     /// Parses `bytes` as the children of an element (a component root, or the
     /// `<template>` a browser parses patch markup in) and returns them, the
     /// way `childNodes` would list them.
     public static func parseFragment(_ bytes: [UInt8]) -> [Node] {
-        var builder = TreeBuilder(bytes)
-        builder.run()
-        return builder.root.children
+        return Node.children(of: HTMLDocument(bytes))
+    }
+}
+
+extension HTMLDocument {
+    /// Inputs past this size are not modelled: their fragment is re-sent
+    /// whole, and 32-bit offsets keep every node record small.
+    static let maxSource = 1 << 30
+
+    convenience init(parsing source: [UInt8]) {
+        guard source.count <= HTMLDocument.maxSource else {
+            self.init(source: source, side: [], nodes: [Parser.rootRecord], attributes: [], isExact: false)
+            return
+        }
+        var parser = source.withUnsafeBufferPointer { input -> Parser in
+            var parser = Parser(input)
+            parser.run()
+            parser.finish()
+            return parser
+        }
+        parser.input = UnsafeBufferPointer(start: nil, count: 0)
+        self.init(source: source, side: parser.side, nodes: parser.nodes, attributes: parser.attributes,
+                  isExact: parser.exact)
     }
 }
 
 /// Builds the tree with the "in body" rules of the HTML standard that matter
-/// for rendered templates: implied end tags, table sections and rows, SVG and
-/// MathML, raw-text elements. Table foster parenting, the adoption agency and
-/// reconstruction of formatting elements are not modelled.
-struct TreeBuilder {
+/// for rendered templates: implied end tags, table sections and rows (at the
+/// top of a fragment too, as in the `<template>` a browser parses patch
+/// markup in), SVG and MathML, raw-text elements, `select` as current
+/// browsers parse it. Foster parenting, the adoption agency and the reopening
+/// of formatting elements are not modelled; markup that needs them marks the
+/// document inexact instead of giving a wrong tree.
+///
+/// Nodes are only ever appended to the current node, so creation order is
+/// document order and each subtree is one contiguous run of `nodes`.
+struct Parser {
     /// Open elements beyond this depth are inserted but not opened, so the
     /// tree (and every recursion over it) stays shallow whatever the input.
     static let maxDepth = 512
 
-    var tokenizer: Tokenizer
-    let root: Node
-    private var stack: [Node] = []
-    /// The open `form` outside templates: browsers ignore a nested `<form>`,
-    /// and `</form>` closes this one even when other elements are open in it.
-    private var form: Node?
+    static let rootRecord = NodeRecord(kind: .element, namespace: .html, tag: .other, flags: 0, parent: -1, end: 1,
+                                       text: .empty, firstAttribute: 0, attributeCount: 0, hash: 0)
 
-    init(_ bytes: [UInt8]) {
-        tokenizer = Tokenizer(bytes)
-        root = Node(element: [], tag: .other, namespace: .html, attributes: [])
+    var input: UnsafeBufferPointer<UInt8>
+    let count: Int
+    var position = 0
+    /// Bytes the parser makes; span offsets past the input point here.
+    var side: [UInt8] = []
+    var nodes: [NodeRecord] = [Parser.rootRecord]
+    var attributes: [AttributeRecord] = []
+    var exact = true
+    /// What scope checks need of each open element, without touching nodes.
+    private struct Open {
+        let index: Int32
+        let tag: Tag
+        let namespace: Namespace
+
+        @inline(__always)
+        func isHTML(_ tag: Tag) -> Bool { return namespace == .html && self.tag == tag }
     }
 
-    private var current: Node { return stack.last ?? root }
+    private var stack: [Open] = []
+    /// The open `form` outside templates: browsers ignore a nested `<form>`,
+    /// and `</form>` closes this one even when other elements are open in it.
+    private var form: Int32 = -1
+    /// A formatting element was closed by something other than its own end
+    /// tag; a browser would reopen it before the next content.
+    private var formattingLeftOpen = false
+    /// What the top level holds so far: table parts and other elements do
+    /// not mix there (see `htmlStartTag`).
+    private var topLevelHasOtherElements = false
+    private var topLevelHasTableParts = false
+        /// The hash of the start tag being inserted (see `startTagToken`).
+    var startTagHash: UInt64 = 0
+    let hashSeed = Hash.seed
+    let tagTable = Tag.lookupTable
+    let classes = CharClass.table
 
-    mutating func run() {
-        while true {
-            switch tokenizer.next() {
-            case .eof:
-                return
-            case .ignored:
-                continue
-            case .text(let raw):
-                current.appendText(raw)
-            case .comment(let data):
-                current.children.append(Node(comment: data))
-            case let .startTag(name, attributes, selfClosing):
-                startTag(name: name, attributes: attributes, selfClosing: selfClosing)
-            case .endTag(let name):
-                endTag(name: name)
+    init(_ input: UnsafeBufferPointer<UInt8>) {
+        self.input = input
+        count = input.count
+        nodes.reserveCapacity(input.count / 16 + 8)
+        attributes.reserveCapacity(input.count / 32 + 8)
+    }
+
+    // MARK: - Bytes
+
+    @inline(__always)
+    func pointer(_ span: Span) -> UnsafePointer<UInt8> {
+        let start = Int(span.start)
+        if start < count { return input.baseAddress! + start }
+        return side.withUnsafeBufferPointer { $0.baseAddress! + (start - count) }
+    }
+
+    @inline(__always)
+    func spansEqual(_ a: Span, _ b: Span) -> Bool {
+        guard a.count == b.count else { return false }
+        if a.count == 0 { return true }
+        if Int(a.start) < count && Int(b.start) < count {
+            let base = input.baseAddress!
+            return memoryEqual(base + Int(a.start), base + Int(b.start), Int(a.count))
+        }
+        return side.withUnsafeBufferPointer { side in
+            let base = input.baseAddress!
+            func at(_ s: Span) -> UnsafePointer<UInt8> {
+                let start = Int(s.start)
+                return start < count ? base + start : side.baseAddress! + (start - count)
+            }
+            return memoryEqual(at(a), at(b), Int(a.count))
+        }
+    }
+
+    @inline(__always)
+    func spanEquals(_ a: Span, _ literal: StaticBytes) -> Bool {
+        guard Int(a.count) == literal.count else { return false }
+        return memoryEqual(pointer(a), literal.pointer, literal.count)
+    }
+
+    private var sideSpanStart: Int32 { Int32(count + side.count) }
+
+    mutating func lowercasedName(_ start: Int, _ end: Int) -> Span {
+        let span = Span(start: sideSpanStart, count: 0)
+        for i in start..<end {
+            let c = input[i]
+            if c == ASCII.nul {
+                side.append(contentsOf: replacementCharacter)
+            } else {
+                side.append(ASCII.lower(c))
             }
         }
+        return Span(start: span.start, count: Int32(count + side.count) - span.start)
+    }
+
+    mutating func attributeValue(_ start: Int, _ end: Int) -> Span {
+        var i = start
+        while i < end {
+            let c = input[i]
+            if c == ASCII.ampersand || c == ASCII.cr || c == ASCII.nul { break }
+            i += 1
+        }
+        if i == end { return Span(start: Int32(start), count: Int32(end - start)) }
+        let first = sideSpanStart
+        TextDecoder.decode(UnsafeBufferPointer(rebasing: input[start..<end]), mode: .attribute, into: &side)
+        return Span(start: first, count: sideSpanStart - first)
+    }
+
+    // MARK: - Finishing
+
+    /// Fills in subtree ends and hashes in one backward pass: every child
+    /// comes after its parent, so a parent is complete when reached. An
+    /// element's record holds the hash of its start tag until then.
+    mutating func finish() {
+        let seed = hashSeed
+        let sourceCount = count
+        let total = nodes.count
+        let componentName = Hash.bytes(Names.component.pointer, Names.component.count, seed)
+        let children = UnsafeMutablePointer<UInt64>.allocate(capacity: total)
+        children.initialize(repeating: 0, count: total)
+        defer { children.deallocate() }
+        side.withUnsafeBufferPointer { sideBuffer in
+            let sideBase = sideBuffer.baseAddress
+            let base = input.baseAddress
+            attributes.withUnsafeBufferPointer { attributes in
+                nodes.withUnsafeMutableBufferPointer { nodes in
+                    @inline(__always)
+                    func hash(_ span: Span) -> UInt64 {
+                        if span.count == 0 { return seed }
+                        let start = Int(span.start)
+                        let pointer = start < sourceCount ? base! + start : sideBase! + (start - sourceCount)
+                        return Hash.bytes(pointer, Int(span.count), seed)
+                    }
+                    var i = total - 1
+                    while i >= 0 {
+                        let node = nodes[i]
+                        var own: UInt64
+                        switch node.kind {
+                        case .text:
+                            own = hash(node.text) ^ 0x51
+                        case .comment:
+                            own = hash(node.text) ^ 0xC3
+                        case .element:
+                            own = node.hash ^ (UInt64(node.namespace.rawValue) << 8)
+                            if node.flags & NodeRecord.componentRoot != 0 {
+                                // A nested component's root is owned by its
+                                // own diffs: only which component it is counts.
+                                own = hash(node.text) ^ 0xC0
+                                var k = Int(node.firstAttribute)
+                                let end = k + Int(node.attributeCount)
+                                while k < end {
+                                    let a = attributes[k]
+                                    if a.name.count == 14 && hash(a.name) == componentName {
+                                        own = Hash.combine(own, hash(a.value))
+                                    }
+                                    k += 1
+                                }
+                                children[i] = 0
+                            }
+                        }
+                        let value = Hash.combine(own, children[i])
+                        nodes[i].hash = value
+                        let parent = Int(node.parent)
+                        if parent >= 0 {
+                            children[parent] = Hash.combine(children[parent], value)
+                            if nodes[i].end > nodes[parent].end { nodes[parent].end = nodes[i].end }
+                        }
+                        i -= 1
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: - Inserting nodes
+
+    private var current: Int { return Int(stack.last?.index ?? 0) }
+
+    @inline(__always)
+    private func isHTML(_ index: Int, _ tag: Tag) -> Bool {
+        let node = nodes[index]
+        return node.kind == .element && node.namespace == .html && node.tag == tag
+    }
+
+    var isInForeignContent: Bool {
+        guard let top = stack.last else { return false }
+        return top.namespace != .html
+    }
+
+    mutating func markInexact() {
+        exact = false
+    }
+
+    /// Table elements take only table parts; anything else a browser moves
+    /// out in front of the table (foster parenting).
+    @inline(__always)
+    private var currentTakesOnlyTableParts: Bool {
+        guard let node = stack.last, node.namespace == .html else { return false }
+        switch node.tag {
+        case .table, .tbody, .thead, .tfoot, .tr, .colgroup: return true
+        default: return false
+        }
+    }
+
+    mutating func insertText(from start: Int, to end: Int, decode: Bool, whitespace: Bool) {
+        var span: Span
+        if decode {
+            let first = sideSpanStart
+            TextDecoder.decode(UnsafeBufferPointer(rebasing: input[start..<end]), mode: .text, into: &side)
+            span = Span(start: first, count: sideSpanStart - first)
+            if span.count == 0 { return }
+        } else {
+            span = Span(start: Int32(start), count: Int32(end - start))
+        }
+        if formattingLeftOpen { markInexact() }
+        if (currentTakesOnlyTableParts || (stack.isEmpty && topLevelHasTableParts))
+            && !(whitespace || (decode && isWhitespace(span))) {
+            markInexact()
+        }
+        let parent = current
+        let last = nodes.count - 1
+        if last > 0 && nodes[last].kind == .text && Int(nodes[last].parent) == parent {
+            // Adjacent character tokens make one text node.
+            let merged = nodes[last].text
+            let first = sideSpanStart
+            if Int(merged.start) + Int(merged.count) == count + side.count && Int(merged.start) >= count {
+                appendToSide(span)
+                nodes[last].text.count += span.count
+            } else {
+                appendToSide(merged)
+                appendToSide(span)
+                nodes[last].text = Span(start: first, count: sideSpanStart - first)
+            }
+            return
+        }
+        appendNode(NodeRecord(kind: .text, namespace: .html, tag: .other, flags: 0, parent: Int32(parent), end: 0,
+                              text: span, firstAttribute: 0, attributeCount: 0, hash: 0))
+    }
+
+    private mutating func appendToSide(_ span: Span) {
+        let start = Int(span.start)
+        if start < count {
+            side.append(contentsOf: UnsafeBufferPointer(rebasing: input[start..<(start + Int(span.count))]))
+        } else {
+            let from = start - count
+            side.append(contentsOf: side[from..<(from + Int(span.count))])
+        }
+    }
+
+    @inline(__always)
+    private func isWhitespace(_ span: Span) -> Bool {
+        let p = pointer(span)
+        var i = 0
+        let n = Int(span.count)
+        while i < n && ASCII.isWhitespace(p[i]) { i += 1 }
+        return i == n
+    }
+
+    mutating func insertComment(from start: Int, to end: Int) {
+        var span = Span(start: Int32(start), count: Int32(end - start))
+        var i = start
+        while i < end && input[i] != ASCII.cr && input[i] != ASCII.nul { i += 1 }
+        if i < end {
+            let first = sideSpanStart
+            TextDecoder.decode(UnsafeBufferPointer(rebasing: input[start..<end]), mode: .raw, into: &side)
+            span = Span(start: first, count: sideSpanStart - first)
+        }
+        if !Serializer.canWriteComment(pointer(span), Int(span.count)) { markInexact() }
+        appendNode(NodeRecord(kind: .comment, namespace: .html, tag: .other, flags: 0, parent: Int32(current), end: 0,
+                              text: span, firstAttribute: 0, attributeCount: 0, hash: 0))
+    }
+
+    @inline(__always)
+    private mutating func appendNode(_ record: NodeRecord) {
+        var record = record
+        record.end = Int32(nodes.count + 1)
+        nodes.append(record)
+    }
+
+    @discardableResult
+    private mutating func insertElement(name: Span, tag: Tag, namespace: Namespace, firstAttribute: Int,
+                                        open: Bool, hash: UInt64? = nil) -> Int {
+        // Checked here too, as closing tags before an insertion (a second
+        // <button>, a <p> closing a paragraph) can leave one behind.
+        if formattingLeftOpen { markInexact() }
+        let index = nodes.count
+        var flags: UInt8 = 0
+        let attributeCount = attributes.count - firstAttribute
+        if attributeCount > 0 {
+            let component = Names.component
+            var k = firstAttribute
+            while k < attributes.count {
+                let name = attributes[k].name
+                if Int(name.count) == component.count && spanEquals(name, component) {
+                    flags |= NodeRecord.componentRoot
+                }
+                k += 1
+            }
+        }
+        appendNode(NodeRecord(kind: .element, namespace: namespace, tag: tag, flags: flags, parent: Int32(current),
+                              end: 0, text: name, firstAttribute: Int32(firstAttribute),
+                              attributeCount: Int32(attributeCount), hash: hash ?? startTagHash))
+        if open && stack.count < Parser.maxDepth {
+            stack.append(Open(index: Int32(index), tag: tag, namespace: namespace))
+        }
+        return index
+    }
+
+    private mutating func insertImplied(_ tag: Tag, open: Bool = true) {
+        let first = sideSpanStart
+        side.append(contentsOf: tag.name.utf8)
+        insertElement(name: Span(start: first, count: sideSpanStart - first), tag: tag, namespace: .html,
+                      firstAttribute: attributes.count, open: open, hash: hashSeed &+ UInt64(tag.rawValue))
+    }
+
+    // MARK: - Popping
+
+    /// Every pop goes through here so formatting elements closed by
+    /// something other than their own end tag are noticed.
+    /// Closing a cell, caption, template, applet, object or marquee forgets
+    /// the formatting elements opened inside it, so those are not reopened.
+    private mutating func pop(to newCount: Int, byEndTagOf closing: Tag? = nil) {
+        var k = newCount
+        while k < stack.count {
+            let node = stack[k]
+            if node.namespace == .html {
+                switch node.tag {
+                case .td, .th, .caption, .template, .applet, .object, .marquee:
+                    while stack.count > newCount { stack.removeLast() }
+                    return
+                default:
+                    if node.tag.isFormatting && !(k == newCount && closing == node.tag) {
+                        formattingLeftOpen = true
+                    }
+                }
+            }
+            k += 1
+        }
+        while stack.count > newCount { stack.removeLast() }
     }
 
     // MARK: - Start tags
 
-    private mutating func startTag(name: ArraySlice<UInt8>, attributes: [Attribute], selfClosing: Bool) {
-        let tag = Tag.lookup(name)
+    mutating func startTag(name: Span, tag: Tag, firstAttribute: Int, selfClosing: Bool) {
         guard let top = stack.last, top.namespace != .html else {
-            htmlStartTag(name: name, tag: tag, attributes: attributes, selfClosing: selfClosing)
-            return
+            return htmlStartTag(name: name, tag: tag, firstAttribute: firstAttribute, selfClosing: selfClosing)
         }
-        if startTagUsesHTMLRules(in: top, tag: tag) {
-            htmlStartTag(name: name, tag: tag, attributes: attributes, selfClosing: selfClosing)
-            return
+        let topIndex = Int(top.index)
+        if startTagUsesHTMLRules(in: topIndex, tag: tag) {
+            return htmlStartTag(name: name, tag: tag, firstAttribute: firstAttribute, selfClosing: selfClosing)
         }
-        if tag.breaksOutOfForeignContent || (tag == .font && attributes.contains(where: isFontBreakout)) {
-            while let node = stack.last, node.namespace != .html, !isIntegrationPoint(node) {
-                stack.removeLast()
+        if tag.breaksOutOfForeignContent || (tag == .font && hasFontBreakout(firstAttribute)) {
+            var k = stack.count
+            while k > 0 && stack[k - 1].namespace != .html && !isIntegrationPoint(Int(stack[k - 1].index)) {
+                k -= 1
             }
-            htmlStartTag(name: name, tag: tag, attributes: attributes, selfClosing: selfClosing)
-            return
+            stack.removeSubrange(k...)
+            return htmlStartTag(name: name, tag: tag, firstAttribute: firstAttribute, selfClosing: selfClosing)
         }
-        let element = Node(element: name, tag: tag, namespace: top.namespace, attributes: attributes)
-        insert(element, open: !selfClosing)
+        insertElement(name: name, tag: tag, namespace: nodes[topIndex].namespace, firstAttribute: firstAttribute,
+                      open: !selfClosing)
     }
 
-    private func startTagUsesHTMLRules(in node: Node, tag: Tag) -> Bool {
+    @inline(__always)
+    private func hasFontBreakout(_ firstAttribute: Int) -> Bool {
+        var k = firstAttribute
+        while k < attributes.count {
+            let name = attributes[k].name
+            if spanEquals(name, Names.color) || spanEquals(name, Names.face) || spanEquals(name, Names.size) {
+                return true
+            }
+            k += 1
+        }
+        return false
+    }
+
+    @inline(__always)
+    private func startTagUsesHTMLRules(in index: Int, tag: Tag) -> Bool {
+        let node = nodes[index]
         if node.namespace == .mathml {
             switch node.tag {
             case .mi, .mo, .mn, .ms, .mtext:
                 return tag != .mglyph && tag != .malignmark
             case .annotationXML:
-                return tag == .svg || isHTMLAnnotation(node)
+                return tag == .svg || isHTMLAnnotation(index)
             default:
                 return false
             }
         }
-        return isIntegrationPoint(node)
+        return isIntegrationPoint(index)
     }
 
-    private func isIntegrationPoint(_ node: Node) -> Bool {
+    private func isIntegrationPoint(_ index: Int) -> Bool {
+        let node = nodes[index]
         switch node.namespace {
         case .html:
             return false
@@ -98,37 +445,100 @@ struct TreeBuilder {
         case .mathml:
             switch node.tag {
             case .mi, .mo, .mn, .ms, .mtext: return true
-            case .annotationXML: return isHTMLAnnotation(node)
+            case .annotationXML: return isHTMLAnnotation(index)
             default: return false
             }
         }
     }
 
-    private func isHTMLAnnotation(_ node: Node) -> Bool {
-        guard let encoding = node.attributes.first(where: { $0.name.elementsEqual("encoding".utf8) }) else {
-            return false
+    private func isHTMLAnnotation(_ index: Int) -> Bool {
+        let node = nodes[index]
+        var k = Int(node.firstAttribute)
+        let end = k + Int(node.attributeCount)
+        while k < end {
+            if spanEquals(attributes[k].name, Names.encoding) {
+                let value = attributes[k].value
+                let p = pointer(value)
+                let lowered = String(decoding: (0..<Int(value.count)).map { ASCII.lower(p[$0]) }, as: UTF8.self)
+                return lowered == "text/html" || lowered == "application/xhtml+xml"
+            }
+            k += 1
         }
-        let value = ASCII.lowercased(encoding.value)
-        return value.elementsEqual("text/html".utf8) || value.elementsEqual("application/xhtml+xml".utf8)
+        return false
     }
 
-    private mutating func htmlStartTag(name: ArraySlice<UInt8>, tag: Tag, attributes: [Attribute], selfClosing: Bool) {
+    private func isTableStartTagAllowed(_ tag: Tag, firstAttribute: Int) -> Bool {
+        if stack.last?.tag == .colgroup { return tag == .col || tag == .template }
+        switch tag {
+        case .caption, .colgroup, .col, .tbody, .thead, .tfoot, .tr, .td, .th, .script, .style, .template:
+            return true
+        case .input:
+            var k = firstAttribute
+            while k < attributes.count {
+                if spanEquals(attributes[k].name, Names.type) {
+                    let value = attributes[k].value
+                    let p = pointer(value)
+                    return value.count == 6 && (0..<6).allSatisfy { ASCII.lower(p[$0]) == Names.hidden.pointer[$0] }
+                }
+                k += 1
+            }
+            return false
+        default:
+            return false
+        }
+    }
+
+    private mutating func htmlStartTag(name: Span, tag: Tag, firstAttribute: Int, selfClosing: Bool) {
         var name = name
         var tag = tag
         if tag == .image {
-            name = imgName
+            let first = sideSpanStart
+            side.append(contentsOf: [UInt8(ascii: "i"), UInt8(ascii: "m"), UInt8(ascii: "g")])
+            name = Span(start: first, count: 3)
             tag = .img
         }
-        if tag == .form && form != nil && !hasOpenTemplate { return }
+        if currentTakesOnlyTableParts && !isTableStartTagAllowed(tag, firstAttribute: firstAttribute) {
+            markInexact()
+        }
+        if tag.isTablePart && lastIndex(where: { $0.isTablePart || $0 == .table || $0 == .template }) == nil {
+            if !stack.isEmpty {
+                // Outside any table a browser ignores table parts.
+                attributes.removeSubrange(firstAttribute...)
+                return
+            }
+            // At the top, as in the template a browser parses patch markup
+            // in: rows and cells work when nothing else is at the top.
+            if topLevelHasOtherElements || tag == .caption || tag == .col || tag == .colgroup { markInexact() }
+            topLevelHasTableParts = true
+        } else if stack.isEmpty {
+            if topLevelHasTableParts { markInexact() }
+            topLevelHasOtherElements = true
+        }
+        if tag == .form && form >= 0 && !hasOpenTemplate {
+            // Ignored here, but kept where a browser parses patch markup
+            // (in a template): the two disagree.
+            markInexact()
+            attributes.removeSubrange(firstAttribute...)
+            return
+        }
         if tag.closesParagraph {
             closeParagraphInButtonScope()
         }
         switch tag {
         case .html, .body, .head, .frameset, .frame:
+            attributes.removeSubrange(firstAttribute...)
             return
+        case .plaintext:
+            // Its content runs to the end of input, past any end tag, so
+            // no markup can follow it in a patch.
+            markInexact()
+        case .noscript:
+            // Parsed as markup or as raw text depending on whether scripting
+            // is on where the browser parses it.
+            markInexact()
         case .h1, .h2, .h3, .h4, .h5, .h6:
             if let top = stack.last, top.namespace == .html, top.tag.isHeading {
-                stack.removeLast()
+                pop(to: stack.count - 1)
             }
         case .li:
             closeListItem(matching: { $0 == .li })
@@ -139,12 +549,34 @@ struct TreeBuilder {
                 popUntil(.button)
             }
         case .a:
-            closeOpenAnchor()
+            closeOpenFormatting(.a)
+        case .nobr:
+            if hasInScope(.nobr, scope: .normal) { closeOpenFormatting(.nobr) }
+        // Inside a select (parsed as in current browsers, which keep other
+        // elements in it), options and rules close what is open in the
+        // current option, and form controls close the select.
         case .option:
-            if current.isHTML(.option) { stack.removeLast() }
+            if hasInScope(.select, scope: .normal) {
+                popImpliedEndTags(except: .optgroup)
+            } else if stack.last?.isHTML(.option) == true {
+                pop(to: stack.count - 1)
+            }
         case .optgroup:
-            if current.isHTML(.option) { stack.removeLast() }
-            if current.isHTML(.optgroup) { stack.removeLast() }
+            if hasInScope(.select, scope: .normal) {
+                popImpliedEndTags(except: nil)
+            } else if stack.last?.isHTML(.option) == true {
+                pop(to: stack.count - 1)
+            }
+        case .hr:
+            if hasInScope(.select, scope: .normal) { popImpliedEndTags(except: nil) }
+        case .input, .keygen:
+            if hasInScope(.select, scope: .normal) { popUntil(.select) }
+        case .select:
+            if hasInScope(.select, scope: .normal) {
+                popUntil(.select)
+                attributes.removeSubrange(firstAttribute...)
+                return
+            }
         case .rb, .rtc:
             if hasInScope(.ruby, scope: .normal) {
                 popImpliedEndTags(except: nil)
@@ -160,48 +592,82 @@ struct TreeBuilder {
         case .td, .th:
             clearToTableRow()
         case .col:
-            if current.isHTML(.table) {
-                insertImplied(.colgroup, name: colgroupName)
+            if stack.last?.isHTML(.table) == true {
+                insertImplied(.colgroup)
             }
         case .svg, .math:
-            let element = Node(element: name, tag: tag, namespace: tag == .svg ? .svg : .mathml,
-                               attributes: attributes)
-            insert(element, open: !selfClosing)
+            insertElement(name: name, tag: tag, namespace: tag == .svg ? .svg : .mathml,
+                          firstAttribute: firstAttribute, open: !selfClosing)
             return
         default:
             break
         }
 
-        let element = Node(element: name, tag: tag, namespace: .html, attributes: attributes)
         if tag.isVoid {
-            insert(element, open: false)
+            insertElement(name: name, tag: tag, namespace: .html, firstAttribute: firstAttribute, open: false)
         } else if tag.isRawText {
-            if tag == .textarea { tokenizer.skipLeadingNewline() }
-            insert(element, open: false)
-            let content = tokenizer.rawText(until: name)
-            if !content.isEmpty {
-                element.children.append(Node(text: content))
+            if tag == .textarea { skipLeadingNewline() }
+            let element = insertElement(name: name, tag: tag, namespace: .html, firstAttribute: firstAttribute,
+                                        open: false)
+            let (start, end) = rawText(until: name, toEnd: tag == .plaintext)
+            if tag == .script && mayBeDoubleEscaped(start, end) {
+                // `<!--` then `<script` in a script make a browser read past
+                // the first `</script>`; not modelled.
+                markInexact()
+            }
+            if start < end {
+                let mode: TextDecoder.Mode = tag == .textarea || tag == .title ? .escapable : .raw
+                var span = Span(start: Int32(start), count: Int32(end - start))
+                var i = start
+                while i < end && input[i] != ASCII.cr && input[i] != ASCII.nul
+                        && (mode == .raw || input[i] != ASCII.ampersand) {
+                    i += 1
+                }
+                if i < end {
+                    let first = sideSpanStart
+                    TextDecoder.decode(UnsafeBufferPointer(rebasing: input[start..<end]), mode: mode, into: &side)
+                    span = Span(start: first, count: sideSpanStart - first)
+                }
+                if span.count > 0 {
+                    appendNode(NodeRecord(kind: .text, namespace: .html, tag: .other, flags: 0,
+                                          parent: Int32(element), end: 0, text: span, firstAttribute: 0,
+                                          attributeCount: 0, hash: 0))
+                }
             }
         } else {
-            insert(element, open: true)
-            if tag == .pre || tag == .listing { tokenizer.skipLeadingNewline() }
-            if tag == .form && !hasOpenTemplate { form = element }
+            let element = insertElement(name: name, tag: tag, namespace: .html, firstAttribute: firstAttribute,
+                                        open: true)
+            if tag == .pre || tag == .listing { skipLeadingNewline() }
+            if tag == .form && !hasOpenTemplate { form = Int32(element) }
         }
+    }
+
+    private func mayBeDoubleEscaped(_ start: Int, _ end: Int) -> Bool {
+        var i = start
+        var escaped = false
+        while i + 3 < end {
+            if input[i] == ASCII.lt {
+                if input[i + 1] == ASCII.bang && input[i + 2] == ASCII.dash && input[i + 3] == ASCII.dash {
+                    escaped = true
+                } else if escaped && matchesScript(at: i + 1, end) {
+                    return true
+                }
+            }
+            i += 1
+        }
+        return false
+    }
+
+    private func matchesScript(at index: Int, _ end: Int) -> Bool {
+        let word: StaticString = "script"
+        guard index + 6 < end else { return index + 6 == end && (0..<6).allSatisfy { ASCII.lower(input[index + $0]) == word.utf8Start[$0] } }
+        for k in 0..<6 where ASCII.lower(input[index + k]) != word.utf8Start[k] { return false }
+        let c = input[index + 6]
+        return ASCII.isWhitespace(c) || c == ASCII.slash || c == ASCII.gt
     }
 
     private var hasOpenTemplate: Bool {
         return stack.contains { $0.isHTML(.template) }
-    }
-
-    private mutating func insert(_ element: Node, open: Bool) {
-        current.children.append(element)
-        if open && stack.count < TreeBuilder.maxDepth {
-            stack.append(element)
-        }
-    }
-
-    private mutating func insertImplied(_ tag: Tag, name: ArraySlice<UInt8>) {
-        insert(Node(element: name, tag: tag, namespace: .html, attributes: []), open: true)
     }
 
     private mutating func closeParagraphInButtonScope() {
@@ -217,7 +683,7 @@ struct TreeBuilder {
         while index >= 0 {
             let node = stack[index]
             if node.namespace == .html && matches(node.tag) {
-                stack.removeSubrange(index...)
+                pop(to: index)
                 return
             }
             if isSpecial(node) && !(node.namespace == .html
@@ -228,17 +694,20 @@ struct TreeBuilder {
         }
     }
 
-    /// A nested `<a>` closes the open one (browsers run the adoption agency
-    /// here; for well-nested markup the effect is the same).
-    private mutating func closeOpenAnchor() {
+    /// A new `<a>` (or `<nobr>`) while one is open runs the adoption agency
+    /// in browsers; when the open one is the current node that is just
+    /// closing it, otherwise the tree is rearranged in ways not modelled.
+    private mutating func closeOpenFormatting(_ tag: Tag) {
         var index = stack.count - 1
         while index >= 0 {
             let node = stack[index]
             if node.namespace == .html {
-                switch node.tag {
-                case .a:
-                    stack.removeSubrange(index...)
+                if node.tag == tag {
+                    if index != stack.count - 1 { markInexact() }
+                    pop(to: index, byEndTagOf: tag)
                     return
+                }
+                switch node.tag {
                 case .td, .th, .caption, .template, .applet, .object, .marquee, .table:
                     return
                 default:
@@ -250,8 +719,8 @@ struct TreeBuilder {
     }
 
     private mutating func clearToTable() {
-        if let index = lastIndex(where: { $0 == .table || $0 == .template }), stack[index].tag == .table {
-            stack.removeSubrange((index + 1)...)
+        if let index = lastIndex(where: { $0 == .table || $0 == .template }), stack[index].isHTML(.table) {
+            pop(to: index + 1)
         }
     }
 
@@ -261,9 +730,9 @@ struct TreeBuilder {
         guard let index = lastIndex(where: { $0.isTableSection || $0 == .table || $0 == .template }) else {
             return
         }
-        stack.removeSubrange((index + 1)...)
-        if stack[index].tag == .table {
-            insertImplied(.tbody, name: tbodyName)
+        pop(to: index + 1)
+        if stack[index].isHTML(.table) {
+            insertImplied(.tbody)
         }
     }
 
@@ -273,13 +742,13 @@ struct TreeBuilder {
         guard let index = lastIndex(where: { $0 == .tr || $0.isTableSection || $0 == .table || $0 == .template }) else {
             return
         }
-        stack.removeSubrange((index + 1)...)
+        pop(to: index + 1)
         switch stack[index].tag {
         case .table:
-            insertImplied(.tbody, name: tbodyName)
-            insertImplied(.tr, name: trName)
+            insertImplied(.tbody)
+            insertImplied(.tr)
         case .tbody, .thead, .tfoot:
-            insertImplied(.tr, name: trName)
+            insertImplied(.tr)
         default:
             break
         }
@@ -297,39 +766,37 @@ struct TreeBuilder {
 
     // MARK: - End tags
 
-    private mutating func endTag(name: ArraySlice<UInt8>) {
+    mutating func endTag(name: Span, tag: Tag) {
         if let top = stack.last, top.namespace != .html {
-            foreignEndTag(name: name)
-            return
+            return foreignEndTag(name: name, tag: tag)
         }
-        htmlEndTag(name: name, tag: Tag.lookup(name))
+        htmlEndTag(name: name, tag: tag)
     }
 
-    private mutating func foreignEndTag(name: ArraySlice<UInt8>) {
-        let tag = Tag.lookup(name)
+    private mutating func foreignEndTag(name: Span, tag: Tag) {
         if tag == .br || tag == .p {
-            while let node = stack.last, node.namespace != .html, !isIntegrationPoint(node) {
-                stack.removeLast()
+            var k = stack.count
+            while k > 0 && stack[k - 1].namespace != .html && !isIntegrationPoint(Int(stack[k - 1].index)) {
+                k -= 1
             }
-            htmlEndTag(name: name, tag: tag)
-            return
+            stack.removeSubrange(k...)
+            return htmlEndTag(name: name, tag: tag)
         }
         var index = stack.count - 1
         while index >= 0 {
             let node = stack[index]
             if node.namespace == .html {
-                htmlEndTag(name: name, tag: tag)
-                return
+                return htmlEndTag(name: name, tag: tag)
             }
-            if node.name == name {
-                stack.removeSubrange(index...)
+            if spansEqual(nodes[Int(node.index)].text, name) {
+                pop(to: index)
                 return
             }
             index -= 1
         }
     }
 
-    private mutating func htmlEndTag(name: ArraySlice<UInt8>, tag: Tag) {
+    private mutating func htmlEndTag(name: Span, tag: Tag) {
         switch tag {
         case .html, .body:
             return
@@ -338,22 +805,34 @@ struct TreeBuilder {
                 popUntil(.p)
             } else {
                 // A stray </p> makes an empty paragraph in browsers.
-                insert(Node(element: pName, tag: .p, namespace: .html, attributes: []), open: false)
+                if formattingLeftOpen { markInexact() }
+                insertImplied(.p, open: false)
             }
         case .br:
-            insert(Node(element: brName, tag: .br, namespace: .html, attributes: []), open: false)
+            if formattingLeftOpen { markInexact() }
+            insertImplied(.br, open: false)
         case .li:
             if hasInScope(.li, scope: .listItem) { popUntil(.li) }
+        case .dd, .dt:
+            if hasInScope(tag, scope: .normal) { popUntil(tag) }
         case .h1, .h2, .h3, .h4, .h5, .h6:
             if let index = indexInScope(scope: .normal, matching: { $0.isHeading }) {
-                stack.removeSubrange(index...)
+                pop(to: index)
             }
         case .form where !hasOpenTemplate:
-            guard let node = form else { return }
-            form = nil
-            guard isInScope(node) else { return }
+            let node = form
+            form = -1
+            guard node >= 0, isInScope(node) else { return }
             popImpliedEndTags(except: nil)
-            if let index = stack.lastIndex(where: { $0 === node }) {
+            if let index = stack.lastIndex(where: { $0.index == node }) {
+                if index != stack.count - 1 {
+                    // Removing an element from the middle of the stack
+                    // leaves what follows open in it; browsers agree, but
+                    // formatting elements among them are reopened later.
+                    for k in (index + 1)..<stack.count where stack[k].tag.isFormatting {
+                        formattingLeftOpen = true
+                    }
+                }
                 stack.remove(at: index)
             }
         case .table, .tbody, .thead, .tfoot, .tr, .td, .th, .caption, .colgroup:
@@ -362,19 +841,24 @@ struct TreeBuilder {
             if tag != .other && tag.isSpecialHTML && !tag.isFormatting {
                 if hasInScope(tag, scope: .normal) { popUntil(tag) }
             } else {
-                anyOtherEndTag(name: name)
+                anyOtherEndTag(name: name, tag: tag)
             }
         }
     }
 
     /// Closes the nearest open element with this name, unless a special
     /// element is open above it.
-    private mutating func anyOtherEndTag(name: ArraySlice<UInt8>) {
+    private mutating func anyOtherEndTag(name: Span, tag: Tag) {
         var index = stack.count - 1
         while index >= 0 {
             let node = stack[index]
-            if node.namespace == .html && node.name == name {
-                stack.removeSubrange(index...)
+            if node.namespace == .html
+                && (tag != .other ? node.tag == tag : node.tag == .other && spansEqual(nodes[Int(node.index)].text, name)) {
+                if tag.isFormatting && index != stack.count - 1 {
+                    // The adoption agency.
+                    markInexact()
+                }
+                pop(to: index, byEndTagOf: tag)
                 return
             }
             if isSpecial(node) { return }
@@ -383,15 +867,26 @@ struct TreeBuilder {
     }
 
     private mutating func popUntil(_ tag: Tag) {
-        while let node = stack.popLast() {
-            if node.namespace == .html && node.tag == tag { return }
+        var k = stack.count - 1
+        while k >= 0 {
+            let node = stack[k]
+            if node.namespace == .html && node.tag == tag {
+                pop(to: k, byEndTagOf: tag)
+                return
+            }
+            k -= 1
         }
+        pop(to: 0)
     }
 
     private mutating func popImpliedEndTags(except exception: Tag?) {
-        while let node = stack.last, node.namespace == .html, node.tag.hasImpliedEndTag, node.tag != exception {
-            stack.removeLast()
+        var k = stack.count
+        while k > 0 {
+            let node = stack[k - 1]
+            guard node.namespace == .html, node.tag.hasImpliedEndTag, node.tag != exception else { break }
+            k -= 1
         }
+        pop(to: k)
     }
 
     // MARK: - Scopes
@@ -400,12 +895,11 @@ struct TreeBuilder {
         case normal, listItem, button, table
     }
 
-    private func isInScope(_ element: Node) -> Bool {
+    private func isInScope(_ element: Int32) -> Bool {
         var index = stack.count - 1
         while index >= 0 {
-            let node = stack[index]
-            if node === element { return true }
-            if isScopeBoundary(node, .normal) { return false }
+            if stack[index].index == element { return true }
+            if isScopeBoundary(stack[index], .normal) { return false }
             index -= 1
         }
         return false
@@ -426,7 +920,7 @@ struct TreeBuilder {
         return nil
     }
 
-    private func isScopeBoundary(_ node: Node, _ scope: Scope) -> Bool {
+    private func isScopeBoundary(_ node: Open, _ scope: Scope) -> Bool {
         switch node.namespace {
         case .html:
             switch node.tag {
@@ -449,7 +943,7 @@ struct TreeBuilder {
         }
     }
 
-    private func isSpecial(_ node: Node) -> Bool {
+    private func isSpecial(_ node: Open) -> Bool {
         switch node.namespace {
         case .html:
             return node.tag.isSpecialHTML
@@ -464,14 +958,4 @@ struct TreeBuilder {
     }
 }
 
-private func isFontBreakout(_ attribute: Attribute) -> Bool {
-    let name = attribute.name
-    return name.elementsEqual("color".utf8) || name.elementsEqual("face".utf8) || name.elementsEqual("size".utf8)
-}
-
-private let imgName: ArraySlice<UInt8> = ArraySlice("img".utf8)
-private let pName: ArraySlice<UInt8> = ArraySlice("p".utf8)
-private let brName: ArraySlice<UInt8> = ArraySlice("br".utf8)
-private let trName: ArraySlice<UInt8> = ArraySlice("tr".utf8)
-private let tbodyName: ArraySlice<UInt8> = ArraySlice("tbody".utf8)
-private let colgroupName: ArraySlice<UInt8> = ArraySlice("colgroup".utf8)
+let replacementCharacter: [UInt8] = [0xEF, 0xBF, 0xBD]

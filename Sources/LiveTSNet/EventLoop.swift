@@ -1,4 +1,7 @@
 import CLibUV
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One libuv loop on a thread of its own. Other threads hand it work with
 /// `post`, which copies nothing itself: callers capture copies in the closure.
@@ -11,6 +14,9 @@ public final class EventLoop {
     private var thread = uv_thread_t()
     private var threadStarted = false
     private var accepting = true
+    /// True while a drained batch runs: work still in that batch was queued
+    /// before anything a callback sends now, so sends must queue behind it.
+    private var runningBatch = false
     /// The loop thread's id, to refuse blocking calls made from callbacks.
     /// Written by the loop thread, read by any: guarded by `mutex`.
     private var loopThreadID: uv_thread_t?
@@ -63,13 +69,36 @@ public final class EventLoop {
 
     private final class ResultBox<T> { var value: T? }
 
+    /// Runs `work` now when called on the loop thread with nothing queued
+    /// ahead of it (a host answering inside a callback: no queue, no extra
+    /// loop turn), otherwise posts it; either way work runs in call order.
+    @discardableResult
+    public func runOrPost(_ work: @escaping () -> Void) -> Bool {
+        uv_mutex_lock(mutex)
+        var direct = false
+        if accepting, pending.isEmpty, !runningBatch, let id = loopThreadID {
+            var me = uv_thread_self()
+            var them = id
+            direct = uv_thread_equal(&me, &them) != 0
+        }
+        uv_mutex_unlock(mutex)
+        if direct {
+            work()
+            return true
+        }
+        return post(work)
+    }
+
     private func drain() {
         uv_mutex_lock(mutex)
         let work = pending
         pending.removeAll(keepingCapacity: true)
         uv_mutex_unlock(mutex)
+        runningBatch = true
         for item in work { item() }
+        runningBatch = false
     }
+
 
     public var isOnLoopThread: Bool {
         uv_mutex_lock(mutex)
@@ -89,6 +118,12 @@ public final class EventLoop {
             uv_mutex_lock(loop.mutex)
             loop.loopThreadID = uv_thread_self()
             uv_mutex_unlock(loop.mutex)
+            // A write to a peer that has gone must fail with EPIPE, not kill
+            // the host process: SIGPIPE is raised on the writing thread.
+            var pipe = sigset_t()
+            sigemptyset(&pipe)
+            sigaddset(&pipe, SIGPIPE)
+            pthread_sigmask(SIG_BLOCK, &pipe, nil)
             uv_run(loop.loop, UV_RUN_DEFAULT)
             loop.drain()
         }, context)

@@ -54,10 +54,15 @@ public struct WebSocketDecoder {
     }
 
     private mutating func compact() {
-        if readOffset > 0 {
+        guard readOffset > 0 else { return }
+        if readOffset == buffer.count && buffer.capacity > 4096 {
+            // Give a large message's memory back: an idle connection should
+            // not keep the biggest buffer it ever needed.
+            buffer = []
+        } else {
             buffer.removeFirst(readOffset)
-            readOffset = 0
         }
+        readOffset = 0
     }
 
     private static func fail(_ code: UInt16, _ reason: String) -> Swift.Result<Event?, DecodeError> {

@@ -100,8 +100,8 @@ struct JSONReader {
 }
 
 /// Applies patches to a parsed tree the way the browser connector applies
-/// them to the DOM: names checked, `replace`/`append` markup parsed as a
-/// fragment, text and attribute values stored as the decoded data they are.
+/// them to the DOM: names checked, markup parsed as a fragment, text and
+/// attribute values stored as the data they are.
 struct PatchApplier {
     let root: Node
 
@@ -134,7 +134,7 @@ struct PatchApplier {
             }
             return value
         }
-        let expectedCount = [4, 4, 5, 4, 4, 3]
+        let expectedCount = [4, 4, 5, 4, 4, 3, 4, 4, 4]
         guard code >= 0 && code < expectedCount.count, items.count == expectedCount[code] else {
             throw PatchError(description: "op \(code) has \(items.count) items")
         }
@@ -142,21 +142,18 @@ struct PatchApplier {
         if !path.isEmpty && !target.expectedName.elementsEqual(name) {
             throw PatchError(description: "op \(code) at \(path) expected \(String(decoding: name, as: UTF8.self)), found \(String(decoding: target.expectedName, as: UTF8.self))")
         }
+        if path.isEmpty && !name.isEmpty { throw PatchError(description: "root named \(name)") }
         switch code {
         case 0:
             guard let parent = parent else { throw PatchError(description: "replace of root") }
             parent.children.replaceSubrange(index...index, with: HTMLParser.parseFragment(try string(3)))
         case 1:
-            let data = try string(3)
-            switch target.kind {
-            case .text: target.data = ArraySlice(escape(data, attribute: false))
-            case .comment: target.data = ArraySlice(data)
-            case .element: throw PatchError(description: "text op on element")
-            }
+            guard target.kind != .element else { throw PatchError(description: "text op on element") }
+            target.data = ArraySlice(try string(3))
         case 2:
             guard target.kind == .element, parent != nil else { throw PatchError(description: "set attribute on non-element") }
             let attributeName = ArraySlice(try string(3).map(ASCII.lower))
-            let value = ArraySlice(escape(try string(4), attribute: true))
+            let value = ArraySlice(try string(4))
             if let k = target.attributes.firstIndex(where: { $0.name == attributeName }) {
                 target.attributes[k].value = value
             } else {
@@ -175,6 +172,27 @@ struct PatchApplier {
         case 5:
             guard let parent = parent else { throw PatchError(description: "remove of root") }
             parent.children.remove(at: index)
+        case 6:
+            guard let parent = parent else { throw PatchError(description: "insert before root") }
+            parent.children.insert(contentsOf: HTMLParser.parseFragment(try string(3)), at: index)
+        case 7:
+            guard let parent = parent else { throw PatchError(description: "move of root") }
+            guard case .number(let before) = items[3], before >= 0, before <= parent.children.count else {
+                throw PatchError(description: "bad move target")
+            }
+            // Like insertBefore: the reference node is taken before the move.
+            let reference: Node? = before < parent.children.count ? parent.children[before] : nil
+            let moved = parent.children.remove(at: index)
+            if let reference, reference !== moved {
+                parent.children.insert(moved, at: parent.children.firstIndex(where: { $0 === reference })!)
+            } else if reference == nil {
+                parent.children.append(moved)
+            } else {
+                parent.children.insert(moved, at: index)
+            }
+        case 8:
+            guard target.kind == .element else { throw PatchError(description: "set children of non-element") }
+            target.children = HTMLParser.parseFragment(try string(3))
         default:
             throw PatchError(description: "unknown op \(code)")
         }
@@ -193,20 +211,6 @@ struct PatchApplier {
             last = index
         }
         return (parent, last, node)
-    }
-
-    /// Raw markup that decodes to `data`, since the tree stores raw text.
-    private func escape(_ data: [UInt8], attribute: Bool) -> [UInt8] {
-        var out: [UInt8] = []
-        for b in data {
-            switch b {
-            case UInt8(ascii: "&"): out += Array("&amp;".utf8)
-            case UInt8(ascii: "<") where !attribute: out += Array("&lt;".utf8)
-            case UInt8(ascii: "\"") where attribute: out += Array("&quot;".utf8)
-            default: out.append(b)
-            }
-        }
-        return out
     }
 }
 

@@ -36,6 +36,60 @@ final class PatchPropertyTests: XCTestCase {
         XCTAssertGreaterThan(nonEmpty, rounds * 4 / 5)
     }
 
+    /// Keyed rows between whitespace, permuted, with rows added, removed and
+    /// changed: the patch must land on the new tree, and a pure permutation
+    /// must move nodes rather than re-send markup.
+    func testKeyedListsRoundTrip() {
+        var random = SeededRandom(seed: environment("LIVETS_HTML_SEED").flatMap { UInt64($0) } ?? 0x4B3D)
+        let rounds = environment("LIVETS_HTML_ROUNDS").flatMap { Int($0) } ?? 1500
+        var failures = 0
+        var moves = 0
+        for round in 0..<rounds where failures < 10 {
+            let count = 1 + random.int(random.chance(20) ? 200 : 12)
+            var ids = Array(0..<count)
+            let table = random.chance(50)
+            func markup(_ ids: [Int], changed: Set<Int> = []) -> [UInt8] {
+                var out = table ? "<table><tbody>" : "<ul>"
+                for id in ids {
+                    let label = changed.contains(id) ? "changed \(id)" : "row \(id)"
+                    out += table ? "\n  <tr id=\"r\(id)\"><td>\(id)</td><td>\(label)</td></tr>"
+                                 : "\n  <li ts-key=\"\(id)\">\(label)</li>"
+                }
+                return Array((out + (table ? "\n</tbody></table>" : "\n</ul>")).utf8)
+            }
+            let old = markup(ids)
+            let permutationOnly = random.chance(40)
+            var changed: Set<Int> = []
+            for _ in 0..<(1 + random.int(4)) {
+                switch permutationOnly ? 0 : random.int(4) {
+                case 0:
+                    let from = random.int(ids.count)
+                    let id = ids.remove(at: from)
+                    ids.insert(id, at: random.int(ids.count + 1))
+                case 1:
+                    ids.insert(1000 + random.int(1000), at: random.int(ids.count + 1))
+                    ids = Array(uniqued(ids))
+                case 2:
+                    if ids.count > 1 { ids.remove(at: random.int(ids.count)) }
+                default:
+                    changed.insert(random.pick(ids))
+                }
+            }
+            let new = markup(ids, changed: changed)
+            let (patch, failure) = checkPatch(old: old, new: new)
+            if let failure {
+                XCTFail("round \(round): \(failure)")
+                failures += 1
+            }
+            let text = String(decoding: patch, as: UTF8.self)
+            if permutationOnly {
+                XCTAssertFalse(text.contains("<"), "round \(round): a permutation re-sent markup: \(text)")
+                if text.contains("[7,") { moves += 1 }
+            }
+        }
+        XCTAssertGreaterThan(moves, rounds / 5)
+    }
+
     /// Unrelated inputs, mostly malformed: the patch may be a wholesale
     /// rewrite but must still apply cleanly and land on the new tree.
     func testGarbagePairsRoundTrip() {
@@ -110,7 +164,7 @@ final class GenNode {
 }
 
 enum Generator {
-    enum Context { case flow, list, table, row, select, svg, definitions }
+    enum Context { case flow, list, keyed, table, row, select, svg, definitions }
 
     static let texts = ["hello", "a &amp; b", "x < y", "&lt;tag&gt;", "1 &copy 2", " ", "\n  ", "quote \" '",
                         "é ü 日本", "&#169;", "&nbsp;x", "tab\t", "42", "&notin; &notit", "a\r\nb", "3", "4"]
@@ -120,7 +174,7 @@ enum Generator {
     static let rawContents = ["", "a < b && c", "x", "</p>", "\nline", "<!-- -->"]
 
     static func children(_ random: inout SeededRandom, depth: Int, context: Context) -> [GenNode] {
-        let count = depth > 4 ? 0 : random.int(depth == 0 ? 6 : 4)
+        let count = depth > 4 ? 0 : random.int(context == .keyed ? 12 : depth == 0 ? 6 : 4)
         var out: [GenNode] = []
         for _ in 0..<count {
             let node = self.node(&random, depth: depth, context: context)
@@ -139,6 +193,12 @@ enum Generator {
         switch context {
         case .list:
             return random.chance(85) ? element("li", .flow) : GenNode(kind: .text, text: " ")
+        case .keyed:
+            if random.chance(20) { return GenNode(kind: .text, text: random.pick([" ", "\n  "])) }
+            let node = element(random.pick(["li", "div", "p"]), .flow)
+            node.attributes.removeAll { $0.0 == "id" }
+            node.attributes.insert((random.chance(70) ? "id" : "ts-key", "k\(random.int(40))"), at: 0)
+            return node
         case .definitions:
             return element(random.pick(["dt", "dd"]), .flow)
         case .table:
@@ -170,7 +230,7 @@ enum Generator {
             return GenNode(element: random.pick(["textarea", "script", "style", "title"]), attributes: attributes(&random),
                            children: [GenNode(kind: .text, text: random.pick(rawContents))])
         case 8:
-            return element(random.pick(["ul", "ol"]), .list)
+            return random.chance(50) ? element(random.pick(["ul", "ol"]), .list) : element("div", .keyed)
         case 9:
             return element("table", .table)
         case 10:
@@ -214,7 +274,7 @@ enum Generator {
         let (parent, index) = random.pick(all)
         var siblings = parent?.children ?? document
         let node = siblings[index]
-        switch random.int(8) {
+        switch random.int(11) {
         case 0:
             if node.kind == .element, let i = node.children.firstIndex(where: { $0.kind == .text }) {
                 node.children[i].text = random.pick(texts + rawContents)
@@ -240,6 +300,14 @@ enum Generator {
         case 6:
             if node.kind == .element && ["div", "span", "p", "b", "i", "section"].contains(node.name) {
                 node.name = random.pick(["div", "span", "p", "b", "i", "section"])
+            }
+        case 8, 9:
+            // Moves: one node elsewhere, or the whole run shuffled.
+            if random.chance(50) {
+                let moved = siblings.remove(at: index)
+                siblings.insert(moved, at: random.int(siblings.count + 1))
+            } else {
+                for k in stride(from: siblings.count - 1, to: 0, by: -1) { siblings.swapAt(k, random.int(k + 1)) }
             }
         default:
             siblings.append(self.node(&random, depth: 3, context: .flow))
@@ -297,4 +365,10 @@ enum Generator {
             out += "</" + name + ">"
         }
     }
+}
+
+/// Drops repeated elements, keeping the first of each.
+func uniqued(_ values: [Int]) -> [Int] {
+    var seen = Set<Int>()
+    return values.filter { seen.insert($0).inserted }
 }

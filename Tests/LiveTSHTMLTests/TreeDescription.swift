@@ -5,8 +5,8 @@
 /// `<!--...-->`, children separated by spaces, foreign elements prefixed
 /// `svg:` / `math:`.
 ///
-/// With `decoded`, text and attribute values show the characters a browser
-/// would hold (references decoded) and attributes sorted by name, so two
+/// Trees hold text and attribute values as the DOM does (references
+/// decoded). With `decoded`, attributes are also sorted by name, so two
 /// trees a browser cannot tell apart describe the same.
 func describe(_ nodes: [Node], decoded: Bool = false) -> String {
     var out = ""
@@ -20,9 +20,9 @@ func describe(_ nodes: [Node], decoded: Bool = false) -> String {
 func describe(_ node: Node, decoded: Bool, into out: inout String) {
     switch node.kind {
     case .text:
-        out += "\"" + visible(node.data, decode: decoded) + "\""
+        out += "\"" + visible(node.data) + "\""
     case .comment:
-        out += "<!--" + visible(node.data, decode: false) + "-->"
+        out += "<!--" + visible(node.data) + "-->"
     case .element:
         switch node.namespace {
         case .html: break
@@ -37,25 +37,19 @@ func describe(_ node: Node, decoded: Bool, into out: inout String) {
                 : node.attributes
             for (i, attribute) in attributes.enumerated() {
                 if i > 0 { out += " " }
-                let value: [UInt8] = decoded
-                    ? CharacterReferences.decode(attribute.value, inAttribute: true)
-                    : Array(attribute.value)
-                out += String(decoding: attribute.name, as: UTF8.self) + "=\"" + visible(value[...], decode: false) + "\""
+                out += String(decoding: attribute.name, as: UTF8.self) + "=\"" + visible(attribute.value) + "\""
             }
             out += "]"
         }
         out += "("
-        // Raw-text content is never decoded by a browser.
-        let raw = node.namespace == .html && node.tag.isRawText
-        out += describe(node.children, decoded: decoded && !raw)
+        out += describe(node.children, decoded: decoded)
         out += ")"
     }
 }
 
-private func visible(_ bytes: ArraySlice<UInt8>, decode: Bool) -> String {
-    let data = decode ? CharacterReferences.decode(bytes, inAttribute: false) : Array(bytes)
+private func visible(_ bytes: ArraySlice<UInt8>) -> String {
     var out = ""
-    for scalar in String(decoding: data, as: UTF8.self).unicodeScalars {
+    for scalar in String(decoding: bytes, as: UTF8.self).unicodeScalars {
         switch scalar {
         case "\n": out += "\\n"
         case "\r": out += "\\r"

@@ -26,6 +26,9 @@ export const OP_SET_ATTR = 2
 export const OP_REMOVE_ATTR = 3
 export const OP_APPEND = 4
 export const OP_REMOVE = 5
+export const OP_INSERT = 6
+export const OP_MOVE = 7
+export const OP_CHILDREN = 8
 
 export const SOCKET_PATH = '/live?v=1'
 
@@ -34,16 +37,32 @@ export const ID_ATTR = 'data-livets-id'
 export const TOKEN_ATTR = 'data-livets-token'
 export const ON_PREFIX = 'ts-on:'
 export const VALUE_PREFIX = 'ts-value-'
-export const DOM_EVENTS = ['click', 'submit', 'change', 'input']
+export const DOM_EVENTS = ['click', 'submit', 'change', 'input', 'keydown', 'keyup', 'focus', 'blur']
+// Binding modifiers that are not key names (`.300ms` after a timing one is not either).
+export const OPTIONS = ['window', 'outside', 'debounce', 'throttle', 'lazy']
+export const MODEL = 'ts-model'
+// The event a ts-model change travels as: ["e", ref, id, "$model", {field, value}].
+export const MODEL_EVENT = '$model'
+// `ts-debounce` and `ts-throttle` are this prefix plus the modifier's name.
+export const ATTR_PREFIX = 'ts-'
+export const SHOW = 'ts-show'
+export const IF = 'ts-if'
+export const HOOK = 'ts-hook'
+export const KEY = 'ts-key'
+export const IGNORE = 'ts-ignore'
+export const DISABLE_WITH = 'ts-disable-with'
 
 // Classes the page can style
 export const CONNECTED = 'ts-connected'
 export const DISCONNECTED = 'ts-disconnected'
 export const ERROR = 'ts-error'
-// On the element whose event is still waiting for the server's answer.
+// On the element, and its form, whose event still awaits the server's answer.
 export const LOADING = 'ts-loading'
 
 // Reconnect delays in ms: full jitter over an exponential ceiling, so a
 // restarted server is not hit by every page at the same instant.
 export const BACKOFF_BASE = 500
 export const BACKOFF_CAP = 15000
+
+// Debounce or throttle in ms when the page names none.
+export const DELAY = 300

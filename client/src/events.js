@@ -1,4 +1,6 @@
-import { ID_ATTR, ON_PREFIX, VALUE_PREFIX, DOM_EVENTS } from './constants.js'
+import { ON_PREFIX, VALUE_PREFIX, DOM_EVENTS, OPTIONS, MODEL, MODEL_EVENT, ATTR_PREFIX, DELAY } from './constants.js'
+import { limit, flush } from './rate.js'
+import { quiet, scrolled } from './keep.js'
 
 // Pure over any iterable of {name, value}, an element's attributes included.
 export const valuesOf = attrs => {
@@ -16,27 +18,107 @@ export const fieldsOf = entries => {
   return out
 }
 
-// One listener per event type on the document, so elements the server adds
-// later need no wiring. `send(root, name, payload, el)` gets the innermost
-// live root around the element that asked for the event.
-export const listen = send => {
+// What a control stands for, to ts-model and to expressions.
+export const valueOf = el =>
+  el.type == 'checkbox' ? el.checked : el.type == 'select-multiple' ? [...el.selectedOptions].map(o => o.value) : el.value
+
+// The attribute `name` or `name.<modifiers>` of an element.
+export const attrOf = (el, name) => [...el.attributes].find(a => (a.name + '.').startsWith(name + '.'))
+
+// [ms, throttle] from `.debounce.300ms` / `.throttle` modifiers, or else from
+// ts-debounce / ts-throttle attributes read through `get`; undefined for
+// neither. An empty or unreadable time means DELAY.
+export const timing = (mods, get) => {
+  for (const k of ['debounce', 'throttle']) {
+    const i = mods.indexOf(k)
+    const v = i < 0 ? get(ATTR_PREFIX + k) : mods[i + 1] || ''
+    if (v != null) return [parseInt(v) || DELAY, k == 'throttle']
+  }
+}
+
+// Whether a key event's `key` passes the binding's key filters (the
+// modifiers that are neither options nor a time); no filter passes all.
+export const keyMatches = (mods, key) => {
+  const keys = mods.filter((m, i) => !OPTIONS.includes(m) && !/^(debounce|throttle)$/.test(mods[i - 1]))
+  return !keys.length || keys.includes(String(key).toLowerCase())
+}
+
+// The payload of a binding on `el` for an event that reached `t`: its
+// ts-value-* attributes, then a form's fields or the control's value.
+export const payloadOf = (el, e, t) => {
+  const p = valuesOf(el.attributes)
+  if (el.localName == 'form') {
+    // Fields win over ts-value-* of the same name: they are what the user entered.
+    Object.assign(p, fieldsOf(new FormData(el)))
+    // `form.name` may be a field called "name": only a field is a target.
+    if (e.type != 'submit' && t != el) p._target = t.name
+  } else if (e.type != 'click' && t.value != null) {
+    p.value = t.value
+    if (t.name) p.name = t.name
+    if (t.type == 'checkbox' || t.type == 'radio') p.checked = t.checked
+  }
+  if (e.key) p.key = e.key
+  return p
+}
+
+export const modelPayload = (el, a) => ({ field: a.value, value: valueOf(el) })
+
+// Elements with a window or click-away binding, found by attribute-name
+// prefix, which only XPath can do; kept until the DOM next changes.
+let globals
+export const changed = () => (globals = 0)
+export const xpath = (root, test) => {
+  const r = document.evaluate(`.//*[@*[${test}]]`, root, null, 7, null)
+  return Array.from({ length: r.snapshotLength }, (_, i) => r.snapshotItem(i))
+}
+// Elements under `root` with the attribute `name` or `name.<modifiers>`.
+export const withAttr = (root, name) => xpath(root, `name()='${name}' or starts-with(name(),'${name}.')`)
+
+// Runs the bindings of `el` for event `e`. `global` selects the .window and
+// .outside ones (run for events anywhere) over the element's own; returns
+// whether `el` had a binding of that kind for this event type.
+const run = (el, e, t, viewOf, global) => {
+  let found
+  for (const a of [...el.attributes]) {
+    const [name, ...mods] = a.name.split('.')
+    const outside = mods.includes('outside')
+    if (name != ON_PREFIX + e.type || global != (outside || mods.includes('window')) || (outside && el.contains(t))) continue
+    found = 1
+    const v = viewOf(el)
+    if (!v || (e.key != null && !keyMatches(mods, e.key))) continue
+    // The binding takes the place of the browser's submission or navigation.
+    if (e.type == 'submit' || (e.type == 'click' && !global && el.localName == 'a')) e.preventDefault()
+    // Read now: a held send must carry what this event saw.
+    const p = payloadOf(el, e, global ? el : t)
+    limit(a, timing(mods, n => el.getAttribute(n)), () => v.event(a.value, p, el, e.type))
+  }
+  return found
+}
+
+// One capturing listener per event type on the document, so elements the
+// server adds later need no wiring, and focus and blur are seen although
+// they do not bubble. `viewOf(el)` is the view around an element, if any.
+export const listen = viewOf => {
+  // Scroll does not bubble either.
+  addEventListener('scroll', e => e.target.nodeType == 1 && scrolled.add(e.target), true)
   for (const type of DOM_EVENTS)
-    document.addEventListener(type, e => {
-      const t = e.target
-      const el = t.closest && t.closest(`[${ON_PREFIX.replace(':', '\\:')}${type}]`)
-      const root = el && el.closest(`[${ID_ATTR}]`)
-      if (!root) return
-      const payload = valuesOf(el.attributes)
-      if (type == 'submit') {
-        e.preventDefault()
-        // Fields win over ts-value-* of the same name: they are what the user entered.
-        Object.assign(payload, fieldsOf(new FormData(el)))
-      } else if (type != 'click') {
-        // The target, not `el`: a form may listen for its fields' changes.
-        payload.value = t.value
-        payload.name = t.name
-        if (t.type == 'checkbox' || t.type == 'radio') payload.checked = t.checked
-      }
-      send(root, el.getAttribute(ON_PREFIX + type), payload, el)
-    })
+    document.addEventListener(
+      type,
+      e => {
+        const t = e.target
+        if (quiet || !t.getAttribute) return
+        if (type == 'blur') flush()
+        const a = attrOf(t, MODEL)
+        const v = viewOf(t)
+        if (a && v && (a.name.includes('.lazy') ? 'change' : 'input') == type) {
+          const p = modelPayload(t, a)
+          limit(a, timing(a.name.split('.'), n => t.getAttribute(n)), () => v.event(MODEL_EVENT, p, t))
+        }
+        if (v && (type == 'input' || type == 'change')) v.refresh()
+        for (let el = t; el && el.getAttribute && !run(el, e, t, viewOf, false); ) el = el.parentNode
+        for (const el of (globals = globals || xpath(document, "contains(name(),'.window') or contains(name(),'.outside')")))
+          run(el, e, t, viewOf, true)
+      },
+      true,
+    )
 }

@@ -1,16 +1,20 @@
 import { ID_ATTR, SOCKET_PATH } from './constants.js'
 import { applyPatch as apply } from './patch.js'
+import { keep } from './keep.js'
 import { transport } from './transport.js'
 import { view } from './view.js'
 import { listen } from './events.js'
+import { hooks } from './hooks.js'
+import { ext } from './ext.js'
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 
 // The bytes form is what lts_diff writes, so a host can hand its output
-// straight through; it runs the very code the connector runs.
+// straight through; it runs the very code the connector runs, focus and
+// scroll keeping included.
 export const applyPatch = (root, bytes) => {
   try {
-    return apply(root, JSON.parse(utf8.decode(bytes)))
+    return keep(root, () => apply(root, JSON.parse(utf8.decode(bytes))))
   } catch (e) {
     return false
   }
@@ -20,27 +24,37 @@ let started
 
 // Connects every live root on the page over one socket. Does nothing, and
 // returns false, when there is no root or the page is already connected.
-export const connect = (url = (location.protocol == 'https:' ? 'wss://' : 'ws://') + location.host + SOCKET_PATH) => {
+// ws: for http:, wss: for https:.
+export const connect = (url = 'ws' + location.protocol.slice(4) + '//' + location.host + SOCKET_PATH) => {
   const roots = document.querySelectorAll(`[${ID_ATTR}]`)
   if (started || !roots.length) return false
   started = 1
   const views = new Map()
   const each = f => views.forEach(f)
+  const make = root => view(root, push)
   const push = transport(
     url,
     () => each(v => v.join()),
-    msg => { const v = views.get(msg[1]); if (v) v.receive(msg) },
+    msg => { const v = ext.route(msg, views, make, push) || views.get(msg[1]); if (v) v.receive(msg) },
     () => each(v => v.down()),
   )
-  roots.forEach(root => views.set(root.getAttribute(ID_ATTR), view(root, push)))
-  listen((root, name, payload, el) => {
-    const v = views.get(root.getAttribute(ID_ATTR))
-    if (v) v.event(name, payload, el)
+  roots.forEach(root => views.set(root.getAttribute(ID_ATTR), make(root)))
+  listen(el => {
+    const root = el.closest(`[${ID_ATTR}]`)
+    return root && views.get(root.getAttribute(ID_ATTR))
   })
   return true
 }
 
-window.LiveTS = { applyPatch, connect }
+export { hooks }
 
+// Hooks may be defined before this script runs, as window.LiveTS.hooks.
+Object.assign(hooks, (window.LiveTS || {}).hooks)
+// So may an extension (ext.js), which must be in place before connect().
+Object.assign(ext, (window.LiveTS || {}).ext)
+window.LiveTS = { applyPatch, connect, hooks }
+
+// Deferred until the page's other deferred scripts have run, so hooks they
+// define are in place before the first render arrives.
 if (document.readyState == 'loading') document.addEventListener('DOMContentLoaded', () => connect())
-else connect()
+else setTimeout(connect)

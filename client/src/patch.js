@@ -1,5 +1,5 @@
 import {
-  OP_REPLACE, OP_TEXT, OP_SET_ATTR, OP_REMOVE_ATTR, OP_APPEND, OP_REMOVE,
+  OP_REPLACE, OP_TEXT, OP_SET_ATTR, OP_REMOVE_ATTR, OP_APPEND, OP_REMOVE, OP_INSERT, OP_MOVE, OP_CHILDREN, IGNORE,
 } from './constants.js'
 
 // Parsing in a <template> gives table rows and cells the context they have
@@ -24,12 +24,20 @@ const syncProperty = (el, attr, value) => {
 // operations before it stay applied.
 export const applyPatch = (root, ops) => {
   try {
-    for (const [op, path, name, a, b] of ops) {
+    ops: for (const [op, path, name, a, b] of ops) {
       let node = root
-      for (const i of path) if (!(node = node.childNodes[i])) return false
+      for (const i of path) {
+        // A ts-ignore subtree belongs to the page's own code: what the
+        // server holds for its inside no longer describes the DOM.
+        if (node.hasAttribute(IGNORE)) continue ops
+        if (!(node = node.childNodes[i])) return false
+      }
+      if ((op == OP_APPEND || op == OP_CHILDREN) && node.hasAttribute(IGNORE)) continue
       if (name && node.nodeName.toLowerCase() != name) return false
-      // Replacing or removing the root would detach the view from its page.
-      if (op == OP_REPLACE || op == OP_REMOVE ? node == root : (op == OP_TEXT) == (node.nodeType == 1))
+      // Replacing, removing or moving the root (or inserting beside it)
+      // would reach outside the view; the rest need an element, text a
+      // text or comment node.
+      if (op == OP_REPLACE || op >= OP_REMOVE && op < OP_CHILDREN ? node == root : (op == OP_TEXT) == (node.nodeType == 1))
         return false
       if (op == OP_REPLACE) node.replaceWith(parse(a))
       else if (op == OP_TEXT) node.data = a
@@ -37,6 +45,10 @@ export const applyPatch = (root, ops) => {
       else if (op == OP_REMOVE_ATTR) node.removeAttribute(a), syncProperty(node, a, null)
       else if (op == OP_APPEND) node.append(parse(a))
       else if (op == OP_REMOVE) node.remove()
+      else if (op == OP_INSERT) node.before(parse(a))
+      // `a` counts siblings before the move: insertBefore reads it first.
+      else if (op == OP_MOVE) node.parentNode.insertBefore(node, node.parentNode.childNodes[a] || null)
+      else if (op == OP_CHILDREN) node.replaceChildren(parse(a))
       else return false
     }
     return true

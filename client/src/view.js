@@ -1,57 +1,117 @@
 import {
-  JOIN, EVENT, RESYNC, RENDER, PATCH, REFUSED, ID_ATTR, TOKEN_ATTR,
-  CONNECTED, DISCONNECTED, ERROR, LOADING,
+  JOIN, EVENT, RESYNC, RENDER, PATCH, REFUSED, ID_ATTR, TOKEN_ATTR, ON_PREFIX, MODEL_EVENT,
+  CONNECTED, DISCONNECTED, ERROR,
 } from './constants.js'
-import { applyPatch, parse } from './patch.js'
+import { applyPatch } from './patch.js'
+import { morph } from './morph.js'
+import { keep } from './keep.js'
+import { busy } from './loading.js'
+import { hookSet } from './hooks.js'
+import { reveal, modelOf } from './directives.js'
+import { attrOf, payloadOf, withAttr, changed } from './events.js'
+import { ext } from './ext.js'
 
-// One live root on the page: joins it, applies what the server sends for it
-// and reports its state through classes on the root.
+const WATCH = { subtree: true, childList: true, attributes: true, characterData: true }
+
+// One live root on the page: joins it, applies what the server sends for
+// it, and keeps the page's own state (input, hooks, loading marks) in step.
 export const view = (root, push) => {
   const id = root.getAttribute(ID_ATTR)
+  // ref -> [undo the loading marks, the form if submitted, settle the promise]
   const pending = {}
   // 0 while no render is in hand (before join, or after asking for a
   // resync): patches then describe a DOM the page may not have, so they wait
   // for the render instead of each asking for one more.
   let seq = 0
   let joinRef
+  let joined
+  const watch = new MutationObserver(() => {})
 
   const status = cls => {
     root.classList.remove(CONNECTED, DISCONNECTED, ERROR)
     root.classList.add(cls)
   }
-  const settle = ref => {
-    const el = pending[ref]
-    if (el) el.classList.remove(LOADING), delete pending[ref]
+  const settle = (ref, ok) => {
+    const p = pending[ref]
+    if (p) delete pending[ref], p[0](), p[2](ok)
+  }
+  // Resolves true once the server has answered, false if it refused or the
+  // socket went down first.
+  const event = (name, payload, el, type) =>
+    new Promise(resolve => {
+      const ref = push(EVENT, id, name, payload)
+      if (ref) pending[ref] = [busy(el, type == 'submit'), type == 'submit' && el, resolve]
+      else resolve(false)
+    })
+  const hooks = hookSet(root, event)
+
+  // Runs a DOM update with the user's focus and scroll kept; returns its
+  // result and the mutation records, which tell hooks what changed.
+  const update = f => {
+    watch.observe(root, WATCH)
+    const result = keep(root, () => ext.wrap(root, f))
+    const records = watch.takeRecords()
+    watch.disconnect()
+    return [result, records]
+  }
+  const refresh = (records = []) => {
+    if (reveal(root) || records.length) changed()
+    hooks.sync(el => records.some(r => el.contains(r.target)))
+  }
+
+  // After a rejoin the server has a fresh instance: tell it what the user
+  // had entered, as the ts-model and form change events would have.
+  const recover = () => {
+    for (const [field, value] of Object.entries(modelOf(root))) event(MODEL_EVENT, { field, value }, root)
+    for (const form of withAttr(root, ON_PREFIX + 'change'))
+      if (form.localName == 'form') event(attrOf(form, ON_PREFIX + 'change').value, payloadOf(form, {}, form), form)
   }
 
   return {
+    event,
+    refresh,
     join() {
       seq = 0
-      joinRef = push(JOIN, id, root.getAttribute(TOKEN_ATTR), {})
+      // Component roots have no token: the server registers them itself.
+      const token = root.getAttribute(TOKEN_ATTR)
+      joinRef = token && push(JOIN, id, token, ext.params())
     },
     down() {
       status(DISCONNECTED)
-      for (const ref in pending) settle(ref)
-    },
-    event(name, payload, el) {
-      const ref = push(EVENT, id, name, payload)
-      if (ref) pending[ref] = el, el.classList.add(LOADING)
+      for (const ref in pending) settle(ref, false)
+      hooks.all('disconnected')
     },
     // r and p are [kind, id, seq, ref, body]; x is [kind, id, ref, reason].
     receive([kind, , a, b, body]) {
+      if (kind == REFUSED) {
+        console.warn('LiveTS', id, b)
+        if (a == joinRef) status(ERROR), ext.refused()
+        // Marked until the remounted view's render arrives.
+        if (b == 'crashed') root.classList.add(ERROR)
+        return settle(a, false)
+      }
+      const p = pending[b]
+      // Before the DOM changes: relabelled buttons must hold the nodes the
+      // server's patch addresses.
+      settle(b, true)
       if (kind == RENDER) {
-        root.replaceChildren(parse(body))
+        const [, records] = update(() => morph(root, body))
         seq = a
         status(CONNECTED)
-      } else if (kind == PATCH) {
-        if (seq && a == seq + 1 && applyPatch(root, body)) seq = a
-        else if (seq) seq = 0, push(RESYNC, id)
-      } else if (kind == REFUSED) {
-        console.warn('LiveTS', id, b)
-        if (a == joinRef) status(ERROR)
-        return settle(a)
+        refresh(records)
+        if (b == joinRef) ext.joined(), joined ? (hooks.all('reconnected'), recover()) : (joined = 1)
+      } else if (kind == PATCH && seq) {
+        const [ok, records] = a == seq + 1 ? update(() => applyPatch(root, body)) : []
+        if (ok) {
+          seq = a
+          // A submitted form's focused field takes the value the server
+          // gave it (clearing it, say); otherwise focus protects it.
+          if (p && p[1])
+            for (const { target: t, attributeName } of records)
+              if (attributeName == 'value' && t == document.activeElement && p[1].contains(t)) t.value = t.getAttribute('value') || ''
+        } else seq = 0, push(RESYNC, id)
+        refresh(records)
       }
-      settle(b)
     },
   }
 }

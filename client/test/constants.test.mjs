@@ -24,6 +24,9 @@ test('operation codes match the protocol table', () => {
     'remove attribute': C.OP_REMOVE_ATTR,
     append: C.OP_APPEND,
     remove: C.OP_REMOVE,
+    insert: C.OP_INSERT,
+    move: C.OP_MOVE,
+    'set children': C.OP_CHILDREN,
   })
 })
 

@@ -1,6 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { valuesOf, fieldsOf } from '../src/events.js'
+import { valuesOf, fieldsOf, timing, keyMatches, payloadOf, valueOf, attrOf } from '../src/events.js'
+import { DELAY } from '../src/constants.js'
 
 const attrs = o => Object.entries(o).map(([name, value]) => ({ name, value }))
 
@@ -33,4 +34,56 @@ test('fieldsOf gathers repeated names into an array, in order', () => {
 
 test('fieldsOf of no fields is an empty object', () => {
   assert.deepEqual(fieldsOf([]), {})
+})
+
+const none = () => null
+
+test('timing comes from modifiers, then from ts-debounce / ts-throttle', () => {
+  assert.equal(timing([], none), undefined)
+  assert.deepEqual(timing(['debounce', '250ms'], none), [250, false])
+  assert.deepEqual(timing(['throttle', '1000ms'], none), [1000, true])
+  assert.deepEqual(timing(['enter', 'debounce'], none), [DELAY, false], 'no time: the default')
+  assert.deepEqual(timing(['debounce', 'enter'], none), [DELAY, false])
+  const attrs = { 'ts-debounce': '120', 'ts-throttle': '80' }
+  assert.deepEqual(timing([], n => attrs[n] ?? null), [120, false])
+  assert.deepEqual(timing([], n => (n == 'ts-throttle' ? '' : null)), [DELAY, true])
+  assert.deepEqual(timing(['throttle', '10ms'], n => attrs[n] ?? null), [120, false], 'debounce is looked for first')
+})
+
+test('key filters are the modifiers that are neither options nor times', () => {
+  assert.equal(keyMatches([], 'a'), true)
+  assert.equal(keyMatches(['enter'], 'Enter'), true)
+  assert.equal(keyMatches(['enter'], 'a'), false)
+  assert.equal(keyMatches(['enter', 'escape'], 'Escape'), true)
+  assert.equal(keyMatches(['window', 'escape'], 'Escape'), true)
+  assert.equal(keyMatches(['window', 'escape'], 'Enter'), false)
+  assert.equal(keyMatches(['window', 'outside', 'lazy', 'debounce', '300ms'], 'x'), true, 'no filter among these')
+  assert.equal(keyMatches(['throttle', '100ms', 'arrowdown'], 'ArrowDown'), true)
+})
+
+// Elements as plain objects: the helpers only read properties.
+const el = (props, attrs = {}) => ({ ...props, attributes: Object.entries(attrs).map(([name, value]) => ({ name, value })) })
+
+test('payloads: values, then the control or the whole form', () => {
+  const input = el({ value: 'hi', name: 'q' }, { 'ts-value-scope': 'all' })
+  assert.deepEqual(payloadOf(input, { type: 'input' }, input), { scope: 'all', value: 'hi', name: 'q' })
+  assert.deepEqual(payloadOf(input, { type: 'keydown', key: 'Enter' }, input), { scope: 'all', value: 'hi', name: 'q', key: 'Enter' })
+  const box = el({ value: 'on', name: 'ok', type: 'checkbox', checked: false })
+  assert.deepEqual(payloadOf(box, { type: 'change' }, box), { value: 'on', name: 'ok', checked: false })
+  const button = el({ value: '' }, { 'ts-value-id': '7' })
+  assert.deepEqual(payloadOf(button, { type: 'click' }, button), { id: '7' }, 'a click sends values only')
+})
+
+test('valueOf: checkboxes are booleans, multiple selects arrays, the rest strings', () => {
+  assert.equal(valueOf({ type: 'checkbox', checked: true, value: 'on' }), true)
+  assert.deepEqual(valueOf({ type: 'select-multiple', selectedOptions: [{ value: 'a' }, { value: 'c' }] }), ['a', 'c'])
+  assert.equal(valueOf({ type: 'radio', checked: true, value: 'red' }), 'red')
+  assert.equal(valueOf({ type: 'text', value: 'x' }), 'x')
+})
+
+test('attrOf finds an attribute with or without modifiers', () => {
+  const e = el({}, { 'ts-modelx': 'no', 'ts-model.lazy.debounce.50ms': 'bio' })
+  assert.equal(attrOf(e, 'ts-model').value, 'bio')
+  assert.equal(attrOf(el({}, { 'ts-model': 'x' }), 'ts-model').value, 'x')
+  assert.equal(attrOf(el({}, { 'ts-modelx': 'no' }), 'ts-model'), undefined)
 })

@@ -501,6 +501,7 @@ static napi_status rec_to_js(napi_env env, const rec *r, napi_value *out) {
       const char *t = r->kind == LTS_EVENT_JOIN    ? "join"
                       : r->kind == LTS_EVENT_EVENT ? "event"
                       : r->kind == LTS_EVENT_LEAVE ? "leave"
+                      : r->kind == LTS_EVENT_URL   ? "url"
                                                    : "unknown";
       TRY(set_str(env, o, "type", t, NAPI_AUTO_LENGTH));
       TRY(set_num(env, o, "conn", (double)r->id));

@@ -1,38 +1,148 @@
-// The allow-list is the only gate between a browser-chosen string and the
-// view. Handlers are never looked up by name, and the list is read from the
-// class's own static property, so names like "constructor", "__proto__" or
-// "setState" only get through if a view declares them itself.
+// The allow-lists are the only gate between a browser-chosen string and a
+// view. Handlers are never looked up by name, and the lists are read from
+// the class's own static properties, so names like "constructor",
+// "__proto__" or "setState" only get through if a class declares them.
 
-import { LiveView, type LiveViewClass } from "./live-view";
+import { isJsonObject, type JsonValue } from "./json";
+import { LiveComponent } from "./live-component";
+import { LiveView } from "./live-view";
+import type { EventPayload } from "./view-host";
 
-const lists = new WeakMap<LiveViewClass, ReadonlySet<string>>();
+/** The event a ts-model change travels as: `{field, value}`. */
+export const MODEL_EVENT = "$model";
+/** The event a flash's close button sends: `{kind}`. */
+export const CLEAR_FLASH_EVENT = "$clear-flash";
+
+/** Event names the framework handles itself; every other "$" name is refused. */
+export const RESERVED_EVENTS: ReadonlySet<string> = new Set([MODEL_EVENT, CLEAR_FLASH_EVENT]);
+
+/** Any view or component class, as the allow-lists read it. */
+export type HandlerClass = (abstract new () => object) & {
+  readonly name: string;
+  readonly events?: readonly string[];
+  readonly model?: readonly string[];
+};
+
+interface Lists {
+  readonly events: ReadonlySet<string>;
+  readonly model: ReadonlySet<string>;
+}
+
+const lists = new WeakMap<HandlerClass, Lists>();
 
 /** Throws a TypeError unless `View` is a LiveView subclass. */
-export function checkViewClass(View: unknown): asserts View is LiveViewClass {
+export function checkViewClass(View: unknown): asserts View is HandlerClass {
   if (typeof View !== "function" || !(View.prototype instanceof LiveView)) {
     throw new TypeError("expected a class that extends LiveView");
   }
 }
 
-/**
- * The event names `View` declares in its own static `events`, validated
- * once and cached.
- */
-export function allowedEvents(View: LiveViewClass): ReadonlySet<string> {
-  const cached = lists.get(View);
-  if (cached !== undefined) return cached;
-  const declared: unknown = Object.prototype.hasOwnProperty.call(View, "events")
-    ? View.events
-    : [];
-  if (!Array.isArray(declared) || !declared.every((e) => typeof e === "string")) {
-    throw new TypeError(`${View.name || "view"}.events must be an array of strings`);
+/** Throws a TypeError unless `Component` is a LiveComponent subclass. */
+export function checkComponentClass(Component: unknown): asserts Component is HandlerClass {
+  if (typeof Component !== "function" || !(Component.prototype instanceof LiveComponent)) {
+    throw new TypeError("expected a class that extends LiveComponent");
   }
-  const set: ReadonlySet<string> = new Set(declared);
-  lists.set(View, set);
-  return set;
 }
 
-/** Whether the browser may send event `name` to a `View`. */
-export function isAllowedEvent(View: LiveViewClass, name: unknown): boolean {
-  return typeof name === "string" && allowedEvents(View).has(name);
+function ownList(Class: HandlerClass, key: "events" | "model"): ReadonlySet<string> {
+  const declared: unknown = Object.prototype.hasOwnProperty.call(Class, key) ? Class[key] : [];
+  if (!Array.isArray(declared) || !declared.every((e) => typeof e === "string")) {
+    throw new TypeError(`${Class.name || "view"}.${key} must be an array of strings`);
+  }
+  return new Set(declared as string[]);
+}
+
+function listsOf(Class: HandlerClass): Lists {
+  const cached = lists.get(Class);
+  if (cached !== undefined) return cached;
+  const events = ownList(Class, "events");
+  for (const name of events) {
+    if (name.startsWith("$") && !RESERVED_EVENTS.has(name)) {
+      throw new TypeError(`${Class.name}.events: "${name}" is reserved (names starting with "$" are the framework's)`);
+    }
+  }
+  const entry = { events, model: ownList(Class, "model") };
+  lists.set(Class, entry);
+  return entry;
+}
+
+/** The event names `Class` declares in its own static `events`, validated once and cached. */
+export function allowedEvents(Class: HandlerClass): ReadonlySet<string> {
+  return listsOf(Class).events;
+}
+
+/** The state fields `Class` lets ts-model set: its own static `model`. */
+export function modelFieldsOf(Class: HandlerClass): ReadonlySet<string> {
+  return listsOf(Class).model;
+}
+
+/** Whether the browser may send event `name` to a `Class` as an ordinary event. */
+export function isAllowedEvent(Class: HandlerClass, name: unknown): boolean {
+  return typeof name === "string" && !name.startsWith("$") && listsOf(Class).events.has(name);
+}
+
+/** What to do with an event a browser sent. */
+export type EventDecision =
+  | { readonly kind: "event"; readonly payload: EventPayload }
+  | {
+      readonly kind: "model";
+      readonly field: string;
+      readonly value: JsonValue;
+      /** The class lists "$model": it hears about the change too. */
+      readonly notify: boolean;
+      readonly payload: EventPayload;
+    }
+  | { readonly kind: "clear-flash"; readonly flash: string | undefined; readonly notify: boolean; readonly payload: EventPayload }
+  | { readonly kind: "refused"; readonly reason: string; readonly log: string };
+
+/**
+ * A payload as views see it: an object. `null` (no payload) is `{}`; any
+ * other non-object value `v` is `{value: v}`.
+ */
+export function normalisePayload(value: JsonValue): EventPayload {
+  if (isJsonObject(value)) return value;
+  return value === null ? {} : { value };
+}
+
+function isModelValue(value: JsonValue | undefined): value is JsonValue {
+  if (value === undefined) return false;
+  if (Array.isArray(value)) return value.every((v) => v === null || typeof v !== "object");
+  return value === null || typeof value !== "object";
+}
+
+/**
+ * Checks event `name` with parsed `payload` against `Class`'s lists.
+ * Reserved names: "$model" sets a field listed in `model`; "$clear-flash"
+ * clears a flash. Anything else must be in `events`.
+ */
+export function decideEvent(Class: HandlerClass, name: string, raw: JsonValue): EventDecision {
+  const { events, model } = listsOf(Class);
+  const payload = normalisePayload(raw);
+  if (name === MODEL_EVENT) {
+    const { field, value } = payload;
+    if (typeof field !== "string" || !model.has(field)) {
+      return {
+        kind: "refused",
+        reason: "unknown model field",
+        log: `refused ts-model field ${quoted(typeof field === "string" ? field : String(field))}, not in ${Class.name}.model`,
+      };
+    }
+    if (!isModelValue(value)) {
+      return { kind: "refused", reason: "malformed model value", log: `refused a malformed value for ts-model field ${quoted(field)}` };
+    }
+    return { kind: "model", field, value, notify: events.has(MODEL_EVENT), payload };
+  }
+  if (name === CLEAR_FLASH_EVENT) {
+    const flash = typeof payload.kind === "string" ? payload.kind : undefined;
+    return { kind: "clear-flash", flash, notify: events.has(CLEAR_FLASH_EVENT), payload };
+  }
+  if (name.startsWith("$") || !events.has(name)) {
+    return { kind: "refused", reason: "unknown event", log: `refused event ${quoted(name)}, not in ${Class.name}.events` };
+  }
+  return { kind: "event", payload };
+}
+
+/** A browser-chosen name, made safe and short enough for a log line. */
+export function quoted(name: string): string {
+  return JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}…` : name);
 }

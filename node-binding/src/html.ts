@@ -1,5 +1,9 @@
 // Escaping by construction: the only strings that reach the page unescaped
-// are a template's literal text (written by the developer) and raw().
+// are a template's literal text (written by the developer) and raw(). Each
+// interpolation is escaped for where it sits (template-context.ts).
+
+import { AttrKind, Slot, attrKind, slotsOf, type SlotInfo } from "./template-context";
+import { BLOCKED_URL, isSafeUrl } from "./url-safety";
 
 let trust: (text: string) => Html;
 const KEY: unique symbol = Symbol("livets.Html");
@@ -28,6 +32,11 @@ export class Html {
   }
 }
 
+/** Wraps markup the framework itself built from escaped parts. */
+export function trusted(markup: string): Html {
+  return trust(markup);
+}
+
 const ENTITIES: Readonly<Record<string, string>> = {
   "&": "&amp;",
   "<": "&lt;",
@@ -37,44 +46,199 @@ const ENTITIES: Readonly<Record<string, string>> = {
   "`": "&#96;",
 };
 
+const SPECIAL = /[&<>"'`]/;
+const SPECIALS = /[&<>"'`]/g;
+
 /**
- * Escapes `& < > " '` and the backtick, which is enough for text and for
- * quoted attribute values. It does not make an unquoted attribute or a
- * `javascript:` URL safe: quote attributes and check URLs yourself.
+ * Escapes `& < > " '` and the backtick: enough for text and for quoted
+ * attribute values. The `html` tag already does this, and more, for every
+ * interpolation; use this only when building markup by hand.
  */
 export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"'`]/g, (c) => ENTITIES[c]);
+  // Most values need nothing: testing first spares them a replace.
+  return SPECIAL.test(value) ? value.replace(SPECIALS, (c) => ENTITIES[c]) : value;
+}
+
+
+/** Every character that could end or alter an unquoted attribute value. */
+function escapeUnquoted(value: string): string {
+  return value.replace(/[^A-Za-z0-9_.\-/:?#@%+,;~!*()$]/g, (c) => `&#${c.codePointAt(0) ?? 0};`);
 }
 
 /**
- * Marks `markup` as trusted HTML: it is inserted without escaping. The one
- * way around escaping, so never pass it text that came from a user.
+ * Marks `markup` as trusted HTML: it is inserted without escaping, in any
+ * position. The one way around escaping, so never pass it text that came
+ * from a user.
  */
 export function raw(markup: string): Html {
   return trust(String(markup));
 }
 
-function renderValue(value: unknown): string {
-  if (value === null || value === undefined || value === false) return "";
+/** A value `html` accepts in an attribute map: `true` gives a bare attribute. */
+export type AttributeValue = string | number | boolean | null | undefined | Html;
+
+/** Attributes to spread into a tag: `<input ${{ disabled: true, value: v }}>`. */
+export type Attributes = Readonly<Record<string, AttributeValue>>;
+
+const ATTR_NAME = /^[A-Za-z_:][-A-Za-z0-9_:.]*$/;
+const BARE_NAMES = /^\s*(?:[A-Za-z_:][-A-Za-z0-9_:.]*\s*)*$/;
+
+function isText(value: unknown): boolean {
+  return value === null || value === undefined || value === false;
+}
+
+function textOf(value: unknown): string {
+  if (isText(value)) return "";
   if (value instanceof Html) return value.toString();
-  if (Array.isArray(value)) return value.map(renderValue).join("");
+  if (Array.isArray(value)) return value.map(textOf).join("");
   return escapeHtml(String(value));
 }
 
+/** An attribute value's plain text: arrays are space-separated lists. */
+function plainOf(value: unknown): string {
+  if (isText(value)) return "";
+  if (Array.isArray(value)) return value.filter((v) => !isText(v)).map(plainOf).join(" ");
+  return String(value);
+}
+
+function attributesOf(value: unknown): string {
+  if (isText(value)) return "";
+  if (value instanceof Html) return value.toString();
+  if (Array.isArray(value)) return value.map(attributesOf).join(" ");
+  if (typeof value === "string") {
+    // `${checked ? "checked" : ""}`: bare attribute names only, never a value.
+    if (!BARE_NAMES.test(value) || value.split(/\s+/).some((n) => n !== "" && attrKind(n) === AttrKind.Code)) {
+      throw new TypeError(
+        `html: ${JSON.stringify(value.slice(0, 60))} cannot stand between attributes; ` +
+          'write name="${value}" or pass an object of attributes',
+      );
+    }
+    return value;
+  }
+  if (typeof value === "object") return attributeMap(value as Record<string, unknown>);
+  throw new TypeError(`html: a ${typeof value} cannot stand between attributes`);
+}
+
+function attributeMap(map: Record<string, unknown>): string {
+  const out: string[] = [];
+  for (const [name, v] of Object.entries(map)) {
+    if (!ATTR_NAME.test(name)) throw new TypeError(`html: ${JSON.stringify(name)} is not an attribute name`);
+    if (isText(v)) continue;
+    if (v === true) {
+      out.push(name);
+      continue;
+    }
+    const kind = attrKind(name);
+    if (v instanceof Html) {
+      out.push(`${name}="${v.toString()}"`);
+      continue;
+    }
+    if (kind === AttrKind.Code) throw codeError(name);
+    let text = plainOf(v);
+    if (kind === AttrKind.Url && !isSafeUrl(text)) text = BLOCKED_URL;
+    out.push(`${name}="${escapeHtml(text)}"`);
+  }
+  return out.join(" ");
+}
+
+function codeError(what: string): TypeError {
+  return new TypeError(
+    `html: interpolating into ${what} would run it as code; use raw() for trusted script, ` +
+      "or a ts-on: binding",
+  );
+}
+
 /**
- * Tagged template for markup. Each `${value}` is escaped; an `Html` value
- * (from `html` or `raw`) is inserted as is; an array renders each item in
- * order; `null`, `undefined` and `false` render nothing, so
+ * Tagged template for markup. Each `${value}` is escaped for where it
+ * stands:
+ *
+ * - in text and comments, `& < > " ' \`` become entities;
+ * - in a quoted attribute value, the same; an unquoted `name=${v}` is quoted
+ *   for you;
+ * - in a URL attribute (`href`, `src`, `action`, …) a value whose scheme is
+ *   not http, https, mailto, tel, sms or ftp becomes `about:invalid#…`, so
+ *   `javascript:` links cannot be made from data;
+ * - between attributes, an object spreads as attributes
+ *   (`true` → bare, `false`/`null` → left out) and a string may only hold
+ *   bare attribute names (`${on ? "checked" : ""}`);
+ * - event-handler attributes (`on…`), `srcdoc`, tag names and the bodies of
+ *   `<script>` and `<style>` take no data at all: that throws a TypeError.
+ *
+ * An `Html` value (from `html` or `raw`) is inserted as is anywhere; an
+ * array renders each item in order (space-separated inside an attribute);
+ * `null`, `undefined` and `false` render nothing, so
  * `${cond && html`...`}` works.
  */
 export function html(strings: TemplateStringsArray, ...values: unknown[]): Html {
-  // A literal with an invalid escape has no cooked text; its raw text is
-  // still the developer's own markup.
-  let out = strings[0] ?? strings.raw[0];
+  const slots = slotsOf(strings);
+  const out: string[] = [];
+  // For URL values: where this value's output began, and its text so far.
+  let urlMark = -1;
+  let urlText = "";
   for (let i = 0; i < values.length; i++) {
-    out += renderValue(values[i]) + (strings[i + 1] ?? strings.raw[i + 1]);
+    const chunk = strings[i] ?? strings.raw[i];
+    const info = slots[i];
+    const value = values[i];
+    if (info.attr === AttrKind.Url && value instanceof Html) {
+      // Trusted: the rest of this value is not tracked either.
+      urlMark = -1;
+    } else if (info.attr === AttrKind.Url) {
+      if (info.slot === Slot.ValueStart) {
+        out.push(chunk);
+        urlMark = out.length;
+        urlText = "";
+      } else if (info.valueStart >= 0) {
+        out.push(chunk.slice(0, info.valueStart));
+        urlMark = out.length;
+        urlText = chunk.slice(info.valueStart);
+        out.push(urlText);
+      } else {
+        out.push(chunk);
+        urlText += chunk;
+      }
+      const text = plainOf(value);
+      urlText += text;
+      out.push(valueMarkup(info, text));
+      if (urlMark >= 0 && !isSafeUrl(urlText)) {
+        // Everything after it stays inside the blocked URL's fragment.
+        out.length = urlMark;
+        out.push(info.slot === Slot.ValueStart && !info.continues ? `"${BLOCKED_URL}"` : BLOCKED_URL);
+        urlMark = -1;
+      }
+      continue;
+    }
+    out.push(chunk, slotMarkup(info, value));
   }
-  return trust(out);
+  out.push(strings[values.length] ?? strings.raw[values.length]);
+  return trust(out.join(""));
+}
+
+function valueMarkup(info: SlotInfo, text: string): string {
+  if (info.slot === Slot.ValueStart) return info.continues ? escapeUnquoted(text) : `"${escapeHtml(text)}"`;
+  return info.slot === Slot.Unquoted ? escapeUnquoted(text) : escapeHtml(text);
+}
+
+function slotMarkup(info: SlotInfo, value: unknown): string {
+  switch (info.slot) {
+    case Slot.Text:
+    case Slot.Comment:
+      return textOf(value);
+    case Slot.Attributes:
+      return attributesOf(value);
+    case Slot.ValueStart:
+    case Slot.Quoted:
+    case Slot.Unquoted:
+      if (value instanceof Html) {
+        return info.slot === Slot.ValueStart && !info.continues ? `"${value.toString()}"` : value.toString();
+      }
+      if (info.attr === AttrKind.Code) throw codeError("an event handler or srcdoc attribute");
+      return valueMarkup(info, plainOf(value));
+    case Slot.AttrName:
+    case Slot.Forbidden:
+      if (value instanceof Html) return value.toString();
+      if (isText(value)) return "";
+      throw new TypeError(`html: data cannot be interpolated into ${info.where || "this position"}`);
+  }
 }
 
 /** The markup of a render result: `Html` as is, a plain string unescaped. */

@@ -2,16 +2,34 @@
 
 import { loadNative } from "./native";
 
-export { Html, html, raw, escapeHtml } from "./html";
-export { LiveView, type LiveViewClass, type Session } from "./live-view";
+export { Html, html, raw, escapeHtml, type AttributeValue, type Attributes } from "./html";
+export { isSafeUrl, SAFE_SCHEMES } from "./url-safety";
+export {
+  LiveView,
+  modelFields,
+  type LiveViewClass,
+  type ModelField,
+  type Session,
+  type StateOf,
+} from "./live-view";
+export { LiveComponent, type LiveComponentClass, type PropsOf, type ComponentStateOf } from "./live-component";
+export { loading, type AsyncResult, type AsyncKeys, type AsyncValue } from "./async-result";
+export type { Cancel, EventPayload, Flash, NavigateOptions } from "./view-host";
+export type { JsonValue, JsonObject } from "./json";
+export { flashGroup } from "./flash";
 export { LiveTSServer, LIVE_PATH, type LiveTSServerOptions } from "./server";
+export type { PageRequest, SessionFunction } from "./page-render";
+export type { Logger } from "./live-instance";
+export { CONTENT_SECURITY_POLICY } from "./page";
 export { ComponentRenderer } from "./renderer";
-export { allowedEvents, isAllowedEvent } from "./events";
+export { allowedEvents, isAllowedEvent, MODEL_EVENT, CLEAR_FLASH_EVENT } from "./events";
 export {
   signToken,
   verifyToken,
   DEFAULT_TOKEN_TTL_MS,
+  type JoinClaims,
   type Params,
+  type Secret,
   type TokenCheck,
   type TokenFailure,
   type TokenGrant,

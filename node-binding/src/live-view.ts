@@ -1,52 +1,62 @@
+import type { AsyncKeys, AsyncResult, AsyncValue } from "./async-result";
 import type { Html } from "./html";
+import type { JsonObject, JsonValue } from "./json";
+import type { LiveComponent, LiveComponentClass, PropsOf } from "./live-component";
 import type { Params } from "./token";
+import { checkRedirect, parseLocal } from "./url";
+import {
+  attachHost,
+  checkInterval,
+  hostOf,
+  type Cancel,
+  type EventPayload,
+  type Flash,
+  type NavigateOptions,
+} from "./view-host";
 
 /** What a view learns about how it is being mounted. */
 export interface Session {
   /** False for the first, plain-HTML render; true once a browser has joined. */
   readonly connected: boolean;
-  /** The path the view is registered under, e.g. "/counter". */
+  /** The route the view is registered under, e.g. "/users/:id". */
+  readonly route: string;
+  /** The path of the page, e.g. "/users/7". */
   readonly path: string;
+  /** The path and query of the page, e.g. "/users/7?tab=posts". */
+  readonly url: string;
+  /**
+   * What the server's `session` option returned for the page request
+   * (the signed-in user, say). Signed into the join token, so a connected
+   * mount sees exactly what the page render saw.
+   */
+  readonly data: JsonObject;
   /** The params object the browser sent with its join ({} before that). */
-  readonly connectParams: Readonly<Record<string, unknown>>;
+  readonly connectParams: Readonly<Record<string, JsonValue>>;
 }
 
-/**
- * What a mounted view talks to: the server for a live view, something
- * inert for a plain render. Not part of the public API.
- */
-export interface ViewHost {
-  readonly connected: boolean;
-  stateChanged(): void;
-  subscribe(topic: string): void;
-  unsubscribe(topic: string): void;
-  broadcast(topic: string, data: unknown): void;
-}
+export { attachHost };
 
-// Kept off the instance so a view's own fields and methods cannot collide
-// with, or reach, the wiring.
-const hosts = new WeakMap<object, ViewHost>();
-
-/** Connects a view to its host, or disconnects it with `null`. */
-export function attachHost(view: LiveView<object>, host: ViewHost | null): void {
-  if (host === null) hosts.delete(view);
-  else hosts.set(view, host);
-}
+const NO_FLASH: Flash = Object.freeze({});
 
 /**
  * A server-rendered view. Subclass it, give it `state`, `render()` and a
  * static `events` list, and register it with `LiveTSServer`. Every browser
  * tab gets its own instance.
  *
- * Lifecycle: `mount` → `render` → (`handleEvent` | `handleInfo` → `render`
- * → `updated`)* → `unmount`. Every instance that is mounted is unmounted,
+ * Lifecycle: `mount` → `handleParams` → `render` → (`handleEvent` |
+ * `handleInfo` | `handleParams` | timers | async results → `render` →
+ * `updated`)* → `unmount`. Every instance that is mounted is unmounted,
  * including the throwaway one that renders the first HTML page.
+ *
+ * Only `setState` (and the helpers built on it) marks a view for
+ * rendering: a handler that changes nothing sends an empty patch.
  */
 export abstract class LiveView<State extends object = Record<string, never>> {
   /**
    * The event names the browser may send to this view. Only the class's own
    * list counts (not one inherited from a parent class); anything else is
-   * refused before it reaches the view.
+   * refused before it reaches the view. Names starting with "$" are the
+   * framework's: list "$model" to also hear about ts-model changes.
    */
   static events: readonly string[] = [];
 
@@ -54,8 +64,8 @@ export abstract class LiveView<State extends object = Record<string, never>> {
   abstract state: State;
 
   /**
-   * Called once per instance before the first render, with the page's query
-   * parameters. May be async; the first render waits for it.
+   * Called once per instance before the first render, with the path and
+   * query parameters of the page. May be async; the first render waits.
    */
   mount(params: Params, session: Session): void | Promise<void> {
     void params;
@@ -63,58 +73,74 @@ export abstract class LiveView<State extends object = Record<string, never>> {
   }
 
   /**
-   * The markup of the view's root element's content. Return `html`...``
-   * for escaped output; a plain string is inserted unescaped.
+   * Called after `mount` and whenever the URL changes without a reload
+   * (`pushPatch`, a `ts-link="patch"` link, back and forward), with the new
+   * params and the path and query.
+   */
+  handleParams(params: Params, url: string): void | Promise<void> {
+    void params;
+    void url;
+  }
+
+  /**
+   * The markup of the view's root element's content. Return html`...` for
+   * escaped output; a plain string is inserted as it is, unescaped.
    */
   abstract render(): Html | string;
 
   /**
-   * A browser event from the `events` list, with its JSON payload. May be
+   * A browser event from the `events` list, with its payload. May be
    * async; the view renders once it settles.
    */
-  handleEvent(event: string, payload: unknown): void | Promise<void> {
+  handleEvent(event: string, payload: EventPayload): void | Promise<void> {
     void event;
     void payload;
   }
 
-  /** A message published on a topic this view subscribed to. */
+  /** A message on a subscribed topic, or from a component's `notifyView`. */
   handleInfo(topic: string, data: unknown): void | Promise<void> {
     void topic;
     void data;
   }
 
+  /** The outcome of work started with `startAsync(name, ...)`. */
+  handleAsync(name: string, result: AsyncResult<unknown>): void | Promise<void> {
+    void name;
+    void result;
+  }
+
   /** Called after each render that was sent to the browser. */
   updated?(): void;
 
-  /** Called once when the view goes away: tab closed, left, or server closed. */
+  /** Called once when the view goes away: tab closed, navigated, crashed, or server closed. */
   unmount(): void {}
 
   /**
-   * Merges `partial` into `state`. Inside a handler the view renders once
-   * when the handler is done, however many times this is called; outside
-   * one (a timer, say) the view renders on the next tick.
+   * Merges `partial` into `state`. However often it is called in a
+   * handler, the view renders once when the handler is done; outside one
+   * it renders on the next tick.
    */
   setState(partial: Partial<State>): void {
     this.state = { ...this.state, ...partial };
-    hosts.get(this)?.stateChanged();
+    hostOf(this)?.stateChanged();
   }
 
   /** True when a browser is attached to this instance. */
   get connected(): boolean {
-    return hosts.get(this)?.connected ?? false;
+    return hostOf(this)?.connected ?? false;
   }
 
   /**
    * Receives `broadcast`s on `topic` through `handleInfo`. Only a connected
-   * view subscribes; calling it during the first, plain render does nothing.
+   * view subscribes; during the first, plain render it does nothing.
    */
   subscribe(topic: string): void {
-    hosts.get(this)?.subscribe(String(topic));
+    hostOf(this)?.subscribe(String(topic));
   }
 
   /** Stops receiving `topic`. */
   unsubscribe(topic: string): void {
-    hosts.get(this)?.unsubscribe(String(topic));
+    hostOf(this)?.unsubscribe(String(topic));
   }
 
   /**
@@ -122,9 +148,149 @@ export abstract class LiveView<State extends object = Record<string, never>> {
    * this one included if it subscribed.
    */
   broadcast(topic: string, data: unknown): void {
-    hosts.get(this)?.broadcast(String(topic), data);
+    hostOf(this)?.broadcast(String(topic), data);
+  }
+
+  /**
+   * Changes the URL to `url` (a local path and query) without a reload:
+   * after this handler, `handleParams` runs with the new params, the view
+   * renders once, and the browser pushes (or replaces) a history entry. A
+   * URL that another view serves is navigated to instead.
+   */
+  pushPatch(url: string, options: NavigateOptions = {}): void {
+    hostOf(this)?.navigate({ kind: "patch", url: localUrl(url), replace: options.replace === true });
+  }
+
+  /**
+   * Replaces this view with the one `url` routes to, over the same
+   * connection and without a page load; pushes a history entry.
+   */
+  pushNavigate(url: string, options: NavigateOptions = {}): void {
+    hostOf(this)?.navigate({ kind: "navigate", url: localUrl(url), replace: options.replace === true });
+  }
+
+  /** Leaves the page for `url`: a local path or an http(s) URL, with a full page load. */
+  redirect(url: string): void {
+    hostOf(this)?.navigate({ kind: "redirect", url: checkRedirect(url) });
+  }
+
+  /**
+   * Shows `message` as a flash of `kind` ("info", "error", ...). Flash
+   * survives `pushPatch` and `pushNavigate`; render it with `this.flash`.
+   */
+  putFlash(kind: string, message: string): void {
+    hostOf(this)?.putFlash(String(kind), String(message));
+  }
+
+  /** Removes the flash of `kind`, or every flash. */
+  clearFlash(kind?: string): void {
+    hostOf(this)?.clearFlash(kind === undefined ? undefined : String(kind));
+  }
+
+  /** The current flash messages. */
+  get flash(): Flash {
+    return hostOf(this)?.flash ?? NO_FLASH;
+  }
+
+  /**
+   * Calls `fn` every `ms` milliseconds while the view is connected, as a
+   * handler: its `setState` calls render once. A tick that finds the
+   * previous one still queued is skipped. Stops on unmount; the returned
+   * function stops it sooner. Does nothing during the plain page render.
+   */
+  every(ms: number, fn: () => void | Promise<void>): Cancel {
+    checkInterval(ms);
+    return hostOf(this)?.timer(ms, fn, true) ?? noop;
+  }
+
+  /** Calls `fn` once after `ms` milliseconds, like `every`. */
+  after(ms: number, fn: () => void | Promise<void>): Cancel {
+    checkInterval(ms);
+    return hostOf(this)?.timer(ms, fn, false) ?? noop;
+  }
+
+  /**
+   * Sets `state[key]` to a loading AsyncResult (keeping the last result),
+   * runs `load`, and when it settles sets `ok` with its value or `failed`
+   * with its error, rendering each time. A newer call for the same key, or
+   * unmounting, discards the older result. During the plain page render
+   * `load` is not called: the page shows the loading state.
+   */
+  assignAsync<K extends AsyncKeys<State>>(key: K, load: () => Promise<AsyncValue<State[K]>>): void {
+    const previous = (this.state as Record<string, unknown>)[key] as AsyncResult<unknown> | undefined;
+    const last = previous !== undefined && "result" in previous ? previous.result : undefined;
+    this.setState(asyncPartial<State>(key, last === undefined ? { status: "loading" } : { status: "loading", result: last }));
+    hostOf(this)?.async(`assign:${key}`, load, (result) => {
+      const kept = result.status === "failed" && last !== undefined ? { ...result, result: last } : result;
+      this.setState(asyncPartial<State>(key, kept));
+    });
+  }
+
+  /**
+   * Runs `work` and calls `handleAsync(name, result)` when it settles. A
+   * newer call with the same name, or unmounting, discards the older one.
+   */
+  startAsync(name: string, work: () => Promise<unknown>): void {
+    hostOf(this)?.async(`start:${name}`, work, (result) => this.handleAsync(name, result));
+  }
+
+  /** Discards the pending result of `assignAsync(key)` or `startAsync(key)`. */
+  cancelAsync(key: string): void {
+    hostOf(this)?.cancelAsync(`assign:${key}`);
+    hostOf(this)?.cancelAsync(`start:${key}`);
+  }
+
+  /**
+   * Renders a stateful component with its own `id` (unique among the
+   * components this view or component renders) inside this render. Call it
+   * from `render()`. A component keeps its state across renders; it
+   * re-renders when its props change (shallow compare) or it calls
+   * `setState`, and unmounts when a render leaves it out.
+   */
+  component<C extends LiveComponent<object, object>>(Component: LiveComponentClass<C>, id: string, props: PropsOf<C>): Html {
+    const host = hostOf(this);
+    if (host === undefined) throw new Error("component() needs a mounted view: call it from render()");
+    return host.component(this, Component, String(id), props);
   }
 }
 
-/** A concrete LiveView class, as passed to `registerComponent`. */
-export type LiveViewClass = (new () => LiveView<object>) & { readonly events?: readonly string[] };
+function noop(): void {}
+
+function localUrl(url: string): string {
+  const parsed = parseLocal(url);
+  if (parsed === null) throw new TypeError(`expected a local path such as "/items?page=2", not ${JSON.stringify(url)}`);
+  return parsed.href;
+}
+
+function asyncPartial<State>(key: string, value: AsyncResult<unknown>): Partial<State> {
+  return { [key]: value } as Partial<State>;
+}
+
+/** The state type of a view class's instances. */
+export type StateOf<V> = V extends LiveView<infer S> ? S : never;
+
+/** The names of `State`'s fields, for `static model`. */
+export type ModelField<State> = Extract<keyof State, string>;
+
+/**
+ * A `static model` list the compiler checks against the state:
+ * `static model = modelFields<FormState>("name", "email")`.
+ */
+export function modelFields<State extends object>(...fields: ModelField<State>[]): readonly ModelField<State>[] {
+  return Object.freeze([...fields]);
+}
+
+/**
+ * A concrete LiveView class, as passed to `registerComponent`, with its
+ * optional static lists:
+ *
+ * - `events`: the event names the browser may send (see `LiveView.events`);
+ * - `model`: the state fields `ts-model` inputs may set. A model change for
+ *   any other field is refused like an undeclared event. Declare it
+ *   `as const`, or with `modelFields<State>(...)`, and the compiler checks
+ *   the names against the view's state.
+ */
+export type LiveViewClass<V extends LiveView<object> = LiveView<object>> = (new () => V) & {
+  readonly events?: readonly string[];
+  readonly model?: readonly (LiveView<object> extends V ? string : ModelField<StateOf<V>>)[];
+};

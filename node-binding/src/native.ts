@@ -42,9 +42,12 @@ export interface CloseRecord {
   code: number;
 }
 
-/** A join (name = token, payload = params), event, or leave. */
+/**
+ * A join (name = token, payload = params), event (name, payload), leave,
+ * or URL change (name = the new path and query).
+ */
 export interface LiveRecord {
-  type: "join" | "event" | "leave";
+  type: "join" | "event" | "leave" | "url";
   conn: number;
   ref: number;
   component: string;

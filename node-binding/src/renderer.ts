@@ -1,73 +1,149 @@
-import { checkViewClass } from "./events";
-import { toMarkup } from "./html";
-import { attachHost, type LiveView, type LiveViewClass, type ViewHost } from "./live-view";
-import type { Params } from "./token";
+// The first, plain-HTML render of a page: a throwaway instance is mounted,
+// rendered with its components inline, and unmounted. Nothing it starts
+// (timers, async work, subscriptions) runs: that waits for the join.
 
-const inert: ViewHost = {
-  connected: false,
-  stateChanged() {},
-  subscribe() {},
-  unsubscribe() {},
-  broadcast() {},
-};
+import { checkViewClass } from "./events";
+import type { JsonObject } from "./json";
+import type { LiveView, LiveViewClass, Session } from "./live-view";
+import type { Logger } from "./live-instance";
+import type { Params } from "./token";
+import type { Flash, Navigation, NodeHost } from "./view-host";
+import { ViewTree, type NodeInstance, type TreeNode } from "./view-tree";
+
+/** What a page render is for. */
+export interface RenderRequest {
+  readonly route: string;
+  readonly params: Params;
+  readonly url: string;
+  readonly session?: JsonObject;
+  /** The id the view's root will have, so components get their final ids. */
+  readonly id?: string;
+  /** Receives `broadcast`s made while rendering. */
+  readonly broadcast?: (topic: string, data: unknown) => void;
+  readonly logger?: Logger;
+}
+
+/** The outcome of a page render. */
+export interface RenderResult {
+  /** The root's content, components included. */
+  readonly markup: string;
+  /** A redirect or navigation the view asked for while mounting: answer with it instead. */
+  readonly navigation: Navigation | null;
+  readonly flash: Flash;
+}
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as { then?: unknown } | null)?.then === "function";
 }
 
-function finish(view: LiveView<object>, View: LiveViewClass): void {
-  attachHost(view, null);
-  try {
-    view.unmount();
-  } catch (err) {
-    console.error(`[livets] ${View.name}.unmount threw:`, err);
-  }
+/** Renders a view once without a connection, then unmounts it. */
+export async function renderOnce(View: LiveViewClass, request: RenderRequest): Promise<RenderResult> {
+  return render(View, request, false) as Promise<RenderResult>;
 }
 
-/**
- * Mounts a throwaway instance, renders it once and unmounts it: the first,
- * plain-HTML render of a page. `host` lets a server keep `broadcast` working.
- */
-export async function renderOnce(
-  View: LiveViewClass,
-  params: Params,
-  path: string,
-  host: ViewHost = inert,
-): Promise<string> {
+function render(View: LiveViewClass, request: RenderRequest, sync: boolean): RenderResult | Promise<RenderResult> {
   checkViewClass(View);
+  const logger = request.logger ?? console;
+  let navigation: Navigation | null = null;
+  let flash: Flash = {};
+  let tree: ViewTree | null = null;
+  const hostFor = (node: TreeNode): NodeHost => ({
+    connected: false,
+    get id() {
+      return node.cid;
+    },
+    get props() {
+      return node.props;
+    },
+    get flash() {
+      return flash;
+    },
+    stateChanged() {},
+    subscribe() {},
+    unsubscribe() {},
+    broadcast: (topic, data) => request.broadcast?.(topic, data),
+    navigate(to) {
+      navigation = to;
+    },
+    putFlash(kind, message) {
+      flash = { ...flash, [kind]: message };
+    },
+    clearFlash(kind) {
+      if (kind === undefined) flash = {};
+      else {
+        const next: Record<string, string> = { ...flash };
+        delete next[kind];
+        flash = next;
+      }
+    },
+    timer: () => () => {},
+    async() {},
+    cancelAsync() {},
+    component: (parent, Component, id, props) => {
+      if (tree === null) throw new Error("component() outside a render");
+      return tree.place(parent, Component, id, props);
+    },
+    notifyView() {},
+  });
   const view = new View();
-  attachHost(view, host);
-  try {
-    await view.mount(params, { connected: false, path, connectParams: {} });
-    return toMarkup(view.render());
-  } finally {
-    finish(view, View);
-  }
-}
-
-/** Renders views to HTML outside a server: for tests and static pages. */
-export class ComponentRenderer {
-  /**
-   * Mounts a fresh `View` with `params`, renders it, unmounts it and
-   * returns the markup of its root's content. Needs a synchronous `mount`;
-   * use `renderToStringAsync` otherwise.
-   */
-  static renderToString(View: LiveViewClass, params: Params = {}): string {
-    checkViewClass(View);
-    const view = new View();
-    attachHost(view, inert);
+  tree = new ViewTree(request.id ?? "lv", view as unknown as NodeInstance, View, hostFor, true);
+  const session: Session = {
+    connected: false,
+    route: request.route,
+    path: request.url.split("?")[0],
+    url: request.url,
+    data: request.session ?? {},
+    connectParams: {},
+  };
+  const finish = (): RenderResult => {
+    const t = tree as ViewTree;
+    const nav = navigation as Navigation | null;
+    const markup = nav !== null && nav.kind !== "patch" ? "" : t.render(t.root).markup;
+    return { markup, navigation: nav, flash };
+  };
+  const cleanup = (): void => {
+    tree?.removeAll(
+      () => {},
+      (err, what) => logger.error(`[livets] ${View.name}: ${what} threw:`, err),
+    );
+  };
+  if (sync) {
     try {
-      if (isThenable(view.mount(params, { connected: false, path: "", connectParams: {} }))) {
+      if (isThenable(view.mount(request.params, session))) {
         throw new TypeError(`${View.name}.mount is async: use ComponentRenderer.renderToStringAsync`);
       }
-      return toMarkup(view.render());
+      if (isThenable(view.handleParams(request.params, request.url))) {
+        throw new TypeError(`${View.name}.handleParams is async: use ComponentRenderer.renderToStringAsync`);
+      }
+      return finish();
     } finally {
-      finish(view, View);
+      cleanup();
     }
+  }
+  return (async () => {
+    try {
+      await view.mount(request.params, session);
+      await (view as LiveView<object>).handleParams(request.params, request.url);
+      return finish();
+    } finally {
+      cleanup();
+    }
+  })();
+}
+
+/** Renders views to HTML outside a server: for static pages and quick checks. */
+export class ComponentRenderer {
+  /**
+   * Mounts a fresh `View` with `params`, renders it (components inline),
+   * unmounts it and returns the markup of its root's content. Needs a
+   * synchronous `mount`; use `renderToStringAsync` otherwise.
+   */
+  static renderToString(View: LiveViewClass, params: Params = {}): string {
+    return (render(View, { route: "", params, url: "/" }, true) as RenderResult).markup;
   }
 
   /** `renderToString` for views whose `mount` may return a promise. */
-  static renderToStringAsync(View: LiveViewClass, params: Params = {}): Promise<string> {
-    return renderOnce(View, params, "");
+  static async renderToStringAsync(View: LiveViewClass, params: Params = {}): Promise<string> {
+    return (await renderOnce(View, { route: "", params, url: "/" })).markup;
   }
 }

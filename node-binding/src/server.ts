@@ -2,22 +2,23 @@ import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 
-import { allowedEvents, checkViewClass } from "./events";
-import { LiveInstance, encodeInfo, type CorePort } from "./live-instance";
-import type { LiveViewClass, ViewHost } from "./live-view";
+import { allowedEvents, checkViewClass, modelFieldsOf } from "./events";
+import { Html } from "./html";
+import { LiveHub } from "./hub";
+import { encodeInfo, type CorePort, type Logger } from "./live-instance";
+import type { LiveView, LiveViewClass } from "./live-view";
 import {
   isCoreError,
   loadNative,
   type CoreRecord,
-  type InfoRecord,
-  type LiveRecord,
   type NativeBinding,
   type RequestRecord,
   type ServerHandle,
 } from "./native";
 import { CLIENT_PREFIX, PAGE_HEADERS, livePage, statusPage } from "./page";
-import { renderOnce } from "./renderer";
-import { DEFAULT_TOKEN_TTL_MS, signToken, verifyToken, type Params } from "./token";
+import { parseCookies, parseHeaders, renderPage, type PageSettings, type SessionFunction } from "./page-render";
+import { Router } from "./router";
+import { DEFAULT_TOKEN_TTL_MS, type Secret } from "./token";
 
 /** Options for `new LiveTSServer()`. */
 export interface LiveTSServerOptions {
@@ -29,17 +30,32 @@ export interface LiveTSServerOptions {
    * Key that signs join tokens. Defaults to random bytes per process, so
    * pages rendered before a restart must be reloaded; set it to keep them.
    */
-  secret?: string | Uint8Array;
+  secret?: Secret;
   /** The <title> of every page; default "LiveTS". */
   title?: string;
+  /** Trusted markup for every page's <head>: stylesheets, icons. Build it with html``. */
+  head?: Html;
+  /** Serves the files under `dir` at URL `prefix` ("/assets/"), from the core. */
+  assets?: { readonly prefix: string; readonly dir: string };
   /** How long a rendered page may take to join, in ms; default one day. */
   tokenTtlMs?: number;
+  /** Session values for each page request, signed into its join token. */
+  session?: SessionFunction;
+  /**
+   * How long a crashed view waits before it is mounted again, in ms
+   * (default 1000); the wait doubles with each crash in a row.
+   */
+  remountDelayMs?: number;
+  /** Crashes in a row after which a view is left for dead (default 5). */
+  maxCrashes?: number;
+  /** Where warnings and errors go; default `console`. */
+  logger?: Logger;
 }
 
 /** The WebSocket endpoint the connector uses (docs/protocol.md). */
 export const LIVE_PATH = "/live";
 
-type Running = { native: NativeBinding; handle: ServerHandle; port: number };
+type Running = { native: NativeBinding; handle: ServerHandle; port: number; hub: LiveHub };
 
 function clientDir(): string | null {
   // Resolved through symlinks, so a linked install still finds ../client.
@@ -55,24 +71,9 @@ function clientDir(): string | null {
   return null;
 }
 
-function parseTarget(target: string): URL | null {
-  try {
-    return new URL(target, "http://localhost");
-  } catch {
-    return null;
-  }
-}
-
-function jsonObject(text: string): Readonly<Record<string, unknown>> {
-  try {
-    const value: unknown = JSON.parse(text);
-    if (typeof value === "object" && value !== null && !Array.isArray(value)) {
-      return value as Record<string, unknown>;
-    }
-  } catch {
-    // the browser's params are advisory; a bad value just means none
-  }
-  return {};
+function nonNegative(value: number, name: string): number {
+  if (!(Number.isFinite(value) && value >= 0)) throw new TypeError(`${name} must be a non-negative number`);
+  return value;
 }
 
 /**
@@ -81,49 +82,82 @@ function jsonObject(text: string): Readonly<Record<string, unknown>> {
  * over a WebSocket, through the native core.
  */
 export class LiveTSServer {
-  private readonly routes = new Map<string, LiveViewClass>();
-  private readonly conns = new Map<number, Map<string, LiveInstance>>();
-  private readonly options: Required<Omit<LiveTSServerOptions, "secret">>;
-  private readonly secret: string | Uint8Array;
+  private readonly router = new Router<LiveViewClass>();
+  private readonly port0: number;
+  private readonly host: string;
+  private readonly title: string;
+  private readonly head: string;
+  private readonly assets: { readonly prefix: string; readonly dir: string } | null;
+  private readonly secret: Secret;
+  private readonly pages: PageSettings;
+  private readonly logger: Logger;
+  private readonly remountDelayMs: number;
+  private readonly maxCrashes: number;
   private running: Running | null = null;
 
   constructor(options: LiveTSServerOptions = {}) {
-    const { port = 0, host = "127.0.0.1", title = "LiveTS", tokenTtlMs = DEFAULT_TOKEN_TTL_MS } =
-      options;
+    const { port = 0, host = "127.0.0.1", title = "LiveTS", tokenTtlMs = DEFAULT_TOKEN_TTL_MS } = options;
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
       throw new TypeError("port must be an integer from 0 to 65535");
     }
     if (typeof host !== "string" || host === "") throw new TypeError("host must be a non-empty string");
     if (typeof title !== "string") throw new TypeError("title must be a string");
     if (!(tokenTtlMs > 0)) throw new TypeError("tokenTtlMs must be a positive number");
+    if (options.head !== undefined && !(options.head instanceof Html)) {
+      throw new TypeError("head must be built with html`` (it is inserted unescaped)");
+    }
+    if (options.assets !== undefined) {
+      const { prefix } = options.assets;
+      if (typeof prefix !== "string" || !prefix.startsWith("/") || !prefix.endsWith("/") || prefix === "/") {
+        throw new TypeError('assets.prefix must be a path such as "/assets/"');
+      }
+      if (prefix.startsWith(CLIENT_PREFIX)) throw new TypeError(`assets.prefix ${prefix} is taken by LiveTS itself`);
+    }
     const secret = options.secret ?? randomBytes(32);
     if (!(typeof secret === "string" || secret instanceof Uint8Array) || secret.length === 0) {
       throw new TypeError("secret must be a non-empty string or Uint8Array");
     }
-    this.options = { port, host, title, tokenTtlMs };
+    this.port0 = port;
+    this.host = host;
+    this.title = title;
+    this.head = options.head?.toString() ?? "";
+    this.assets = options.assets ?? null;
     this.secret = secret;
+    this.logger = options.logger ?? console;
+    this.remountDelayMs = nonNegative(options.remountDelayMs ?? 1000, "remountDelayMs");
+    this.maxCrashes = nonNegative(options.maxCrashes ?? 5, "maxCrashes");
+    this.pages = {
+      router: this.router,
+      secret,
+      tokenTtlMs,
+      session: options.session,
+      logger: this.logger,
+      broadcast: (topic, data) => {
+        if (this.running !== null) this.broadcast(topic, data);
+      },
+    };
   }
 
   /**
-   * Serves `View` at `path` ("/counter"): a GET renders a fresh instance,
-   * and each browser tab then joins its own live instance. Returns `this`.
+   * Serves `View` at `route`: "/counter", or a pattern with placeholders
+   * such as "/users/:id" (their values join the query params). A GET
+   * renders a fresh instance, and each browser tab then joins its own live
+   * instance. Returns `this`.
    */
-  registerComponent(routePath: string, View: LiveViewClass): this {
-    if (typeof routePath !== "string" || !routePath.startsWith("/") || /[?#\s]/.test(routePath)) {
-      throw new TypeError(`path must start with "/" and hold no query, fragment or space: ${routePath}`);
-    }
-    if (routePath.startsWith(CLIENT_PREFIX) || routePath === LIVE_PATH) {
-      throw new TypeError(`path ${routePath} is taken by LiveTS itself`);
+  registerComponent<V extends LiveView<object>>(route: string, View: LiveViewClass<V>): this {
+    if (typeof route === "string" && (route.startsWith(CLIENT_PREFIX) || route === LIVE_PATH)) {
+      throw new TypeError(`path ${route} is taken by LiveTS itself`);
     }
     checkViewClass(View);
     allowedEvents(View);
-    this.routes.set(routePath, View);
+    modelFieldsOf(View);
+    this.router.add(route, View as unknown as LiveViewClass);
     return this;
   }
 
   /** Same as `registerComponent`. */
-  route(routePath: string, View: LiveViewClass): this {
-    return this.registerComponent(routePath, View);
+  route<V extends LiveView<object>>(route: string, View: LiveViewClass<V>): this {
+    return this.registerComponent(route, View);
   }
 
   /** The bound port while listening, else null. */
@@ -135,18 +169,28 @@ export class LiveTSServer {
   async listen(): Promise<number> {
     if (this.running !== null) throw new Error("LiveTSServer is already listening");
     const native = loadNative();
-    const { host, port } = this.options;
-    const handle: ServerHandle = native.createServer({ host, port, wsPath: LIVE_PATH }, (records) =>
-      this.onRecords(handle, records),
-    );
+    let running: Running | null = null;
+    const handle: ServerHandle = native.createServer({ host: this.host, port: this.port0, wsPath: LIVE_PATH }, (records) => {
+      if (running !== null && this.running === running) this.onRecords(running, records);
+    });
     try {
       const dir = clientDir();
       if (dir !== null) native.addStatic(handle, CLIENT_PREFIX, dir);
-      else console.warn("[livets] no client build found: pages will render but not go live");
-      const bound = native.start(handle);
-      this.running = { native, handle, port: bound };
-      return bound;
+      else this.logger.warn("[livets] no client build found: pages will render but not go live");
+      if (this.assets !== null) native.addStatic(handle, this.assets.prefix, path.resolve(this.assets.dir));
+      const hub = new LiveHub(corePort(native, handle), {
+        secret: this.secret,
+        router: this.router,
+        logger: this.logger,
+        remountDelayMs: this.remountDelayMs,
+        maxCrashes: this.maxCrashes,
+      });
+      running = { native, handle, port: 0, hub };
+      this.running = running;
+      running.port = native.start(handle);
+      return running.port;
     } catch (err) {
+      this.running = null;
       try {
         native.stop(handle);
       } catch {
@@ -164,14 +208,11 @@ export class LiveTSServer {
     const running = this.running;
     if (running === null) return;
     this.running = null;
-    const instances = [...this.conns.values()].flatMap((views) => [...views.values()]);
-    this.conns.clear();
     try {
       running.native.stop(running.handle);
     } finally {
-      for (const instance of instances) instance.dispose();
+      await running.hub.closeAll();
     }
-    await Promise.all(instances.map((instance) => instance.idle()));
   }
 
   /** Publishes `data` (JSON-serialisable) to every view subscribed to `topic`. */
@@ -181,38 +222,39 @@ export class LiveTSServer {
     running.native.publish(running.handle, String(topic), encodeInfo(data));
   }
 
-  private onRecords(handle: ServerHandle, records: CoreRecord[]): void {
-    // Records queued before close() belong to connections that are gone.
-    const running = this.running;
-    if (running === null || running.handle !== handle) return;
+  private onRecords(running: Running, records: CoreRecord[]): void {
     for (const record of records) {
       try {
         this.onRecord(running, record);
       } catch (err) {
-        console.error(`[livets] failed to handle a ${record.type} from the core:`, err);
+        this.logger.error(`[livets] failed to handle a ${record.type} from the core:`, err);
       }
     }
   }
 
   private onRecord(running: Running, record: CoreRecord): void {
+    const { hub } = running;
     switch (record.type) {
       case "request":
         this.onRequest(running, record);
         break;
       case "join":
-        this.onJoin(running, record);
+        hub.join(record.conn, record.ref, record.component, record.name, record.payload);
         break;
       case "event":
-        this.onEvent(running, record);
+        hub.event(record.conn, record.ref, record.component, record.name, record.payload);
+        break;
+      case "url":
+        hub.urlChanged(record.conn, record.ref, record.component, record.name);
         break;
       case "leave":
-        this.onLeave(running, record);
+        hub.leave(record.conn, record.component);
         break;
       case "info":
-        this.onInfo(record);
+        hub.info(record.conn, record.component, record.topic, record.data);
         break;
       case "close":
-        this.dropConnection(record.conn);
+        hub.close(record.conn);
         break;
       case "open":
       case "message":
@@ -222,6 +264,7 @@ export class LiveTSServer {
 
   private onRequest(running: Running, request: RequestRecord): void {
     const respond = (status: number, body: string, extraHeaders = ""): void => {
+      if (this.running !== running) return;
       const sent = request.method === "HEAD" ? "" : body;
       try {
         running.native.respond(running.handle, request.id, status, PAGE_HEADERS + extraHeaders, sent);
@@ -229,123 +272,47 @@ export class LiveTSServer {
         if (!isCoreError(err, "LTS_ENOTFOUND") && !isCoreError(err, "LTS_ESTATE")) throw err;
       }
     };
-    const { title } = this.options;
-    const url = parseTarget(request.target);
-    if (url === null) return respond(400, statusPage(title, 400, "Bad Request"));
-    const View = this.routes.get(url.pathname);
-    if (View === undefined) return respond(404, statusPage(title, 404, "Not Found"));
+    const { title } = this;
     if (request.method !== "GET" && request.method !== "HEAD") {
+      const known = this.router.match(request.target.split("?")[0]) !== null;
+      if (!known) return respond(404, statusPage(title, 404, "Not Found"));
       return respond(405, statusPage(title, 405, "Method Not Allowed"), "Allow: GET, HEAD\r\n");
     }
-    const viewPath = url.pathname;
-    const params: Params = Object.fromEntries(url.searchParams);
-    renderOnce(View, params, viewPath, this.pageHost()).then(
-      (body) => {
-        if (this.running !== running) return;
-        const id = `lv-${randomBytes(6).toString("hex")}`;
-        const token = signToken(this.secret, viewPath, params, this.options.tokenTtlMs);
-        respond(200, livePage(title, id, token, body));
+    const headers = parseHeaders(request.headers);
+    const pageRequest = { method: request.method, url: request.target, headers, cookies: parseCookies(headers.cookie) };
+    renderPage(this.pages, pageRequest).then(
+      (outcome) => {
+        switch (outcome.kind) {
+          case "bad-request":
+            return respond(400, statusPage(title, 400, "Bad Request"));
+          case "not-found":
+            return respond(404, statusPage(title, 404, "Not Found"));
+          case "redirect":
+            return respond(302, statusPage(title, 302, "Found"), `Location: ${outcome.location}\r\n`);
+          case "page":
+            return respond(
+              200,
+              livePage({ title, head: this.head, id: outcome.id, token: outcome.token, csrf: outcome.csrf, body: outcome.markup }),
+            );
+        }
       },
       (err: unknown) => {
-        console.error(`[livets] ${View.name} (${viewPath}): page render failed:`, err);
-        if (this.running === running) respond(500, statusPage(title, 500, "Internal Server Error"));
+        this.logger.error(`[livets] page ${request.target.slice(0, 200)}: render failed:`, err);
+        respond(500, statusPage(title, 500, "Internal Server Error"));
       },
     );
   }
+}
 
-  /** The host of a page's throwaway instance: it may broadcast, nothing more. */
-  private pageHost(): ViewHost {
-    return {
-      connected: false,
-      stateChanged() {},
-      subscribe() {},
-      unsubscribe() {},
-      broadcast: (topic, data) => {
-        if (this.running !== null) this.broadcast(topic, data);
-      },
-    };
-  }
-
-  private corePort(running: Running): CorePort {
-    const { native, handle } = running;
-    return {
-      register: (conn, id, ref, html) => native.register(handle, conn, id, ref, html),
-      update: (conn, id, ref, html) => native.update(handle, conn, id, ref, html),
-      unregister: (conn, id) => native.unregister(handle, conn, id),
-      replyError: (conn, id, ref, reason) => native.replyError(handle, conn, id, ref, reason),
-      subscribe: (conn, id, topic) => native.subscribe(handle, conn, id, topic),
-      unsubscribe: (conn, id, topic) => native.unsubscribe(handle, conn, id, topic),
-      publish: (topic, data) => native.publish(handle, topic, data),
-    };
-  }
-
-  private refuse(running: Running, record: LiveRecord, reason: string): void {
-    try {
-      running.native.replyError(running.handle, record.conn, record.component, record.ref, reason);
-    } catch (err) {
-      if (!isCoreError(err, "LTS_ENOTFOUND")) throw err;
-    }
-  }
-
-  private onJoin(running: Running, record: LiveRecord): void {
-    const check = verifyToken(this.secret, record.name);
-    if (!check.ok) return this.refuse(running, record, `invalid token (${check.reason})`);
-    const View = this.routes.get(check.view);
-    if (View === undefined) return this.refuse(running, record, "unknown view");
-    let views = this.conns.get(record.conn);
-    if (views === undefined) {
-      views = new Map();
-      this.conns.set(record.conn, views);
-    }
-    // A rejoin replaces the old instance; the core replaces its HTML.
-    views.get(record.component)?.dispose();
-    const instance = new LiveInstance(
-      this.corePort(running),
-      record.conn,
-      record.component,
-      View,
-      check.view,
-      (gone) => this.forget(gone),
-    );
-    views.set(record.component, instance);
-    instance.join(record.ref, check.params, jsonObject(record.payload));
-  }
-
-  private onEvent(running: Running, record: LiveRecord): void {
-    const instance = this.conns.get(record.conn)?.get(record.component);
-    if (instance === undefined) return this.refuse(running, record, "not joined");
-    instance.event(record.ref, record.name, record.payload);
-  }
-
-  private onLeave(running: Running, record: LiveRecord): void {
-    try {
-      running.native.unregister(running.handle, record.conn, record.component);
-    } catch (err) {
-      if (!isCoreError(err, "LTS_ENOTFOUND")) throw err;
-    }
-    const views = this.conns.get(record.conn);
-    const instance = views?.get(record.component);
-    if (views === undefined || instance === undefined) return;
-    views.delete(record.component);
-    if (views.size === 0) this.conns.delete(record.conn);
-    instance.dispose();
-  }
-
-  private onInfo(record: InfoRecord): void {
-    this.conns.get(record.conn)?.get(record.component)?.info(record.topic, record.data);
-  }
-
-  private dropConnection(conn: number): void {
-    const views = this.conns.get(conn);
-    if (views === undefined) return;
-    this.conns.delete(conn);
-    for (const instance of views.values()) instance.dispose();
-  }
-
-  private forget(instance: LiveInstance): void {
-    const views = this.conns.get(instance.conn);
-    if (views?.get(instance.id) !== instance) return;
-    views.delete(instance.id);
-    if (views.size === 0) this.conns.delete(instance.conn);
-  }
+function corePort(native: NativeBinding, handle: ServerHandle): CorePort {
+  return {
+    register: (conn, id, ref, html) => native.register(handle, conn, id, ref, html),
+    update: (conn, id, ref, html) => native.update(handle, conn, id, ref, html),
+    unregister: (conn, id) => native.unregister(handle, conn, id),
+    replyError: (conn, id, ref, reason) => native.replyError(handle, conn, id, ref, reason),
+    subscribe: (conn, id, topic) => native.subscribe(handle, conn, id, topic),
+    unsubscribe: (conn, id, topic) => native.unsubscribe(handle, conn, id, topic),
+    publish: (topic, data) => native.publish(handle, topic, data),
+    send: (conn, text) => native.send(handle, conn, text),
+  };
 }

@@ -1,16 +1,32 @@
-// Join tokens let a browser reconnect to the view its page was rendered for,
-// with the same params, without the core or the client understanding them.
-// Format: base64url(JSON {v, p, e}) "." base64url(HMAC-SHA256(secret, first part)).
+// Join tokens let a browser join the view its page was rendered for, with
+// the same params and session, without the core or the client reading them.
+// Format: base64url(JSON claims) "." base64url(HMAC-SHA256(secret, first part)).
 
 import { createHmac, timingSafeEqual } from "crypto";
 
-/** Query-string parameters a view is mounted with. */
+import { isJsonObject, type JsonObject } from "./json";
+
+/** Path and query-string parameters a view is mounted with. */
 export type Params = Readonly<Record<string, string>>;
 
-/** What a valid token grants: a view path and the params to mount it with. */
-export interface TokenGrant {
+/** What a join token names. */
+export interface JoinClaims {
+  /** The route pattern of the view, e.g. "/users/:id". */
   readonly view: string;
+  /** The params the page was rendered with. */
   readonly params: Params;
+  /** The page's path and query. */
+  readonly url: string;
+  /** The id of the view root on the page: the token joins that root only. */
+  readonly id: string;
+  /** The CSRF token the page carries, which the join must echo. */
+  readonly csrf: string;
+  /** Values the server's `session` option gave the page. */
+  readonly session: JsonObject;
+}
+
+/** What a valid token grants. */
+export interface TokenGrant extends JoinClaims {
   /** Expiry, in milliseconds since the epoch. */
   readonly expires: number;
 }
@@ -26,30 +42,28 @@ export type TokenCheck =
 /** How long a rendered page may wait before it joins: one day. */
 export const DEFAULT_TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
 
-function mac(secret: string | Uint8Array, body: string): string {
+/** A key for signing: a string or bytes. */
+export type Secret = string | Uint8Array;
+
+function mac(secret: Secret, body: string): string {
   return createHmac("sha256", secret).update(body).digest("base64url");
 }
 
-/**
- * Signs a join token for `view` mounted with `params`, valid for `ttlMs`
- * milliseconds after `now`.
- */
+/** Signs a join token for `claims`, valid for `ttlMs` milliseconds after `now`. */
 export function signToken(
-  secret: string | Uint8Array,
-  view: string,
-  params: Params,
+  secret: Secret,
+  claims: JoinClaims,
   ttlMs: number = DEFAULT_TOKEN_TTL_MS,
   now: number = Date.now(),
 ): string {
-  const body = Buffer.from(JSON.stringify({ v: view, p: params, e: now + ttlMs })).toString(
-    "base64url",
-  );
+  const { view, params, url, id, csrf, session } = claims;
+  const payload = { v: view, p: params, u: url, i: id, c: csrf, s: session, e: now + ttlMs };
+  const body = Buffer.from(JSON.stringify(payload)).toString("base64url");
   return `${body}.${mac(secret, body)}`;
 }
 
 function isParams(value: unknown): value is Params {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  return Object.values(value).every((v) => typeof v === "string");
+  return isJsonObject(value) && Object.values(value).every((v) => typeof v === "string");
 }
 
 /**
@@ -57,7 +71,7 @@ function isParams(value: unknown): value is Params {
  * that it was issued for that view. Never throws for bad input.
  */
 export function verifyToken(
-  secret: string | Uint8Array,
+  secret: Secret,
   token: unknown,
   expectedView?: string,
   now: number = Date.now(),
@@ -79,12 +93,28 @@ export function verifyToken(
   } catch {
     return { ok: false, reason: "malformed" };
   }
-  if (typeof claims !== "object" || claims === null) return { ok: false, reason: "malformed" };
-  const { v, p, e } = claims as { v?: unknown; p?: unknown; e?: unknown };
-  if (typeof v !== "string" || !isParams(p) || typeof e !== "number" || !Number.isFinite(e)) {
+  if (!isJsonObject(claims)) return { ok: false, reason: "malformed" };
+  const { v, p, u, i, c, s, e } = claims;
+  if (
+    typeof v !== "string" ||
+    !isParams(p) ||
+    typeof u !== "string" ||
+    typeof i !== "string" ||
+    typeof c !== "string" ||
+    !isJsonObject(s) ||
+    typeof e !== "number" ||
+    !Number.isFinite(e)
+  ) {
     return { ok: false, reason: "malformed" };
   }
   if (now >= e) return { ok: false, reason: "expired" };
   if (expectedView !== undefined && v !== expectedView) return { ok: false, reason: "view" };
-  return { ok: true, view: v, params: p, expires: e };
+  return { ok: true, view: v, params: p, url: u, id: i, csrf: c, session: s, expires: e };
+}
+
+/** Whether two secrets-in-transit are equal, in time independent of where they differ. */
+export function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
 }

@@ -1,6 +1,6 @@
 'use strict'
-// A CorePort that records every call, for driving LiveInstance without the
-// native core.
+// A CorePort that records every call, for driving the hub and views
+// without the native core.
 class FakeCore {
   constructor() {
     this.calls = []
@@ -12,6 +12,7 @@ class FakeCore {
   subscribe(conn, id, topic) { this.calls.push(['subscribe', conn, id, topic]) }
   unsubscribe(conn, id, topic) { this.calls.push(['unsubscribe', conn, id, topic]) }
   publish(topic, data) { this.calls.push(['publish', topic, data]) }
+  send(conn, text) { this.calls.push(['send', conn, JSON.parse(text)]) }
   of(kind) { return this.calls.filter((c) => c[0] === kind) }
   take() { const c = this.calls; this.calls = []; return c }
 }
@@ -31,4 +32,14 @@ async function capture(fn) {
   return lines
 }
 
-module.exports = { FakeCore, capture }
+// A logger that keeps lines instead of printing them.
+function quietLogger() {
+  const lines = { warn: [], error: [] }
+  return {
+    lines,
+    warn: (...a) => lines.warn.push(a.map((x) => (x instanceof Error ? x.stack : String(x))).join(' ')),
+    error: (...a) => lines.error.push(a.map((x) => (x instanceof Error ? x.stack : String(x))).join(' ')),
+  }
+}
+
+module.exports = { FakeCore, capture, quietLogger }

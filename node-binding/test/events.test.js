@@ -1,37 +1,36 @@
 'use strict'
-// The event allow-list: nothing the browser names reaches a view unless the
-// view's own static `events` lists it.
+// The allow-lists: nothing the browser names reaches a view or component
+// unless the class's own static `events` (or `model`) lists it.
 const test = require('node:test')
 const assert = require('node:assert/strict')
-const { LiveView, html, allowedEvents, isAllowedEvent } = require('../test-support/livets').load()
-const { LiveInstance } = require('../test-support/livets').load('live-instance')
-const { FakeCore, capture } = require('../test-support/fake-core')
+const { LiveView, LiveComponent, html, allowedEvents, isAllowedEvent, modelFields } = require('../test-support/livets').load()
+const { mountView, EventRefused } = require('../test-support/livets').load('testing')
+const { makeHub } = require('../test-support/hub')
 
+// Records every method of the view that runs after the join.
 const reached = []
-
+let recording = false
 class Probe extends LiveView {
-  static events = ['inc']
-  state = { n: 0 }
-  render() { return html`<span>${this.state.n}</span>` }
+  static events = ['inc', '$model']
+  static model = ['name']
+  state = { n: 0, name: '' }
+  constructor() { super(); if (recording) reached.push(['constructor']) }
+  render() { return html`<span>${this.state.n}</span><i>${this.state.name}</i>` }
   handleEvent(event, payload) {
     reached.push(['handleEvent', event, payload])
     if (event === 'inc') this.setState({ n: this.state.n + 1 })
   }
-  setState(p) { reached.push(['setState', p]); super.setState(p) }
-  constructor() { super(); reached.push(['constructor']) }
+  setState(p) { if (recording) reached.push(['setState', p]); super.setState(p) }
   toString() { reached.push(['toString']); return 'probe' }
-  mount() {}
+  valueOf() { reached.push(['valueOf']); return 1 }
+  admin() { reached.push(['admin']) }
 }
 
-async function joined(View = Probe) {
-  const core = new FakeCore()
-  const inst = new LiveInstance(core, 7, 'c1', View, '/probe')
-  inst.join(1, {}, {})
-  await inst.idle()
-  assert.deepEqual(core.of('register').map((c) => c.slice(1)), [[7, 'c1', 1, '<span>0</span>']])
-  core.take()
+async function probe() {
+  const view = await mountView(Probe, { url: '/probe' })
   reached.length = 0
-  return { core, inst }
+  recording = true
+  return view
 }
 
 test('allowedEvents reads only the class\'s own static list', () => {
@@ -43,166 +42,125 @@ test('allowedEvents reads only the class\'s own static list', () => {
   assert.deepEqual([...allowedEvents(Bare)], [])
   assert.equal(isAllowedEvent(Parent, 'a'), true)
   assert.equal(isAllowedEvent(Child, 'a'), false)
-  for (const name of ['constructor', '__proto__', 'setState', 'toString', 'hasOwnProperty', 'render', 'mount']) {
+  for (const name of ['constructor', '__proto__', 'setState', 'toString', 'hasOwnProperty', 'render', 'mount', 'admin', '$model']) {
     assert.equal(isAllowedEvent(Probe, name), false, name)
   }
   assert.equal(isAllowedEvent(Probe, 42), false)
   class BadList extends LiveView { static events = ['ok', 3]; state = {}; render() { return '' } }
   assert.throws(() => allowedEvents(BadList), TypeError)
+  class Reserved extends LiveView { static events = ['$proto']; state = {}; render() { return '' } }
+  assert.throws(() => allowedEvents(Reserved), /reserved/)
 })
 
 test('a declared event reaches handleEvent and renders once', async () => {
-  const { core, inst } = await joined()
-  inst.event(2, 'inc', '{"by":1}')
-  await inst.idle()
-  assert.deepEqual(reached, [['handleEvent', 'inc', { by: 1 }], ['setState', { n: 1 }]])
-  assert.deepEqual(core.take(), [['update', 7, 'c1', 2, '<span>1</span>']])
+  const view = await probe()
+  assert.equal(await view.click('inc', { by: '1' }), '<span>1</span><i></i>')
+  assert.deepEqual(reached, [['handleEvent', 'inc', { by: '1' }], ['setState', { n: 1 }]])
 })
 
-test('undeclared and reserved names never reach the view', async () => {
-  const { core, inst } = await joined()
-  const names = ['dec', 'constructor', '__proto__', 'setState', 'toString', 'render', 'handleEvent', 'mount', 'unmount', '']
-  const lines = await capture(async () => {
-    names.forEach((name, i) => inst.event(10 + i, name, 'null'))
-    await inst.idle()
-  })
+test('undeclared, inherited and reserved names are refused, logged, and run no code', async () => {
+  const view = await probe()
+  const names = [
+    'dec', 'constructor', '__proto__', 'prototype', 'setState', 'toString', 'valueOf', 'render', 'handleEvent',
+    'mount', 'unmount', 'handleInfo', 'hasOwnProperty', 'admin', 'Inc', 'inc ', '', '$', '$proto', '$mount',
+  ]
+  for (const name of names) {
+    await assert.rejects(view.click(name, { count: 1000 }), (err) => err instanceof EventRefused && err.reason === 'unknown event', name)
+  }
   assert.deepEqual(reached, [], 'no method of the view ran')
-  assert.deepEqual(core.take(), names.map((_, i) => ['replyError', 7, 'c1', 10 + i, 'unknown event']))
-  assert.equal(lines.warn.length, names.length)
-  assert.match(lines.warn[1], /Probe \(\/probe\).*"constructor"/)
+  assert.equal(view.warnings.length, names.length)
+  assert.match(String(view.warnings[1][0]), /Probe \(\/probe\).*"constructor"/)
+  assert.deepEqual(view.messages.filter((m) => m[0] === 'x').map((m) => m[3]), names.map(() => 'unknown event'))
+  assert.equal(view.html(), '<span>0</span><i></i>', 'the state is untouched')
   // The view still works afterwards.
-  inst.event(30, 'inc', 'null')
-  await inst.idle()
-  assert.deepEqual(core.take(), [['update', 7, 'c1', 30, '<span>1</span>']])
+  assert.equal(await view.click('inc'), '<span>1</span><i></i>')
 })
 
-test('a throwing handler is logged and refused; the view carries on', async () => {
-  class Flaky extends LiveView {
-    static events = ['boom', 'inc']
-    state = { n: 0 }
-    render() { return html`${this.state.n}` }
-    handleEvent(e) {
-      if (e === 'boom') throw new Error('kaput')
-      this.setState({ n: this.state.n + 1 })
-    }
-  }
-  const core = new FakeCore()
-  const inst = new LiveInstance(core, 1, 'f', Flaky, '/flaky')
-  inst.join(1, {}, {})
-  const lines = await capture(async () => {
-    inst.event(2, 'boom', 'null')
-    inst.event(3, 'inc', 'null')
-    await inst.idle()
-  })
-  assert.deepEqual(core.calls.slice(1), [
-    ['replyError', 1, 'f', 2, 'event failed'],
-    ['update', 1, 'f', 3, '1'],
+test('ts-model sets only declared fields, and tells a view that lists "$model"', async () => {
+  const view = await probe()
+  assert.equal(await view.model('name', '<b>Ada</b>'), '<span>0</span><i>&lt;b&gt;Ada&lt;/b&gt;</i>')
+  assert.deepEqual(reached, [
+    ['setState', { name: '<b>Ada</b>' }],
+    ['handleEvent', '$model', { field: 'name', value: '<b>Ada</b>' }],
   ])
-  assert.equal(lines.error.length, 1)
-  assert.match(lines.error[0], /Flaky \(\/flaky\).*"boom".*kaput/)
-})
-
-test('several setState calls in one handler give one render; async handlers are waited for', async () => {
-  let renders = 0
-  class Multi extends LiveView {
-    static events = ['many', 'slow']
-    state = { a: 0, b: 0 }
-    render() { renders++; return html`${this.state.a}/${this.state.b}` }
-    async handleEvent(e) {
-      this.setState({ a: 1 })
-      this.setState({ b: 2 })
-      if (e === 'slow') {
-        await new Promise((r) => setTimeout(r, 10))
-        this.setState({ a: 3 })
-      }
-    }
+  reached.length = 0
+  for (const field of ['n', '__proto__', 'constructor', 'state', 'toString', '']) {
+    await assert.rejects(view.model(field, 99), (err) => err.reason === 'unknown model field', field)
   }
-  const core = new FakeCore()
-  const inst = new LiveInstance(core, 1, 'm', Multi, '/m')
-  inst.join(1, {}, {})
-  await inst.idle()
-  renders = 0
-  core.take()
-  inst.event(2, 'many', 'null')
-  inst.event(3, 'slow', 'null')
-  await inst.idle()
-  assert.equal(renders, 2)
-  assert.deepEqual(core.take(), [['update', 1, 'm', 2, '1/2'], ['update', 1, 'm', 3, '3/2']])
+  await assert.rejects(view.event('$model', { value: 1 }), (err) => err.reason === 'unknown model field')
+  await assert.rejects(view.event('$model', null), (err) => err.reason === 'unknown model field')
+  await assert.rejects(view.model('name', { nested: 'object' }), (err) => err.reason === 'malformed model value')
+  assert.deepEqual(reached, [])
+  assert.equal(view.html(), '<span>0</span><i>&lt;b&gt;Ada&lt;/b&gt;</i>')
+  // Checkbox and multi-select values.
+  assert.equal(await view.model('name', true), '<span>0</span><i>true</i>')
+  assert.equal(await view.model('name', ['a', 'b']), '<span>0</span><i>ab</i>')
 })
 
-test('setState outside a handler renders once on the next tick with ref 0', async () => {
-  let view
-  class Timer extends LiveView {
-    state = { t: 0 }
-    mount() { view = this }
-    render() { return html`${this.state.t}` }
+test('a view that does not list "$model" still gets its model fields set, silently', async () => {
+  class Form extends LiveView {
+    static model = modelFields('title')
+    state = { title: '' }
+    render() { return html`<h1>${this.state.title}</h1>` }
+    handleEvent() { throw new Error('not for model changes') }
   }
-  const core = new FakeCore()
-  const inst = new LiveInstance(core, 1, 't', Timer, '/t')
-  inst.join(5, {}, {})
-  await inst.idle()
-  core.take()
-  view.setState({ t: 1 })
-  view.setState({ t: 2 })
-  await inst.idle()
-  assert.deepEqual(core.take(), [['update', 1, 't', 0, '2']])
+  const view = await mountView(Form, { url: '/form' })
+  assert.equal(await view.model('title', 'Hello'), '<h1>Hello</h1>')
+  await assert.rejects(view.click('title'))
+  assert.ok(Object.isFrozen(Form.model))
 })
 
-test('subscriptions made in mount apply after registration; infos render', async () => {
-  const infos = []
-  class Sub extends LiveView {
-    state = { last: '' }
-    mount(_p, session) { if (session.connected) this.subscribe('room') }
-    render() { return html`${this.state.last}` }
-    handleInfo(topic, data) { infos.push([topic, data]); this.setState({ last: data.msg }) }
-    shout() { this.broadcast('room', { msg: 'hi' }) }
-  }
-  const core = new FakeCore()
-  const inst = new LiveInstance(core, 3, 's', Sub, '/s')
-  inst.join(1, {}, {})
-  await inst.idle()
-  assert.deepEqual(core.take(), [['register', 3, 's', 1, ''], ['subscribe', 3, 's', 'room']])
-  inst.info('room', '{"msg":"<b>"}')
-  await inst.idle()
-  assert.deepEqual(infos, [['room', { msg: '<b>' }]])
-  assert.deepEqual(core.take(), [['update', 3, 's', 0, '&lt;b&gt;']])
-})
-
-test('a failing mount refuses the join and unmounts; dispose unmounts once', async () => {
-  const log = []
-  class BadMount extends LiveView {
+test('payloads reach handlers as objects', async () => {
+  const seen = []
+  class P extends LiveView {
+    static events = ['e']
     state = {}
-    mount() { throw new Error('no db') }
     render() { return '' }
-    unmount() { log.push('unmount') }
+    handleEvent(_e, payload) { seen.push(payload) }
   }
-  const core = new FakeCore()
-  let gone = null
-  const inst = new LiveInstance(core, 1, 'b', BadMount, '/b', (i) => { gone = i })
-  const lines = await capture(async () => { inst.join(4, {}, {}); await inst.idle() })
-  assert.deepEqual(core.take(), [['replyError', 1, 'b', 4, 'join failed'], ['unregister', 1, 'b']])
-  assert.deepEqual(log, ['unmount'])
-  assert.equal(gone, inst)
-  assert.match(lines.error[0], /BadMount.*no db/)
+  const view = await mountView(P, { url: '/p' })
+  await view.event('e', null)
+  await view.event('e', [1, 2])
+  await view.event('e', 'text')
+  await view.event('e', { a: { b: [1] } })
+  assert.deepEqual(seen, [{}, { value: [1, 2] }, { value: 'text' }, { a: { b: [1] } }])
+})
 
-  class Good extends LiveView {
+test('a malformed payload is refused without reaching the view', async () => {
+  const { hub, core, join } = makeHub({ '/probe': Probe })
+  const page = await join('/probe')
+  reached.length = 0
+  hub.event(1, 5, page.id, 'inc', '{not json')
+  await hub.idle()
+  assert.deepEqual(core.of('replyError').at(-1), ['replyError', 1, page.id, 5, 'malformed payload'])
+  assert.deepEqual(reached, [])
+})
+
+test('events for a component are checked against the component\'s own lists', async () => {
+  const log = []
+  class Item extends LiveComponent {
+    static events = ['pick']
+    static model = ['note']
+    state = { note: '' }
+    render() { return html`<b>${this.props.label}${this.state.note}</b>` }
+    handleEvent(e) { log.push(['item', this.id, e]) }
+  }
+  class List extends LiveView {
+    static events = ['reload']
     state = {}
-    mount() { log.push('mount') }
-    render() { return 'ok' }
-    unmount() { log.push('good') }
+    render() { return html`<ul>${this.component(Item, 'a', { label: 'A' })}</ul>` }
+    handleEvent(e) { log.push(['list', e]) }
   }
-  const inst2 = new LiveInstance(core, 1, 'g', Good, '/g')
-  inst2.join(1, {}, {})
-  await inst2.idle()
-  inst2.dispose()
-  inst2.dispose()
-  await inst2.idle()
-  assert.deepEqual(log, ['unmount', 'mount', 'good'])
-
-  // Left before the join ran: never mounted, so never unmounted.
-  const inst3 = new LiveInstance(core, 1, 'h', Good, '/g')
-  inst3.join(1, {}, {})
-  inst3.dispose()
-  await inst3.idle()
-  assert.deepEqual(log, ['unmount', 'mount', 'good'])
+  const view = await mountView(List, { url: '/list' })
+  await view.click('pick', {}, { target: 'a' })
+  await assert.rejects(view.click('reload', {}, { target: 'a' }), (err) => err.reason === 'unknown event')
+  await assert.rejects(view.click('pick'), (err) => err.reason === 'unknown event')
+  await view.click('reload')
+  assert.deepEqual(log, [['item', 'a', 'pick'], ['list', 'reload']])
+  await view.model('note', '!', { target: 'a' })
+  assert.match(view.html(), /<b>A!<\/b>/)
+  await assert.rejects(view.model('note', '!'), (err) => err.reason === 'unknown model field')
+  // A refusal for a component is answered on the component's id.
+  const refusals = view.messages.filter((m) => m[0] === 'x')
+  assert.deepEqual(refusals.map((m) => m[1].endsWith('/a')), [true, false, false])
 })

@@ -33,7 +33,7 @@ function run(source, ms = 10000) {
 
 const prelude = `
   const { load } = require('./livets')
-  const { get, liveRoot } = require('./http')
+  const { get, liveRoot, joinParams } = require('./http')
   const { LiveSocket } = require('./ws')
   const { Counter } = require('./views')
   const { LiveTSServer } = load()
@@ -46,9 +46,10 @@ test('close() lets the process exit by itself, even after live traffic', async (
       const server = new LiveTSServer()
       server.registerComponent('/counter', Counter)
       const port = await server.listen()
-      const { id, token } = liveRoot((await get(port, '/counter')).body)
+      const root = liveRoot((await get(port, '/counter')).body)
+      const { id, token } = root
       const sock = await LiveSocket.open(port)
-      sock.send(['j', 1, id, token, {}])
+      sock.send(['j', 1, id, token, joinParams(root)])
       await sock.next()
       sock.send(['e', 2, id, 'inc', null])
       await sock.next()
@@ -89,9 +90,10 @@ test('process.exit() with a running server and open sockets exits cleanly', asyn
       const server = new LiveTSServer()
       server.registerComponent('/counter', Counter)
       const port = await server.listen()
-      const { id, token } = liveRoot((await get(port, '/counter')).body)
+      const root = liveRoot((await get(port, '/counter')).body)
+      const { id, token } = root
       const sock = await LiveSocket.open(port)
-      sock.send(['j', 1, id, token, {}])
+      sock.send(['j', 1, id, token, joinParams(root)])
       await sock.next()
       for (let i = 0; i < 50; i++) sock.send(['e', i + 2, id, 'inc', null])
       process.exit(0)

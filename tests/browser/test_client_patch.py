@@ -10,12 +10,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 REPO = Path(__file__).resolve().parents[2]
 CLIENT = REPO / "client"
 BUNDLE = CLIENT / "dist" / "livets.js"
-CHROMIUM = "/usr/bin/chromium"
 ORIGIN = "http://livets.test"
 
 
@@ -28,11 +26,8 @@ def bundle_text():
 
 
 @pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-        yield b
-        b.close()
+def browser(chromium):
+    return chromium
 
 
 @pytest.fixture(scope="module")
@@ -435,10 +430,12 @@ def test_input_and_change_events(live):
     )
     live.fill("#a input[name=q]", "hi")
     assert sent(live)[-1] == ["e", 3, "c1", "search", {"scope": "all", "value": "hi", "name": "q"}]
+    # A form listening for its fields' changes gets the whole form and the
+    # name of the field that changed.
     live.select_option("#a select", "L")
-    assert sent(live)[-1] == ["e", 4, "c1", "validate", {"value": "L", "name": "size"}]
+    assert sent(live)[-1] == ["e", 4, "c1", "validate", {"size": "L", "_target": "size"}]
     live.check("#a input[name=ok]")
-    assert sent(live)[-1] == ["e", 5, "c1", "validate", {"value": "on", "name": "ok", "checked": True}]
+    assert sent(live)[-1] == ["e", 5, "c1", "validate", {"size": "L", "ok": "on", "_target": "ok"}]
 
 
 def test_disconnect_drops_events_and_reconnect_rejoins(live):

@@ -27,7 +27,9 @@ def page_token(url):
     body = urllib.request.urlopen(url + "/counter").read().decode()
     component = re.search(r'data-livets-id="([^"]+)"', body).group(1)
     token = re.search(r'data-livets-token="([^"]+)"', body).group(1)
-    return component, token
+    # A join must echo the page's CSRF token (docs/protocol.md, "Page markup").
+    csrf = re.search(r'<meta name="csrf-token" content="([^"]+)">', body).group(1)
+    return component, token + " " + csrf
 
 
 def test_not_http_gets_400_and_the_server_keeps_serving(demo):
@@ -45,7 +47,8 @@ def test_smuggling_shape_is_400(demo):
 
 async def join(url, component, token):
     ws = await websockets.connect(url.replace("http", "ws") + "/live?v=1")
-    await ws.send(json.dumps(["j", 1, component, token, {}]))
+    token, csrf = token.split(" ")
+    await ws.send(json.dumps(["j", 1, component, token, {"_csrf_token": csrf}]))
     reply = json.loads(await ws.recv())
     assert reply[0] == "r", reply
     return ws
@@ -95,8 +98,9 @@ def test_forged_join_token_is_refused(demo):
     async def run():
         component, token = page_token(demo.url)
         ws = await websockets.connect(demo.url.replace("http", "ws") + "/live?v=1")
+        token, csrf = token.split(" ")
         forged = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
-        await ws.send(json.dumps(["j", 1, component, forged, {}]))
+        await ws.send(json.dumps(["j", 1, component, forged, {"_csrf_token": csrf}]))
         reply = json.loads(await ws.recv())
         assert reply[0] == "x", reply
         await ws.close()

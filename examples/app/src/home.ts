@@ -1,6 +1,11 @@
 import { LiveView, html, type Html } from "livets";
 
-const examples = [{ path: "/counter", title: "Counter", blurb: "a number and two buttons" }];
+const examples = [
+  { path: "/counter", title: "Counter", blurb: "a number and two buttons" },
+  { path: "/todos", title: "Todos", blurb: "stateful components, ts-model and flash messages" },
+  { path: "/search", title: "Search", blurb: "live navigation: patch links, back and forward, another view over the same socket" },
+  { path: "/clock", title: "Clock", blurb: "a timer that dies with the view, and async work with loading and error states" },
+];
 
 /** The index page: links to every example. Takes no events. */
 export class Home extends LiveView {

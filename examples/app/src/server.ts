@@ -2,10 +2,13 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-import { LiveTSServer } from "livets";
+import { LiveTSServer, html } from "livets";
 
+import { Clock } from "./clock";
 import { Counter } from "./counter";
 import { Home } from "./home";
+import { ElementView, Search } from "./search";
+import { Todos } from "./todos";
 
 function portFromEnv(): number {
   const text = process.env.PORT ?? "3000";
@@ -39,9 +42,15 @@ async function main(): Promise<void> {
     host: "127.0.0.1",
     title: "LiveTS examples",
     secret: secretFromEnvOrFile(),
+    head: html`<link rel="stylesheet" href="/assets/app.css">`,
+    assets: { prefix: "/assets/", dir: join(__dirname, "..", "public") },
   });
   server.registerComponent("/", Home);
   server.registerComponent("/counter", Counter);
+  server.registerComponent("/todos", Todos);
+  server.registerComponent("/search", Search);
+  server.registerComponent("/elements/:symbol", ElementView);
+  server.registerComponent("/clock", Clock);
 
   const port = await server.listen();
   console.log(`listening on http://127.0.0.1:${port}/`);

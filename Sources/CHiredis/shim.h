@@ -1,0 +1,26 @@
+#ifndef LIVETS_CHIREDIS_SHIM_H
+#define LIVETS_CHIREDIS_SHIM_H
+#include <hiredis/hiredis.h>
+#include <hiredis/async.h>
+#include <hiredis/adapters/libuv.h>
+
+/* The adapter's functions are static in its header; these wrappers give
+ * Swift a stable name to call whatever the importer makes of them. */
+static inline int lts_redis_attach(redisAsyncContext *ac, uv_loop_t *loop) {
+    return redisLibuvAttach(ac, loop);
+}
+
+/* hiredis 0.14 has no async connect timeout and keeps `err` inside the
+ * embedded redisContext; reading it here spares Swift the struct layout. */
+static inline int lts_redis_error(const redisAsyncContext *ac) {
+    return ac ? ac->err : -1;
+}
+
+static inline void *lts_redis_get_data(const redisAsyncContext *ac) {
+    return ac ? ac->data : NULL;
+}
+
+static inline void lts_redis_set_data(redisAsyncContext *ac, void *data) {
+    ac->data = data;
+}
+#endif

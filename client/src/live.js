@@ -1,0 +1,115 @@
+import { ID_ATTR, TOKEN_ATTR, LEAVE } from './constants.js'
+
+// What the LiveTS server's pages need beyond the core protocol
+// (docs/protocol.md): the join's credentials, reloading when a join is
+// refused, component roots inside a view, and live navigation. Loaded as
+// its own script, /_livets/live.js, which plugs these into the connector
+// through window.LiveTS.ext (ext.js).
+
+const META = 'meta[name=csrf-token]'
+const ROOT = `[${ID_ATTR}]`
+const MAIN = `[${TOKEN_ATTR}]`
+const RELOADS = 'livets-reloads'
+const MAX_RELOADS = 3
+const idOf = el => el.getAttribute(ID_ATTR)
+const here = () => location.pathname + location.search
+const hist = (url, replace) => history[replace ? 'replaceState' : 'pushState'](null, '', url)
+
+// The page's CSRF token and URL, which the server checks on join.
+export const joinParams = () => {
+  const meta = document.querySelector(META)
+  return meta ? { _csrf_token: meta.content, _url: here() } : {}
+}
+
+// A refused join reloads the page (a new token, a new CSRF token), at most
+// MAX_RELOADS times in a row; a join that works resets the count.
+export const refused = (storage = sessionStorage, load = () => location.reload()) => {
+  const n = Number(storage.getItem(RELOADS)) || 0
+  if (n >= MAX_RELOADS) return false
+  storage.setItem(RELOADS, String(n + 1))
+  load()
+  return true
+}
+export const joined = (storage = sessionStorage) => storage.removeItem(RELOADS)
+
+// The component roots directly inside `root` (not inside another one).
+const componentsOf = root => [...root.querySelectorAll(ROOT)].filter(e => e.parentNode.closest(ROOT) == root)
+
+// Runs `f`, which changes `root`'s content, with each component root in it
+// stood in for by an empty copy, as the server's HTML has it, then puts the
+// real one back wherever the new content has its id: a component keeps its
+// element, content and state whatever the patch did around it, and one the
+// new content leaves out is dropped.
+export const nested = (root, f) => {
+  const kept = new Map()
+  for (const el of componentsOf(root)) {
+    kept.set(idOf(el), el)
+    el.replaceWith(el.cloneNode(false))
+  }
+  const result = f()
+  for (const el of componentsOf(root)) {
+    const real = kept.get(idOf(el))
+    if (real) el.replaceWith(real)
+  }
+  return result
+}
+
+// Live navigation over the connector's views (id -> view), `make(root)`
+// (a new view) and `push(kind, id, ...)`. Returns the handler of h, n and
+// g messages; ts-link clicks and back/forward are handled from the start.
+export const navigation = (views, make, push) => {
+  // The path the main view was rendered or patched at: back and forward to
+  // the same path are patches, to another path a navigation.
+  let path = location.pathname
+  const main = () => document.querySelector(MAIN)
+  const patched = () => {
+    path = location.pathname
+    push('u', idOf(main()), here())
+  }
+  // how: 0 pushes a history entry, 1 replaces it, 2 neither (back, forward).
+  const go = async (url, how) => {
+    const old = main()
+    try {
+      const res = await fetch(url, { credentials: 'same-origin' })
+      const doc = new DOMParser().parseFromString(await res.text(), 'text/html')
+      const root = doc.querySelector(MAIN)
+      document.querySelector(META).content = doc.querySelector(META).content
+      if (how < 2) hist(res.url, how)
+      path = location.pathname
+      document.title = doc.title
+      push(LEAVE, idOf(old))
+      views.delete(idOf(old))
+      old.replaceWith(root)
+      const view = make(root)
+      views.set(idOf(root), view)
+      view.join()
+    } catch (e) {
+      // Not a live page, or no server: an ordinary page load.
+      location.assign(url)
+    }
+  }
+  addEventListener('popstate', () => (location.pathname == path ? patched() : go(location.href, 2)))
+  document.addEventListener('click', e => {
+    const a = e.target.closest && e.target.closest('a[ts-link]')
+    if (!a || a.origin != location.origin || e.button || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return
+    e.preventDefault()
+    if (a.getAttribute('ts-link') != 'patch') return go(a.href, 0)
+    hist(a.href)
+    patched()
+  })
+  return ([kind, id, url, replace]) => {
+    if (kind == 'g') location.assign(id)
+    else if (kind == 'n') go(url, replace ? 1 : 0)
+    else if (kind == 'h') hist(url, replace), (path = location.pathname)
+  }
+}
+
+// The view a message is for: made on the spot for a component root the
+// server has just added.
+export const adopt = (views, make, id) => {
+  if (!views.has(id)) {
+    const root = [...document.querySelectorAll(ROOT)].find(e => idOf(e) == id)
+    if (root) views.set(id, make(root))
+  }
+  return views.get(id)
+}

@@ -1,0 +1,207 @@
+// The live half of a server: joins, events, URL changes, leaves and infos
+// from the core, routed to the instance of the view they concern. Shared
+// by LiveTSServer and the test kit, so a test runs exactly this code.
+
+import { isJsonObject, parseJson, type JsonValue } from "./json";
+import { LiveInstance, type CorePort, type InstanceEnv, type Logger } from "./live-instance";
+import type { LiveViewClass } from "./live-view";
+import { isCoreError } from "./native";
+import type { Router } from "./router";
+import { sameSecret, verifyToken, type Params, type Secret } from "./token";
+import { mergeParams, parseLocal } from "./url";
+import type { Flash } from "./view-host";
+
+/** Join params the connector sends that are not the app's. */
+export const CSRF_PARAM = "_csrf_token";
+export const URL_PARAM = "_url";
+
+/** How long a flash waits for the next view of a pushNavigate. */
+const CARRY_MS = 30_000;
+
+/** Settings of a hub. */
+export interface HubOptions {
+  readonly secret: Secret;
+  readonly router: Router<LiveViewClass>;
+  readonly logger: Logger;
+  readonly remountDelayMs: number;
+  readonly maxCrashes: number;
+}
+
+/** Routes live traffic to view instances. */
+export class LiveHub {
+  private readonly conns = new Map<number, Map<string, LiveInstance>>();
+  private readonly carried = new Map<number, { flash: Flash; until: number }>();
+  private readonly env: InstanceEnv;
+
+  constructor(
+    private readonly core: CorePort,
+    private readonly options: HubOptions,
+  ) {
+    this.env = {
+      core,
+      logger: options.logger,
+      remountDelayMs: options.remountDelayMs,
+      maxCrashes: options.maxCrashes,
+      resolve: (url, View) => this.resolve(url, View),
+      carryFlash: (conn, flash) => this.carried.set(conn, { flash, until: Date.now() + CARRY_MS }),
+      gone: (instance) => this.forget(instance),
+    };
+  }
+
+  /**
+   * A browser joins root `id` with `token` and its params (JSON text).
+   * Refused, with `["x", id, ref, reason]`, unless the token is genuine,
+   * unexpired and issued for this root, the params echo the page's CSRF
+   * token, and the browser's URL (if it says) is served by the same view.
+   */
+  join(conn: number, ref: number, id: string, token: string, paramsText: string): void {
+    const check = verifyToken(this.options.secret, token);
+    if (!check.ok) return this.refuse(conn, id, ref, `invalid token (${check.reason})`);
+    if (check.id !== id) return this.refuse(conn, id, ref, "token is for another view");
+    const sent = parseJson(paramsText);
+    const params = isJsonObject(sent) ? sent : {};
+    const csrf = params[CSRF_PARAM];
+    if (typeof csrf !== "string" || !sameSecret(csrf, check.csrf)) return this.refuse(conn, id, ref, "csrf token mismatch");
+    const View = this.options.router.get(check.view);
+    if (View === undefined) return this.refuse(conn, id, ref, "unknown view");
+    let url = check.url;
+    let viewParams: Params = check.params;
+    const at = params[URL_PARAM];
+    if (at !== undefined) {
+      const resolved = typeof at === "string" ? this.resolve(at, View) : null;
+      if (resolved === null) return this.refuse(conn, id, ref, "url is not served by the token's view");
+      url = (parseLocal(at as string) ?? { href: url }).href;
+      viewParams = resolved;
+    }
+    let views = this.conns.get(conn);
+    if (views === undefined) {
+      views = new Map();
+      this.conns.set(conn, views);
+    }
+    // A rejoin replaces the old instance once it has let go of its ids.
+    const previous = views.get(id);
+    const after = previous !== undefined ? previous.dispose() : Promise.resolve();
+    const instance = new LiveInstance(this.env, conn, id, View, check.view);
+    views.set(id, instance);
+    instance.join(
+      ref,
+      {
+        route: check.view,
+        params: viewParams,
+        url,
+        session: check.session,
+        connectParams: appParams(params),
+        flash: this.takeCarried(conn),
+      },
+      after,
+    );
+  }
+
+  /** A user event on root `id` or a component inside it. */
+  event(conn: number, ref: number, id: string, name: string, payloadText: string): void {
+    const instance = this.instanceOf(conn, id);
+    if (instance === undefined) return this.refuse(conn, id, ref, "not joined");
+    instance.event(ref, id, name, payloadText);
+  }
+
+  /** The browser's URL changed without a reload (protocol message "u"). */
+  urlChanged(conn: number, ref: number, id: string, url: string): void {
+    const instance = this.conns.get(conn)?.get(id);
+    if (instance === undefined) return this.refuse(conn, id, ref, "not joined");
+    const params = this.resolve(url, instance.View);
+    if (params === null) return this.refuse(conn, id, ref, "url is not served by this view");
+    instance.urlChanged(ref, (parseLocal(url) ?? { href: url }).href, params);
+  }
+
+  /** The browser left root `id`; the core has already forgotten it. */
+  leave(conn: number, id: string): void {
+    const views = this.conns.get(conn);
+    const instance = views?.get(id);
+    if (views === undefined || instance === undefined) return;
+    views.delete(id);
+    if (views.size === 0) this.conns.delete(conn);
+    void instance.dispose();
+  }
+
+  /** A publish reached root `id`. */
+  info(conn: number, id: string, topic: string, data: string): void {
+    this.conns.get(conn)?.get(id)?.info(topic, data);
+  }
+
+  /** The connection closed: every view on it goes. */
+  close(conn: number): void {
+    const views = this.conns.get(conn);
+    this.carried.delete(conn);
+    if (views === undefined) return;
+    this.conns.delete(conn);
+    for (const instance of views.values()) void instance.dispose();
+  }
+
+  /** Unmounts every view; resolves when they are unmounted. */
+  async closeAll(): Promise<void> {
+    const all = [...this.conns.values()].flatMap((views) => [...views.values()]);
+    this.conns.clear();
+    this.carried.clear();
+    await Promise.all(all.map((instance) => instance.dispose()));
+  }
+
+  /** Settles when every view on `conn` (or every view) has no work queued. */
+  async idle(conn?: number): Promise<void> {
+    const views = conn === undefined ? [...this.conns.values()] : [this.conns.get(conn) ?? new Map<string, LiveInstance>()];
+    await Promise.all(views.flatMap((v) => [...v.values()]).map((instance) => instance.idle()));
+  }
+
+  /** Whether any view on `conn` has work queued, async work in flight or a remount pending. */
+  busy(conn: number): boolean {
+    return [...(this.conns.get(conn)?.values() ?? [])].some((instance) => instance.busy);
+  }
+
+  /** The number of live views, for diagnostics. */
+  get size(): number {
+    let n = 0;
+    for (const views of this.conns.values()) n += views.size;
+    return n;
+  }
+
+  private resolve(url: string, View: LiveViewClass): Params | null {
+    const local = parseLocal(url);
+    const match = local === null ? null : this.options.router.match(local.pathname);
+    if (local === null || match === null || match.value !== View) return null;
+    return mergeParams(local.query, match.pathParams);
+  }
+
+  private instanceOf(conn: number, wireId: string): LiveInstance | undefined {
+    const slash = wireId.indexOf("/");
+    return this.conns.get(conn)?.get(slash < 0 ? wireId : wireId.slice(0, slash));
+  }
+
+  private takeCarried(conn: number): Flash {
+    const carried = this.carried.get(conn);
+    this.carried.delete(conn);
+    return carried !== undefined && carried.until > Date.now() ? carried.flash : {};
+  }
+
+  private forget(instance: LiveInstance): void {
+    const views = this.conns.get(instance.conn);
+    if (views?.get(instance.id) !== instance) return;
+    views.delete(instance.id);
+    if (views.size === 0) this.conns.delete(instance.conn);
+  }
+
+  private refuse(conn: number, id: string, ref: number, reason: string): void {
+    try {
+      this.core.replyError(conn, id, ref, reason);
+    } catch (err) {
+      if (!isCoreError(err, "LTS_ENOTFOUND") && !isCoreError(err, "LTS_ESTATE")) throw err;
+    }
+  }
+}
+
+/** The join params the app sees: all but the connector's own. */
+function appParams(params: Readonly<Record<string, JsonValue>>): Readonly<Record<string, JsonValue>> {
+  const out: Record<string, JsonValue> = {};
+  for (const [k, v] of Object.entries(params)) {
+    if (k !== CSRF_PARAM && k !== URL_PARAM) out[k] = v;
+  }
+  return out;
+}

@@ -1,0 +1,143 @@
+import type { Html } from "./html";
+import type { ModelField } from "./live-view";
+import { checkRedirect, parseLocal } from "./url";
+import { hostOf, type EventPayload, type NavigateOptions } from "./view-host";
+
+const NO_PROPS = Object.freeze({});
+
+/**
+ * A stateful component inside a view: it has its own `id`, state, event
+ * handlers and root element, and re-renders and diffs on its own. Render
+ * one from a view's (or another component's) `render()` with
+ * `this.component(Class, id, props)`.
+ *
+ * Events from elements inside the component's root go to the component,
+ * checked against its own static `events` (and `model`) lists. To tell the
+ * view something, call `notifyView(topic, data)`: the view's `handleInfo`
+ * runs next.
+ *
+ * Lifecycle: `mount(props)` → `render` → (new props → `update(props)` →
+ * `render` | `handleEvent` → `render`)* → `unmount` when a parent render
+ * leaves it out or the view goes away. `mount` and `update` are
+ * synchronous: start async work from the view.
+ */
+export abstract class LiveComponent<
+  Props extends object = Record<string, never>,
+  State extends object = Record<string, never>,
+> {
+  /** The event names the browser may send to this component; see `LiveView.events`. */
+  static events: readonly string[] = [];
+
+  /**
+   * The tag of the component's root element, "div" by default. Use "tr"
+   * for a table row, "li" for a list item: the root must be valid where
+   * the component is placed.
+   */
+  static tag: string = "div";
+
+  /** The component's own data; change it with `setState`. */
+  abstract state: State;
+
+  /** The props the parent passed on its last render. */
+  get props(): Readonly<Props> {
+    return (hostOf(this)?.props ?? NO_PROPS) as Readonly<Props>;
+  }
+
+  /** The id the parent gave this component. */
+  get id(): string {
+    return hostOf(this)?.id ?? "";
+  }
+
+  /** True when a browser is attached. */
+  get connected(): boolean {
+    return hostOf(this)?.connected ?? false;
+  }
+
+  /** Called once, before the first render, with the first props. */
+  mount(props: Props): void {
+    void props;
+  }
+
+  /**
+   * Called when a parent render passes props that differ (shallowly) from
+   * the last ones; `this.props` already holds them. The component then
+   * renders.
+   */
+  update(props: Props): void {
+    void props;
+  }
+
+  /** The markup of the component root's content. */
+  abstract render(): Html | string;
+
+  /** A browser event from this component's `events` list. May be async. */
+  handleEvent(event: string, payload: EventPayload): void | Promise<void> {
+    void event;
+    void payload;
+  }
+
+  /** Called after each render of this component that was sent to the browser. */
+  updated?(): void;
+
+  /** Called once when the component goes away. */
+  unmount(): void {}
+
+  /** Merges `partial` into `state`; the component renders once after the handler. */
+  setState(partial: Partial<State>): void {
+    this.state = { ...this.state, ...partial };
+    hostOf(this)?.stateChanged();
+  }
+
+  /** Runs the view's `handleInfo(topic, data)` after the current handler. */
+  notifyView(topic: string, data: unknown): void {
+    hostOf(this)?.notifyView(String(topic), data);
+  }
+
+  /** `LiveView.pushPatch`, for the view this component is in. */
+  pushPatch(url: string, options: NavigateOptions = {}): void {
+    const parsed = parseLocal(url);
+    if (parsed === null) throw new TypeError(`expected a local path, not ${JSON.stringify(url)}`);
+    hostOf(this)?.navigate({ kind: "patch", url: parsed.href, replace: options.replace === true });
+  }
+
+  /** `LiveView.pushNavigate`, for the view this component is in. */
+  pushNavigate(url: string, options: NavigateOptions = {}): void {
+    const parsed = parseLocal(url);
+    if (parsed === null) throw new TypeError(`expected a local path, not ${JSON.stringify(url)}`);
+    hostOf(this)?.navigate({ kind: "navigate", url: parsed.href, replace: options.replace === true });
+  }
+
+  /** `LiveView.redirect`, for the view this component is in. */
+  redirect(url: string): void {
+    hostOf(this)?.navigate({ kind: "redirect", url: checkRedirect(url) });
+  }
+
+  /** `LiveView.putFlash`, on the view this component is in. */
+  putFlash(kind: string, message: string): void {
+    hostOf(this)?.putFlash(String(kind), String(message));
+  }
+
+  /** Renders a nested component; see `LiveView.component`. */
+  component<C extends LiveComponent<object, object>>(Component: LiveComponentClass<C>, id: string, props: PropsOf<C>): Html {
+    const host = hostOf(this);
+    if (host === undefined) throw new Error("component() needs a mounted component: call it from render()");
+    return host.component(this, Component, String(id), props);
+  }
+}
+
+/** The state type of a component class's instances. */
+export type ComponentStateOf<C> = C extends LiveComponent<object, infer S> ? S : never;
+
+/** The props type of a component class's instances. */
+export type PropsOf<C> = C extends LiveComponent<infer P, object> ? P : never;
+
+/**
+ * A concrete LiveComponent class, with its optional static `events`,
+ * `model` (see `LiveViewClass`) and `tag`.
+ */
+export type LiveComponentClass<C extends LiveComponent<object, object> = LiveComponent<object, object>> =
+  (new () => C) & {
+    readonly events?: readonly string[];
+    readonly model?: readonly (LiveComponent<object, object> extends C ? string : ModelField<ComponentStateOf<C>>)[];
+    readonly tag?: string;
+  };

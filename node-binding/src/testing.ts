@@ -1,0 +1,363 @@
+// livets/testing: a view mounted in-process, driven like a browser would.
+// The page render, the signed join (token and CSRF check included) and
+// every event go through the same LiveHub a real server uses; only the
+// native core is replaced by a recorder that keeps each component's HTML.
+
+import { AssertionError } from "assert";
+import { randomBytes } from "crypto";
+
+import { LiveHub } from "./hub";
+import type { JsonObject, JsonValue } from "./json";
+import type { CorePort, Logger } from "./live-instance";
+import type { LiveView, LiveViewClass } from "./live-view";
+import { renderPage } from "./page-render";
+import { Router } from "./router";
+import { parseLocal } from "./url";
+import type { Flash } from "./view-host";
+
+/** Options for `mountView`. */
+export interface MountOptions {
+  /** The page's path and query; default the route, or "/". */
+  readonly url?: string;
+  /** The route pattern the view is served at ("/users/:id"); default the URL's path. */
+  readonly route?: string;
+  /** Other views by route, for pushPatch and pushNavigate to resolve against. */
+  readonly routes?: Readonly<Record<string, LiveViewClass>>;
+  /** What the server's `session` option would return for the page. */
+  readonly session?: JsonObject;
+  /** Extra join params, as a connector's `connectParams`. */
+  readonly connectParams?: Readonly<Record<string, JsonValue>>;
+  /** Delay before a crashed view is mounted again; default 0. */
+  readonly remountDelayMs?: number;
+  /** Where warnings and errors go; default: kept in `warnings` and `errors` only. */
+  readonly logger?: Logger;
+}
+
+/** Which component an event is for: its id, or the ids from the view down joined by "/". */
+export interface TargetOptions {
+  readonly target?: string;
+}
+
+/** A message the browser would have received, with HTML in place of patch operations. */
+export type TestMessage =
+  | readonly ["r" | "p", string, number, number, string]
+  | readonly ["x", string, number, string]
+  | readonly ["h", string, string, boolean]
+  | readonly ["n", string, string, boolean]
+  | readonly ["g", string]
+  | readonly ["f", string, Flash];
+
+/** The view asked to leave for another URL while mounting. */
+export class LiveRedirect extends Error {
+  constructor(readonly location: string) {
+    super(`the view redirected to ${location}`);
+    this.name = "LiveRedirect";
+  }
+}
+
+/** The view refused an event or URL change, or crashed handling it. */
+export class EventRefused extends Error {
+  constructor(
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`refused: ${reason}`);
+    this.name = "EventRefused";
+    if (options !== undefined && "cause" in options) (this as { cause?: unknown }).cause = options.cause;
+  }
+}
+
+const CONN = 1;
+
+class RecordingCore implements CorePort {
+  readonly html = new Map<string, string>();
+  readonly seq = new Map<string, number>();
+  readonly messages: TestMessage[] = [];
+  readonly published: { topic: string; data: string }[] = [];
+  readonly topics = new Map<string, Set<string>>();
+  private hub: LiveHub | null = null;
+
+  attach(hub: LiveHub): void {
+    this.hub = hub;
+  }
+
+  register(_conn: number, id: string, ref: number, html: string): void {
+    this.html.set(id, html);
+    this.seq.set(id, 1);
+    this.messages.push(["r", id, 1, ref, html]);
+  }
+
+  update(_conn: number, id: string, ref: number, html: string): void {
+    const seq = this.seq.get(id);
+    if (seq === undefined) return;
+    this.html.set(id, html);
+    this.seq.set(id, seq + 1);
+    this.messages.push(["p", id, seq + 1, ref, html]);
+  }
+
+  unregister(_conn: number, id: string): void {
+    this.html.delete(id);
+    this.seq.delete(id);
+    this.topics.delete(id);
+  }
+
+  replyError(_conn: number, id: string, ref: number, reason: string): void {
+    this.messages.push(["x", id, ref, reason]);
+  }
+
+  subscribe(_conn: number, id: string, topic: string): void {
+    let set = this.topics.get(id);
+    if (set === undefined) this.topics.set(id, (set = new Set()));
+    set.add(topic);
+  }
+
+  unsubscribe(_conn: number, id: string, topic: string): void {
+    this.topics.get(id)?.delete(topic);
+  }
+
+  publish(topic: string, data: string): void {
+    this.published.push({ topic, data });
+    // Delivered after the current task, as the core's loop thread would.
+    setImmediate(() => {
+      for (const [id, set] of this.topics) if (set.has(topic)) this.hub?.info(CONN, id, topic, data);
+    });
+  }
+
+  send(_conn: number, text: string): void {
+    this.messages.push(JSON.parse(text) as TestMessage);
+  }
+}
+
+const ENTITIES: Readonly<Record<string, string>> = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'", "&#96;": "`" };
+const unescape = (s: string): string => s.replace(/&(?:amp|lt|gt|quot|#39|#96);/g, (e) => ENTITIES[e]);
+const NESTED = /<([a-z][a-z0-9-]*) data-livets-id="([^"]*)"><\/\1>/g;
+
+/**
+ * A mounted view under test. Every method that sends something waits until
+ * the view has handled it and returns the view's HTML afterwards; a refused
+ * event or a crash rejects with `EventRefused`.
+ */
+export class TestView {
+  private ref = 2;
+  private checkedNavigation = 0;
+
+  /** @internal */
+  constructor(
+    private readonly hub: LiveHub,
+    private readonly core: RecordingCore,
+    /** The view root's id on the page. */
+    readonly id: string,
+    /** The HTML of the first, plain page render (components inline). */
+    readonly pageHtml: string,
+    /** Warnings the framework logged (refused events and the like). */
+    readonly warnings: unknown[][],
+    /** Errors the framework logged (crashes, failed renders). */
+    readonly errors: unknown[][],
+  ) {}
+
+  /** Every message the browser would have received, in order. */
+  get messages(): readonly TestMessage[] {
+    return this.core.messages;
+  }
+
+  /** The view's current HTML, components filled in, as the browser shows it. */
+  html(): string {
+    return this.compose(this.id, new Set());
+  }
+
+  /** Waits for queued work, including async results still running, then returns `html()`. */
+  async render(): Promise<string> {
+    await this.settle();
+    return this.html();
+  }
+
+  /** The flash messages the browser was last told about. */
+  get flash(): Flash {
+    for (let i = this.core.messages.length - 1; i >= 0; i--) {
+      const m = this.core.messages[i];
+      if (m[0] === "f" && m[1] === this.id) return m[2];
+    }
+    return {};
+  }
+
+  /** Sends a click on an element with `ts-on:click="event"`; `value` is its ts-value-* payload. */
+  click(event: string, value: Readonly<Record<string, JsonValue>> = {}, options: TargetOptions = {}): Promise<string> {
+    return this.event(event, value, options);
+  }
+
+  /** Submits a form with `ts-on:submit="event"` and these fields. */
+  submit(event: string, form: Readonly<Record<string, JsonValue>> = {}, options: TargetOptions = {}): Promise<string> {
+    return this.event(event, form, options);
+  }
+
+  /** A `ts-on:change` (or input) event with this payload ({value, name} for a control, fields for a form). */
+  change(event: string, payload: Readonly<Record<string, JsonValue>> = {}, options: TargetOptions = {}): Promise<string> {
+    return this.event(event, payload, options);
+  }
+
+  /** A ts-model input setting `field` to `value`. */
+  model(field: string, value: JsonValue, options: TargetOptions = {}): Promise<string> {
+    return this.event("$model", { field, value }, options);
+  }
+
+  /** Any event by name with any payload. */
+  async event(name: string, payload: JsonValue = {}, options: TargetOptions = {}): Promise<string> {
+    const ref = this.ref++;
+    this.hub.event(CONN, ref, this.wireId(options.target), name, JSON.stringify(payload));
+    return this.answer(ref);
+  }
+
+  /** The browser's URL changes to `url` without a reload (a patch link, back or forward). */
+  async patch(url: string): Promise<string> {
+    const ref = this.ref++;
+    this.hub.urlChanged(CONN, ref, this.id, url);
+    return this.answer(ref);
+  }
+
+  /** Delivers `data` on `topic` as a broadcast would, if the view subscribed to it. */
+  async info(topic: string, data: unknown): Promise<string> {
+    const text = JSON.stringify(data) ?? "null";
+    if (this.core.topics.get(this.id)?.has(topic) === true) this.hub.info(CONN, this.id, topic, text);
+    await this.settle();
+    return this.html();
+  }
+
+  /** The topics the view is subscribed to. */
+  get topics(): readonly string[] {
+    return [...(this.core.topics.get(this.id) ?? [])];
+  }
+
+  /** What the view broadcast, data as JSON text. */
+  get broadcasts(): readonly { readonly topic: string; readonly data: string }[] {
+    return this.core.published;
+  }
+
+  /** Asserts that the view changed the URL to `url` (pushPatch) since the last navigation assert. */
+  assertPatched(url: string): void {
+    this.assertNavigation("h", url, "patched");
+  }
+
+  /** Asserts that the view navigated to `url` (pushNavigate) since the last navigation assert. */
+  assertNavigated(url: string): void {
+    this.assertNavigation("n", url, "navigated");
+  }
+
+  /** Asserts that the view redirected to `url` since the last navigation assert. */
+  assertRedirected(url: string): void {
+    this.assertNavigation("g", url, "redirected");
+  }
+
+  /**
+   * Waits until the view has no queued work, no async work in flight and
+   * no remount pending, for at most `timeoutMs` of real time. Works with
+   * node:test's mocked setTimeout and setInterval (it yields with
+   * setImmediate), so timer tests can `mock.timers.tick()` between calls.
+   */
+  async settle(timeoutMs = 10_000): Promise<void> {
+    const start = Date.now();
+    do {
+      await this.hub.idle(CONN);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    } while (this.hub.busy(CONN) && Date.now() - start < timeoutMs);
+  }
+
+  /** Leaves the view, as closing the tab would; it unmounts. */
+  async unmount(): Promise<void> {
+    this.core.unregister(CONN, this.id);
+    this.hub.leave(CONN, this.id);
+    await this.hub.closeAll();
+  }
+
+  private async answer(ref: number): Promise<string> {
+    await this.settle();
+    const refusal = this.core.messages.find((m): m is readonly ["x", string, number, string] => m[0] === "x" && m[2] === ref);
+    if (refusal !== undefined) {
+      const cause = refusal[3] === "crashed" ? this.errors[this.errors.length - 1]?.find((a) => a instanceof Error) : undefined;
+      throw new EventRefused(refusal[3], cause === undefined ? undefined : { cause });
+    }
+    return this.html();
+  }
+
+  private assertNavigation(kind: "h" | "n" | "g", url: string, verb: string): void {
+    const messages = this.core.messages;
+    const found: string[] = [];
+    for (let i = this.checkedNavigation; i < messages.length; i++) {
+      const m = messages[i];
+      if (m[0] === kind) found.push(kind === "g" ? (m[1] as string) : (m[2] as string));
+    }
+    this.checkedNavigation = messages.length;
+    if (!found.includes(url)) {
+      throw new AssertionError({
+        message: `expected the view to have ${verb} to ${url}; it ${found.length > 0 ? `${verb} to ${found.join(", ")}` : `had not ${verb}`}`,
+        actual: found,
+        expected: url,
+        operator: `assert${verb[0].toUpperCase()}${verb.slice(1)}`,
+      });
+    }
+  }
+
+  private wireId(target: string | undefined): string {
+    if (target === undefined) return this.id;
+    const ids = [...this.core.html.keys()].filter((id) => id !== this.id);
+    const byPath = `${this.id}/${target.split("/").map(encodeURIComponent).join("/")}`;
+    if (ids.includes(byPath)) return byPath;
+    const byId = ids.filter((id) => decodeURIComponent(id.slice(id.lastIndexOf("/") + 1)) === target);
+    if (byId.length === 1) return byId[0];
+    throw new Error(
+      byId.length === 0 ? `no component ${JSON.stringify(target)} is rendered` : `component id ${JSON.stringify(target)} is ambiguous: give its path`,
+    );
+  }
+
+  private compose(id: string, seen: Set<string>): string {
+    const own = this.core.html.get(id) ?? "";
+    seen.add(id);
+    return own.replace(NESTED, (whole, tag: string, escaped: string) => {
+      const child = unescape(escaped);
+      if (seen.has(child) || !this.core.html.has(child)) return whole;
+      return `<${tag} data-livets-id="${escaped}">${this.compose(child, seen)}</${tag}>`;
+    });
+  }
+}
+
+/**
+ * Mounts `View` as a browser would: renders its page, then joins it with
+ * the page's signed token and CSRF token. Resolves once the first live
+ * render is in; rejects with `LiveRedirect` if the view redirected while
+ * mounting, or with an Error if the join was refused.
+ */
+export async function mountView<V extends LiveView<object>>(View: LiveViewClass<V>, options: MountOptions = {}): Promise<TestView> {
+  const url = options.url ?? (options.route !== undefined && !options.route.includes(":") ? options.route : "/");
+  const local = parseLocal(url);
+  if (local === null) throw new TypeError(`url must be a local path, not ${JSON.stringify(url)}`);
+  const router = new Router<LiveViewClass>();
+  for (const [route, Other] of Object.entries(options.routes ?? {})) router.add(route, Other);
+  router.add(options.route ?? local.pathname, View as unknown as LiveViewClass);
+  const warnings: unknown[][] = [];
+  const errors: unknown[][] = [];
+  const logger: Logger = options.logger ?? {
+    warn: (...args: unknown[]) => void warnings.push(args),
+    error: (...args: unknown[]) => void errors.push(args),
+  };
+  const secret = randomBytes(32);
+  const core = new RecordingCore();
+  const hub = new LiveHub(core, { secret, router, logger, remountDelayMs: options.remountDelayMs ?? 0, maxCrashes: 5 });
+  core.attach(hub);
+  const session = options.session ?? {};
+  const page = await renderPage(
+    { router, secret, tokenTtlMs: 60_000, session: () => session, logger },
+    { method: "GET", url: local.href, headers: {}, cookies: {} },
+  );
+  if (page.kind === "redirect") throw new LiveRedirect(page.location);
+  if (page.kind !== "page") throw new Error(`no view is served at ${local.href}`);
+  const params = { ...options.connectParams, _csrf_token: page.csrf, _url: local.href };
+  hub.join(CONN, 1, page.id, page.token, JSON.stringify(params));
+  const view = new TestView(hub, core, page.id, page.markup, warnings, errors);
+  await view.settle();
+  const last = core.messages[core.messages.length - 1];
+  if (last !== undefined && last[0] === "g") throw new LiveRedirect(last[1]);
+  const refused = core.messages.find((m) => m[0] === "x" && m[1] === page.id && m[2] === 1);
+  if (refused !== undefined || !core.html.has(page.id)) {
+    throw new Error(`the join was refused: ${refused !== undefined ? String(refused[3]) : "no render"}`);
+  }
+  return view;
+}

@@ -1,0 +1,2 @@
+// livets/testing for TypeScript's classic "node" module resolution.
+export * from "./dist/testing";

@@ -1,0 +1,60 @@
+'use strict'
+// The app the render benchmark drives: a counter, and a 300-row table
+// whose event changes one row, on the real stack. PORT picks the port.
+
+const path = require('path')
+const { LiveTSServer, LiveView, html } = require(path.join(__dirname, '..', '..', 'node-binding'))
+
+class Counter extends LiveView {
+  static events = ['inc']
+  state = { count: 0 }
+  render() {
+    return html`<h1>Counter</h1>
+      <p>Count: <span id="count">${this.state.count}</span></p>
+      <button id="dec" ts-on:click="dec">-</button>
+      <button id="inc" ts-on:click="inc">+</button>`
+  }
+  handleEvent() {
+    this.setState({ count: this.state.count + 1 })
+  }
+}
+
+const ROWS = 300
+
+class Table extends LiveView {
+  static events = ['bump']
+  state = { rows: Array.from({ length: ROWS }, (_, i) => ({ id: i, name: `row ${i}`, score: 0, owner: `user${i % 17}@example.com` })), next: 0 }
+  render() {
+    return html`<table><thead><tr><th>#</th><th>Name</th><th>Owner</th><th>Score</th><th></th></tr></thead>
+      <tbody>${this.state.rows.map(
+        (r) => html`<tr ts-key="${r.id}"><td>${r.id}</td><td>${r.name}</td><td><a href="mailto:${r.owner}">${r.owner}</a></td>
+          <td class="${r.score % 2 ? 'odd' : 'even'}">${r.score}</td><td><button ts-on:click="bump" ts-value-id="${r.id}">+1</button></td></tr>`,
+      )}</tbody></table>`
+  }
+  handleEvent() {
+    // One row changes per event, walking down the table.
+    const i = this.state.next
+    const rows = this.state.rows.slice()
+    rows[i] = { ...rows[i], score: rows[i].score + 1 }
+    this.setState({ rows, next: (i + 1) % ROWS })
+  }
+}
+
+async function main() {
+  const server = new LiveTSServer({ port: Number(process.env.PORT || 0), secret: 'render bench' })
+  server.route('/counter', Counter).route('/table', Table)
+  const port = await server.listen()
+  console.log(`listening on ${port}`)
+  const stop = () => server.close().then(() => process.exit(0))
+  process.on('SIGTERM', stop)
+  process.on('SIGINT', stop)
+}
+
+module.exports = { Counter, Table }
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err)
+    process.exit(1)
+  })
+}

@@ -1,0 +1,58 @@
+'use strict'
+// The server behind tests/ts: the example app's views on the real stack
+// (native core, Node binding, connector), plus views that exist only to be
+// broken on purpose. PORT picks the port.
+
+const path = require('path')
+const repo = path.join(__dirname, '..', '..', '..')
+const { LiveTSServer, LiveView, html } = require(path.join(repo, 'node-binding'))
+const examples = path.join(repo, 'examples', 'app', 'dist')
+const { Counter } = require(path.join(examples, 'counter'))
+const { Todos } = require(path.join(examples, 'todos'))
+const { Search, ElementView } = require(path.join(examples, 'search'))
+const { Clock } = require(path.join(examples, 'clock'))
+
+/** A view whose "boom" button throws. */
+class Fragile extends LiveView {
+  static events = ['inc', 'boom']
+  state = { count: 0 }
+  mount(params) {
+    if (params.start) this.setState({ count: Number(params.start) })
+  }
+  render() {
+    return html`<span id="count">${this.state.count}</span>
+      <button id="inc" ts-on:click="inc">+</button>
+      <button id="boom" ts-on:click="boom">boom</button>`
+  }
+  handleEvent(event) {
+    if (event === 'inc') this.setState({ count: this.state.count + 1 })
+    if (event === 'boom') throw new Error('boom, on purpose')
+  }
+}
+
+async function main() {
+  const server = new LiveTSServer({
+    port: Number(process.env.PORT || 0),
+    secret: 'livets ts tests: not a secret',
+    title: 'LiveTS API tests',
+    // Long enough to see the failed state, short enough for a test.
+    remountDelayMs: Number(process.env.REMOUNT_MS || 700),
+  })
+  server
+    .route('/counter', Counter)
+    .route('/todos', Todos)
+    .route('/search', Search)
+    .route('/elements/:symbol', ElementView)
+    .route('/clock', Clock)
+    .route('/fragile', Fragile)
+  const port = await server.listen()
+  console.log(`listening on http://127.0.0.1:${port}/`)
+  const stop = () => server.close().then(() => process.exit(0))
+  process.on('SIGTERM', stop)
+  process.on('SIGINT', stop)
+}
+
+main().catch((err) => {
+  console.error(err)
+  process.exit(1)
+})
