@@ -174,7 +174,8 @@ typedef struct lts_callbacks {
   /* LTS_MODE_RAW: one complete message. */
   void (*on_message)(lts_server *server, lts_conn_id conn, const char *data, size_t len,
                      int is_binary, void *userdata);
-  /* A publish reached a topic that component `component` of `conn` subscribed to. */
+  /* A publish reached a topic that component `component` of `conn` subscribed
+   * to; conn is 0 and the component empty for lts_host_subscribe. */
   void (*on_info)(lts_server *server, lts_conn_id conn, const char *component,
                   size_t component_len, const char *topic, size_t topic_len,
                   const char *data, size_t data_len, void *userdata);
@@ -286,6 +287,13 @@ int lts_unsubscribe(lts_server *server, lts_conn_id conn, const char *component,
  * broadcasts). The subscription ends with the connection. */
 int lts_conn_subscribe(lts_server *server, lts_conn_id conn, const char *topic, size_t topic_len);
 int lts_conn_unsubscribe(lts_server *server, lts_conn_id conn, const char *topic, size_t topic_len);
+
+/* Subscribes the host itself to `topic`: a publish then calls on_info with
+ * conn 0 and an empty component, whether or not any browser is connected
+ * (state shared between nodes, caches to invalidate). Lasts until
+ * lts_host_unsubscribe or the server stops. Running server only (LTS_ESTATE). */
+int lts_host_subscribe(lts_server *server, const char *topic, size_t topic_len);
+int lts_host_unsubscribe(lts_server *server, const char *topic, size_t topic_len);
 
 /* Delivers `data` (UTF-8, else LTS_EPARSE) to every subscriber of `topic`:
  * on_info for each subscribed component, and one text frame, encoded once,

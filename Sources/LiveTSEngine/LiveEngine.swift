@@ -180,6 +180,20 @@ public final class LiveEngine: ServerDelegate {
         }
     }
 
+    /// Subscribes the host itself, not a browser: publishes reach it through
+    /// `engineInfo` with connection 0 and no component, so a process can keep
+    /// shared state in step with other nodes even while no view is open.
+    public func subscribeHost(topic: [UInt8]) {
+        loop.runOrPost { [self] in broker.subscribe(Self.hostSubscriber, to: topic) }
+    }
+
+    public func unsubscribeHost(topic: [UInt8]) {
+        loop.runOrPost { [self] in broker.unsubscribe(Self.hostSubscriber, from: topic) }
+    }
+
+    /// Connection ids start at 1, so 0 never collides with a browser.
+    static let hostSubscriber = ComponentRegistry.Key(connection: 0, component: [])
+
     /// Delivers here at once and, with Redis, once to the other nodes.
     public func publish(topic: [UInt8], data: [UInt8]) {
         loop.runOrPost { [self] in
@@ -192,7 +206,9 @@ public final class LiveEngine: ServerDelegate {
     func deliverLocally(topic: [UInt8], data: [UInt8]) {
         var rawConnections: [UInt64] = []
         for subscriber in broker.subscribers(of: topic) {
-            if subscriber.component.isEmpty {
+            if subscriber == Self.hostSubscriber {
+                host?.engineInfo(connection: 0, component: [], topic: topic, data: data)
+            } else if subscriber.component.isEmpty {
                 rawConnections.append(subscriber.connection)
             } else {
                 host?.engineInfo(connection: subscriber.connection, component: subscriber.component, topic: topic, data: data)

@@ -98,6 +98,7 @@ final class CABITests: XCTestCase {
         server = nil
         XCTAssertEqual(lts_server_port(freed), LTS_EINVAL)
         XCTAssertEqual(lts_publish(freed, "t", 1, "d", 1), LTS_EINVAL)
+        XCTAssertEqual(lts_host_subscribe(freed, "t", 1), LTS_EINVAL)
     }
 
     func testMethodsBeforeStartAreStateErrors() {
@@ -106,6 +107,8 @@ final class CABITests: XCTestCase {
         XCTAssertEqual(lts_server_new(&config, &callbacks, nil, &server), LTS_OK)
         XCTAssertEqual(lts_server_port(server), LTS_ESTATE)
         XCTAssertEqual(lts_send(server, 1, "x", 1), LTS_ESTATE)
+        XCTAssertEqual(lts_host_subscribe(server, "t", 1), LTS_ESTATE)
+        XCTAssertEqual(lts_host_subscribe(server, "t", 0), LTS_EINVAL, "an empty topic")
         XCTAssertEqual(lts_respond(server, 1, 200, "Bad\r\nInjected", 13, nil, 0), LTS_EPARSE)
     }
 

@@ -7,12 +7,15 @@ private final class NodeLog {
     private var lock = pthread_mutex_t()
     private var _opened: [UInt64] = []
     private var _infos: [String] = []
+    private var _hostInfos: [String] = []
     init() { pthread_mutex_init(&lock, nil) }
     private func locked<T>(_ body: () -> T) -> T { pthread_mutex_lock(&lock); defer { pthread_mutex_unlock(&lock) }; return body() }
     func open(_ conn: UInt64) { locked { _opened.append(conn) } }
     func info(_ data: String) { locked { _infos.append(data) } }
+    func hostInfo(_ data: String) { locked { _hostInfos.append(data) } }
     var opened: [UInt64] { locked { _opened } }
     var infos: [String] { locked { _infos } }
+    var hostInfos: [String] { locked { _hostInfos } }
 }
 
 private func bytesText(_ p: UnsafePointer<CChar>?, _ n: Int) -> String {
@@ -31,8 +34,14 @@ private let nodeLiveEvent: @convention(c) (OpaquePointer?, UnsafePointer<lts_liv
 }
 
 private let nodeInfo: @convention(c) (OpaquePointer?, UInt64, UnsafePointer<CChar>?, Int, UnsafePointer<CChar>?, Int,
-                                      UnsafePointer<CChar>?, Int, UnsafeMutableRawPointer?) -> Void = { _, _, _, _, _, _, data, length, userdata in
-    Unmanaged<NodeLog>.fromOpaque(userdata!).takeUnretainedValue().info(bytesText(data, length))
+                                      UnsafePointer<CChar>?, Int, UnsafeMutableRawPointer?) -> Void = { _, conn, _, componentLength, _, _, data, length, userdata in
+    let log = Unmanaged<NodeLog>.fromOpaque(userdata!).takeUnretainedValue()
+    if conn == 0 {
+        XCTAssertEqual(componentLength, 0, "a host subscription names no component")
+        log.hostInfo(bytesText(data, length))
+    } else {
+        log.info(bytesText(data, length))
+    }
 }
 
 /// A redis-server of our own on a free loopback port.
@@ -212,6 +221,27 @@ final class RedisTests: XCTestCase {
         XCTAssertTrue(waitUntil(seconds: 2) { b.log.infos == ["hello", "marker"] }, "on_info on the other node: \(b.log.infos)")
         XCTAssertEqual(a.log.infos, [])
         XCTAssertEqual(stats(a.server).redis_dropped_publishes, 0)
+    }
+
+    func testHostSubscriptionsHearEveryNodeOnceUntilUnsubscribed() {
+        let a = startNode(), b = startNode()
+        XCTAssertTrue(waitConnected([a.server, b.server]))
+        for node in [a.server, b.server] {
+            XCTAssertEqual(lts_host_subscribe(node, "state", 5), LTS_OK)
+            XCTAssertEqual(lts_host_subscribe(node, "marker", 6), LTS_OK)
+            _ = stats(node)
+        }
+        publish(a.server, "state", "one")
+        XCTAssertTrue(waitUntil(seconds: 2) { b.log.hostInfos == ["one"] }, "the other node's host: \(b.log.hostInfos)")
+        XCTAssertEqual(a.log.hostInfos, ["one"], "the publishing node's host hears it once, not again from Redis")
+
+        XCTAssertEqual(lts_host_unsubscribe(b.server, "state", 5), LTS_OK)
+        _ = stats(b.server)
+        publish(a.server, "state", "two")
+        publish(a.server, "marker", "end")
+        XCTAssertTrue(waitUntil(seconds: 2) { b.log.hostInfos == ["one", "end"] }, "unsubscribed from state only: \(b.log.hostInfos)")
+        XCTAssertEqual(a.log.hostInfos, ["one", "two", "end"])
+        XCTAssertEqual(a.log.infos + b.log.infos, [], "no component was subscribed")
     }
 
     func testLocalDeliverySurvivesARedisOutageAndCrossNodeDeliveryResumes() {

@@ -625,10 +625,10 @@ static int get_prop(napi_env env, napi_value obj, const char *key, napi_value *o
 }
 
 /* createServer({host?, port?, mode?, wsPath?, maxMessageBytes?,
- *               maxOutboundBytes?}, onEvents) → handle */
+ *               maxOutboundBytes?, redisUrl?}, onEvents) → handle */
 static napi_value js_create_server(napi_env env, napi_callback_info info) {
   napi_value argv[2], v, result = NULL, name;
-  char *host = NULL, *ws_path = NULL;
+  char *host = NULL, *ws_path = NULL, *redis_url = NULL;
   size_t unused;
   int present;
   lts_config cfg;
@@ -655,8 +655,11 @@ static napi_value js_create_server(napi_env env, napi_callback_info info) {
   if (present && !get_size(env, v, "config.maxMessageBytes", &cfg.max_message_bytes)) goto done;
   if (!get_prop(env, argv[0], "maxOutboundBytes", &v, &present)) goto done;
   if (present && !get_size(env, v, "config.maxOutboundBytes", &cfg.max_outbound_bytes)) goto done;
+  if (!get_prop(env, argv[0], "redisUrl", &v, &present)) goto done;
+  if (present && !get_string(env, v, "config.redisUrl", &redis_url, &unused)) goto done;
   cfg.host = host;
   cfg.ws_path = ws_path;
+  cfg.redis_url = redis_url;
 
   instance *inst = get_instance(env);
   if (inst == NULL) {
@@ -715,6 +718,7 @@ static napi_value js_create_server(napi_env env, napi_callback_info info) {
 done:
   free(host);
   free(ws_path);
+  free(redis_url);
   return result;
 }
 
@@ -929,6 +933,124 @@ done:
   return ret;
 }
 
+/* hostSubscribe/hostUnsubscribe(h, topic) */
+static napi_value host_subscription(napi_env env, napi_callback_info info, int subscribe) {
+  napi_value argv[2], ret = NULL;
+  char *topic = NULL;
+  size_t topic_len;
+  if (!get_args(env, info, 2, argv)) return NULL;
+  binding *b = get_binding(env, argv[0]);
+  if (b == NULL) return NULL;
+  if (!get_string(env, argv[1], "topic", &topic, &topic_len)) return NULL;
+  ret = lts_result(env, subscribe ? lts_host_subscribe(b->server, topic, topic_len)
+                                  : lts_host_unsubscribe(b->server, topic, topic_len));
+  free(topic);
+  return ret;
+}
+
+static napi_value js_host_subscribe(napi_env env, napi_callback_info info) {
+  return host_subscription(env, info, 1);
+}
+
+static napi_value js_host_unsubscribe(napi_env env, napi_callback_info info) {
+  return host_subscription(env, info, 0);
+}
+
+/* presenceTrack(h, conn, topic, key, metaJson) */
+static napi_value js_presence_track(napi_env env, napi_callback_info info) {
+  napi_value argv[5], ret = NULL;
+  char *topic = NULL, *key = NULL, *meta = NULL;
+  size_t topic_len, key_len, meta_len;
+  uint64_t conn;
+  if (!get_args(env, info, 5, argv)) return NULL;
+  binding *b = get_binding(env, argv[0]);
+  if (b == NULL) return NULL;
+  if (!get_u64(env, argv[1], "conn", &conn)) return NULL;
+  if (!get_string(env, argv[2], "topic", &topic, &topic_len)) goto done;
+  if (!get_string(env, argv[3], "key", &key, &key_len)) goto done;
+  if (!get_opt_string(env, argv[4], "meta", &meta, &meta_len)) goto done;
+  ret = lts_result(env, lts_presence_track(b->server, conn, topic, topic_len, key, key_len, meta, meta_len));
+done:
+  free(topic);
+  free(key);
+  free(meta);
+  return ret;
+}
+
+/* presenceUntrack(h, conn, topic, key) */
+static napi_value js_presence_untrack(napi_env env, napi_callback_info info) {
+  napi_value argv[4], ret = NULL;
+  char *topic = NULL, *key = NULL;
+  size_t topic_len, key_len;
+  uint64_t conn;
+  if (!get_args(env, info, 4, argv)) return NULL;
+  binding *b = get_binding(env, argv[0]);
+  if (b == NULL) return NULL;
+  if (!get_u64(env, argv[1], "conn", &conn)) return NULL;
+  if (!get_string(env, argv[2], "topic", &topic, &topic_len)) goto done;
+  if (!get_string(env, argv[3], "key", &key, &key_len)) goto done;
+  ret = lts_result(env, lts_presence_untrack(b->server, conn, topic, topic_len, key, key_len));
+done:
+  free(topic);
+  free(key);
+  return ret;
+}
+
+/* presenceList(h, topic) → JSON text of key → metas */
+static napi_value js_presence_list(napi_env env, napi_callback_info info) {
+  napi_value argv[2], ret = NULL;
+  char *topic = NULL, *out = NULL;
+  size_t topic_len, out_len = 0;
+  if (!get_args(env, info, 2, argv)) return NULL;
+  binding *b = get_binding(env, argv[0]);
+  if (b == NULL) return NULL;
+  if (!get_string(env, argv[1], "topic", &topic, &topic_len)) goto done;
+  int rc = lts_presence_list(b->server, topic, topic_len, &out, &out_len);
+  if (rc < 0) {
+    throw_lts(env, rc);
+    goto done;
+  }
+  NAPI_OK_GOTO(env, napi_create_string_utf8(env, out, out_len, &ret), done);
+done:
+  lts_free(out);
+  free(topic);
+  return ret;
+}
+
+static int set_count(napi_env env, napi_value obj, const char *name, uint64_t value) {
+  napi_value n;
+  napi_status s = napi_create_double(env, (double)value, &n);
+  if (s == napi_ok) s = napi_set_named_property(env, obj, name, n);
+  if (s != napi_ok) throw_napi(env, s);
+  return s == napi_ok;
+}
+
+/* stats(h) → the lts_stats counters, camelCased */
+static napi_value js_stats(napi_env env, napi_callback_info info) {
+  napi_value argv[1], o;
+  lts_stats st;
+  if (!get_args(env, info, 1, argv)) return NULL;
+  binding *b = get_binding(env, argv[0]);
+  if (b == NULL) return NULL;
+  int rc = lts_server_stats(b->server, &st);
+  if (rc < 0) {
+    throw_lts(env, rc);
+    return NULL;
+  }
+  NAPI_OK(env, napi_create_object(env, &o));
+  if (!set_count(env, o, "connections", st.connections) || !set_count(env, o, "websockets", st.websockets) ||
+      !set_count(env, o, "components", st.components) || !set_count(env, o, "topics", st.topics) ||
+      !set_count(env, o, "subscriptions", st.subscriptions) ||
+      !set_count(env, o, "slowConsumersClosed", st.slow_consumers_closed) ||
+      !set_count(env, o, "originsRejected", st.origins_rejected) ||
+      !set_count(env, o, "messagesRefused", st.messages_refused) ||
+      !set_count(env, o, "redisConnected", st.redis_connected) ||
+      !set_count(env, o, "redisReconnects", st.redis_reconnects) ||
+      !set_count(env, o, "redisDroppedPublishes", st.redis_dropped_publishes))
+    return NULL;
+  return o;
+}
+
 /* addStatic(h, prefix, dir) */
 static napi_value js_add_static(napi_env env, napi_callback_info info) {
   napi_value argv[3], ret = NULL;
@@ -1006,6 +1128,12 @@ static napi_value init(napi_env env, napi_value exports) {
       {"subscribe", NULL, js_subscribe, NULL, NULL, NULL, napi_enumerable, NULL},
       {"unsubscribe", NULL, js_unsubscribe, NULL, NULL, NULL, napi_enumerable, NULL},
       {"publish", NULL, js_publish, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"hostSubscribe", NULL, js_host_subscribe, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"hostUnsubscribe", NULL, js_host_unsubscribe, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"presenceTrack", NULL, js_presence_track, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"presenceUntrack", NULL, js_presence_untrack, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"presenceList", NULL, js_presence_list, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"stats", NULL, js_stats, NULL, NULL, NULL, napi_enumerable, NULL},
       {"addStatic", NULL, js_add_static, NULL, NULL, NULL, napi_enumerable, NULL},
       {"diff", NULL, js_diff, NULL, NULL, NULL, napi_enumerable, NULL},
       {"version", NULL, js_version, NULL, NULL, NULL, napi_enumerable, NULL},

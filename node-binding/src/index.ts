@@ -17,7 +17,9 @@ export { loading, type AsyncResult, type AsyncKeys, type AsyncValue } from "./as
 export type { Cancel, EventPayload, Flash, NavigateOptions } from "./view-host";
 export type { JsonValue, JsonObject } from "./json";
 export { flashGroup } from "./flash";
-export { LiveTSServer, LIVE_PATH, type LiveTSServerOptions } from "./server";
+export { LiveTSServer, LIVE_PATH, type LiveTSServerOptions, type TopicHandler } from "./server";
+export { isPresenceDiff, applyPresenceDiff, type Presences, type PresenceDiff } from "./presence";
+export type { CoreStats } from "./native";
 export type { PageRequest, SessionFunction } from "./page-render";
 export type { Logger } from "./live-instance";
 export { CONTENT_SECURITY_POLICY } from "./page";

@@ -10,6 +10,7 @@ import type { Html } from "./html";
 import type { JsonObject, JsonValue } from "./json";
 import type { LiveView, LiveViewClass, Session } from "./live-view";
 import { isCoreError } from "./native";
+import { parsePresences, presenceArgs, type Presences } from "./presence";
 import { TaskQueue } from "./task-queue";
 import type { Params } from "./token";
 import type { Cancel, ComponentType, Flash, Navigation, NodeHost } from "./view-host";
@@ -24,6 +25,10 @@ export interface CorePort {
   subscribe(conn: number, id: string, topic: string): void;
   unsubscribe(conn: number, id: string, topic: string): void;
   publish(topic: string, data: string): void;
+  presenceTrack(conn: number, topic: string, key: string, metaJson: string): void;
+  presenceUntrack(conn: number, topic: string, key: string): void;
+  /** JSON text: key → metas, on every node. */
+  presenceList(topic: string): string;
   /** One protocol message (docs/protocol.md) as JSON text. */
   send(conn: number, text: string): void;
 }
@@ -65,7 +70,8 @@ export function encodeInfo(data: unknown): string {
   return JSON.stringify(data) ?? "null";
 }
 
-function decodeInfo(text: string): unknown {
+/** Parses a publish's data; text that is not JSON arrives as the string itself. */
+export function decodeInfo(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
@@ -98,6 +104,8 @@ export class LiveInstance {
   /** Messages for the browser that go out before the next patches. */
   private pending: JsonValue[] = [];
   private readonly topics = new Set<string>();
+  /** Presences this view tracked, by "topic\0key"; sent to the core once live. */
+  private readonly tracked = new Map<string, { topic: string; key: string; meta: string }>();
   private readonly timers = new Set<Timer>();
   private readonly asyncs = new Map<string, number>();
   private asyncSeq = 0;
@@ -289,6 +297,7 @@ export class LiveInstance {
     if (!this.call(() => this.env.core.register(this.conn, this.id, ref, markup))) return this.failStart(ref, "register", null);
     tree.root.html = markup;
     for (const topic of this.topics) this.call(() => this.env.core.subscribe(this.conn, this.id, topic));
+    for (const { topic, key, meta } of this.tracked.values()) this.call(() => this.env.core.presenceTrack(this.conn, topic, key, meta));
     const rendered: TreeNode[] = [tree.root];
     try {
       for (const child of tree.root.children.values()) this.visit(child, 0, "", rendered, { answered: true });
@@ -512,6 +521,9 @@ export class LiveInstance {
     this.pending = [];
     for (const topic of this.topics) this.call(() => this.env.core.unsubscribe(this.conn, this.id, topic));
     this.topics.clear();
+    // The connection may stay (live navigation): its presences go with the view.
+    for (const { topic, key } of this.tracked.values()) this.call(() => this.env.core.presenceUntrack(this.conn, topic, key));
+    this.tracked.clear();
     const tree = this.tree;
     this.tree = null;
     tree?.removeAll(
@@ -557,6 +569,18 @@ export class LiveInstance {
         this.call(() => this.env.core.unsubscribe(this.conn, this.id, topic));
       },
       broadcast: (topic, data) => this.env.core.publish(topic, encodeInfo(data)),
+      track: (topic, key, meta) => {
+        viewOnly("track");
+        const entry = presenceArgs(topic, key, meta);
+        this.tracked.set(`${topic}\0${key}`, entry);
+        if (this.phase === "live") this.call(() => this.env.core.presenceTrack(this.conn, entry.topic, entry.key, entry.meta));
+      },
+      untrack: (topic, key) => {
+        viewOnly("untrack");
+        if (!this.tracked.delete(`${topic}\0${key}`)) return;
+        this.call(() => this.env.core.presenceUntrack(this.conn, topic, key));
+      },
+      presence: (topic): Presences => parsePresences(this.env.core.presenceList(topic)),
       navigate: (to) => {
         this.navigation = to;
         this.changed();

@@ -2,6 +2,7 @@ import type { AsyncKeys, AsyncResult, AsyncValue } from "./async-result";
 import type { Html } from "./html";
 import type { JsonObject, JsonValue } from "./json";
 import type { LiveComponent, LiveComponentClass, PropsOf } from "./live-component";
+import type { Presences } from "./presence";
 import type { Params } from "./token";
 import { checkRedirect, parseLocal } from "./url";
 import {
@@ -149,6 +150,28 @@ export abstract class LiveView<State extends object = Record<string, never>> {
    */
   broadcast(topic: string, data: unknown): void {
     hostOf(this)?.broadcast(String(topic), data);
+  }
+
+  /**
+   * Marks this browser connection as present on `topic` under `key` (a user
+   * id, say) with `meta` (JSON-serialisable, default {}). Every subscriber
+   * of `topic` then gets a `presence_diff` info (see `isPresenceDiff`), on
+   * every node behind the same Redis. The entry leaves when this view
+   * unmounts, its connection closes or its node dies. Tracking the same key
+   * again replaces the meta. Only a connected view tracks.
+   */
+  track(topic: string, key: string, meta: unknown = {}): void {
+    hostOf(this)?.track(String(topic), String(key), meta);
+  }
+
+  /** Removes what `track(topic, key)` added. */
+  untrack(topic: string, key: string): void {
+    hostOf(this)?.untrack(String(topic), String(key));
+  }
+
+  /** Who is on `topic` now, on every node: key → metas. */
+  presence(topic: string): Presences {
+    return hostOf(this)?.presence(String(topic)) ?? {};
   }
 
   /**

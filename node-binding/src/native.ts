@@ -15,6 +15,25 @@ export interface NativeConfig {
   wsPath?: string;
   maxMessageBytes?: number;
   maxOutboundBytes?: number;
+  /** "redis://host:port[/db]": this server is one node of several. */
+  redisUrl?: string;
+}
+
+/** Counters of a running core server (lts_stats). */
+export interface CoreStats {
+  connections: number;
+  websockets: number;
+  components: number;
+  topics: number;
+  subscriptions: number;
+  slowConsumersClosed: number;
+  originsRejected: number;
+  messagesRefused: number;
+  /** 1 while linked to Redis, else 0. */
+  redisConnected: number;
+  redisReconnects: number;
+  /** Publishes not sent to Redis because the link was down (delivered locally all the same). */
+  redisDroppedPublishes: number;
 }
 
 /** An HTTP request the host must answer with `respond`. */
@@ -107,6 +126,14 @@ export interface NativeBinding {
   subscribe(h: ServerHandle, conn: number, component: string, topic: string): void;
   unsubscribe(h: ServerHandle, conn: number, component: string, topic: string): void;
   publish(h: ServerHandle, topic: string, data: string): void;
+  /** Publishes on `topic` then reach the host as info records with conn 0. */
+  hostSubscribe(h: ServerHandle, topic: string): void;
+  hostUnsubscribe(h: ServerHandle, topic: string): void;
+  presenceTrack(h: ServerHandle, conn: number, topic: string, key: string, metaJson: string | null): void;
+  presenceUntrack(h: ServerHandle, conn: number, topic: string, key: string): void;
+  /** JSON text: key → array of metas, on every node. */
+  presenceList(h: ServerHandle, topic: string): string;
+  stats(h: ServerHandle): CoreStats;
   addStatic(h: ServerHandle, prefix: string, dir: string): void;
   diff(oldHtml: string, newHtml: string): string;
   version(): { number: number; string: string };

@@ -6,6 +6,7 @@ import { randomBytes } from "crypto";
 import type { JsonObject } from "./json";
 import type { Logger } from "./live-instance";
 import type { LiveViewClass } from "./live-view";
+import type { Presences } from "./presence";
 import { renderOnce } from "./renderer";
 import type { Router } from "./router";
 import { signToken, type Secret } from "./token";
@@ -38,6 +39,7 @@ export interface PageSettings {
   readonly session?: SessionFunction;
   readonly logger: Logger;
   readonly broadcast?: (topic: string, data: unknown) => void;
+  readonly presence?: (topic: string) => Presences;
 }
 
 /** The outcome of a page request. */
@@ -75,6 +77,7 @@ export async function renderPage(settings: PageSettings, request: PageRequest): 
     session,
     id,
     broadcast: settings.broadcast,
+    presence: settings.presence,
     logger: settings.logger,
   });
   if (result.navigation !== null) return { kind: "redirect", location: result.navigation.url };

@@ -6,6 +6,7 @@ import { checkViewClass } from "./events";
 import type { JsonObject } from "./json";
 import type { LiveView, LiveViewClass, Session } from "./live-view";
 import type { Logger } from "./live-instance";
+import type { Presences } from "./presence";
 import type { Params } from "./token";
 import type { Flash, Navigation, NodeHost } from "./view-host";
 import { ViewTree, type NodeInstance, type TreeNode } from "./view-tree";
@@ -20,6 +21,8 @@ export interface RenderRequest {
   readonly id?: string;
   /** Receives `broadcast`s made while rendering. */
   readonly broadcast?: (topic: string, data: unknown) => void;
+  /** Answers `presence()` calls made while rendering. */
+  readonly presence?: (topic: string) => Presences;
   readonly logger?: Logger;
 }
 
@@ -62,6 +65,9 @@ function render(View: LiveViewClass, request: RenderRequest, sync: boolean): Ren
     subscribe() {},
     unsubscribe() {},
     broadcast: (topic, data) => request.broadcast?.(topic, data),
+    track() {},
+    untrack() {},
+    presence: (topic) => request.presence?.(topic) ?? {},
     navigate(to) {
       navigation = to;
     },

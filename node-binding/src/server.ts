@@ -5,18 +5,20 @@ import * as path from "path";
 import { allowedEvents, checkViewClass, modelFieldsOf } from "./events";
 import { Html } from "./html";
 import { LiveHub } from "./hub";
-import { encodeInfo, type CorePort, type Logger } from "./live-instance";
+import { decodeInfo, encodeInfo, type CorePort, type Logger } from "./live-instance";
 import type { LiveView, LiveViewClass } from "./live-view";
 import {
   isCoreError,
   loadNative,
   type CoreRecord,
+  type CoreStats,
   type NativeBinding,
   type RequestRecord,
   type ServerHandle,
 } from "./native";
 import { CLIENT_PREFIX, PAGE_HEADERS, livePage, statusPage } from "./page";
 import { parseCookies, parseHeaders, renderPage, type PageSettings, type SessionFunction } from "./page-render";
+import { parsePresences, type Presences } from "./presence";
 import { Router } from "./router";
 import { DEFAULT_TOKEN_TTL_MS, type Secret } from "./token";
 
@@ -50,12 +52,36 @@ export interface LiveTSServerOptions {
   maxCrashes?: number;
   /** Where warnings and errors go; default `console`. */
   logger?: Logger;
+  /**
+   * Pub/sub across processes. With `redis` ("redis://host:port[/db]"), this
+   * server is one node of several: broadcasts and presence reach the views
+   * of every node on the same Redis, each delivered once. Without it, and
+   * without the LIVETS_REDIS_URL environment variable, everything stays in
+   * this process. While Redis is away, local delivery goes on, `stats()`
+   * reports the outage, and the link comes back with backoff.
+   */
+  pubsub?: { readonly redis?: string };
 }
+
+/** A handler for `LiveTSServer.subscribe`: the published data, parsed. */
+export type TopicHandler = (data: unknown, topic: string) => void;
 
 /** The WebSocket endpoint the connector uses (docs/protocol.md). */
 export const LIVE_PATH = "/live";
 
 type Running = { native: NativeBinding; handle: ServerHandle; port: number; hub: LiveHub };
+
+const REDIS_URL = /^redis:\/\/[^\s/:]+:\d{1,5}(\/\d+)?$/;
+
+/** The Redis URL from the options or LIVETS_REDIS_URL, checked; null for none. */
+function redisUrlOf(pubsub: LiveTSServerOptions["pubsub"]): string | null {
+  const url = pubsub?.redis ?? process.env.LIVETS_REDIS_URL;
+  if (url === undefined || url === "") return null;
+  if (typeof url !== "string" || !REDIS_URL.test(url)) {
+    throw new TypeError(`pubsub.redis must look like redis://host:port[/db], not ${JSON.stringify(url)}`);
+  }
+  return url;
+}
 
 function clientDir(): string | null {
   // Resolved through symlinks, so a linked install still finds ../client.
@@ -93,6 +119,8 @@ export class LiveTSServer {
   private readonly logger: Logger;
   private readonly remountDelayMs: number;
   private readonly maxCrashes: number;
+  private readonly redisUrl: string | null;
+  private readonly handlers = new Map<string, Set<TopicHandler>>();
   private running: Running | null = null;
 
   constructor(options: LiveTSServerOptions = {}) {
@@ -126,6 +154,7 @@ export class LiveTSServer {
     this.logger = options.logger ?? console;
     this.remountDelayMs = nonNegative(options.remountDelayMs ?? 1000, "remountDelayMs");
     this.maxCrashes = nonNegative(options.maxCrashes ?? 5, "maxCrashes");
+    this.redisUrl = redisUrlOf(options.pubsub);
     this.pages = {
       router: this.router,
       secret,
@@ -135,6 +164,7 @@ export class LiveTSServer {
       broadcast: (topic, data) => {
         if (this.running !== null) this.broadcast(topic, data);
       },
+      presence: (topic) => (this.running !== null ? this.presence(topic) : {}),
     };
   }
 
@@ -170,7 +200,8 @@ export class LiveTSServer {
     if (this.running !== null) throw new Error("LiveTSServer is already listening");
     const native = loadNative();
     let running: Running | null = null;
-    const handle: ServerHandle = native.createServer({ host: this.host, port: this.port0, wsPath: LIVE_PATH }, (records) => {
+    const config = { host: this.host, port: this.port0, wsPath: LIVE_PATH, ...(this.redisUrl !== null ? { redisUrl: this.redisUrl } : {}) };
+    const handle: ServerHandle = native.createServer(config, (records) => {
       if (running !== null && this.running === running) this.onRecords(running, records);
     });
     try {
@@ -188,6 +219,7 @@ export class LiveTSServer {
       running = { native, handle, port: 0, hub };
       this.running = running;
       running.port = native.start(handle);
+      for (const topic of this.handlers.keys()) native.hostSubscribe(handle, topic);
       return running.port;
     } catch (err) {
       this.running = null;
@@ -222,6 +254,46 @@ export class LiveTSServer {
     running.native.publish(running.handle, String(topic), encodeInfo(data));
   }
 
+  /**
+   * Calls `handler` with every publish on `topic` (a `broadcast` here or on
+   * any node behind the same Redis), whether or not a view is open: for
+   * state shared between processes. Works before and after `listen()`.
+   * Returns a function that stops it.
+   */
+  subscribe(topic: string, handler: TopicHandler): () => void {
+    if (typeof topic !== "string" || topic === "") throw new TypeError("topic must be a non-empty string");
+    if (typeof handler !== "function") throw new TypeError("handler must be a function");
+    let set = this.handlers.get(topic);
+    if (set === undefined) {
+      set = new Set();
+      this.handlers.set(topic, set);
+      const running = this.running;
+      if (running !== null) running.native.hostSubscribe(running.handle, topic);
+    }
+    set.add(handler);
+    return () => {
+      const current = this.handlers.get(topic);
+      if (current === undefined || !current.delete(handler) || current.size > 0) return;
+      this.handlers.delete(topic);
+      const running = this.running;
+      if (running !== null) running.native.hostUnsubscribe(running.handle, topic);
+    };
+  }
+
+  /** Who is on `topic` on every node (see `LiveView.track`). Needs a listening server. */
+  presence(topic: string): Presences {
+    const running = this.running;
+    if (running === null) throw new Error("LiveTSServer is not listening");
+    return parsePresences(running.native.presenceList(running.handle, String(topic)));
+  }
+
+  /** The core's counters: connections, subscriptions, the Redis link. Needs a listening server. */
+  stats(): CoreStats {
+    const running = this.running;
+    if (running === null) throw new Error("LiveTSServer is not listening");
+    return running.native.stats(running.handle);
+  }
+
   private onRecords(running: Running, records: CoreRecord[]): void {
     for (const record of records) {
       try {
@@ -251,7 +323,8 @@ export class LiveTSServer {
         hub.leave(record.conn, record.component);
         break;
       case "info":
-        hub.info(record.conn, record.component, record.topic, record.data);
+        if (record.conn === 0) this.onTopic(record.topic, record.data);
+        else hub.info(record.conn, record.component, record.topic, record.data);
         break;
       case "close":
         hub.close(record.conn);
@@ -259,6 +332,19 @@ export class LiveTSServer {
       case "open":
       case "message":
         break;
+    }
+  }
+
+  private onTopic(topic: string, text: string): void {
+    const handlers = this.handlers.get(topic);
+    if (handlers === undefined) return;
+    const data = decodeInfo(text);
+    for (const handler of [...handlers]) {
+      try {
+        handler(data, topic);
+      } catch (err) {
+        this.logger.error(`[livets] a subscriber of ${JSON.stringify(topic)} threw:`, err);
+      }
     }
   }
 
@@ -313,6 +399,9 @@ function corePort(native: NativeBinding, handle: ServerHandle): CorePort {
     subscribe: (conn, id, topic) => native.subscribe(handle, conn, id, topic),
     unsubscribe: (conn, id, topic) => native.unsubscribe(handle, conn, id, topic),
     publish: (topic, data) => native.publish(handle, topic, data),
+    presenceTrack: (conn, topic, key, meta) => native.presenceTrack(handle, conn, topic, key, meta),
+    presenceUntrack: (conn, topic, key) => native.presenceUntrack(handle, conn, topic, key),
+    presenceList: (topic) => native.presenceList(handle, topic),
     send: (conn, text) => native.send(handle, conn, text),
   };
 }

@@ -11,6 +11,7 @@ import type { JsonObject, JsonValue } from "./json";
 import type { CorePort, Logger } from "./live-instance";
 import type { LiveView, LiveViewClass } from "./live-view";
 import { renderPage } from "./page-render";
+import { parsePresences, type Presences } from "./presence";
 import { Router } from "./router";
 import { parseLocal } from "./url";
 import type { Flash } from "./view-host";
@@ -126,6 +127,32 @@ class RecordingCore implements CorePort {
   send(_conn: number, text: string): void {
     this.messages.push(JSON.parse(text) as TestMessage);
   }
+
+  // Presence as the core keeps it, for one connection: topic → key → meta.
+  readonly presences = new Map<string, Map<string, JsonValue>>();
+
+  presenceTrack(_conn: number, topic: string, key: string, metaJson: string): void {
+    const meta = JSON.parse(metaJson) as JsonValue;
+    let keys = this.presences.get(topic);
+    if (keys === undefined) this.presences.set(topic, (keys = new Map()));
+    const old = keys.get(key);
+    keys.set(key, meta);
+    this.publish(topic, JSON.stringify({ presence_diff: { joins: { [key]: [meta] }, leaves: old === undefined ? {} : { [key]: [old] } } }));
+  }
+
+  presenceUntrack(_conn: number, topic: string, key: string): void {
+    const keys = this.presences.get(topic);
+    const old = keys?.get(key);
+    if (keys === undefined || old === undefined) return;
+    keys.delete(key);
+    this.publish(topic, JSON.stringify({ presence_diff: { joins: {}, leaves: { [key]: [old] } } }));
+  }
+
+  presenceList(topic: string): string {
+    const out: Record<string, JsonValue[]> = {};
+    for (const [key, meta] of this.presences.get(topic) ?? []) out[key] = [meta];
+    return JSON.stringify(out);
+  }
 }
 
 const ENTITIES: Readonly<Record<string, string>> = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'", "&#96;": "`" };
@@ -225,6 +252,11 @@ export class TestView {
   /** The topics the view is subscribed to. */
   get topics(): readonly string[] {
     return [...(this.core.topics.get(this.id) ?? [])];
+  }
+
+  /** Who the view tracked on `topic`: key → metas, as `presence(topic)` lists them. */
+  presence(topic: string): Presences {
+    return parsePresences(this.core.presenceList(topic));
   }
 
   /** What the view broadcast, data as JSON text. */

@@ -6,6 +6,7 @@
 import type { AsyncResult } from "./async-result";
 import type { Html } from "./html";
 import type { JsonValue } from "./json";
+import type { Presences } from "./presence";
 
 /** Stops a timer started with `every` or `after`. Safe to call twice. */
 export type Cancel = () => void;
@@ -44,6 +45,9 @@ export interface NodeHost {
   subscribe(topic: string): void;
   unsubscribe(topic: string): void;
   broadcast(topic: string, data: unknown): void;
+  track(topic: string, key: string, meta: unknown): void;
+  untrack(topic: string, key: string): void;
+  presence(topic: string): Presences;
   navigate(to: Navigation): void;
   putFlash(kind: string, message: string): void;
   clearFlash(kind?: string): void;

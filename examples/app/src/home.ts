@@ -3,6 +3,8 @@ import { LiveView, html, type Html } from "livets";
 const examples = [
   { path: "/counter", title: "Counter", blurb: "a number and two buttons" },
   { path: "/todos", title: "Todos", blurb: "stateful components, ts-model and flash messages" },
+  { path: "/todo", title: "Shared todo", blurb: "one list for every tab and every process behind one Redis (pub/sub)" },
+  { path: "/chat", title: "Chat", blurb: "a room with presence: who is online, across processes" },
   { path: "/search", title: "Search", blurb: "live navigation: patch links, back and forward, another view over the same socket" },
   { path: "/clock", title: "Clock", blurb: "a timer that dies with the view, and async work with loading and error states" },
 ];

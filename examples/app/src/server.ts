@@ -4,10 +4,12 @@ import { join } from "node:path";
 
 import { LiveTSServer, html } from "livets";
 
+import { ChatRoom, shareChat } from "./chat";
 import { Clock } from "./clock";
 import { Counter } from "./counter";
 import { Home } from "./home";
 import { ElementView, Search } from "./search";
+import { SharedTodos, shareTodos } from "./shared-todo";
 import { Todos } from "./todos";
 
 function portFromEnv(): number {
@@ -44,16 +46,22 @@ async function main(): Promise<void> {
     secret: secretFromEnvOrFile(),
     head: html`<link rel="stylesheet" href="/assets/app.css">`,
     assets: { prefix: "/assets/", dir: join(__dirname, "..", "public") },
+    // LIVETS_REDIS_URL (read by LiveTSServer) makes this process one node of several.
   });
+  const shared = [shareTodos(server), shareChat(server)];
   server.registerComponent("/", Home);
   server.registerComponent("/counter", Counter);
   server.registerComponent("/todos", Todos);
+  server.registerComponent("/todo", SharedTodos);
+  server.registerComponent("/chat", ChatRoom);
   server.registerComponent("/search", Search);
   server.registerComponent("/elements/:symbol", ElementView);
   server.registerComponent("/clock", Clock);
 
   const port = await server.listen();
-  console.log(`listening on http://127.0.0.1:${port}/`);
+  for (const replica of shared) replica.start();
+  const redis = process.env.LIVETS_REDIS_URL;
+  console.log(`listening on http://127.0.0.1:${port}/${redis ? ` (pub/sub through ${redis})` : ""}`);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {

@@ -1,0 +1,185 @@
+'use strict'
+// Pub/sub and presence through the real core: in one process, and between
+// two servers on one redis-server.
+const test = require('node:test')
+const assert = require('node:assert/strict')
+const { requireNative } = require('../test-support/native')
+const { load } = require('../test-support/livets')
+const { get, liveRoot, joinParams } = require('../test-support/http')
+const { LiveSocket } = require('../test-support/ws')
+const { quietLogger } = require('../test-support/fake-core')
+const { RedisServer, waitFor } = require('../test-support/redis')
+
+const { LiveTSServer, LiveView, html, isPresenceDiff } = load()
+const { mountView } = load('testing')
+
+const secret = 'pubsub-secret'
+
+/** /room?name=N: tracks N on "room" and shows who is there. */
+class Room extends LiveView {
+  static events = ['say']
+  state = { who: [], last: '' }
+  mount(params, session) {
+    if (!session.connected) return
+    this.subscribe('room')
+    this.track('room', params.name, { name: params.name })
+  }
+  render() {
+    return html`<p id="who">${this.state.who.join(',')}</p><p id="last">${this.state.last}</p>`
+  }
+  handleEvent(_event, payload) {
+    this.broadcast('room', { text: payload.text })
+  }
+  handleInfo(topic, data) {
+    if (isPresenceDiff(data)) this.setState({ who: Object.keys(this.presence(topic)).sort() })
+    else this.setState({ last: data.text })
+  }
+}
+
+async function startServer(options = {}) {
+  requireNative()
+  const server = new LiveTSServer({ secret, logger: quietLogger(), ...options })
+  server.route('/room', Room)
+  const port = await server.listen()
+  return { server, port }
+}
+
+async function join(port, target) {
+  const page = await get(port, target)
+  assert.equal(page.status, 200)
+  const root = liveRoot(page.body)
+  const sock = await LiveSocket.open(port)
+  sock.send(['j', 1, root.id, root.token, joinParams(root, target)])
+  const first = await sock.next()
+  assert.equal(first[0], 'r')
+  return { sock, id: root.id, html: first[4] }
+}
+
+/** Reads messages until one patch's JSON matches `pattern`. */
+async function patchMatching(sock, pattern, ms = 5000) {
+  const deadline = Date.now() + ms
+  for (;;) {
+    const m = await sock.next(Math.max(1, deadline - Date.now()))
+    if (m[0] === 'p' && pattern.test(JSON.stringify(m[4]))) return m
+  }
+}
+
+test('presence: joins and leaves reach subscribers, and a closed tab leaves', async () => {
+  const { server, port } = await startServer()
+  try {
+    const a = await join(port, '/room?name=alice')
+    await patchMatching(a.sock, /alice/)
+    const b = await join(port, '/room?name=bob')
+    await patchMatching(a.sock, /alice,bob/)
+    assert.deepEqual(Object.keys(server.presence('room')).sort(), ['alice', 'bob'])
+    assert.deepEqual(server.presence('room').bob, [{ name: 'bob' }])
+    await b.sock.close()
+    await patchMatching(a.sock, /"alice"/)
+    assert.deepEqual(Object.keys(server.presence('room')), ['alice'])
+    assert.deepEqual(server.presence('nobody-here'), {})
+    await a.sock.close()
+  } finally {
+    await server.close()
+  }
+})
+
+test('a view that leaves takes its presence with it while the socket stays', async () => {
+  const { server, port } = await startServer()
+  try {
+    const a = await join(port, '/room?name=carol')
+    await waitFor(() => 'carol' in server.presence('room'), 2000, 'carol present')
+    a.sock.send(['l', 2, a.id])
+    await waitFor(() => !('carol' in server.presence('room')), 2000, 'carol gone')
+    await a.sock.close()
+  } finally {
+    await server.close()
+  }
+})
+
+test('server.subscribe hears view broadcasts and server broadcasts, parsed, until stopped', async () => {
+  const { server, port } = await startServer()
+  try {
+    const heard = []
+    const stop = server.subscribe('room', (data, topic) => heard.push([topic, data]))
+    const throwing = server.subscribe('room', () => { throw new Error('a bad subscriber') })
+    const a = await join(port, '/room?name=dave')
+    await waitFor(() => heard.length >= 1, 2000, 'the presence diff')
+    assert.ok(isPresenceDiff(heard[0][1]))
+    a.sock.send(['e', 2, a.id, 'say', { text: 'hi' }])
+    await waitFor(() => heard.some(([, d]) => d.text === 'hi'), 2000, 'the view broadcast')
+    server.broadcast('room', { text: 'from server' })
+    await waitFor(() => heard.some(([, d]) => d.text === 'from server'), 2000, 'the server broadcast')
+    stop()
+    throwing()
+    const count = heard.length
+    server.broadcast('room', { text: 'after stop' })
+    await patchMatching(a.sock, /after stop/)
+    assert.equal(heard.length, count, 'a stopped handler hears nothing more')
+    assert.throws(() => server.subscribe('', () => {}), TypeError)
+    await a.sock.close()
+  } finally {
+    await server.close()
+  }
+})
+
+test('pubsub.redis must be a redis:// URL; LIVETS_REDIS_URL is read when the option is absent', () => {
+  assert.throws(() => new LiveTSServer({ pubsub: { redis: 'http://127.0.0.1:6379' } }), /redis:\/\/host:port/)
+  assert.throws(() => new LiveTSServer({ pubsub: { redis: 'redis://127.0.0.1' } }), TypeError)
+  const saved = process.env.LIVETS_REDIS_URL
+  process.env.LIVETS_REDIS_URL = 'redis://no port'
+  try {
+    assert.throws(() => new LiveTSServer(), /LIVETS_REDIS_URL|redis:\/\//)
+  } finally {
+    if (saved === undefined) delete process.env.LIVETS_REDIS_URL
+    else process.env.LIVETS_REDIS_URL = saved
+  }
+})
+
+test('two servers on one Redis: broadcasts, server subscribers and presence cross over once', async () => {
+  const redis = await RedisServer.start()
+  const nodes = []
+  try {
+    nodes.push(await startServer({ pubsub: { redis: redis.url } }))
+    const saved = process.env.LIVETS_REDIS_URL
+    process.env.LIVETS_REDIS_URL = redis.url
+    try {
+      nodes.push(await startServer())
+    } finally {
+      if (saved === undefined) delete process.env.LIVETS_REDIS_URL
+      else process.env.LIVETS_REDIS_URL = saved
+    }
+    const [one, two] = nodes
+    await waitFor(() => one.server.stats().redisConnected === 1 && two.server.stats().redisConnected === 1, 10000, 'both nodes linked to Redis')
+    const heardOnTwo = []
+    two.server.subscribe('room', (data) => { if (!isPresenceDiff(data)) heardOnTwo.push(data.text) })
+    const heardOnOne = []
+    one.server.subscribe('room', (data) => { if (!isPresenceDiff(data)) heardOnOne.push(data.text) })
+
+    const a = await join(one.port, '/room?name=erin')
+    const b = await join(two.port, '/room?name=frank')
+    await patchMatching(b.sock, /erin,frank/, 8000)
+    await patchMatching(a.sock, /erin,frank/, 8000)
+    assert.deepEqual(Object.keys(two.server.presence('room')).sort(), ['erin', 'frank'])
+
+    a.sock.send(['e', 2, a.id, 'say', { text: 'across' }])
+    await patchMatching(b.sock, /across/)
+    await waitFor(() => heardOnTwo.includes('across') && heardOnOne.includes('across'), 2000, 'both servers hear it')
+    one.server.broadcast('room', { text: 'marker' })
+    await waitFor(() => heardOnTwo.includes('marker') && heardOnOne.includes('marker'), 2000, 'the marker')
+    assert.deepEqual(heardOnOne, ['across', 'marker'], 'the publishing node delivers once, not again from Redis')
+    assert.deepEqual(heardOnTwo, ['across', 'marker'])
+
+    await a.sock.close()
+    await patchMatching(b.sock, /"frank"/, 8000)
+    await b.sock.close()
+  } finally {
+    for (const { server } of nodes) await server.close()
+    await redis.stop()
+  }
+})
+
+test('the test kit tracks presence and delivers the diffs like the core', async () => {
+  const view = await mountView(Room, { url: '/room?name=gina' })
+  assert.deepEqual(view.presence('room'), { gina: [{ name: 'gina' }] })
+  assert.match(await view.render(), /<p id="who">gina<\/p>/)
+})
