@@ -11,7 +11,7 @@ import {
   type Session,
 } from "livets";
 
-import { Replica, isStamp, type Entry } from "./shared/replica";
+import { Replica, isEntry, type Entry } from "./shared/replica";
 
 /** One chat message. */
 export interface ChatMessage extends Entry {
@@ -25,11 +25,9 @@ const MAX_TEXT = 500;
 const KEPT = 200;
 
 function isChatMessage(value: unknown): value is ChatMessage {
-  const v = value as Partial<ChatMessage> | null;
+  if (!isEntry(value)) return false;
+  const v = value as Partial<ChatMessage>;
   return (
-    typeof v?.id === "string" &&
-    typeof v.at === "number" &&
-    isStamp(v.stamp) &&
     typeof v.author === "string" &&
     v.author.length <= 40 &&
     typeof v.text === "string" &&

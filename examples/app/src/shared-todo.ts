@@ -1,6 +1,6 @@
 import { LiveView, html, type EventPayload, type Html, type LiveTSServer, type Params, type Session } from "livets";
 
-import { Replica, isStamp, type Entry } from "./shared/replica";
+import { Replica, isEntry, type Entry } from "./shared/replica";
 
 /** One item of the shared list. */
 export interface SharedItem extends Entry {
@@ -13,11 +13,9 @@ const MAX_TITLE = 200;
 const MAX_ITEMS = 500;
 
 function isSharedItem(value: unknown): value is SharedItem {
-  const v = value as Partial<SharedItem> | null;
+  if (!isEntry(value)) return false;
+  const v = value as Partial<SharedItem>;
   return (
-    typeof v?.id === "string" &&
-    typeof v.at === "number" &&
-    isStamp(v.stamp) &&
     typeof v.title === "string" &&
     v.title.length <= MAX_TITLE &&
     typeof v.done === "boolean"

@@ -136,7 +136,18 @@ export class Replica<R extends Entry> {
   }
 }
 
-/** A Stamp as it arrives over the wire. */
-export function isStamp(value: unknown): value is Stamp {
+function isStamp(value: unknown): value is Stamp {
   return Array.isArray(value) && value.length === 2 && Number.isSafeInteger(value[0]) && typeof value[1] === "string";
+}
+
+/** Whether a record from the wire has the fields every entry needs; the caller checks its own. */
+export function isEntry(value: unknown): value is Entry {
+  const v = value as Partial<Entry> | null;
+  return (
+    typeof v?.id === "string" &&
+    v.id.length <= 100 &&
+    typeof v.at === "number" &&
+    isStamp(v.stamp) &&
+    (v.deleted === undefined || typeof v.deleted === "boolean")
+  );
 }
