@@ -43,18 +43,18 @@ struct PatchWriter {
         }
         bytes.append(UInt8(ascii: "]"))
         bytes.append(UInt8(ascii: ","))
-        appendCompactJSONString(name, to: &bytes)
+        appendJSONString(name, to: &bytes, escaping: .scriptSafe)
     }
 
     /// Adds one string argument to the operation being written.
     mutating func argument<C: Collection>(_ value: C) where C.Element == UInt8 {
         bytes.append(UInt8(ascii: ","))
-        appendCompactJSONString(value, to: &bytes)
+        appendJSONString(value, to: &bytes, escaping: .scriptSafe)
     }
 
     mutating func argument(_ value: UnsafeBufferPointer<UInt8>) {
         bytes.append(UInt8(ascii: ","))
-        appendCompactJSONString(value, to: &bytes)
+        appendJSONString(value, to: &bytes, escaping: .scriptSafe)
     }
 
     mutating func argument(integer value: Int) {
@@ -119,7 +119,7 @@ struct PatchWriter {
         }
         let raw = Array(bytes[start...])
         bytes.removeSubrange(start...)
-        appendCompactJSONString(raw, to: &bytes)
+        appendJSONString(raw, to: &bytes, escaping: .scriptSafe)
     }
 }
 
@@ -129,52 +129,4 @@ private func needsEscape(_ bytes: [UInt8], _ i: Int) -> Bool {
     if b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { return true }
     return b == UInt8(ascii: "<") && i + 1 < bytes.count
         && (bytes[i + 1] == UInt8(ascii: "/") || bytes[i + 1] == UInt8(ascii: "!"))
-}
-
-/// A JSON string literal that escapes only what JSON requires, plus `<`
-/// before `/` or `!`, so patch bytes placed in a `<script>` block can never
-/// close it or open a comment there. Markup stays readable and small:
-/// `\u003c` for every `<` would triple the size of a row.
-func appendCompactJSONString<C: Collection>(_ value: C, to out: inout [UInt8]) where C.Element == UInt8 {
-    // Most names, texts and values need no escape at all: copy them whole.
-    if !value.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "<") }) {
-        out.append(UInt8(ascii: "\""))
-        out.append(contentsOf: value)
-        out.append(UInt8(ascii: "\""))
-        return
-    }
-    out.append(UInt8(ascii: "\""))
-    var previousWasLessThan = false
-    for byte in value {
-        if previousWasLessThan {
-            if byte == UInt8(ascii: "/") || byte == UInt8(ascii: "!") {
-                out.removeLast()
-                out.append(contentsOf: lessThanEscape)
-            }
-            previousWasLessThan = false
-        }
-        switch byte {
-        case UInt8(ascii: "\""): out.append(UInt8(ascii: "\\")); out.append(byte)
-        case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(byte)
-        case 0x0A: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "n"))
-        case 0x0D: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "r"))
-        case 0x09: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "t"))
-        case 0x00..<0x20:
-            out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                    hexDigit(byte >> 4), hexDigit(byte & 0x0F)])
-        case UInt8(ascii: "<"):
-            out.append(byte)
-            previousWasLessThan = true
-        default:
-            out.append(byte)
-        }
-    }
-    out.append(UInt8(ascii: "\""))
-}
-
-private let lessThanEscape: [UInt8] = Array("\\u003c".utf8)
-
-@inline(__always)
-private func hexDigit(_ value: UInt8) -> UInt8 {
-    return value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
 }
