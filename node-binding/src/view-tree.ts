@@ -169,14 +169,7 @@ export class ViewTree {
     // A node replaced under the same wire id belongs to its successor now.
     if (this.nodes.get(node.wireId) === node) this.nodes.delete(node.wireId);
     this.mounted.delete(node);
-    try {
-      node.instance.unmount();
-    } catch (err) {
-      log(err, `${node.Class.name}.unmount`);
-    }
-    // After unmount, which may still read its id and props.
-    attachHost(node.instance, null);
-    gone(node.wireId);
+    unmountNode(node, gone, log);
   }
 
   /** Unmounts every node, components deepest first and the view last. */
@@ -186,15 +179,21 @@ export class ViewTree {
     this.mounted.clear();
     for (const node of all) {
       node.children.clear();
-      try {
-        node.instance.unmount();
-      } catch (err) {
-        log(err, `${node.Class.name}.unmount`);
-      }
-      attachHost(node.instance, null);
-      gone(node.wireId);
+      unmountNode(node, gone, log);
     }
   }
+}
+
+/** Calls `unmount` (logging a throw), detaches the host, and reports the wire id. */
+function unmountNode(node: TreeNode, gone: (wireId: string) => void, log: (err: unknown, what: string) => void): void {
+  try {
+    node.instance.unmount();
+  } catch (err) {
+    log(err, `${node.Class.name}.unmount`);
+  }
+  // After unmount, which may still read its id and props.
+  attachHost(node.instance, null);
+  gone(node.wireId);
 }
 
 function depth(node: TreeNode): number {
