@@ -89,29 +89,32 @@ private final class RedisProcess {
         pid = 0
     }
 
-    static func canConnect(_ port: Int32) -> Bool {
+    /// A socket connected to `port` on loopback, or -1.
+    static func connectLoopback(_ port: Int32) -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = UInt16(port).bigEndian
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &address) {
+        let rc = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        } == 0
+        }
+        if rc == 0 { return fd }
+        close(fd)
+        return -1
+    }
+
+    static func canConnect(_ port: Int32) -> Bool {
+        let fd = connectLoopback(port)
+        if fd >= 0 { close(fd) }
+        return fd >= 0
     }
 
     /// Sends one command in RESP and waits for its reply, as another node would.
     func command(_ args: [String]) {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = RedisProcess.connectLoopback(port)
+        guard fd >= 0 else { return XCTFail("redis-server on \(port) refused a connection") }
         defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        _ = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
         var resp = "*\(args.count)\r\n"
         for arg in args { resp += "$\(arg.utf8.count)\r\n\(arg)\r\n" }
         let bytes = Array(resp.utf8)
