@@ -27,3 +27,10 @@ fi
 
 cd "$here"
 NODE_PATH=${NODE_PATH:-/usr/share/nodejs} tsc -p tsconfig.json
+
+# The package ships the connector it serves (package.json "files").
+if [ -d "$root/client/dist" ]; then
+  rm -rf "$here/client"
+  mkdir -p "$here/client"
+  cp "$root/client/dist/"*.js "$here/client/"
+fi

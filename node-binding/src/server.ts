@@ -86,8 +86,10 @@ function redisUrlOf(pubsub: LiveTSServerOptions["pubsub"]): string | null {
 function clientDir(): string | null {
   // Resolved through symlinks, so a linked install still finds ../client.
   const root = path.resolve(fs.realpathSync(__dirname), "..");
-  // An installed package carries its own copy; a checkout uses the client build.
-  for (const dir of [path.join(root, "client"), path.join(root, "..", "client", "dist")]) {
+  // A checkout serves the client build itself, so a connector rebuilt on its
+  // own is never shadowed by an older copy; an installed package has only
+  // the copy build.sh put in it.
+  for (const dir of [path.join(root, "..", "client", "dist"), path.join(root, "client")]) {
     try {
       if (fs.statSync(dir).isDirectory()) return dir;
     } catch {

@@ -86,3 +86,38 @@ test('a looser type would be caught: breaking a sample expectation fails the com
     fs.rmSync(app, { recursive: true, force: true })
   }
 })
+
+test('the packed tarball, installed as a copy, serves its own connector and runs on its own core', { timeout: 180_000 }, async (t) => {
+  if (spawnSync('npm', ['--version']).status !== 0) {
+    t.skip('npm is not installed')
+    return
+  }
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'livets-pack-'))
+  try {
+    const packed = JSON.parse(execFileSync('npm', ['pack', pkgDir, '--json', '--pack-destination', work, '--offline'], { cwd: work, encoding: 'utf8' }))
+    const files = packed[0].files.map((f) => f.path)
+    for (const want of ['client/livets.js', 'client/live.js', 'build/livets.node', 'build/liblivetscore.so', 'dist/index.js']) {
+      assert.ok(files.includes(want), `${want} is in the package`)
+    }
+    assert.ok(!files.some((f) => f.startsWith('test/') || f.startsWith('src/')), 'tests and sources stay out')
+    execFileSync('npm', ['install', path.join(work, packed[0].filename), '--offline', '--no-audit', '--no-fund', '--no-package-lock'], { cwd: work, stdio: 'pipe' })
+    const installed = path.join(work, 'node_modules', 'livets')
+    assert.ok(!fs.lstatSync(installed).isSymbolicLink(), 'a real copy, not a link into the checkout')
+    const script = `
+      const http = require('http')
+      const { LiveTSServer, LiveView, html } = require('livets')
+      class Hello extends LiveView { state = {}; render() { return html\`<p>hi</p>\` } }
+      const server = new LiveTSServer({ logger: { warn: (...a) => console.log('WARN', ...a), error: console.error } })
+      server.route('/', Hello)
+      server.listen().then((port) => http.get({ port, path: '/_livets/livets.js' }, (res) => {
+        let body = ''
+        res.on('data', (c) => { body += c })
+        res.on('end', () => { console.log(res.statusCode, body.length); server.close() })
+      }))`
+    const run = spawnSync(process.execPath, ['-e', script], { cwd: work, encoding: 'utf8', timeout: 30_000 })
+    const size = fs.statSync(path.join(repo, 'client', 'dist', 'livets.js')).size
+    assert.equal(run.stdout.trim(), `200 ${size}`, run.stderr)
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true })
+  }
+})
