@@ -51,9 +51,11 @@ def test_hook_lifecycle_and_push_event(page, app):
 def test_hooks_hear_of_disconnects_and_reconnects(page, own_app):
     page.add_init_script(PROBE)
     open_view(page, own_app, "/hooks")
+    # h1's event is answered asynchronously: let it land before the log is cleared.
+    page.wait_for_function("() => __hooks.some(h => h[0] == 'acked')")
     page.evaluate("__hooks.length = 0")
     own_app.stop()
-    page.wait_for_function("() => __hooks.length == 3")
+    page.wait_for_function("() => __hooks.filter(h => h[0] == 'disconnected').length == 3")
     assert sorted(hooks(page)) == [("disconnected", "h1"), ("disconnected", "h2"), ("disconnected", "untouched")]
     own_app.start()
     page.wait_for_function("() => __hooks.filter(h => h[0] == 'reconnected').length == 3", timeout=20000)
