@@ -227,6 +227,35 @@ final class CABITests: XCTestCase {
         XCTAssertEqual(after.components, 0)
     }
 
+    func testAComponentsSubscriptionsEndWhenItIsUnregisteredOrLeaves() {
+        let port = startServer()
+        let client = TestClient(port: port)
+        XCTAssertEqual(client.upgrade(), 101)
+        client.sendText(#"["j",1,"a","t"]"#)
+        _ = client.readText()
+        client.sendText(#"["j",2,"b","t"]"#)
+        _ = client.readText()
+        let conn = log.opened.last!
+        for topic in ["x", "y", "z"] {
+            XCTAssertEqual(lts_subscribe(server, conn, "a", 1, topic, 1), LTS_OK)
+            XCTAssertEqual(lts_subscribe(server, conn, "b", 1, topic, 1), LTS_OK)
+        }
+        XCTAssertEqual(stats().subscriptions, 6)
+        XCTAssertEqual(lts_component_unregister(server, conn, "a", 1), LTS_OK)
+        XCTAssertEqual(stats().subscriptions, 3, "unregistering (an unmount) ends the component's subscriptions")
+        XCTAssertEqual(lts_subscribe(server, conn, "a", 1, "x", 1), LTS_OK)
+        XCTAssertEqual(stats().subscriptions, 3, "an unregistered component cannot subscribe")
+        client.sendText(#"["l",3,"b"]"#)
+        var after = stats()
+        for _ in 0..<200 where after.subscriptions != 0 {
+            usleep(10_000)
+            after = stats()
+        }
+        XCTAssertEqual(after.subscriptions, 0, "a leave ends the component's subscriptions")
+        XCTAssertEqual(after.topics, 0)
+        XCTAssertEqual(after.websockets, 1, "the connection itself stays")
+    }
+
     func testPublishReachesEverySubscribedConnectionOnce() {
         let port = startServer()
         let a = TestClient(port: port), b = TestClient(port: port)
