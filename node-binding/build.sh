@@ -17,9 +17,10 @@ if [ "${1:-}" != "--ts-only" ]; then
   # The shim finds the library next to itself ($ORIGIN), wherever the
   # package ends up installed.
   cp "$lib" "$here/build/liblivetscore.so"
-  ${CC:-cc} -shared -fPIC -O2 -Wall -Wextra \
+  # Hidden by default: the module exports only its N-API registration.
+  ${CC:-cc} -shared -fPIC -O2 -Wall -Wextra -fvisibility=hidden \
     -I"$node_include" -I"$root/include" \
-    "$here/native/livets_napi.c" \
+    "$here/native/livets_napi.c" "$here/native/values.c" \
     -L"$here/build" -llivetscore -lpthread \
     -Wl,-rpath,'$ORIGIN' \
     -o "$here/build/livets.node"

@@ -13,8 +13,7 @@
  * queue at once, so a burst of traffic costs one thread hop, not one per
  * message.
  */
-#define NAPI_VERSION 8
-#include <node_api.h>
+#include "values.h"
 
 #include <pthread.h>
 #include <stdint.h>
@@ -23,8 +22,6 @@
 #include <string.h>
 
 #include "livetscore.h"
-
-#define MAX_SAFE_INTEGER 9007199254740991.0
 
 /* ---------------------------------------------------------------------- */
 /* Records                                                                */
@@ -137,232 +134,6 @@ static void instance_finalize(napi_env env, void *data, void *hint) {
     lts_server_stop(b->server);
   }
   free(inst);
-}
-
-/* ---------------------------------------------------------------------- */
-/* Errors and argument conversion                                         */
-/* ---------------------------------------------------------------------- */
-
-static const char *lts_code_name(int code) {
-  switch (code) {
-    case LTS_EINVAL: return "LTS_EINVAL";
-    case LTS_ENOMEM: return "LTS_ENOMEM";
-    case LTS_ESTATE: return "LTS_ESTATE";
-    case LTS_ENOTFOUND: return "LTS_ENOTFOUND";
-    case LTS_EADDRINUSE: return "LTS_EADDRINUSE";
-    case LTS_EIO: return "LTS_EIO";
-    case LTS_EPARSE: return "LTS_EPARSE";
-    case LTS_ETOOBIG: return "LTS_ETOOBIG";
-    default: return "LTS_EUNKNOWN";
-  }
-}
-
-/* Throws Error(lts_strerror(code)) with code = "LTS_E..." and errno = code. */
-static void throw_lts(napi_env env, int code) {
-  napi_value msg, code_str, err, errno_val;
-  if (napi_create_string_utf8(env, lts_strerror(code), NAPI_AUTO_LENGTH, &msg) != napi_ok ||
-      napi_create_string_utf8(env, lts_code_name(code), NAPI_AUTO_LENGTH, &code_str) != napi_ok ||
-      napi_create_error(env, code_str, msg, &err) != napi_ok) {
-    napi_throw_error(env, lts_code_name(code), lts_strerror(code));
-    return;
-  }
-  if (napi_create_int32(env, code, &errno_val) == napi_ok)
-    napi_set_named_property(env, err, "errno", errno_val);
-  napi_throw(env, err);
-}
-
-/* Turns a failed napi call into a JavaScript exception unless one is already
- * pending (a throwing getter, for instance, keeps its own error). */
-static void throw_napi(napi_env env, napi_status status) {
-  bool pending = false;
-  if (napi_is_exception_pending(env, &pending) == napi_ok && pending) return;
-  const napi_extended_error_info *info = NULL;
-  const char *msg = NULL;
-  if (napi_get_last_error_info(env, &info) == napi_ok && info != NULL)
-    msg = info->error_message;
-  (void)status;
-  napi_throw_error(env, NULL, msg != NULL ? msg : "N-API call failed");
-}
-
-#define NAPI_OK(env, call)                   \
-  do {                                       \
-    napi_status s_ = (call);                 \
-    if (s_ != napi_ok) {                     \
-      throw_napi((env), s_);                 \
-      return NULL;                           \
-    }                                        \
-  } while (0)
-
-/* The same, for functions that must free before returning. */
-#define NAPI_OK_GOTO(env, call, label)       \
-  do {                                       \
-    napi_status s_ = (call);                 \
-    if (s_ != napi_ok) {                     \
-      throw_napi((env), s_);                 \
-      goto label;                            \
-    }                                        \
-  } while (0)
-
-static int type_error(napi_env env, const char *what, const char *must) {
-  char buf[160];
-  snprintf(buf, sizeof buf, "%s must be %s", what, must);
-  napi_throw_type_error(env, NULL, buf);
-  return 0;
-}
-
-static napi_valuetype type_of(napi_env env, napi_value v) {
-  napi_valuetype t = napi_undefined;
-  if (napi_typeof(env, v, &t) != napi_ok) return napi_undefined;
-  return t;
-}
-
-/* A malloc'd, NUL-terminated UTF-8 copy of a JavaScript string. */
-static int get_string(napi_env env, napi_value v, const char *what, char **out, size_t *len) {
-  *out = NULL;
-  *len = 0;
-  if (type_of(env, v) != napi_string) return type_error(env, what, "a string");
-  size_t n = 0;
-  napi_status s = napi_get_value_string_utf8(env, v, NULL, 0, &n);
-  if (s != napi_ok) {
-    throw_napi(env, s);
-    return 0;
-  }
-  char *buf = malloc(n + 1);
-  if (buf == NULL) {
-    throw_lts(env, LTS_ENOMEM);
-    return 0;
-  }
-  s = napi_get_value_string_utf8(env, v, buf, n + 1, &n);
-  if (s != napi_ok) {
-    free(buf);
-    throw_napi(env, s);
-    return 0;
-  }
-  *out = buf;
-  *len = n;
-  return 1;
-}
-
-/* A string, or NULL for undefined and null. */
-static int get_opt_string(napi_env env, napi_value v, const char *what, char **out, size_t *len) {
-  napi_valuetype t = type_of(env, v);
-  if (t == napi_undefined || t == napi_null) {
-    *out = NULL;
-    *len = 0;
-    return 1;
-  }
-  if (t != napi_string) return type_error(env, what, "a string, null or undefined");
-  return get_string(env, v, what, out, len);
-}
-
-static int get_number(napi_env env, napi_value v, const char *what, const char *must, double *out) {
-  if (type_of(env, v) != napi_number) return type_error(env, what, must);
-  napi_status s = napi_get_value_double(env, v, out);
-  if (s != napi_ok) {
-    throw_napi(env, s);
-    return 0;
-  }
-  return 1;
-}
-
-/* Ids and refs: safe non-negative integers. */
-static int get_u64(napi_env env, napi_value v, const char *what, uint64_t *out) {
-  const char *must = "a non-negative safe integer";
-  double d;
-  if (!get_number(env, v, what, must, &d)) return 0;
-  if (!(d >= 0 && d <= MAX_SAFE_INTEGER) || d != (double)(uint64_t)d)
-    return type_error(env, what, must);
-  *out = (uint64_t)d;
-  return 1;
-}
-
-static int get_int_range(napi_env env, napi_value v, const char *what, int lo, int hi, int *out) {
-  char must[96];
-  snprintf(must, sizeof must, "an integer from %d to %d", lo, hi);
-  double d;
-  if (!get_number(env, v, what, must, &d)) return 0;
-  if (!(d >= lo && d <= hi) || d != (double)(int)d) return type_error(env, what, must);
-  *out = (int)d;
-  return 1;
-}
-
-static int get_size(napi_env env, napi_value v, const char *what, size_t *out) {
-  uint64_t u;
-  if (!get_u64(env, v, what, &u)) return 0;
-  if (u > SIZE_MAX) return type_error(env, what, "a size this machine can address");
-  *out = (size_t)u;
-  return 1;
-}
-
-/* Bytes of a string (copied, caller frees *owned) or a Buffer/Uint8Array
- * (borrowed for the duration of the call). */
-static int get_bytes(napi_env env, napi_value v, const char *what, const char **data, size_t *len,
-                     char **owned) {
-  *owned = NULL;
-  *data = NULL;
-  *len = 0;
-  napi_valuetype t = type_of(env, v);
-  if (t == napi_undefined || t == napi_null) return 1;
-  if (t == napi_string) {
-    if (!get_string(env, v, what, owned, len)) return 0;
-    *data = *owned;
-    return 1;
-  }
-  bool is_typed = false;
-  if (napi_is_typedarray(env, v, &is_typed) == napi_ok && is_typed) {
-    napi_typedarray_type tt;
-    size_t length, offset;
-    void *ptr;
-    napi_value ab;
-    napi_status s = napi_get_typedarray_info(env, v, &tt, &length, &ptr, &ab, &offset);
-    if (s != napi_ok) {
-      throw_napi(env, s);
-      return 0;
-    }
-    if (tt != napi_uint8_array) return type_error(env, what, "a string, Buffer or Uint8Array");
-    *data = ptr;
-    *len = length;
-    return 1;
-  }
-  return type_error(env, what, "a string, Buffer or Uint8Array");
-}
-
-static binding *get_binding(napi_env env, napi_value v) {
-  bool tagged = false;
-  if (type_of(env, v) != napi_external ||
-      napi_check_object_type_tag(env, v, &SERVER_TAG, &tagged) != napi_ok || !tagged) {
-    type_error(env, "server", "a handle from createServer");
-    return NULL;
-  }
-  void *data = NULL;
-  napi_status s = napi_get_value_external(env, v, &data);
-  if (s != napi_ok) {
-    throw_napi(env, s);
-    return NULL;
-  }
-  return data;
-}
-
-/* Fetches exactly `want` arguments (missing ones read as undefined). */
-static int get_args(napi_env env, napi_callback_info info, size_t want, napi_value *argv) {
-  size_t argc = want;
-  napi_status s = napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (s != napi_ok) {
-    throw_napi(env, s);
-    return 0;
-  }
-  return 1;
-}
-
-/* Returns undefined, or throws for a negative lts code. */
-static napi_value lts_result(napi_env env, int rc) {
-  if (rc < 0) {
-    throw_lts(env, rc);
-    return NULL;
-  }
-  napi_value undef;
-  NAPI_OK(env, napi_get_undefined(env, &undef));
-  return undef;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -602,6 +373,22 @@ static void external_finalize(napi_env env, void *data, void *hint) {
   binding_unref(b);
 }
 
+static binding *get_binding(napi_env env, napi_value v) {
+  bool tagged = false;
+  if (type_of(env, v) != napi_external ||
+      napi_check_object_type_tag(env, v, &SERVER_TAG, &tagged) != napi_ok || !tagged) {
+    type_error(env, "server", "a handle from createServer");
+    return NULL;
+  }
+  void *data = NULL;
+  napi_status s = napi_get_value_external(env, v, &data);
+  if (s != napi_ok) {
+    throw_napi(env, s);
+    return NULL;
+  }
+  return data;
+}
+
 /* ---------------------------------------------------------------------- */
 /* Exported functions                                                     */
 /* ---------------------------------------------------------------------- */
@@ -767,46 +554,37 @@ static napi_value js_stop(napi_env env, napi_callback_info info) {
   return lts_result(env, LTS_OK);
 }
 
+/* Reads a call's arguments: argv[0] must be a server handle, the rest are
+ * converted by `spec` (see convert_args). NULL with an exception pending
+ * otherwise; free_args(a) is due either way. */
+static binding *server_call(napi_env env, napi_callback_info info, size_t argc, const char *spec, call_args *a) {
+  memset(a, 0, sizeof *a);
+  if (!get_args(env, info, argc, a->argv)) return NULL;
+  binding *b = get_binding(env, a->argv[0]);
+  if (b == NULL || !convert_args(env, a, 1, spec)) return NULL;
+  return b;
+}
+
 /* respond(h, reqId, status, headers?, body?) */
 static napi_value js_respond(napi_env env, napi_callback_info info) {
-  napi_value argv[5], ret = NULL;
-  char *headers = NULL, *owned = NULL;
-  size_t headers_len = 0, body_len = 0;
-  const char *body = NULL;
-  uint64_t id;
-  int status;
-  if (!get_args(env, info, 5, argv)) return NULL;
-  binding *b = get_binding(env, argv[0]);
-  if (b == NULL) return NULL;
-  if (!get_u64(env, argv[1], "request id", &id)) return NULL;
-  if (!get_int_range(env, argv[2], "status", 100, 999, &status)) return NULL;
-  if (!get_opt_string(env, argv[3], "headers", &headers, &headers_len)) goto done;
-  if (!get_bytes(env, argv[4], "body", &body, &body_len, &owned)) goto done;
-  ret = lts_result(env, lts_respond(b->server, id, status, headers, headers_len, body, body_len));
-done:
-  free(headers);
-  free(owned);
+  call_args a;
+  napi_value ret = NULL;
+  binding *b = server_call(env, info, 5, "request id:u, status:i100:999, headers:s?, body:b", &a);
+  if (b != NULL) ret = lts_result(env, lts_respond(b->server, a.u[0], a.i[0], a.s[0], a.n[0], a.bytes, a.bytes_len));
+  free_args(&a);
   return ret;
 }
 
 /* register/update(h, conn, componentId, ref, html) */
 static napi_value component_html(napi_env env, napi_callback_info info, int update) {
-  napi_value argv[5], ret = NULL;
-  char *id = NULL, *html = NULL;
-  size_t id_len, html_len;
-  uint64_t conn, ref;
-  if (!get_args(env, info, 5, argv)) return NULL;
-  binding *b = get_binding(env, argv[0]);
-  if (b == NULL) return NULL;
-  if (!get_u64(env, argv[1], "conn", &conn) || !get_u64(env, argv[3], "ref", &ref)) return NULL;
-  if (!get_string(env, argv[2], "component id", &id, &id_len)) goto done;
-  if (!get_string(env, argv[4], "html", &html, &html_len)) goto done;
-  int rc = update ? lts_component_update(b->server, conn, id, id_len, ref, html, html_len)
-                  : lts_component_register(b->server, conn, id, id_len, ref, html, html_len);
-  ret = lts_result(env, rc);
-done:
-  free(id);
-  free(html);
+  call_args a;
+  napi_value ret = NULL;
+  binding *b = server_call(env, info, 5, "conn:u, component id:s, ref:u, html:s", &a);
+  if (b != NULL) {
+    ret = lts_result(env, update ? lts_component_update(b->server, a.u[0], a.s[0], a.n[0], a.u[1], a.s[1], a.n[1])
+                                 : lts_component_register(b->server, a.u[0], a.s[0], a.n[0], a.u[1], a.s[1], a.n[1]));
+  }
+  free_args(&a);
   return ret;
 }
 
@@ -820,91 +598,54 @@ static napi_value js_update(napi_env env, napi_callback_info info) {
 
 /* unregister(h, conn, componentId) */
 static napi_value js_unregister(napi_env env, napi_callback_info info) {
-  napi_value argv[3], ret = NULL;
-  char *id = NULL;
-  size_t id_len;
-  uint64_t conn;
-  if (!get_args(env, info, 3, argv)) return NULL;
-  binding *b = get_binding(env, argv[0]);
-  if (b == NULL) return NULL;
-  if (!get_u64(env, argv[1], "conn", &conn)) return NULL;
-  if (!get_string(env, argv[2], "component id", &id, &id_len)) return NULL;
-  ret = lts_result(env, lts_component_unregister(b->server, conn, id, id_len));
-  free(id);
+  call_args a;
+  napi_value ret = NULL;
+  binding *b = server_call(env, info, 3, "conn:u, component id:s", &a);
+  if (b != NULL) ret = lts_result(env, lts_component_unregister(b->server, a.u[0], a.s[0], a.n[0]));
+  free_args(&a);
   return ret;
 }
 
 /* replyError(h, conn, componentId, ref, reason) */
 static napi_value js_reply_error(napi_env env, napi_callback_info info) {
-  napi_value argv[5], ret = NULL;
-  char *id = NULL, *reason = NULL;
-  size_t id_len, reason_len;
-  uint64_t conn, ref;
-  if (!get_args(env, info, 5, argv)) return NULL;
-  binding *b = get_binding(env, argv[0]);
-  if (b == NULL) return NULL;
-  if (!get_u64(env, argv[1], "conn", &conn) || !get_u64(env, argv[3], "ref", &ref)) return NULL;
-  if (!get_string(env, argv[2], "component id", &id, &id_len)) goto done;
-  if (!get_string(env, argv[4], "reason", &reason, &reason_len)) goto done;
-  ret = lts_result(env, lts_reply_error(b->server, conn, id, id_len, ref, reason, reason_len));
-done:
-  free(id);
-  free(reason);
+  call_args a;
+  napi_value ret = NULL;
+  binding *b = server_call(env, info, 5, "conn:u, component id:s, ref:u, reason:s", &a);
+  if (b != NULL) ret = lts_result(env, lts_reply_error(b->server, a.u[0], a.s[0], a.n[0], a.u[1], a.s[1], a.n[1]));
+  free_args(&a);
   return ret;
 }
 
 /* send(h, conn, text) */
 static napi_value js_send(napi_env env, napi_callback_info info) {
-  napi_value argv[3], ret;
-  char *text = NULL;
-  size_t len;
-  uint64_t conn;
-  if (!get_args(env, info, 3, argv)) return NULL;
-  binding *b = get_binding(env, argv[0]);
-  if (b == NULL) return NULL;
-  if (!get_u64(env, argv[1], "conn", &conn)) return NULL;
-  if (!get_string(env, argv[2], "text", &text, &len)) return NULL;
-  ret = lts_result(env, lts_send(b->server, conn, text, len));
-  free(text);
+  call_args a;
+  napi_value ret = NULL;
+  binding *b = server_call(env, info, 3, "conn:u, text:s", &a);
+  if (b != NULL) ret = lts_result(env, lts_send(b->server, a.u[0], a.s[0], a.n[0]));
+  free_args(&a);
   return ret;
 }
 
 /* close(h, conn, code, reason?) */
 static napi_value js_close(napi_env env, napi_callback_info info) {
-  napi_value argv[4], ret;
-  char *reason = NULL;
-  size_t len;
-  uint64_t conn;
-  int code;
-  if (!get_args(env, info, 4, argv)) return NULL;
-  binding *b = get_binding(env, argv[0]);
-  if (b == NULL) return NULL;
-  if (!get_u64(env, argv[1], "conn", &conn)) return NULL;
-  if (!get_int_range(env, argv[2], "code", 1000, 4999, &code)) return NULL;
-  if (!get_opt_string(env, argv[3], "reason", &reason, &len)) return NULL;
-  ret = lts_result(env, lts_close(b->server, conn, code, reason, len));
-  free(reason);
+  call_args a;
+  napi_value ret = NULL;
+  binding *b = server_call(env, info, 4, "conn:u, code:i1000:4999, reason:s?", &a);
+  if (b != NULL) ret = lts_result(env, lts_close(b->server, a.u[0], a.i[0], a.s[0], a.n[0]));
+  free_args(&a);
   return ret;
 }
 
 /* subscribe/unsubscribe(h, conn, componentId, topic) */
 static napi_value subscription(napi_env env, napi_callback_info info, int subscribe) {
-  napi_value argv[4], ret = NULL;
-  char *id = NULL, *topic = NULL;
-  size_t id_len, topic_len;
-  uint64_t conn;
-  if (!get_args(env, info, 4, argv)) return NULL;
-  binding *b = get_binding(env, argv[0]);
-  if (b == NULL) return NULL;
-  if (!get_u64(env, argv[1], "conn", &conn)) return NULL;
-  if (!get_string(env, argv[2], "component id", &id, &id_len)) goto done;
-  if (!get_string(env, argv[3], "topic", &topic, &topic_len)) goto done;
-  int rc = subscribe ? lts_subscribe(b->server, conn, id, id_len, topic, topic_len)
-                     : lts_unsubscribe(b->server, conn, id, id_len, topic, topic_len);
-  ret = lts_result(env, rc);
-done:
-  free(id);
-  free(topic);
+  call_args a;
+  napi_value ret = NULL;
+  binding *b = server_call(env, info, 4, "conn:u, component id:s, topic:s", &a);
+  if (b != NULL) {
+    ret = lts_result(env, subscribe ? lts_subscribe(b->server, a.u[0], a.s[0], a.n[0], a.s[1], a.n[1])
+                                    : lts_unsubscribe(b->server, a.u[0], a.s[0], a.n[0], a.s[1], a.n[1]));
+  }
+  free_args(&a);
   return ret;
 }
 
@@ -918,33 +659,24 @@ static napi_value js_unsubscribe(napi_env env, napi_callback_info info) {
 
 /* publish(h, topic, data) */
 static napi_value js_publish(napi_env env, napi_callback_info info) {
-  napi_value argv[3], ret = NULL;
-  char *topic = NULL, *data = NULL;
-  size_t topic_len, data_len;
-  if (!get_args(env, info, 3, argv)) return NULL;
-  binding *b = get_binding(env, argv[0]);
-  if (b == NULL) return NULL;
-  if (!get_string(env, argv[1], "topic", &topic, &topic_len)) goto done;
-  if (!get_string(env, argv[2], "data", &data, &data_len)) goto done;
-  ret = lts_result(env, lts_publish(b->server, topic, topic_len, data, data_len));
-done:
-  free(topic);
-  free(data);
+  call_args a;
+  napi_value ret = NULL;
+  binding *b = server_call(env, info, 3, "topic:s, data:s", &a);
+  if (b != NULL) ret = lts_result(env, lts_publish(b->server, a.s[0], a.n[0], a.s[1], a.n[1]));
+  free_args(&a);
   return ret;
 }
 
 /* hostSubscribe/hostUnsubscribe(h, topic) */
 static napi_value host_subscription(napi_env env, napi_callback_info info, int subscribe) {
-  napi_value argv[2], ret = NULL;
-  char *topic = NULL;
-  size_t topic_len;
-  if (!get_args(env, info, 2, argv)) return NULL;
-  binding *b = get_binding(env, argv[0]);
-  if (b == NULL) return NULL;
-  if (!get_string(env, argv[1], "topic", &topic, &topic_len)) return NULL;
-  ret = lts_result(env, subscribe ? lts_host_subscribe(b->server, topic, topic_len)
-                                  : lts_host_unsubscribe(b->server, topic, topic_len));
-  free(topic);
+  call_args a;
+  napi_value ret = NULL;
+  binding *b = server_call(env, info, 2, "topic:s", &a);
+  if (b != NULL) {
+    ret = lts_result(env, subscribe ? lts_host_subscribe(b->server, a.s[0], a.n[0])
+                                    : lts_host_unsubscribe(b->server, a.s[0], a.n[0]));
+  }
+  free_args(&a);
   return ret;
 }
 
@@ -958,62 +690,39 @@ static napi_value js_host_unsubscribe(napi_env env, napi_callback_info info) {
 
 /* presenceTrack(h, conn, topic, key, metaJson) */
 static napi_value js_presence_track(napi_env env, napi_callback_info info) {
-  napi_value argv[5], ret = NULL;
-  char *topic = NULL, *key = NULL, *meta = NULL;
-  size_t topic_len, key_len, meta_len;
-  uint64_t conn;
-  if (!get_args(env, info, 5, argv)) return NULL;
-  binding *b = get_binding(env, argv[0]);
-  if (b == NULL) return NULL;
-  if (!get_u64(env, argv[1], "conn", &conn)) return NULL;
-  if (!get_string(env, argv[2], "topic", &topic, &topic_len)) goto done;
-  if (!get_string(env, argv[3], "key", &key, &key_len)) goto done;
-  if (!get_opt_string(env, argv[4], "meta", &meta, &meta_len)) goto done;
-  ret = lts_result(env, lts_presence_track(b->server, conn, topic, topic_len, key, key_len, meta, meta_len));
-done:
-  free(topic);
-  free(key);
-  free(meta);
+  call_args a;
+  napi_value ret = NULL;
+  binding *b = server_call(env, info, 5, "conn:u, topic:s, key:s, meta:s?", &a);
+  if (b != NULL) ret = lts_result(env, lts_presence_track(b->server, a.u[0], a.s[0], a.n[0], a.s[1], a.n[1], a.s[2], a.n[2]));
+  free_args(&a);
   return ret;
 }
 
 /* presenceUntrack(h, conn, topic, key) */
 static napi_value js_presence_untrack(napi_env env, napi_callback_info info) {
-  napi_value argv[4], ret = NULL;
-  char *topic = NULL, *key = NULL;
-  size_t topic_len, key_len;
-  uint64_t conn;
-  if (!get_args(env, info, 4, argv)) return NULL;
-  binding *b = get_binding(env, argv[0]);
-  if (b == NULL) return NULL;
-  if (!get_u64(env, argv[1], "conn", &conn)) return NULL;
-  if (!get_string(env, argv[2], "topic", &topic, &topic_len)) goto done;
-  if (!get_string(env, argv[3], "key", &key, &key_len)) goto done;
-  ret = lts_result(env, lts_presence_untrack(b->server, conn, topic, topic_len, key, key_len));
-done:
-  free(topic);
-  free(key);
+  call_args a;
+  napi_value ret = NULL;
+  binding *b = server_call(env, info, 4, "conn:u, topic:s, key:s", &a);
+  if (b != NULL) ret = lts_result(env, lts_presence_untrack(b->server, a.u[0], a.s[0], a.n[0], a.s[1], a.n[1]));
+  free_args(&a);
   return ret;
 }
 
 /* presenceList(h, topic) → JSON text of key → metas */
 static napi_value js_presence_list(napi_env env, napi_callback_info info) {
-  napi_value argv[2], ret = NULL;
-  char *topic = NULL, *out = NULL;
-  size_t topic_len, out_len = 0;
-  if (!get_args(env, info, 2, argv)) return NULL;
-  binding *b = get_binding(env, argv[0]);
-  if (b == NULL) return NULL;
-  if (!get_string(env, argv[1], "topic", &topic, &topic_len)) goto done;
-  int rc = lts_presence_list(b->server, topic, topic_len, &out, &out_len);
-  if (rc < 0) {
-    throw_lts(env, rc);
-    goto done;
+  call_args a;
+  napi_value ret = NULL;
+  char *out = NULL;
+  size_t out_len = 0;
+  binding *b = server_call(env, info, 2, "topic:s", &a);
+  if (b != NULL) {
+    int rc = lts_presence_list(b->server, a.s[0], a.n[0], &out, &out_len);
+    if (rc < 0) throw_lts(env, rc);
+    else NAPI_OK_GOTO(env, napi_create_string_utf8(env, out, out_len, &ret), done);
   }
-  NAPI_OK_GOTO(env, napi_create_string_utf8(env, out, out_len, &ret), done);
 done:
   lts_free(out);
-  free(topic);
+  free_args(&a);
   return ret;
 }
 
@@ -1027,10 +736,10 @@ static int set_count(napi_env env, napi_value obj, const char *name, uint64_t va
 
 /* stats(h) → the lts_stats counters, camelCased */
 static napi_value js_stats(napi_env env, napi_callback_info info) {
-  napi_value argv[1], o;
+  napi_value o;
+  call_args a;
   lts_stats st;
-  if (!get_args(env, info, 1, argv)) return NULL;
-  binding *b = get_binding(env, argv[0]);
+  binding *b = server_call(env, info, 1, "", &a);
   if (b == NULL) return NULL;
   int rc = lts_server_stats(b->server, &st);
   if (rc < 0) {
@@ -1053,31 +762,23 @@ static napi_value js_stats(napi_env env, napi_callback_info info) {
 
 /* addStatic(h, prefix, dir) */
 static napi_value js_add_static(napi_env env, napi_callback_info info) {
-  napi_value argv[3], ret = NULL;
-  char *prefix = NULL, *dir = NULL;
-  size_t unused;
-  if (!get_args(env, info, 3, argv)) return NULL;
-  binding *b = get_binding(env, argv[0]);
-  if (b == NULL) return NULL;
-  if (!get_string(env, argv[1], "prefix", &prefix, &unused)) goto done;
-  if (!get_string(env, argv[2], "dir", &dir, &unused)) goto done;
-  ret = lts_result(env, lts_server_add_static(b->server, prefix, dir));
-done:
-  free(prefix);
-  free(dir);
+  call_args a;
+  napi_value ret = NULL;
+  binding *b = server_call(env, info, 3, "prefix:s, dir:s", &a);
+  if (b != NULL) ret = lts_result(env, lts_server_add_static(b->server, a.s[0], a.s[1]));
+  free_args(&a);
   return ret;
 }
 
 /* diff(oldHtml, newHtml) → patch JSON text */
 static napi_value js_diff(napi_env env, napi_callback_info info) {
-  napi_value argv[2], ret = NULL;
-  char *a = NULL, *b = NULL;
-  size_t a_len, b_len, out_len = 0;
+  call_args a;
+  napi_value ret = NULL;
   uint8_t *out = NULL;
-  if (!get_args(env, info, 2, argv)) return NULL;
-  if (!get_string(env, argv[0], "oldHtml", &a, &a_len)) goto done;
-  if (!get_string(env, argv[1], "newHtml", &b, &b_len)) goto done;
-  int rc = lts_diff(a, a_len, b, b_len, &out, &out_len);
+  size_t out_len = 0;
+  memset(&a, 0, sizeof a);
+  if (!get_args(env, info, 2, a.argv) || !convert_args(env, &a, 0, "oldHtml:s, newHtml:s")) goto done;
+  int rc = lts_diff(a.s[0], a.n[0], a.s[1], a.n[1], &out, &out_len);
   if (rc < 0) {
     throw_lts(env, rc);
     goto done;
@@ -1085,8 +786,7 @@ static napi_value js_diff(napi_env env, napi_callback_info info) {
   NAPI_OK_GOTO(env, napi_create_string_utf8(env, (const char *)out, out_len, &ret), done);
 done:
   lts_free(out);
-  free(a);
-  free(b);
+  free_args(&a);
   return ret;
 }
 
