@@ -43,6 +43,10 @@ def test_chat_messages_arrive_newest_last_and_online_counts_tabs(chromium, demo)
     b = open_live(chromium, demo.url + "/chat")
     expect(a.locator("#online")).to_have_text("2")
     expect(b.locator("#online")).to_have_text("2")
+    # Each tab is someone, listed by name on every tab.
+    me_a, me_b = a.inner_text("#me"), b.inner_text("#me")
+    assert me_a != me_b
+    expect(b.locator("#people li")).to_have_text(sorted([me_a, me_b]))
     for i in range(3):
         a.fill("#message", f"message {i}")
         a.press("#message", "Enter")

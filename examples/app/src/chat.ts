@@ -51,7 +51,8 @@ function messages(): Replica<ChatMessage> {
 interface State {
   me: string;
   messages: readonly ChatMessage[];
-  online: number;
+  /** Who is here, by name, on every node. */
+  people: readonly string[];
   draft: string;
 }
 
@@ -65,7 +66,7 @@ export class ChatRoom extends LiveView<State> {
   static override events = ["post"] as const;
   static model = ["draft"] as const;
 
-  state: State = { me: "", messages: [], online: 0, draft: "" };
+  state: State = { me: "", messages: [], people: [], draft: "" };
 
   override mount(_params: Params, session: Session): void {
     const me = `guest-${randomBytes(2).toString("hex")}`;
@@ -74,13 +75,14 @@ export class ChatRoom extends LiveView<State> {
       this.subscribe(ONLINE);
       this.track(ONLINE, me, { name: me, since: Date.now() });
     }
-    this.setState({ me, messages: messages().list(), online: this.countOnline() });
+    this.setState({ me, messages: messages().list(), people: this.whoIsHere() });
   }
 
   override render(): Html {
-    const { me, messages: shown, online, draft } = this.state;
+    const { me, messages: shown, people, draft } = this.state;
     return html`<h1>Chat</h1>
-      <p class="status"><span id="online">${online}</span> online · you are <b id="me">${this.connected ? me : "…"}</b></p>
+      <p class="status"><span id="online">${people.length}</span> online · you are <b id="me">${this.connected ? me : "…"}</b></p>
+      <ul id="people">${people.map((name) => html`<li class="${name === me ? "me" : ""}">${name}</li>`)}</ul>
       <ol id="messages">${shown.map(
         (m) => html`<li class="message" id="msg-${m.id}"><b class="author">${m.author}</b> <span class="text">${m.text}</span></li>`,
       )}</ol>
@@ -102,14 +104,14 @@ export class ChatRoom extends LiveView<State> {
 
   override handleInfo(topic: string, data: unknown): void {
     if (topic === ONLINE && isPresenceDiff(data)) {
-      this.setState({ online: this.countOnline() });
+      this.setState({ people: this.whoIsHere() });
     } else if (topic === MESSAGES) {
       messages().apply(data);
       this.setState({ messages: messages().list() });
     }
   }
 
-  private countOnline(): number {
-    return Object.keys(this.presence(ONLINE)).length;
+  private whoIsHere(): string[] {
+    return Object.keys(this.presence(ONLINE)).sort();
   }
 }
