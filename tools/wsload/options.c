@@ -65,8 +65,8 @@ static int number(const char *name, const char *text, double min, double *out) {
   return 0;
 }
 
-/* ws://HOST:PORT[/PATH], HOST an IPv6 address in brackets. The pieces
- * live in one copy that lasts as long as the process. */
+/* ws://HOST:PORT[/PATH], HOST an IPv6 address in brackets. The host is
+ * copied, never freed, and the path points into text: argv outlives both. */
 static int parse_url(const char *text, wl_target *out) {
   if (strncmp(text, "ws://", 5) != 0) return -1;
   const char *path = strchr(text + 5, '/');
