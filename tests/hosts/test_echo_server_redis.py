@@ -9,7 +9,7 @@ import time
 import pytest
 import websockets
 
-from support import REPO, Server, free_port
+from support import REPO, Server, free_port, run_async
 
 ECHO_SERVER = os.environ.get("LIVETS_ECHO_SERVER", str(REPO / ".build/examples/echo-server"))
 
@@ -66,7 +66,7 @@ async def exchange(first, second):
 
 @needs_redis
 def test_a_publish_on_one_echo_server_reaches_the_other_through_redis(two_nodes):
-    asyncio.run(exchange(*two_nodes))
+    run_async(exchange(*two_nodes))
 
 
 def test_usage_names_the_redis_flag():
