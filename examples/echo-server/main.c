@@ -7,6 +7,10 @@
  * one topic, and a message sent on any of them is published to all of them
  * instead of echoed: the core's fan-out, for the broadcast benchmark.
  *
+ * With --redis URL, the server is one node of several: a publish also
+ * reaches the broadcast subscribers of every other echo server given the
+ * same URL, for the pub/sub benchmark across processes.
+ *
  * --static DIR serves DIR under /static/; the other flags set the limits and
  * timeouts of lts_config, so the transport tests can reach every one.
  * Run with no valid flags to see them all.
@@ -78,7 +82,8 @@ static void on_request(lts_server *server, const lts_request *request, void *use
 static void usage(const char *program) {
   fprintf(stderr,
           "usage: %s --port N [--host ADDR] [--max-message BYTES] [--max-outbound BYTES]\n"
-          "          [--broadcast-path P] [--static DIR] [--allowed-origins LIST] [--no-compression]\n"
+          "          [--broadcast-path P] [--redis redis://HOST:PORT] [--static DIR]\n"
+          "          [--allowed-origins LIST] [--no-compression]\n"
           "          [--header-timeout-ms MS] [--idle-timeout-ms MS] [--ping-interval-ms MS]\n",
           program);
 }
@@ -109,6 +114,8 @@ int main(int argc, char **argv) {
       config.max_outbound_bytes = strtoull(value, NULL, 10);
     else if (strcmp(flag, "--broadcast-path") == 0)
       broadcast_path = value;
+    else if (strcmp(flag, "--redis") == 0)
+      config.redis_url = value;
     else if (strcmp(flag, "--static") == 0)
       static_dir = value;
     else if (strcmp(flag, "--allowed-origins") == 0)

@@ -22,11 +22,9 @@ typedef struct wl_write {
 
 /* Reads are consumed before the next one starts: one buffer serves all. */
 static uint8_t read_buffer[256 * 1024];
-static char host_header[300];
 
-void conn_set_host(const char *host) {
-  if (strchr(host, ':') != NULL) snprintf(host_header, sizeof host_header, "[%s]", host);
-  else snprintf(host_header, sizeof host_header, "%s", host);
+static const wl_target *target_of(wl_ctx *ctx, wl_conn *c) {
+  return &ctx->opt.targets[c->index % (uint32_t)ctx->opt.target_count];
 }
 
 static wl_ctx *ctx_of(const void *handle) { return ((const uv_handle_t *)handle)->loop->data; }
@@ -237,8 +235,10 @@ static void on_connect(uv_connect_t *req, int status) {
     return;
   }
   c->hs = calloc(1, sizeof *c->hs);
-  char request[1024];
-  size_t len = handshake_request(host_header, ctx->opt.port, ctx->opt.path, request, sizeof request, c->hs->accept);
+  const wl_target *target = target_of(ctx, c);
+  char host[300], request[1024];
+  snprintf(host, sizeof host, strchr(target->host, ':') != NULL ? "[%s]" : "%s", target->host);
+  size_t len = handshake_request(host, target->port, target->path, request, sizeof request, c->hs->accept);
   c->state = CONN_HANDSHAKE;
   if (len == 0) {
     conn_fail_open(ctx, c, "handshake: request too long");
@@ -257,7 +257,8 @@ void conn_begin(wl_ctx *ctx, wl_conn *c) {
   uv_tcp_init(ctx->loop, &c->tcp);
   ctx->handles++;
   uv_tcp_nodelay(&c->tcp, 1);
-  int rc = uv_tcp_connect(&c->connect, &c->tcp, (const struct sockaddr *)&ctx->addr, on_connect);
+  const struct sockaddr *addr = (const struct sockaddr *)&ctx->addr[c->index % (uint32_t)ctx->opt.target_count];
+  int rc = uv_tcp_connect(&c->connect, &c->tcp, addr, on_connect);
   if (rc != 0) conn_fail_open(ctx, c, uv_err_name(rc));
 }
 

@@ -5,8 +5,6 @@
 
 /* Between one connection (conn.c) and the run that owns them all (run.c). */
 
-/* The Host header every handshake sends. */
-void conn_set_host(const char *host);
 void conn_begin(wl_ctx *ctx, wl_conn *c);
 /* Ends a connection that never opened, counting it as failed. */
 void conn_fail_open(wl_ctx *ctx, wl_conn *c, const char *why);

@@ -44,14 +44,14 @@ static void check_port_range(int connections) {
   fclose(f);
 }
 
-static int resolve(const wl_options *opt, struct sockaddr_storage *out) {
+static int resolve(const wl_target *target, struct sockaddr_storage *out) {
   struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV};
   struct addrinfo *found = NULL;
   char port[16];
-  snprintf(port, sizeof port, "%d", opt->port);
-  int rc = getaddrinfo(opt->host, port, &hints, &found);
+  snprintf(port, sizeof port, "%d", target->port);
+  int rc = getaddrinfo(target->host, port, &hints, &found);
   if (rc != 0) {
-    fprintf(stderr, "wsload: %s: %s\n", opt->host, gai_strerror(rc));
+    fprintf(stderr, "wsload: %s: %s\n", target->host, gai_strerror(rc));
     return -1;
   }
   memcpy(out, found->ai_addr, found->ai_addrlen);
@@ -67,8 +67,10 @@ int main(int argc, char **argv) {
   ctx.mode = mode;
   ctx.n = ctx.opt.connections;
   if (raise_fd_limit(ctx.n) != 0) return 2;
-  check_port_range(ctx.n);
-  if (resolve(&ctx.opt, &ctx.addr) != 0) return 2;
+  /* Connections are spread evenly over the targets: each takes its share of ports. */
+  check_port_range((ctx.n + ctx.opt.target_count - 1) / ctx.opt.target_count);
+  for (int i = 0; i < ctx.opt.target_count; i++)
+    if (resolve(&ctx.opt.targets[i], &ctx.addr[i]) != 0) return 2;
   /* A write to a socket the server reset must be an error, not a kill. */
   signal(SIGPIPE, SIG_IGN);
 

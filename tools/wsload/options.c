@@ -18,7 +18,11 @@ static const char usage[] =
     "  --host ADDR              server address (127.0.0.1)\n"
     "  --port N                 server port (9001)\n"
     "  --path P                 request path (/; broadcast: /broadcast)\n"
-    "  --server-pid PID         sample this process's VmRSS and CPU time\n"
+    "  --url ws://HOST:PORT/P   instead of the three above; repeat it (up to 8) to spread\n"
+    "                           the connections over several servers, connection i to\n"
+    "                           the (i mod count)th: broadcast's sender is on the first\n"
+    "  --server-pid PID         sample this process's VmRSS and CPU time; repeat it to\n"
+    "                           sample several servers, summed\n"
     "\n"
     "load\n"
     "  -c, --connections N      connections (echo 100, broadcast 1000, idle 1000)\n"
@@ -61,6 +65,36 @@ static int number(const char *name, const char *text, double min, double *out) {
   return 0;
 }
 
+/* ws://HOST:PORT[/PATH], HOST an IPv6 address in brackets. The host is
+ * copied, never freed, and the path points into text: argv outlives both. */
+static int parse_url(const char *text, wl_target *out) {
+  if (strncmp(text, "ws://", 5) != 0) return -1;
+  const char *path = strchr(text + 5, '/');
+  if (path == NULL) path = "/";
+  size_t authority = strcspn(text + 5, "/");
+  char *copy = malloc(authority + 1);
+  if (copy == NULL) return -1;
+  memcpy(copy, text + 5, authority);
+  copy[authority] = '\0';
+  char *host = copy, *colon;
+  if (*host == '[') {
+    char *close = strchr(host, ']');
+    if (close == NULL || close[1] != ':') return -1;
+    *close = '\0';
+    host++;
+    colon = close + 1;
+  } else {
+    colon = strrchr(host, ':');
+    if (colon == NULL) return -1;
+    *colon = '\0';
+  }
+  char *end;
+  long port = strtol(colon + 1, &end, 10);
+  if (*host == '\0' || end == colon + 1 || *end != '\0' || port < 1 || port > 65535) return -1;
+  *out = (wl_target){.host = host, .port = (int)port, .path = path};
+  return 0;
+}
+
 const wl_mode *options_parse(int argc, char **argv, wl_options *opt, int *status) {
   *status = 2;
   if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -77,6 +111,7 @@ const wl_mode *options_parse(int argc, char **argv, wl_options *opt, int *status
     return NULL;
   }
   int is_echo = mode == &echo_mode, is_broadcast = mode == &broadcast_mode;
+  int gave_target = 0; /* --host, --port or --path, which --url excludes */
   *opt = (wl_options){
       .mode_name = mode->name,
       .host = "127.0.0.1",
@@ -141,9 +176,23 @@ const wl_mode *options_parse(int argc, char **argv, wl_options *opt, int *status
     } else if (IS("--host", "")) {
       VALUE();
       opt->host = value;
+      gave_target = 1;
     } else if (IS("--port", "")) {
       NUM(port, 1, int);
+      gave_target = 1;
+    } else if (IS("--url", "")) {
+      VALUE();
+      if (opt->target_count == WL_MAX_TARGETS) {
+        fprintf(stderr, "wsload: at most %d --url\n", WL_MAX_TARGETS);
+        return NULL;
+      }
+      if (parse_url(value, &opt->targets[opt->target_count]) != 0) {
+        fprintf(stderr, "wsload: --url wants ws://HOST:PORT[/PATH], not '%s'\n", value);
+        return NULL;
+      }
+      opt->target_count++;
     } else if (IS("--path", "")) {
+      gave_target = 1;
       VALUE();
       if (value[0] != '/') {
         fprintf(stderr, "wsload: --path must start with /\n");
@@ -151,7 +200,13 @@ const wl_mode *options_parse(int argc, char **argv, wl_options *opt, int *status
       }
       opt->path = value;
     } else if (IS("--server-pid", "")) {
-      NUM(server_pid, 1, int);
+      if (opt->server_pid_count == WL_MAX_TARGETS) {
+        fprintf(stderr, "wsload: at most %d --server-pid\n", WL_MAX_TARGETS);
+        return NULL;
+      }
+      NUM(server_pids[opt->server_pid_count], 1, int);
+      opt->server_pid = opt->server_pids[0];
+      opt->server_pid_count++;
     } else if (IS("--connections", "-c")) {
       NUM(connections, 1, int);
     } else if (IS("--size", "-s")) {
@@ -197,6 +252,17 @@ const wl_mode *options_parse(int argc, char **argv, wl_options *opt, int *status
 #undef VALUE
 #undef NUM
   }
+  if (opt->target_count > 0 && gave_target) {
+    fprintf(stderr, "wsload: --url replaces --host, --port and --path: give one or the other\n");
+    return NULL;
+  }
+  if (opt->target_count == 0) {
+    opt->targets[0] = (wl_target){.host = opt->host, .port = opt->port, .path = opt->path};
+    opt->target_count = 1;
+  }
+  opt->host = opt->targets[0].host;
+  opt->port = opt->targets[0].port;
+  opt->path = opt->targets[0].path;
   if (opt->size > (size_t)1 << 30) {
     fprintf(stderr, "wsload: --size is limited to 1 GiB\n");
     return NULL;

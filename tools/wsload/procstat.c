@@ -42,6 +42,28 @@ double proc_cpu_seconds(int pid, double *user, double *system) {
   return (double)(utime + stime) / tick;
 }
 
+long procs_rss_kb(const int *pids, int count) {
+  long total = 0;
+  for (int i = 0; i < count; i++) {
+    long kb = proc_rss_kb(pids[i]);
+    if (kb < 0) return -1;
+    total += kb;
+  }
+  return total;
+}
+
+double procs_cpu_seconds(const int *pids, int count, double *user, double *system) {
+  double total = 0, user_total = 0, system_total = 0;
+  for (int i = 0; i < count; i++) {
+    double u = 0, s = 0, both = proc_cpu_seconds(pids[i], &u, &s);
+    if (both < 0) return -1;
+    total += both, user_total += u, system_total += s;
+  }
+  if (user != NULL) *user = user_total;
+  if (system != NULL) *system = system_total;
+  return total;
+}
+
 double self_cpu_seconds(void) {
   struct rusage u;
   getrusage(RUSAGE_SELF, &u);

@@ -10,6 +10,10 @@ long proc_rss_kb(int pid);
  * and system apart when those pointers are not NULL. */
 double proc_cpu_seconds(int pid, double *user, double *system);
 
+/* The same summed over several processes; -1 if any of them is gone. */
+long procs_rss_kb(const int *pids, int count);
+double procs_cpu_seconds(const int *pids, int count, double *user, double *system);
+
 /* CPU seconds this process (the load generator) has used. */
 double self_cpu_seconds(void);
 

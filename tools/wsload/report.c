@@ -81,8 +81,13 @@ static double per_connection_bytes(wl_ctx *ctx) {
 
 static void human(wl_ctx *ctx, FILE *out) {
   const wl_options *o = &ctx->opt;
-  int v6 = strchr(o->host, ':') != NULL;
-  fprintf(out, "wsload %s  ws://%s%s%s:%d%s\n", ctx->mode->name, v6 ? "[" : "", o->host, v6 ? "]" : "", o->port, o->path);
+  fprintf(out, "wsload %s ", ctx->mode->name);
+  for (int i = 0; i < o->target_count; i++) {
+    const wl_target *t = &o->targets[i];
+    int v6 = strchr(t->host, ':') != NULL;
+    fprintf(out, " ws://%s%s%s:%d%s", v6 ? "[" : "", t->host, v6 ? "]" : "", t->port, t->path);
+  }
+  fputc('\n', out);
   double secs = connect_seconds(ctx);
   fprintf(out, "%-16s%d requested, %d open, %d failed; opened in %.2f s (%.0f/s)", "connections", ctx->n, ctx->open,
           ctx->failed, secs, secs > 0 ? ctx->open / secs : 0);
@@ -117,6 +122,15 @@ static void json(wl_ctx *ctx, FILE *out) {
   json_string(out, o->host);
   fprintf(out, ",\"port\":%d,\"path\":", o->port);
   json_string(out, o->path);
+  fputs(",\"targets\":[", out);
+  for (int i = 0; i < o->target_count; i++) {
+    fprintf(out, "%s{\"host\":", i ? "," : "");
+    json_string(out, o->targets[i].host);
+    fprintf(out, ",\"port\":%d,\"path\":", o->targets[i].port);
+    json_string(out, o->targets[i].path);
+    fputc('}', out);
+  }
+  fputc(']', out);
   fprintf(out, ",\"connections\":{\"requested\":%d,\"open\":%d,\"failed\":%d,\"lost\":%llu,\"connect_s\":%.3f},",
           ctx->n, ctx->open, ctx->failed, (unsigned long long)ctx->lost_in_run, connect_seconds(ctx));
   if (ctx->run_start_s > 0) ctx->mode->report_json(ctx, out);
@@ -129,7 +143,9 @@ static void json(wl_ctx *ctx, FILE *out) {
             server_cpu_ok(ctx) ? ctx->server_user_end - ctx->server_user_start : 0.0,
             server_cpu_ok(ctx) ? ctx->server_sys_end - ctx->server_sys_start : 0.0);
     json_share(out, cpu_share(ctx->server_cpu_start, ctx->server_cpu_end, ctx));
-    fputs("},", out);
+    fputs(",\"pids\":[", out);
+    for (int i = 0; i < o->server_pid_count; i++) fprintf(out, "%s%d", i ? "," : "", o->server_pids[i]);
+    fputs("]},", out);
   }
   fputs("\"wsload_cpu_percent\":", out);
   json_share(out, cpu_share(ctx->self_cpu_start, ctx->self_cpu_end, ctx));

@@ -49,8 +49,9 @@ static void on_flush_check(uv_check_t *check) { wl_flush(check->loop->data); }
 static void run_mode(uv_timer_t *timer) {
   wl_ctx *ctx = timer->loop->data;
   if (ctx->opt.server_pid > 0) {
-    ctx->rss_after_kb = proc_rss_kb(ctx->opt.server_pid);
-    ctx->server_cpu_start = proc_cpu_seconds(ctx->opt.server_pid, &ctx->server_user_start, &ctx->server_sys_start);
+    ctx->rss_after_kb = procs_rss_kb(ctx->opt.server_pids, ctx->opt.server_pid_count);
+    ctx->server_cpu_start = procs_cpu_seconds(ctx->opt.server_pids, ctx->opt.server_pid_count, &ctx->server_user_start,
+                                              &ctx->server_sys_start);
   }
   ctx->self_cpu_start = self_cpu_seconds();
   ctx->run_start_s = (double)wl_now() / 1e9;
@@ -142,8 +143,9 @@ static void sample_end(wl_ctx *ctx) {
   ctx->run_end_s = (double)wl_now() / 1e9;
   ctx->self_cpu_end = self_cpu_seconds();
   if (ctx->opt.server_pid > 0) {
-    ctx->rss_end_kb = proc_rss_kb(ctx->opt.server_pid);
-    ctx->server_cpu_end = proc_cpu_seconds(ctx->opt.server_pid, &ctx->server_user_end, &ctx->server_sys_end);
+    ctx->rss_end_kb = procs_rss_kb(ctx->opt.server_pids, ctx->opt.server_pid_count);
+    ctx->server_cpu_end = procs_cpu_seconds(ctx->opt.server_pids, ctx->opt.server_pid_count, &ctx->server_user_end,
+                                            &ctx->server_sys_end);
   }
 }
 
@@ -176,7 +178,6 @@ static void on_signal(uv_signal_t *signal, int signum) {
 
 int wl_pool_start(wl_ctx *ctx) {
   ctx->loop->data = ctx;
-  conn_set_host(ctx->opt.host);
   ctx->conns = calloc((size_t)ctx->n, sizeof *ctx->conns);
   ctx->dirty = calloc((size_t)ctx->n, sizeof *ctx->dirty);
   if (ctx->conns == NULL || ctx->dirty == NULL) return UV_ENOMEM;
@@ -194,7 +195,7 @@ int wl_pool_start(wl_ctx *ctx) {
   uv_timer_start(&ctx->watchdog, on_watchdog, 100, 100);
   uv_timer_start(&ctx->deadline, on_deadline, (uint64_t)(ctx->opt.timeout * 1000), 0);
 
-  if (ctx->opt.server_pid > 0) ctx->rss_before_kb = proc_rss_kb(ctx->opt.server_pid);
+  if (ctx->opt.server_pid > 0) ctx->rss_before_kb = procs_rss_kb(ctx->opt.server_pids, ctx->opt.server_pid_count);
   ctx->phase = PHASE_CONNECT;
   ctx->connect_start_ns = wl_now();
   run_start_more(ctx);

@@ -11,11 +11,22 @@
 /* The state shared by the connection pool, the modes and the report. One
  * thread, one libuv loop: nothing here is locked. */
 
-typedef struct wl_options {
-  const char *mode_name;
+#define WL_MAX_TARGETS 8
+
+/* One server address; connection i goes to target i % target_count. */
+typedef struct wl_target {
   const char *host;
   int port;
   const char *path;
+} wl_target;
+
+typedef struct wl_options {
+  const char *mode_name;
+  const char *host;     /* the first target's, for the report */
+  int port;
+  const char *path;
+  wl_target targets[WL_MAX_TARGETS];
+  int target_count;
   int connections;
   size_t size;
   double duration;
@@ -32,7 +43,9 @@ typedef struct wl_options {
   double connect_timeout;
   double close_timeout;
   double timeout;       /* the whole run, whatever happens */
-  int server_pid;
+  int server_pid;       /* the first of server_pids, or 0 */
+  int server_pids[WL_MAX_TARGETS]; /* sampled together: RSS and CPU are their sums */
+  int server_pid_count;
   int json;
   int quiet;
 } wl_options;
@@ -90,7 +103,7 @@ typedef struct wl_ctx {
   wl_options opt;
   const wl_mode *mode;
   uv_loop_t *loop;
-  struct sockaddr_storage addr;
+  struct sockaddr_storage addr[WL_MAX_TARGETS];
   wl_conn *conns;
   int n;
   int phase;
