@@ -18,6 +18,11 @@ public final class HTTPServer {
     /// One codec serves every connection (see DeflateCodec).
     let codec = DeflateCodec()
     let gzipCache = GzipCache()
+    let cork = WriteCork()
+    static let readBufferSize = 64 * 1024
+    /// Shared by the server's connections (see Connection.allocate); one per
+    /// server, as servers run on loop threads of their own.
+    let readBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: HTTPServer.readBufferSize)
     private let sweepTimer: UnsafeMutablePointer<uv_timer_t>
     private var sweepTimerOpen = false
 
@@ -39,6 +44,7 @@ public final class HTTPServer {
     deinit {
         listener.deallocate()
         sweepTimer.deallocate()
+        readBuffer.deallocate()
     }
 
     /// The loop's clock in milliseconds.
