@@ -74,6 +74,17 @@ public final class EventLoop {
     /// loop turn), otherwise posts it; either way work runs in call order.
     @discardableResult
     public func runOrPost(_ work: @escaping () -> Void) -> Bool {
+        if canRunDirectly {
+            work()
+            return true
+        }
+        return post(work)
+    }
+
+    /// Whether work may run now instead of being posted: on the loop thread,
+    /// with nothing queued ahead of it. Work another thread posts meanwhile
+    /// runs after the caller's, as it would have if posted a moment later.
+    public var canRunDirectly: Bool {
         uv_mutex_lock(mutex)
         var direct = false
         if accepting, pending.isEmpty, !runningBatch, let id = loopThreadID {
@@ -82,11 +93,7 @@ public final class EventLoop {
             direct = uv_thread_equal(&me, &them) != 0
         }
         uv_mutex_unlock(mutex)
-        if direct {
-            work()
-            return true
-        }
-        return post(work)
+        return direct
     }
 
     private func drain() {

@@ -8,7 +8,9 @@ import Glibc
 public final class HTTPServer {
     public let loop: EventLoop
     public let settings: ServerSettings
-    public weak var delegate: ServerDelegate?
+    /// Not weak, for the reason given at LiveEngine.host: the delegate owns
+    /// the server and outlives its loop thread.
+    public unowned(unsafe) var delegate: ServerDelegate?
     public private(set) var port: Int32 = 0
     public private(set) var staticMounts: [StaticMount] = []
     /// Slow consumers closed because their outbound buffer overflowed.
