@@ -16,6 +16,7 @@ public final class EventLoop {
     private var accepting = true
     /// True while a drained batch runs: work still in that batch was queued
     /// before anything a callback sends now, so sends must queue behind it.
+    /// Loop thread only.
     private var runningBatch = false
     /// The loop thread's id, to refuse blocking calls made from callbacks.
     /// Written by the loop thread, read by any: guarded by `mutex`.
@@ -86,14 +87,15 @@ public final class EventLoop {
     /// runs after the caller's, as it would have if posted a moment later.
     public var canRunDirectly: Bool {
         uv_mutex_lock(mutex)
-        var direct = false
-        if accepting, pending.isEmpty, !runningBatch, let id = loopThreadID {
-            var me = uv_thread_self()
-            var them = id
-            direct = uv_thread_equal(&me, &them) != 0
-        }
+        let open = accepting && pending.isEmpty
+        let loopThread = loopThreadID
         uv_mutex_unlock(mutex)
-        return direct
+        guard open, let id = loopThread else { return false }
+        var me = uv_thread_self()
+        var them = id
+        // `runningBatch` belongs to the loop thread, which alone writes it
+        // (unlocked): another thread must not read it, and needs no answer.
+        return uv_thread_equal(&me, &them) != 0 && !runningBatch
     }
 
     private func drain() {

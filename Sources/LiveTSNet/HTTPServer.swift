@@ -177,22 +177,27 @@ public final class HTTPServer {
     }
 
     /// Sends one message to many connections: the frame is built (and
-    /// compressed) once per kind of connection, not once per connection.
+    /// compressed) once per kind of connection, not once per connection,
+    /// and each receiver then costs one lookup and one send(2).
     public func send(_ connections: [UInt64], text: [UInt8]) {
-        var frames: [Int32: [UInt8]] = [:]
-        let plainKey: Int32 = 0
+        var plain: [UInt8]?
+        var compressed: [Int32: [UInt8]] = [:]
+        let compressible = text.count >= settings.compressionThreshold
         for id in connections {
             guard let connection = self.connections[id], connection.isWebSocket else { continue }
-            var key = plainKey
-            if text.count >= settings.compressionThreshold, let window = connection.compressionWindow { key = window }
-            if frames[key] == nil {
-                if key != plainKey, let compressed = codec.compressMessage(text, windowBits: key) {
-                    frames[key] = WebSocketEncoder.frame(.text, payload: compressed, compressed: true)
-                } else {
-                    frames[key] = WebSocketEncoder.frame(.text, payload: text)
+            if compressible, let window = connection.compressionWindow {
+                if compressed[window] == nil {
+                    if let deflated = codec.compressMessage(text, windowBits: window) {
+                        compressed[window] = WebSocketEncoder.frame(.text, payload: deflated, compressed: true)
+                    } else {
+                        compressed[window] = WebSocketEncoder.frame(.text, payload: text)
+                    }
                 }
+                connection.writeRaw(compressed[window]!)
+                continue
             }
-            connection.writeRaw(frames[key]!)
+            if plain == nil { plain = WebSocketEncoder.frame(.text, payload: text) }
+            connection.writeRaw(plain!)
         }
     }
 
