@@ -121,6 +121,25 @@ public final class LiveEngine: ServerDelegate {
         }
     }
 
+    /// Borrows the bytes: framed straight from them on the loop thread (a
+    /// host answering inside a callback), copied only when posted.
+    public func send(connection: UInt64, text: UnsafeRawBufferPointer) {
+        send(connection, .text, text)
+    }
+
+    public func send(connection: UInt64, binary: UnsafeRawBufferPointer) {
+        send(connection, .binary, binary)
+    }
+
+    private func send(_ connection: UInt64, _ opcode: WebSocketOpcode, _ payload: UnsafeRawBufferPointer) {
+        if loop.canRunDirectly {
+            http.send(connection, opcode, payload: payload)
+        } else {
+            let copy = Array(payload)
+            loop.post { [self] in copy.withUnsafeBytes { _ = http.send(connection, opcode, payload: $0) } }
+        }
+    }
+
     public func close(connection: UInt64, code: UInt16, reason: [UInt8]) {
         loop.runOrPost { [self] in http.close(connection, code: code, reason: reason) }
     }

@@ -246,12 +246,16 @@ final class Connection {
     }
 
     func sendFrame(_ opcode: WebSocketOpcode, payload: [UInt8]) {
+        payload.withUnsafeBytes { sendFrame(opcode, payload: $0) }
+    }
+
+    func sendFrame(_ opcode: WebSocketOpcode, payload: UnsafeRawBufferPointer) {
         guard !sentClose else { return }
         if !opcode.isControl, payload.count >= server.settings.compressionThreshold,
-           let window = deflate?.serverWindowBits, let compressed = server.codec.compressMessage(payload, windowBits: window) {
+           let window = deflate?.serverWindowBits, let compressed = server.codec.compressMessage(Array(payload), windowBits: window) {
             writeRaw(WebSocketEncoder.frame(opcode, payload: compressed, compressed: true))
         } else {
-            payload.withUnsafeBytes { writeFrame(opcode, payload: $0) }
+            writeFrame(opcode, payload: payload)
         }
     }
 

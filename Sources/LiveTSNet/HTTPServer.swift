@@ -176,6 +176,13 @@ public final class HTTPServer {
         return true
     }
 
+    @discardableResult
+    public func send(_ connection: UInt64, _ opcode: WebSocketOpcode, payload: UnsafeRawBufferPointer) -> Bool {
+        guard let c = connections[connection], c.isWebSocket else { return false }
+        c.sendFrame(opcode, payload: payload)
+        return true
+    }
+
     /// Sends one message to many connections: the frame is built (and
     /// compressed) once per kind of connection, not once per connection,
     /// and each receiver then costs one lookup and one send(2).
