@@ -7,6 +7,15 @@ func copyBytes(_ pointer: UnsafePointer<CChar>?, _ length: Int) -> [UInt8]? {
     return Array(UnsafeRawBufferPointer(start: pointer, count: length))
 }
 
+/// The same pair as a buffer, not copied: for calls that use the bytes
+/// before they return (a send on the loop thread) and copy them otherwise.
+@inline(__always)
+func borrowBytes(_ pointer: UnsafeRawPointer?, _ length: Int) -> UnsafeRawBufferPointer? {
+    if length == 0 { return UnsafeRawBufferPointer(start: nil, count: 0) }
+    guard let pointer, length > 0 else { return nil }
+    return UnsafeRawBufferPointer(start: pointer, count: length)
+}
+
 func copyCString(_ pointer: UnsafePointer<CChar>?) -> String? {
     guard let pointer else { return nil }
     return String(cString: pointer)

@@ -124,8 +124,8 @@ public func lts_respond(_ handle: OpaquePointer?, _ id: UInt64, _ status: Int32,
 
 @_cdecl("lts_send")
 public func lts_send(_ handle: OpaquePointer?, _ conn: UInt64, _ data: UnsafePointer<CChar>?, _ length: Int) -> Int32 {
-    guard let server = HandleTable.lookup(handle), conn != 0, let bytes = copyBytes(data, length) else { return LTS_EINVAL }
-    guard UTF8Validator.isValid(bytes) else { return LTS_EPARSE }
+    guard let server = HandleTable.lookup(handle), conn != 0, let bytes = borrowBytes(data, length) else { return LTS_EINVAL }
+    guard UTF8Validator.isValid(buffer: bytes.assumingMemoryBound(to: UInt8.self)) else { return LTS_EPARSE }
     guard server.engine.isRunning else { return LTS_ESTATE }
     server.engine.send(connection: conn, text: bytes)
     return LTS_OK
@@ -133,8 +133,7 @@ public func lts_send(_ handle: OpaquePointer?, _ conn: UInt64, _ data: UnsafePoi
 
 @_cdecl("lts_send_binary")
 public func lts_send_binary(_ handle: OpaquePointer?, _ conn: UInt64, _ data: UnsafeRawPointer?, _ length: Int) -> Int32 {
-    guard let server = HandleTable.lookup(handle), conn != 0,
-          let bytes = copyBytes(data?.assumingMemoryBound(to: CChar.self), length) else { return LTS_EINVAL }
+    guard let server = HandleTable.lookup(handle), conn != 0, let bytes = borrowBytes(data, length) else { return LTS_EINVAL }
     guard server.engine.isRunning else { return LTS_ESTATE }
     server.engine.send(connection: conn, binary: bytes)
     return LTS_OK

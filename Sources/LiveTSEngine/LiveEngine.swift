@@ -8,7 +8,11 @@ public final class LiveEngine: ServerDelegate {
     public let loop: EventLoop
     public let http: HTTPServer
     public let mode: EngineMode
-    private weak var host: EngineHost?
+    /// Not weak: a weak reference gives its object a side table, and then
+    /// every retain and release of it takes the slow path, a few per
+    /// message. The host owns the engine and frees it only after `stop`
+    /// has joined the loop thread, the only thread that calls it.
+    private unowned(unsafe) var host: EngineHost?
     private var registry = ComponentRegistry()
     private var broker = Broker()
     /// Presence table and node identity (PresenceEngine.swift).
@@ -99,12 +103,41 @@ public final class LiveEngine: ServerDelegate {
         loop.runOrPost { [self] in http.respond(request: request, status: status, headers: headers, body: body) }
     }
 
+    // The hot calls check for the direct case themselves: a closure
+    // passed to runOrPost is allocated even when it runs at once.
     public func send(connection: UInt64, text: [UInt8]) {
-        loop.runOrPost { [self] in http.send(connection, text: text) }
+        if loop.canRunDirectly {
+            http.send(connection, text: text)
+        } else {
+            loop.post { [self] in http.send(connection, text: text) }
+        }
     }
 
     public func send(connection: UInt64, binary: [UInt8]) {
-        loop.runOrPost { [self] in http.send(connection, binary: binary) }
+        if loop.canRunDirectly {
+            http.send(connection, binary: binary)
+        } else {
+            loop.post { [self] in http.send(connection, binary: binary) }
+        }
+    }
+
+    /// Borrows the bytes: framed straight from them on the loop thread (a
+    /// host answering inside a callback), copied only when posted.
+    public func send(connection: UInt64, text: UnsafeRawBufferPointer) {
+        send(connection, .text, text)
+    }
+
+    public func send(connection: UInt64, binary: UnsafeRawBufferPointer) {
+        send(connection, .binary, binary)
+    }
+
+    private func send(_ connection: UInt64, _ opcode: WebSocketOpcode, _ payload: UnsafeRawBufferPointer) {
+        if loop.canRunDirectly {
+            http.send(connection, opcode, payload: payload)
+        } else {
+            let copy = Array(payload)
+            loop.post { [self] in copy.withUnsafeBytes { _ = http.send(connection, opcode, payload: $0) } }
+        }
     }
 
     public func close(connection: UInt64, code: UInt16, reason: [UInt8]) {

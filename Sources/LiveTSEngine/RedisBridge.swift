@@ -31,7 +31,8 @@ protocol RedisBridgeDelegate: AnyObject {
 final class RedisBridge {
     let endpoint: RedisEndpoint
     let nodeID: [UInt8]
-    weak var delegate: RedisBridgeDelegate?
+    /// Not weak (see LiveEngine.host): the engine owns the bridge and closes it on its loop thread.
+    unowned(unsafe) var delegate: RedisBridgeDelegate?
     /// How often presence heartbeats go out and silent nodes are swept.
     let heartbeatMs: UInt64
 

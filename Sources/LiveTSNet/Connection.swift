@@ -8,8 +8,12 @@ import Glibc
 /// one waits for the host, later pipelined bytes stay buffered.
 final class Connection {
     let id: UInt64
-    unowned let server: HTTPServer
+    /// unowned(unsafe): the server outlives its connections (it closes them
+    /// all before its loop stops), and a checked reference costs an atomic
+    /// operation on every use, several per message.
+    unowned(unsafe) let server: HTTPServer
     private let tcp: UnsafeMutablePointer<uv_tcp_t>
+    private var fd: Int32 = -1
     private var inbound: [UInt8] = []
     private var awaitingResponse = false
     private var keepAliveAfterResponse = true
@@ -45,6 +49,9 @@ final class Connection {
             return false
         }
         uv_tcp_nodelay(tcp, 1)
+        var descriptor = uv_os_fd_t(-1)
+        uv_fileno(asHandle(tcp), &descriptor)
+        fd = descriptor
         lastReadAt = server.now
         uv_read_start(asStream(tcp), Connection.allocate, Connection.didRead)
         return true
@@ -52,12 +59,11 @@ final class Connection {
 
     // MARK: - Reading
 
-    private static let readBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: 64 * 1024)
-
-    private static let allocate: uv_alloc_cb = { _, _, buf in
-        // One buffer serves every connection: reads on the loop thread are
-        // consumed before the next read can start.
-        buf!.pointee = uv_buf_init(Connection.readBuffer, 64 * 1024)
+    private static let allocate: uv_alloc_cb = { handle, _, buf in
+        // One buffer serves every connection of a server: reads on its loop
+        // thread are consumed before the next read can start.
+        let connection = Unmanaged<Connection>.fromOpaque(handle!.pointee.data).takeUnretainedValue()
+        buf!.pointee = uv_buf_init(connection.server.readBuffer, UInt32(HTTPServer.readBufferSize))
     }
 
     private static let didRead: uv_read_cb = { stream, nread, buf in
@@ -73,6 +79,12 @@ final class Connection {
 
     private func received(_ bytes: UnsafeRawBufferPointer) {
         guard !closing else { return }
+        let cork = server.cork
+        cork.begin(ObjectIdentifier(self))
+        defer {
+            if !closing { cork.drain { writeNow($0) } }
+            cork.end()
+        }
         lastReadAt = server.now
         pingSentAt = 0
         if isWebSocket {
@@ -234,12 +246,37 @@ final class Connection {
     }
 
     func sendFrame(_ opcode: WebSocketOpcode, payload: [UInt8]) {
+        payload.withUnsafeBytes { sendFrame(opcode, payload: $0) }
+    }
+
+    func sendFrame(_ opcode: WebSocketOpcode, payload: UnsafeRawBufferPointer) {
         guard !sentClose else { return }
         if !opcode.isControl, payload.count >= server.settings.compressionThreshold,
-           let window = deflate?.serverWindowBits, let compressed = server.codec.compressMessage(payload, windowBits: window) {
+           let window = deflate?.serverWindowBits, let compressed = server.codec.compressMessage(Array(payload), windowBits: window) {
             writeRaw(WebSocketEncoder.frame(opcode, payload: compressed, compressed: true))
         } else {
+            writeFrame(opcode, payload: payload)
+        }
+    }
+
+    /// Builds the frame straight into the cork when this connection holds
+    /// it, saving the frame's own array.
+    private func writeFrame(_ opcode: WebSocketOpcode, payload: UnsafeRawBufferPointer) {
+        let cork = server.cork
+        let total = WebSocketEncoder.headerLength(payload.count) + payload.count
+        guard cork.owner == ObjectIdentifier(self), total <= WriteCork.capacity else {
             writeRaw(WebSocketEncoder.frame(opcode, payload: payload))
+            return
+        }
+        guard admit(total) else { return }
+        if cork.space < total {
+            cork.drain { writeNow($0) }
+            guard !closing else { return }
+        }
+        let at = cork.reserve(total)
+        WebSocketEncoder.writeHeader(opcode, length: payload.count, to: at)
+        if let base = payload.baseAddress {
+            UnsafeMutableRawPointer(at + (total - payload.count)).copyMemory(from: base, byteCount: payload.count)
         }
     }
 
@@ -318,13 +355,38 @@ final class Connection {
     // MARK: - Writing
 
     func writeRaw(_ data: [UInt8]) {
-        guard !closing, !closeAfterWrites, !data.isEmpty else { return }
-        let queued = Int(uv_stream_get_write_queue_size(asStream(tcp)))
-        if queued + data.count > server.settings.maxOutboundBytes {
+        data.withUnsafeBytes { write($0) }
+    }
+
+    private func write(_ bytes: UnsafeRawBufferPointer) {
+        guard admit(bytes.count) else { return }
+        let cork = server.cork
+        if cork.owner == ObjectIdentifier(self) {
+            if cork.space < bytes.count {
+                // Order is kept: what was gathered goes first.
+                cork.drain { writeNow($0) }
+                guard !closing else { return }
+            }
+            if cork.space >= bytes.count {
+                cork.append(bytes)
+                return
+            }
+        }
+        writeNow(bytes)
+    }
+
+    /// Applies the outbound limits to `count` more bytes: false when they
+    /// must not be sent, because the connection is closing or was just
+    /// closed for them. Bytes in the cork count as unsent.
+    private func admit(_ count: Int) -> Bool {
+        guard !closing, !closeAfterWrites, count > 0 else { return false }
+        let queued = Int(uv_stream_get_write_queue_size(asStream(tcp))) + server.cork.pending(for: ObjectIdentifier(self))
+        if queued + count > server.settings.maxOutboundBytes {
             // A peer that stops reading must not make the server buffer
             // without bound. Its buffer is full, so the close frame goes out
-            // only if the kernel takes it at once.
+            // only if the kernel takes it at once; gathered replies are dropped.
             server.countSlowConsumer()
+            if server.cork.owner == ObjectIdentifier(self) { server.cork.discard() }
             if isWebSocket && !sentClose {
                 closeCode = CloseCode.policyViolation
                 var frame = WebSocketEncoder.close(code: CloseCode.policyViolation, reason: Array("slow consumer".utf8))
@@ -335,36 +397,43 @@ final class Connection {
                 sentClose = true
             }
             closeHandle()
-            return
+            return false
         }
-        if queued + data.count > server.settings.outboundHighWater && !pausedForOutbound {
+        if queued + count > server.settings.outboundHighWater && !pausedForOutbound {
             pausedForOutbound = true
             updateReading()
         }
-        if queued == 0 {
-            // Most writes fit the socket buffer at once: skip the copy and the request.
-            let written: Int32 = data.withUnsafeBytes { raw in
-                var buffer = uv_buf_init(UnsafeMutableRawPointer(mutating: raw.baseAddress!).assumingMemoryBound(to: CChar.self),
-                                         UInt32(raw.count))
-                return uv_try_write(asStream(tcp), &buffer, 1)
-            }
-            if written == Int32(data.count) { return }
+        return true
+    }
+
+    /// Writes past the cork, after the limits were applied.
+    private func writeNow(_ bytes: UnsafeRawBufferPointer) {
+        guard !closing, let base = bytes.baseAddress, bytes.count > 0 else { return }
+        var rest = bytes
+        if uv_stream_get_write_queue_size(asStream(tcp)) == 0 {
+            // Most writes fit the socket buffer at once: skip the copy and the
+            // request. send(2) rather than uv_try_write's write(2): a socket
+            // write through the file layer costs the kernel more, and this is
+            // one syscall per broadcast receiver.
+            var written: Int
+            repeat {
+                written = send(fd, base, bytes.count, Int32(MSG_DONTWAIT | MSG_NOSIGNAL))
+            } while written < 0 && errno == EINTR
+            if written == bytes.count { return }
             if written > 0 {
-                queueWrite(data[Int(written)...])
-                return
-            }
-            if written != Int32(UV_EAGAIN.rawValue) && written < 0 {
+                rest = UnsafeRawBufferPointer(rebasing: bytes[written...])
+            } else if written < 0 && errno != EAGAIN && errno != EWOULDBLOCK {
                 closeHandle()
                 return
             }
         }
-        queueWrite(data[...])
+        queueWrite(rest)
     }
 
-    private func queueWrite(_ data: ArraySlice<UInt8>) {
+    private func queueWrite(_ data: UnsafeRawBufferPointer) {
         let request = UnsafeMutablePointer<uv_write_t>.allocate(capacity: 1)
         let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: data.count)
-        data.withUnsafeBufferPointer { bytes.initialize(from: $0.baseAddress!, count: data.count) }
+        UnsafeMutableRawPointer(bytes).copyMemory(from: data.baseAddress!, byteCount: data.count)
         request.pointee.data = UnsafeMutableRawPointer(bytes)
         var buffer = uv_buf_init(UnsafeMutableRawPointer(bytes).assumingMemoryBound(to: CChar.self), UInt32(data.count))
         let rc = uv_write(request, asStream(tcp), &buffer, 1) { request, _ in
@@ -385,6 +454,11 @@ final class Connection {
 
     private func closeAfterFlush() {
         guard !closing else { return }
+        // Gathered replies go before the shutdown, which refuses later writes.
+        if server.cork.owner == ObjectIdentifier(self) {
+            server.cork.drain { writeNow($0) }
+            guard !closing else { return }
+        }
         closeAfterWrites = true
         uv_read_stop(asStream(tcp))
         // A shutdown request completes after every queued write.
@@ -406,6 +480,7 @@ final class Connection {
     func closeHandle() {
         guard !closing else { return }
         closing = true
+        if server.cork.owner == ObjectIdentifier(self) { server.cork.discard() }
         server.connectionDidClose(self)
         uv_close(asHandle(tcp)) { handle in
             guard let handle, let data = handle.pointee.data else { return }

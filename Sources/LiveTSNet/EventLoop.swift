@@ -16,6 +16,7 @@ public final class EventLoop {
     private var accepting = true
     /// True while a drained batch runs: work still in that batch was queued
     /// before anything a callback sends now, so sends must queue behind it.
+    /// Loop thread only.
     private var runningBatch = false
     /// The loop thread's id, to refuse blocking calls made from callbacks.
     /// Written by the loop thread, read by any: guarded by `mutex`.
@@ -74,19 +75,27 @@ public final class EventLoop {
     /// loop turn), otherwise posts it; either way work runs in call order.
     @discardableResult
     public func runOrPost(_ work: @escaping () -> Void) -> Bool {
-        uv_mutex_lock(mutex)
-        var direct = false
-        if accepting, pending.isEmpty, !runningBatch, let id = loopThreadID {
-            var me = uv_thread_self()
-            var them = id
-            direct = uv_thread_equal(&me, &them) != 0
-        }
-        uv_mutex_unlock(mutex)
-        if direct {
+        if canRunDirectly {
             work()
             return true
         }
         return post(work)
+    }
+
+    /// Whether work may run now instead of being posted: on the loop thread,
+    /// with nothing queued ahead of it. Work another thread posts meanwhile
+    /// runs after the caller's, as it would have if posted a moment later.
+    public var canRunDirectly: Bool {
+        uv_mutex_lock(mutex)
+        let open = accepting && pending.isEmpty
+        let loopThread = loopThreadID
+        uv_mutex_unlock(mutex)
+        guard open, let id = loopThread else { return false }
+        var me = uv_thread_self()
+        var them = id
+        // `runningBatch` belongs to the loop thread, which alone writes it
+        // (unlocked): another thread must not read it, and needs no answer.
+        return uv_thread_equal(&me, &them) != 0 && !runningBatch
     }
 
     private func drain() {

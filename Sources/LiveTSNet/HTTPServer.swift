@@ -8,7 +8,9 @@ import Glibc
 public final class HTTPServer {
     public let loop: EventLoop
     public let settings: ServerSettings
-    public weak var delegate: ServerDelegate?
+    /// Not weak, for the reason given at LiveEngine.host: the delegate owns
+    /// the server and outlives its loop thread.
+    public unowned(unsafe) var delegate: ServerDelegate?
     public private(set) var port: Int32 = 0
     public private(set) var staticMounts: [StaticMount] = []
     /// Slow consumers closed because their outbound buffer overflowed.
@@ -18,6 +20,11 @@ public final class HTTPServer {
     /// One codec serves every connection (see DeflateCodec).
     let codec = DeflateCodec()
     let gzipCache = GzipCache()
+    let cork = WriteCork()
+    static let readBufferSize = 64 * 1024
+    /// Shared by the server's connections (see Connection.allocate); one per
+    /// server, as servers run on loop threads of their own.
+    let readBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: HTTPServer.readBufferSize)
     private let sweepTimer: UnsafeMutablePointer<uv_timer_t>
     private var sweepTimerOpen = false
 
@@ -39,6 +46,7 @@ public final class HTTPServer {
     deinit {
         listener.deallocate()
         sweepTimer.deallocate()
+        readBuffer.deallocate()
     }
 
     /// The loop's clock in milliseconds.
@@ -168,23 +176,35 @@ public final class HTTPServer {
         return true
     }
 
+    @discardableResult
+    public func send(_ connection: UInt64, _ opcode: WebSocketOpcode, payload: UnsafeRawBufferPointer) -> Bool {
+        guard let c = connections[connection], c.isWebSocket else { return false }
+        c.sendFrame(opcode, payload: payload)
+        return true
+    }
+
     /// Sends one message to many connections: the frame is built (and
-    /// compressed) once per kind of connection, not once per connection.
+    /// compressed) once per kind of connection, not once per connection,
+    /// and each receiver then costs one lookup and one send(2).
     public func send(_ connections: [UInt64], text: [UInt8]) {
-        var frames: [Int32: [UInt8]] = [:]
-        let plainKey: Int32 = 0
+        var plain: [UInt8]?
+        var compressed: [Int32: [UInt8]] = [:]
+        let compressible = text.count >= settings.compressionThreshold
         for id in connections {
             guard let connection = self.connections[id], connection.isWebSocket else { continue }
-            var key = plainKey
-            if text.count >= settings.compressionThreshold, let window = connection.compressionWindow { key = window }
-            if frames[key] == nil {
-                if key != plainKey, let compressed = codec.compressMessage(text, windowBits: key) {
-                    frames[key] = WebSocketEncoder.frame(.text, payload: compressed, compressed: true)
-                } else {
-                    frames[key] = WebSocketEncoder.frame(.text, payload: text)
+            if compressible, let window = connection.compressionWindow {
+                if compressed[window] == nil {
+                    if let deflated = codec.compressMessage(text, windowBits: window) {
+                        compressed[window] = WebSocketEncoder.frame(.text, payload: deflated, compressed: true)
+                    } else {
+                        compressed[window] = WebSocketEncoder.frame(.text, payload: text)
+                    }
                 }
+                connection.writeRaw(compressed[window]!)
+                continue
             }
-            connection.writeRaw(frames[key]!)
+            if plain == nil { plain = WebSocketEncoder.frame(.text, payload: text) }
+            connection.writeRaw(plain!)
         }
     }
 

@@ -110,33 +110,50 @@ public struct WebSocketDecoder {
         let payloadLength = Int(length)
 
         let isPlainText = opcode == .text ? !compressed : (opcode == .continuation && fragmentOpcode == .text && !fragmentCompressed)
-        if isPlainText {
-            if opcode == .text && frameValidated == 0 { textValidator = UTF8Validator() }
-            let arrived = min(payloadLength, buffer.count - payloadStart)
-            if arrived > frameValidated {
+        if isPlainText && opcode == .text && frameValidated == 0 { textValidator = UTF8Validator() }
+        guard available >= headerLength + 4 + payloadLength else {
+            // Part of the frame: check the text that is here already.
+            let arrived = buffer.count - payloadStart
+            if isPlainText && arrived > frameValidated {
                 var chunk = Array(buffer[(payloadStart + frameValidated)..<(payloadStart + arrived)])
                 unmask(&chunk, maskAt: maskStart, offset: frameValidated)
+                guard chunk.withUnsafeBufferPointer({ textValidator.feed(buffer: $0) }) else {
+                    return Self.fail(CloseCode.invalidPayload, "invalid UTF-8")
+                }
                 frameValidated = arrived
-                guard textValidator.feed(chunk) else { return Self.fail(CloseCode.invalidPayload, "invalid UTF-8") }
             }
+            return nil
         }
-        guard available >= headerLength + 4 + payloadLength else { return nil }
         var payload = Array(buffer[payloadStart..<(payloadStart + payloadLength)])
         unmask(&payload, maskAt: maskStart, offset: 0)
+        if isPlainText && payloadLength > frameValidated {
+            let valid = payload.withUnsafeBufferPointer { textValidator.feed(buffer: UnsafeBufferPointer(rebasing: $0[frameValidated...])) }
+            guard valid else { return Self.fail(CloseCode.invalidPayload, "invalid UTF-8") }
+        }
         readOffset = payloadStart + payloadLength
         frameValidated = 0
         return handle(opcode: opcode, fin: fin, compressed: compressed, payload: payload)
     }
 
+    /// XORs eight bytes at a time with the key repeated, turned to start
+    /// at `offset` into the payload.
     private func unmask(_ bytes: inout [UInt8], maskAt maskStart: Int, offset: Int) {
-        let key = (buffer[maskStart], buffer[maskStart + 1], buffer[maskStart + 2], buffer[maskStart + 3])
-        bytes.withUnsafeMutableBufferPointer { p in
-            for i in 0..<p.count {
-                switch (offset + i) & 3 {
-                case 0: p[i] ^= key.0
-                case 1: p[i] ^= key.1
-                case 2: p[i] ^= key.2
-                default: p[i] ^= key.3
+        var pattern: UInt64 = 0
+        withUnsafeMutableBytes(of: &pattern) { p in
+            for i in 0..<8 { p[i] = buffer[maskStart + ((offset + i) & 3)] }
+        }
+        bytes.withUnsafeMutableBytes { p in
+            guard let base = p.baseAddress else { return }
+            let count = p.count
+            var i = 0
+            while i + 8 <= count {
+                base.storeBytes(of: base.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ pattern, toByteOffset: i, as: UInt64.self)
+                i += 8
+            }
+            withUnsafeBytes(of: pattern) { key in
+                while i < count {
+                    p[i] ^= key[i & 7]
+                    i += 1
                 }
             }
         }

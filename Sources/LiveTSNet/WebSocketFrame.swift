@@ -41,18 +41,32 @@ public enum WebSocketEncoder {
 
     /// `compressed` sets RSV1, the permessage-deflate marker (RFC 7692 §6).
     public static func header(_ opcode: WebSocketOpcode, length: Int, fin: Bool = true, compressed: Bool = false) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(10 + length)
-        out.append((fin ? 0x80 : 0) | (compressed ? 0x40 : 0) | opcode.rawValue)
-        if length < 126 {
-            out.append(UInt8(length))
-        } else if length <= 0xFFFF {
-            out += [126, UInt8(length >> 8), UInt8(length & 0xFF)]
-        } else {
-            out.append(127)
-            for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: UInt64(length) >> UInt64(shift))) }
-        }
+        var out = [UInt8](repeating: 0, count: headerLength(length))
+        out.reserveCapacity(out.count + length)
+        out.withUnsafeMutableBufferPointer { writeHeader(opcode, length: length, fin: fin, compressed: compressed, to: $0.baseAddress!) }
         return out
+    }
+
+    @inline(__always) public static func headerLength(_ payloadLength: Int) -> Int {
+        payloadLength < 126 ? 2 : payloadLength <= 0xFFFF ? 4 : 10
+    }
+
+    /// Writes the header in place, `headerLength(length)` bytes, so a frame
+    /// can be built where it will be sent from, with no array of its own.
+    @inline(__always)
+    public static func writeHeader(_ opcode: WebSocketOpcode, length: Int, fin: Bool = true, compressed: Bool = false,
+                                   to out: UnsafeMutablePointer<UInt8>) {
+        out[0] = (fin ? 0x80 : 0) | (compressed ? 0x40 : 0) | opcode.rawValue
+        if length < 126 {
+            out[1] = UInt8(length)
+        } else if length <= 0xFFFF {
+            out[1] = 126
+            out[2] = UInt8(length >> 8)
+            out[3] = UInt8(length & 0xFF)
+        } else {
+            out[1] = 127
+            for i in 0..<8 { out[2 + i] = UInt8(truncatingIfNeeded: UInt64(length) >> UInt64(56 - 8 * i)) }
+        }
     }
 
     public static func close(code: UInt16, reason: [UInt8] = []) -> [UInt8] {

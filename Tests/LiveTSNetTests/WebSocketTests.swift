@@ -43,6 +43,28 @@ final class WebSocketTests: XCTestCase {
         XCTAssertEqual(events, [.message(.text, Array("héllo".utf8))])
     }
 
+    /// Unmasking runs eight bytes at a time from wherever the part already
+    /// checked ends: every length around a word, split at every point.
+    func testUnmaskingAcrossLengthsAndSplits() {
+        for length in [0, 1, 3, 7, 8, 9, 15, 16, 17, 31, 125, 126, 300] {
+            let payload = (0..<length).map { i in [UInt8]("aé€😀".utf8)[i % 10] }
+            let text = Array((0..<length).map { ["a", "é", "€", "😀"][$0 % 4] }.joined().utf8)
+            for (opcode, bytes) in [(UInt8(0x2), payload), (UInt8(0x1), text)] {
+                let frame = clientFrame(opcode, bytes)
+                for split in Set([0, 1, 2, 5, 6, 9, 13, frame.count / 2, frame.count - 1]) where split < frame.count {
+                    var decoder = WebSocketDecoder(maxMessageBytes: 1024)
+                    var events: [WebSocketDecoder.Event] = []
+                    for part in [Array(frame[..<split]), Array(frame[split...])] {
+                        let (more, error) = part.withUnsafeBytes { decoder.feed($0) }
+                        XCTAssertNil(error, "length \(length), split \(split)")
+                        events += more
+                    }
+                    XCTAssertEqual(events, [.message(WebSocketOpcode(rawValue: opcode)!, bytes)], "length \(length), split \(split)")
+                }
+            }
+        }
+    }
+
     func testFragmentsWithAnInterleavedPing() {
         let bytes = clientFrame(0x1, Array("ab".utf8), fin: false) + clientFrame(0x9, [1]) + clientFrame(0x0, Array("cd".utf8))
         XCTAssertEqual(decode(bytes).events, [.ping([1]), .message(.text, Array("abcd".utf8))])

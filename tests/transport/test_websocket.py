@@ -149,6 +149,41 @@ def test_ping_pong_and_fragmented_echo(raw):
     assert read_frame(client) == (0x1, b"fragment")
 
 
+def test_replies_to_one_read_keep_their_order_past_the_write_buffer(raw):
+    # The replies to one read are gathered and written together; more than
+    # the gathering buffer holds (16 KiB) must still arrive whole and in order.
+    client, _ = open_socket(raw)
+    messages = [f"{i:05d}".encode() * 20 for i in range(400)]
+    client.send(b"".join(frame(0x1, m) for m in messages) + frame(0x9, b"last"))
+    for m in messages:
+        assert read_frame(client) == (0x1, m)
+    assert read_frame(client) == (0xA, b"last")
+
+
+def test_gathered_replies_go_out_before_the_close(raw):
+    client, _ = open_socket(raw)
+    client.send(frame(0x1, b"one") + frame(0x2, b"two") + frame(0x8, struct.pack("!H", 1000)) + frame(0x1, b"after"))
+    assert read_frame(client) == (0x1, b"one")
+    assert read_frame(client) == (0x2, b"two")
+    assert close_code(client) == 1000
+    assert client.is_closed()
+
+
+def test_echo_client_that_never_reads_is_slowed_down(raw):
+    # Its own replies, gathered a read at a time, count as unsent bytes: past
+    # the high-water mark the server stops reading it, so its sends stall
+    # instead of the server buffering replies without bound.
+    client, _ = open_socket(raw)
+    batch = frame(0x2, b"e" * 60000)
+    client.sock.settimeout(3)
+    sent = 0
+    with pytest.raises(TimeoutError):
+        for _ in range(2000):
+            client.sock.sendall(batch)
+            sent += 1
+    assert sent < 2000
+
+
 def test_python_websockets_negotiates_compression_and_echoes(echo):
     async def run():
         async with websockets.connect(f"ws://127.0.0.1:{echo.port}/", compression="deflate") as ws:

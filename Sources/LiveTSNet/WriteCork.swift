@@ -1,0 +1,57 @@
+/// Write coalescing, one per server (so one per loop thread). While a
+/// connection's read is handled, the frames written to that connection,
+/// replies to everything the read held, gather here and reach the kernel in
+/// one write when the read is done: one syscall, and one TCP segment, where
+/// there would be one per reply. Only one connection holds it at a time:
+/// read callbacks do not nest.
+final class WriteCork {
+    /// Replies bigger than this bypass it; so does everything once it is full.
+    static let capacity = 16 * 1024
+
+    let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: WriteCork.capacity)
+    private(set) var count = 0
+    /// The connection whose read is being handled, if any.
+    private(set) var owner: ObjectIdentifier?
+
+    deinit { buffer.deallocate() }
+
+    var space: Int { WriteCork.capacity - count }
+
+    func begin(_ connection: ObjectIdentifier) {
+        owner = connection
+        count = 0
+    }
+
+    func end() {
+        owner = nil
+        count = 0
+    }
+
+    /// Bytes gathered for `connection`: 0 unless it holds the cork.
+    @inline(__always) func pending(for connection: ObjectIdentifier) -> Int {
+        owner == connection ? count : 0
+    }
+
+    /// Hands the gathered bytes to `body` and forgets them.
+    func drain(_ body: (UnsafeRawBufferPointer) -> Void) {
+        let n = count
+        count = 0
+        if n > 0 { body(UnsafeRawBufferPointer(start: buffer, count: n)) }
+    }
+
+    func discard() { count = 0 }
+
+    /// The caller has checked `space`.
+    func append(_ bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        UnsafeMutableRawPointer(buffer + count).copyMemory(from: base, byteCount: bytes.count)
+        count += bytes.count
+    }
+
+    /// Space for `n` bytes the caller writes at once; the caller has checked `space`.
+    func reserve(_ n: Int) -> UnsafeMutablePointer<UInt8> {
+        let at = buffer + count
+        count += n
+        return at
+    }
+}
