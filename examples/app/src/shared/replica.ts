@@ -55,7 +55,7 @@ export class Replica<R extends Entry> {
     const timer: ReturnType<typeof setInterval> = setInterval(() => {
       if (this.server.port === null) return clearInterval(timer);
       const { redisReconnects } = this.server.stats();
-      if (redisReconnects !== this.reconnects) this.hello();
+      if (redisReconnects !== this.reconnects) this.hello(redisReconnects);
     }, HELLO_INTERVAL_MS);
     timer.unref();
   }
@@ -107,9 +107,10 @@ export class Replica<R extends Entry> {
     this.apply(data);
   }
 
-  private hello(): void {
+  /** Says hello; `reconnects` is the link count already read, if the caller has it. */
+  private hello(reconnects?: number): void {
     try {
-      this.reconnects = this.server.stats().redisReconnects;
+      this.reconnects = reconnects ?? this.server.stats().redisReconnects;
       this.send({ kind: "hello", from: this.node });
     } catch {
       // not listening (yet, or any more): nothing to ask
