@@ -295,7 +295,18 @@ int lts_conn_unsubscribe(lts_server *server, lts_conn_id conn, const char *topic
 int lts_host_subscribe(lts_server *server, const char *topic, size_t topic_len);
 int lts_host_unsubscribe(lts_server *server, const char *topic, size_t topic_len);
 
-/* Delivers `data` (UTF-8, else LTS_EPARSE) to every subscriber of `topic`:
+/* Topics starting with "lts:" are the core's own. Anyone may subscribe to
+ * them; lts_publish and lts_presence_track refuse them with LTS_EINVAL, so
+ * what arrives there comes from the core. With redis_url, "lts:redis"
+ * carries {"connected":true,"reconnects":N} each time the Redis link comes
+ * up and {"connected":false,"reconnects":N} each time it is lost, to this
+ * node's subscribers only. Publishes made while the link was down reached
+ * this node only and are not replayed: a host keeping shared state
+ * re-syncs it on "connected":true. */
+#define LTS_REDIS_LINK_TOPIC "lts:redis"
+
+/* Delivers `data` (UTF-8, else LTS_EPARSE; a reserved "lts:" topic is
+ * LTS_EINVAL) to every subscriber of `topic`:
  * on_info for each subscribed component, and one text frame, encoded once,
  * written to every subscribed connection. */
 int lts_publish(lts_server *server, const char *topic, size_t topic_len, const char *data,

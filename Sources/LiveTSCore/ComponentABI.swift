@@ -78,7 +78,7 @@ public func lts_unsubscribe(_ handle: OpaquePointer?, _ conn: UInt64, _ componen
 public func lts_publish(_ handle: OpaquePointer?, _ topic: UnsafePointer<CChar>?, _ topicLength: Int,
                         _ data: UnsafePointer<CChar>?, _ dataLength: Int) -> Int32 {
     guard let server = HandleTable.lookup(handle), topicLength > 0, let topicBytes = copyBytes(topic, topicLength),
-          let bytes = copyBytes(data, dataLength) else { return LTS_EINVAL }
+          let bytes = copyBytes(data, dataLength), !LiveEngine.isReserved(topic: topicBytes) else { return LTS_EINVAL }
     guard UTF8Validator.isValid(bytes) else { return LTS_EPARSE }
     guard server.engine.isRunning else { return LTS_ESTATE }
     server.engine.publish(topic: topicBytes, data: bytes)

@@ -11,7 +11,8 @@ private func withPresence(_ handle: OpaquePointer?, _ conn: UInt64, _ topic: Uns
                           _ key: UnsafePointer<CChar>?, _ keyLength: Int,
                           _ body: (LiveEngine, [UInt8], [UInt8]) -> Int32) -> Int32 {
     guard let server = HandleTable.lookup(handle), conn != 0, topicLength > 0, keyLength > 0,
-          let topicBytes = copyBytes(topic, topicLength), let keyBytes = copyBytes(key, keyLength) else { return LTS_EINVAL }
+          let topicBytes = copyBytes(topic, topicLength), let keyBytes = copyBytes(key, keyLength),
+          !LiveEngine.isReserved(topic: topicBytes) else { return LTS_EINVAL }
     guard PresenceEntry.isValidKey(keyBytes) else { return LTS_EPARSE }
     guard server.engine.isRunning else { return LTS_ESTATE }
     return body(server.engine, topicBytes, keyBytes)

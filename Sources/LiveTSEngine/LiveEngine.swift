@@ -224,6 +224,15 @@ public final class LiveEngine: ServerDelegate {
         loop.runOrPost { [self] in broker.unsubscribe(Self.hostSubscriber, from: topic) }
     }
 
+    /// Topics starting with this are the core's own: anyone may subscribe,
+    /// only the core publishes or tracks presence on them, so what arrives
+    /// there can be trusted.
+    public static let reservedTopicPrefix = Array("lts:".utf8)
+    /// Local only: `{"connected":true|false,"reconnects":N}` each time the Redis link comes up or goes down.
+    public static let redisLinkTopic = Array("lts:redis".utf8)
+
+    public static func isReserved(topic: [UInt8]) -> Bool { topic.starts(with: reservedTopicPrefix) }
+
     /// Connection ids start at 1, so 0 never collides with a browser.
     static let hostSubscriber = ComponentRegistry.Key(connection: 0, component: [])
 

@@ -5,6 +5,8 @@ import LiveTSNet
 /// What the bridge hands to the engine, always on the loop thread.
 protocol RedisBridgeDelegate: AnyObject {
     func bridgeDidConnect()
+    /// The link was up and is now lost (not called for failed attempts or on close).
+    func bridgeDidDisconnect()
     func bridgeReceived(topic: [UInt8], data: [UInt8])
     func bridgeReceivedPresence(node: [UInt8], kind: RedisEnvelope.PresenceKind, body: ArraySlice<UInt8>)
     func bridgeTick()
@@ -237,8 +239,10 @@ final class RedisBridge {
 
     /// Drops both connections and schedules the next attempt.
     private func connectionLost() {
+        let wasConnected = connected
         dropConnections()
         guard !closed else { return }
+        if wasConnected { delegate?.bridgeDidDisconnect() }
         let ceiling = min(RedisBridge.maxBackoffMs, RedisBridge.initialBackoffMs << UInt64(min(attempt, 10)))
         attempt += 1
         random ^= random << 13

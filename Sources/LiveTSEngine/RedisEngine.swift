@@ -24,6 +24,20 @@ extension LiveEngine: RedisBridgeDelegate {
         // Redis or of this node, presence converges within one round trip.
         announcePresenceState()
         redis?.publishPresence(.request)
+        announceRedisLink()
+    }
+
+    func bridgeDidDisconnect() {
+        announceRedisLink()
+    }
+
+    /// Tells this node's subscribers of `redisLinkTopic` that the link went
+    /// up or down, so a host can re-sync state it keeps itself (messages
+    /// published during an outage are not replayed).
+    private func announceRedisLink() {
+        guard let redis else { return }
+        let text = "{\"connected\":\(redis.connected),\"reconnects\":\(redis.reconnects)}"
+        deliverLocally(topic: LiveEngine.redisLinkTopic, data: Array(text.utf8))
     }
 
     func bridgeReceived(topic: [UInt8], data: [UInt8]) {

@@ -252,16 +252,23 @@ final class RedisTests: XCTestCase {
         XCTAssertTrue(waitConnected([a.server, b.server]))
         let (localClient, _) = subscriber(a, "t")
         let (remoteClient, _) = subscriber(b, "t")
+        XCTAssertEqual(lts_host_subscribe(a.server, "lts:redis", 9), LTS_OK)
+        _ = stats(a.server)
 
         redis.kill()
         XCTAssertTrue(waitConnected([a.server, b.server], 0, seconds: 5), "redis_connected drops to 0")
+        XCTAssertTrue(waitUntil(seconds: 2) { a.log.hostInfos == [#"{"connected":false,"reconnects":0}"#] },
+                      "the host hears the link go down once, not once per failed attempt: \(a.log.hostInfos)")
         publish(a.server, "t", "during outage")
         XCTAssertEqual(localClient.readText(), "during outage", "local delivery keeps working without Redis")
         XCTAssertEqual(stats(a.server).redis_dropped_publishes, 1)
 
         XCTAssertTrue(redis.start(), "redis-server restarts on the same port")
         XCTAssertTrue(waitConnected([a.server, b.server], seconds: 12), "both nodes reconnect within the backoff cap")
-        XCTAssertGreaterThanOrEqual(stats(a.server).redis_reconnects, 1)
+        XCTAssertEqual(stats(a.server).redis_reconnects, 1)
+        XCTAssertTrue(waitUntil(seconds: 2) { a.log.hostInfos.last == #"{"connected":true,"reconnects":1}"# },
+                      "the host hears the link come back, to re-sync what it keeps: \(a.log.hostInfos)")
+        XCTAssertEqual(a.log.hostInfos.count, 2)
         publish(a.server, "t", "after outage")
         XCTAssertEqual(remoteClient.readText(), "after outage", "cross-node delivery resumes, and the outage message is not replayed")
         XCTAssertEqual(localClient.readText(), "after outage")
@@ -374,6 +381,11 @@ final class RedisTests: XCTestCase {
         XCTAssertEqual(lts_presence_list(server, "t", 1, nil, nil), LTS_EINVAL)
         let big = String(repeating: " ", count: 64 * 1024 + 1)
         XCTAssertEqual(lts_presence_track(server, 1, "t", 1, "k", 1, big, big.utf8.count), LTS_ETOOBIG)
+        // Only the core speaks on its reserved topics, so subscribers can trust them.
+        XCTAssertEqual(lts_publish(server, "lts:redis", 9, "{}", 2), LTS_EINVAL)
+        XCTAssertEqual(lts_presence_track(server, 1, "lts:x", 5, "k", 1, nil, 0), LTS_EINVAL)
+        XCTAssertEqual(lts_host_subscribe(server, "lts:redis", 9), LTS_OK)
+        XCTAssertEqual(lts_publish(server, "lts", 3, "{}", 2), LTS_OK)
         XCTAssertEqual(presenceList(server, "t"), "{}")
         XCTAssertEqual(stats(server).redis_connected, 0)
         XCTAssertEqual(lts_presence_list(OpaquePointer(bitPattern: 0xdead_beef), "t", 1, nil, nil), LTS_EINVAL)

@@ -18,6 +18,7 @@ export type { Cancel, EventPayload, Flash, NavigateOptions } from "./view-host";
 export type { JsonValue, JsonObject } from "./json";
 export { flashGroup } from "./flash";
 export { LiveTSServer, LIVE_PATH, type LiveTSServerOptions, type TopicHandler } from "./server";
+export { REDIS_LINK_TOPIC, RESERVED_TOPIC_PREFIX, isRedisLink, type RedisLink } from "./core-topics";
 export { isPresenceDiff, applyPresenceDiff, type Presences, type PresenceDiff } from "./presence";
 export type { CoreStats } from "./native";
 export type { PageRequest, SessionFunction } from "./page-render";

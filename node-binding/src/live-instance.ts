@@ -5,6 +5,7 @@
 // is answered exactly once.
 
 import type { AsyncResult } from "./async-result";
+import { ownTopic } from "./core-topics";
 import { decideEvent, quoted } from "./events";
 import type { Html } from "./html";
 import type { JsonObject, JsonValue } from "./json";
@@ -568,7 +569,7 @@ export class LiveInstance {
         if (!this.topics.delete(topic) || this.phase !== "live") return;
         this.call(() => this.env.core.unsubscribe(this.conn, this.id, topic));
       },
-      broadcast: (topic, data) => this.env.core.publish(topic, encodeInfo(data)),
+      broadcast: (topic, data) => this.env.core.publish(ownTopic(topic, "broadcast"), encodeInfo(data)),
       track: (topic, key, meta) => {
         viewOnly("track");
         const entry = presenceArgs(topic, key, meta);

@@ -4,6 +4,7 @@
 // nodes and removes them when a connection closes or a node dies; changes
 // reach the topic's subscribers as a `presence_diff` info.
 
+import { ownTopic } from "./core-topics";
 import type { JsonValue } from "./json";
 
 /** Who is on a topic: key → one meta per connection tracking it. */
@@ -51,7 +52,7 @@ export function parsePresences(text: string): Presences {
 
 /** Checks a key and serialises a meta for the core, with a clear error for bad input. */
 export function presenceArgs(topic: string, key: string, meta: unknown): { topic: string; key: string; meta: string } {
-  if (typeof topic !== "string" || topic === "") throw new TypeError("a presence topic must be a non-empty string");
+  ownTopic(topic, "presence");
   if (typeof key !== "string" || key === "") throw new TypeError("a presence key must be a non-empty string");
   const text = JSON.stringify(meta ?? {});
   if (text === undefined) throw new TypeError("presence meta must be JSON-serialisable");

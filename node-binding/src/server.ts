@@ -2,6 +2,7 @@ import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 
+import { ownTopic } from "./core-topics";
 import { allowedEvents, checkViewClass, modelFieldsOf } from "./events";
 import { Html } from "./html";
 import { LiveHub } from "./hub";
@@ -58,7 +59,8 @@ export interface LiveTSServerOptions {
    * of every node on the same Redis, each delivered once. Without it, and
    * without the LIVETS_REDIS_URL environment variable, everything stays in
    * this process. While Redis is away, local delivery goes on, `stats()`
-   * reports the outage, and the link comes back with backoff.
+   * reports the outage, and the link comes back with backoff; each change
+   * of the link arrives on `REDIS_LINK_TOPIC` (see `subscribe`).
    */
   pubsub?: { readonly redis?: string };
 }
@@ -253,7 +255,7 @@ export class LiveTSServer {
   broadcast(topic: string, data: unknown): void {
     const running = this.running;
     if (running === null) throw new Error("LiveTSServer is not listening");
-    running.native.publish(running.handle, String(topic), encodeInfo(data));
+    running.native.publish(running.handle, ownTopic(String(topic), "broadcast"), encodeInfo(data));
   }
 
   /**

@@ -10,7 +10,7 @@ const { LiveSocket } = require('../test-support/ws')
 const { quietLogger } = require('../test-support/fake-core')
 const { RedisServer, waitFor } = require('../test-support/redis')
 
-const { LiveTSServer, LiveView, html, isPresenceDiff } = load()
+const { LiveTSServer, LiveView, html, isPresenceDiff, REDIS_LINK_TOPIC, isRedisLink } = load()
 const { mountView } = load('testing')
 
 const secret = 'pubsub-secret'
@@ -176,6 +176,56 @@ test('two servers on one Redis: broadcasts, server subscribers and presence cros
     for (const { server } of nodes) await server.close()
     await redis.stop()
   }
+})
+
+test('the Redis link going down and up reaches server subscribers of REDIS_LINK_TOPIC, and nobody else may publish there', async () => {
+  const redis = await RedisServer.start()
+  let node = null
+  try {
+    node = await startServer({ pubsub: { redis: redis.url } })
+    const { server, port } = node
+    const links = []
+    server.subscribe(REDIS_LINK_TOPIC, (data) => links.push(data))
+    await waitFor(() => server.stats().redisConnected === 1, 10000, 'the first link')
+    const firstLinks = links.length // 0 or 1: the first link may come up before the subscription
+
+    await redis.stop()
+    await waitFor(() => links.length === firstLinks + 1, 5000, 'the link going down')
+    assert.deepEqual(links.at(-1), { connected: false, reconnects: 0 })
+    await redis.start()
+    await waitFor(() => links.length === firstLinks + 2, 12000, 'the link coming back')
+    assert.deepEqual(links.at(-1), { connected: true, reconnects: 1 })
+    assert.ok(links.every(isRedisLink))
+
+    assert.throws(() => server.broadcast(REDIS_LINK_TOPIC, { connected: true, reconnects: 9 }), /reserved for the core/)
+    const a = await join(port, '/room?name=hal')
+    a.sock.send(['e', 2, a.id, 'say', { text: 'ok' }])
+    await patchMatching(a.sock, /ok/)
+    await a.sock.close()
+    assert.equal(links.length, firstLinks + 2, 'only the core speaks on its topic')
+  } finally {
+    if (node !== null) await node.server.close()
+    await redis.stop()
+  }
+})
+
+test('a view may not broadcast or track on the core\'s topics', async () => {
+  class Spoofer extends LiveView {
+    static events = ['broadcast', 'track']
+    state = { refused: '' }
+    render() { return html`<p id="refused">${this.state.refused}</p>` }
+    handleEvent(event) {
+      try {
+        if (event === 'broadcast') this.broadcast('lts:redis', { connected: true, reconnects: 9 })
+        else this.track('lts:redis', 'k', {})
+      } catch (err) {
+        this.setState({ refused: `${err.name}: ${err.message}` })
+      }
+    }
+  }
+  const view = await mountView(Spoofer)
+  assert.match(await view.click('broadcast'), /TypeError: &quot;lts:redis&quot; is reserved for the core/)
+  assert.match(await view.click('track'), /TypeError: .*cannot take a presence/)
 })
 
 test('the test kit tracks presence and delivers the diffs like the core', async () => {

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 
-import type { LiveTSServer } from "livets";
+import { REDIS_LINK_TOPIC, isRedisLink, type LiveTSServer } from "livets";
 
 /** A Lamport time and the node that made it: later stamps win. */
 export type Stamp = readonly [number, string];
@@ -17,10 +17,9 @@ export interface Entry {
 
 type Message<R> =
   | { readonly kind: "put"; readonly entry: R }
-  | { readonly kind: "hello"; readonly from: string }
+  /** From a node that (re)joined: here is what I hold, send me what you hold. */
+  | { readonly kind: "hello"; readonly from: string; readonly entries: readonly R[] }
   | { readonly kind: "snapshot"; readonly entries: readonly R[] };
-
-const HELLO_INTERVAL_MS = 1000;
 
 function newer(a: Stamp, b: Stamp): boolean {
   return a[0] !== b[0] ? a[0] > b[0] : a[1] > b[1];
@@ -31,13 +30,16 @@ function newer(a: Stamp, b: Stamp): boolean {
  * travel as LiveTS broadcasts on one topic; each record keeps its newest
  * version (last writer wins by stamp), so copies that saw the same changes
  * in any order agree. A process that starts late, or whose Redis link came
- * back, says hello and the others answer with everything they hold.
+ * back, says hello with everything it holds, and the others answer with
+ * everything they hold. Both directions matter: after an outage each side
+ * may hold changes the other missed, and only the node that links last is
+ * sure to be heard, so its hello carries its changes and the answers carry
+ * everyone else's.
  */
 export class Replica<R extends Entry> {
   readonly node = randomBytes(6).toString("hex");
   private clock = 0;
   private readonly entries = new Map<string, R>();
-  private reconnects = -1;
 
   constructor(
     private readonly server: LiveTSServer,
@@ -47,17 +49,14 @@ export class Replica<R extends Entry> {
     private readonly keep = Number.POSITIVE_INFINITY,
   ) {
     server.subscribe(topic, (data) => this.hear(data));
+    server.subscribe(REDIS_LINK_TOPIC, (link) => {
+      if (isRedisLink(link) && link.connected) this.hello();
+    });
   }
 
-  /** Asks the other nodes for their state now and after every Redis reconnect. */
+  /** Exchanges state with the other nodes now; again each time the Redis link comes up. Call after listen(). */
   start(): void {
     this.hello();
-    const timer: ReturnType<typeof setInterval> = setInterval(() => {
-      if (this.server.port === null) return clearInterval(timer);
-      const { redisReconnects } = this.server.stats();
-      if (redisReconnects !== this.reconnects) this.hello(redisReconnects);
-    }, HELLO_INTERVAL_MS);
-    timer.unref();
   }
 
   /** The live records, oldest first. */
@@ -90,7 +89,7 @@ export class Replica<R extends Entry> {
   apply(data: unknown): boolean {
     const message = data as Partial<Message<R>> | null;
     if (message?.kind === "put") return this.isEntry(message.entry) && this.merge(message.entry);
-    if (message?.kind === "snapshot" && Array.isArray(message.entries)) {
+    if ((message?.kind === "snapshot" || message?.kind === "hello") && Array.isArray(message.entries)) {
       let changed = false;
       for (const entry of message.entries) if (this.isEntry(entry) && this.merge(entry)) changed = true;
       return changed;
@@ -100,21 +99,14 @@ export class Replica<R extends Entry> {
 
   private hear(data: unknown): void {
     const message = data as Partial<Message<R>> | null;
-    if (message?.kind === "hello" && message.from !== this.node) {
-      if (this.entries.size > 0) this.send({ kind: "snapshot", entries: [...this.entries.values()] });
-      return;
-    }
     this.apply(data);
+    if (message?.kind === "hello" && message.from !== this.node && this.entries.size > 0) {
+      this.send({ kind: "snapshot", entries: [...this.entries.values()] });
+    }
   }
 
-  /** Says hello; `reconnects` is the link count already read, if the caller has it. */
-  private hello(reconnects?: number): void {
-    try {
-      this.reconnects = reconnects ?? this.server.stats().redisReconnects;
-      this.send({ kind: "hello", from: this.node });
-    } catch {
-      // not listening (yet, or any more): nothing to ask
-    }
+  private hello(): void {
+    this.send({ kind: "hello", from: this.node, entries: [...this.entries.values()] });
   }
 
   private send(message: Message<R>): void {
