@@ -97,9 +97,15 @@ def test_local_delivery_survives_a_redis_outage_and_cross_node_delivery_resumes(
     post(a, "before")
     expect(b.locator("#messages .message")).to_have_count(1, timeout=LIVE_TIMEOUT)
 
+    expect(a.locator("#link-status")).to_have_count(0)
     redis.stop()
-    time.sleep(0.5)
+    # The core tells each node its link is down; the chat says so.
+    for page in (a, b):
+        expect(page.locator("#link-status")).to_be_visible(timeout=LIVE_TIMEOUT)
     post(a, "during the outage")
+    opened_during = open_live(chromium, two.url + "/chat")
+    expect(opened_during.locator("#link-status")).to_be_visible()
+    opened_during.close()
     expect(a2.locator("#messages .message").last).to_contain_text("during the outage", timeout=LIVE_TIMEOUT)
     time.sleep(1)
     expect(b.locator("#messages .message")).to_have_count(1)
@@ -108,6 +114,11 @@ def test_local_delivery_survives_a_redis_outage_and_cross_node_delivery_resumes(
     # Each node reconnects with backoff, then asks the others for what it missed.
     expect(b.locator("#messages .message")).to_have_count(2, timeout=20_000)
     expect(b.locator("#messages .message").last).to_contain_text("during the outage")
+    for page in (a, a2, b):
+        expect(page.locator("#link-status")).to_have_count(0, timeout=LIVE_TIMEOUT)
+    late = open_live(chromium, one.url + "/chat")
+    expect(late.locator("#link-status")).to_have_count(0)
+    late.close()
     post(a, "after")
     expect(b.locator("#messages .message").last).to_contain_text("after", timeout=LIVE_TIMEOUT)
     post(b, "and back")

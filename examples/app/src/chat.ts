@@ -4,6 +4,8 @@ import {
   LiveView,
   html,
   isPresenceDiff,
+  isRedisLink,
+  REDIS_LINK_TOPIC,
   type EventPayload,
   type Html,
   type LiveTSServer,
@@ -54,6 +56,8 @@ interface State {
   /** Who is here, by name, on every node. */
   people: readonly string[];
   draft: string;
+  /** False while this server cannot reach the others (see Replica.linked). */
+  linked: boolean | null;
 }
 
 /**
@@ -66,7 +70,7 @@ export class ChatRoom extends LiveView<State> {
   static override events = ["post"] as const;
   static model = ["draft"] as const;
 
-  state: State = { me: "", messages: [], people: [], draft: "" };
+  state: State = { me: "", messages: [], people: [], draft: "", linked: null };
 
   override mount(_params: Params, session: Session): void {
     const me = `guest-${randomBytes(2).toString("hex")}`;
@@ -74,13 +78,17 @@ export class ChatRoom extends LiveView<State> {
       this.subscribe(MESSAGES);
       this.subscribe(ONLINE);
       this.track(ONLINE, me, { name: me, since: Date.now() });
+      this.subscribe(REDIS_LINK_TOPIC);
     }
-    this.setState({ me, messages: messages().list(), people: this.whoIsHere() });
+    this.setState({ me, messages: messages().list(), people: this.whoIsHere(), linked: messages().linked });
   }
 
   override render(): Html {
-    const { me, messages: shown, people, draft } = this.state;
+    const { me, messages: shown, people, draft, linked } = this.state;
     return html`<h1>Chat</h1>
+      ${linked === false
+        ? html`<p id="link-status" class="warning">The other servers are out of reach: messages reach this server's tabs only, and catch up when the link returns.</p>`
+        : ""}
       <p class="status"><span id="online">${people.length}</span> online · you are <b id="me">${this.connected ? me : "…"}</b></p>
       <ul id="people">${people.map((name) => html`<li class="${name === me ? "me" : ""}">${name}</li>`)}</ul>
       <ol id="messages">${shown.map(
@@ -103,7 +111,9 @@ export class ChatRoom extends LiveView<State> {
   }
 
   override handleInfo(topic: string, data: unknown): void {
-    if (topic === ONLINE && isPresenceDiff(data)) {
+    if (topic === REDIS_LINK_TOPIC && isRedisLink(data)) {
+      this.setState({ linked: data.connected });
+    } else if (topic === ONLINE && isPresenceDiff(data)) {
       this.setState({ people: this.whoIsHere() });
     } else if (topic === MESSAGES) {
       messages().apply(data);

@@ -91,6 +91,7 @@ for (const order of ['the node that wrote during the outage links last', 'the no
     write(two.replica, 'two during', { at: 3 })
     await bus.settle()
     assert.deepEqual(texts(two.replica), ['before', 'two during'], 'nothing crosses while the link is down')
+    assert.equal(one.replica.linked, false)
 
     const [first, last] = order.endsWith('last') ? [two, one] : [one, two]
     first.server.setLinked(true)
@@ -99,6 +100,7 @@ for (const order of ['the node that wrote during the outage links last', 'the no
     await bus.settle()
     assert.deepEqual(texts(one.replica), ['before', 'one during', 'two during'])
     assert.deepEqual(texts(two.replica), texts(one.replica))
+    assert.equal(one.replica.linked, true)
   })
 }
 
@@ -130,6 +132,11 @@ test('concurrent edits of one record settle on the same version everywhere', asy
   one.server.setLinked(true)
   await bus.settle()
   assert.equal(one.replica.get(id).text, two.replica.get(id).text)
+})
+
+test('with no Redis the link state is unknown, not down', () => {
+  const { replica } = node(new Bus())
+  assert.equal(replica.linked, null)
 })
 
 test('malformed messages are ignored', async () => {

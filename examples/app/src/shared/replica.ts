@@ -40,6 +40,8 @@ export class Replica<R extends Entry> {
   readonly node = randomBytes(6).toString("hex");
   private clock = 0;
   private readonly entries = new Map<string, R>();
+  /** Whether the Redis link is up: null until the core first says (and always with no Redis). */
+  private link: boolean | null = null;
 
   constructor(
     private readonly server: LiveTSServer,
@@ -50,13 +52,20 @@ export class Replica<R extends Entry> {
   ) {
     server.subscribe(topic, (data) => this.hear(data));
     server.subscribe(REDIS_LINK_TOPIC, (link) => {
-      if (isRedisLink(link) && link.connected) this.hello();
+      if (!isRedisLink(link)) return;
+      this.link = link.connected;
+      if (link.connected) this.hello();
     });
   }
 
   /** Exchanges state with the other nodes now; again each time the Redis link comes up. Call after listen(). */
   start(): void {
     this.hello();
+  }
+
+  /** False while the other nodes are out of reach: changes stay on this node until the link returns. */
+  get linked(): boolean | null {
+    return this.link;
   }
 
   /** The live records, oldest first. */
