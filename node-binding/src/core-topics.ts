@@ -18,6 +18,7 @@ export interface RedisLink {
   readonly reconnects: number;
 }
 
+/** Whether `data` (from `REDIS_LINK_TOPIC`) is a link change, for handlers that take any topic. */
 export function isRedisLink(data: unknown): data is RedisLink {
   const link = data as Partial<RedisLink> | null;
   return typeof link?.connected === "boolean" && Number.isSafeInteger(link.reconnects);
