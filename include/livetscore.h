@@ -107,13 +107,18 @@ typedef struct lts_config {
   unsigned ping_interval_ms;  /* a WebSocket silent this long is pinged, and
                                dropped if silent as long again; 0 = 30 s */
   int disable_compression;    /* non-zero: never negotiate permessage-deflate */
-  const char *redis_url; /* "redis://host:port[/db]"; NULL = single process */
+  const char *redis_url; /* "redis://[[user]:password@]host:port[/db]";
+                            NULL = single process */
   /* With redis_url, this server is one node of several: lts_publish also
    * reaches subscribers on the other nodes, and presence is shared (see
    * "Presence"). Each server takes a random node id at creation; messages
    * carry it, so a node ignores its own publishes coming back from Redis.
    * Port defaults to 6379; the db number is ignored (Redis pub/sub spans
-   * databases); a URL with credentials or options is LTS_EINVAL. A host
+   * databases). With a password (percent-encoded, as in any URL; a user
+   * name is optional, for Redis 6 ACLs) both connections send AUTH first;
+   * a user without a password, a bad %-escape or options ("?…") are
+   * LTS_EINVAL. A refused AUTH fails the attempt, is reported on
+   * "lts:redis" and retried with the backoff below. A host
    * name is resolved at each connect, on the loop thread: prefer an IP.
    * When Redis goes away, publishes keep reaching local subscribers and are
    * dropped for Redis (counted in lts_stats.redis_dropped_publishes; the few
@@ -298,11 +303,13 @@ int lts_host_unsubscribe(lts_server *server, const char *topic, size_t topic_len
 /* Topics starting with "lts:" are the core's own. Anyone may subscribe to
  * them; lts_publish and lts_presence_track refuse them with LTS_EINVAL, so
  * what arrives there comes from the core. With redis_url, "lts:redis"
- * carries {"connected":true,"reconnects":N} each time the Redis link comes
- * up and {"connected":false,"reconnects":N} each time it is lost, to this
- * node's subscribers only. Publishes made while the link was down reached
- * this node only and are not replayed: a host keeping shared state
- * re-syncs it on "connected":true. */
+ * carries, to this node's subscribers only,
+ *   {"connected":true,"reconnects":N} each time the Redis link comes up;
+ *   {"connected":false,"reconnects":N,"error":"..."} when it is lost, and
+ *   again while it is down whenever an attempt fails for another reason
+ *   (hiredis's or Redis's words: "Connection refused", "WRONGPASS ...").
+ * Publishes made while the link was down reached this node only and are
+ * not replayed: a host keeping shared state re-syncs it on "connected":true. */
 #define LTS_REDIS_LINK_TOPIC "lts:redis"
 
 /* Delivers `data` (UTF-8, else LTS_EPARSE; a reserved "lts:" topic is

@@ -16,6 +16,11 @@ static inline int lts_redis_error(const redisAsyncContext *ac) {
     return ac ? ac->err : -1;
 }
 
+/* Why the context failed, as hiredis words it ("Connection refused"). */
+static inline const char *lts_redis_errstr(const redisAsyncContext *ac) {
+    return ac ? ac->errstr : "";
+}
+
 static inline void *lts_redis_get_data(const redisAsyncContext *ac) {
     return ac ? ac->data : NULL;
 }

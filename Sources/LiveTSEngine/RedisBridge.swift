@@ -5,8 +5,10 @@ import LiveTSNet
 /// What the bridge hands to the engine, always on the loop thread.
 protocol RedisBridgeDelegate: AnyObject {
     func bridgeDidConnect()
-    /// The link was up and is now lost (not called for failed attempts or on close).
-    func bridgeDidDisconnect()
+    /// The link is down: just lost, or an attempt failed for a reason other
+    /// than the last one reported (so a long outage is one or two calls, not
+    /// one per attempt). Not called on close.
+    func bridgeIsDown(reason: [UInt8])
     func bridgeReceived(topic: [UInt8], data: [UInt8])
     func bridgeReceivedPresence(node: [UInt8], kind: RedisEnvelope.PresenceKind, body: ArraySlice<UInt8>)
     func bridgeTick()
@@ -30,6 +32,12 @@ protocol RedisBridgeDelegate: AnyObject {
 /// restarted Redis is not hit by every node at once). A connection attempt
 /// that has not completed within 2 s counts as failed. While disconnected,
 /// publishes are delivered locally only and counted in `droppedPublishes`.
+///
+/// With a password in the URL, both connections send AUTH first; hiredis
+/// answers commands in order, so the PSUBSCRIBE after it runs
+/// authenticated. A refused AUTH (or NOAUTH without one) fails the attempt
+/// like a refused connection, with Redis's words as the reason, and is
+/// retried with the same backoff: the password may be about to change.
 final class RedisBridge {
     let endpoint: RedisEndpoint
     let nodeID: [UInt8]
@@ -41,6 +49,8 @@ final class RedisBridge {
     private(set) var connected = false
     private(set) var reconnects: UInt64 = 0
     private(set) var droppedPublishes: UInt64 = 0
+    /// The reason last handed to `bridgeIsDown`; cleared when the link is up.
+    private var reportedReason: [UInt8]?
 
     private let loop: UnsafeMutablePointer<uv_loop_t>
     private var subscriber: UnsafeMutablePointer<redisAsyncContext>?
@@ -140,19 +150,29 @@ final class RedisBridge {
 
     private func connect() {
         guard !closed else { return }
-        subscriber = open()
-        publisher = open()
-        guard let subscriber, publisher != nil else {
-            connectionLost()
+        var reason: [UInt8] = []
+        subscriber = open(&reason)
+        publisher = open(&reason)
+        guard let subscriber, let publisher else {
+            connectionLost(reason)
             return
+        }
+        if let password = endpoint.password {
+            let auth = [Array("AUTH".utf8)] + (endpoint.username.map { [$0] } ?? []) + [password]
+            command(subscriber, auth, callback: authReply)
+            command(publisher, auth, callback: authReply)
         }
         command(subscriber, [Array("PSUBSCRIBE".utf8), RedisEnvelope.pattern], callback: subscriptionReply)
         arm(.deadline, RedisBridge.connectDeadlineMs)
     }
 
-    private func open() -> UnsafeMutablePointer<redisAsyncContext>? {
-        guard let context = redisAsyncConnect(endpoint.host, endpoint.port) else { return nil }
+    private func open(_ reason: inout [UInt8]) -> UnsafeMutablePointer<redisAsyncContext>? {
+        guard let context = redisAsyncConnect(endpoint.host, endpoint.port) else {
+            reason = Array("out of memory".utf8)
+            return nil
+        }
         guard lts_redis_error(context) == 0, lts_redis_attach(context, loop) == REDIS_OK else {
+            reason = RedisBridge.reason(of: context)
             redisAsyncFree(context)
             return nil
         }
@@ -176,7 +196,7 @@ final class RedisBridge {
         guard ok else {
             // hiredis frees a context whose connect failed, after this callback.
             if isPublisher { publisher = nil } else { subscriber = nil }
-            connectionLost()
+            connectionLost(RedisBridge.reason(of: context))
             return
         }
         if isPublisher { publisherUp = true }
@@ -196,7 +216,20 @@ final class RedisBridge {
             if publisher == nil && subscriber == nil { finishClosing() }
             return
         }
-        connectionLost()
+        connectionLost(RedisBridge.reason(of: context))
+    }
+
+    /// hiredis's words for why `context` failed; Redis's own for an error reply it got unasked.
+    private static func reason(of context: UnsafePointer<redisAsyncContext>) -> [UInt8] {
+        let text = Array(String(cString: lts_redis_errstr(context)).utf8)
+        return text.isEmpty ? Array("connection closed".utf8) : text
+    }
+
+    /// Redis refused AUTH: the attempt fails with its words.
+    fileprivate func refused(_ context: UnsafeMutablePointer<redisAsyncContext>, _ message: [UInt8]) {
+        guard !closed, context == subscriber || context == publisher else { return }
+        // Freeing a context inside its own reply callback is deferred by hiredis until the callback returns.
+        connectionLost(message)
     }
 
     /// The bridge is up once the publisher is connected and the pattern
@@ -204,6 +237,7 @@ final class RedisBridge {
     private func becameReadyIfComplete() {
         guard publisherUp, subscribed, !connected else { return }
         connected = true
+        reportedReason = nil
         uv_timer_stop(retryTimer)
         if everConnected { reconnects += 1 }
         everConnected = true
@@ -238,11 +272,14 @@ final class RedisBridge {
     }
 
     /// Drops both connections and schedules the next attempt.
-    private func connectionLost() {
+    private func connectionLost(_ reason: [UInt8]) {
         let wasConnected = connected
         dropConnections()
         guard !closed else { return }
-        if wasConnected { delegate?.bridgeDidDisconnect() }
+        if wasConnected || reason != reportedReason {
+            reportedReason = reason
+            delegate?.bridgeIsDown(reason: reason)
+        }
         let ceiling = min(RedisBridge.maxBackoffMs, RedisBridge.initialBackoffMs << UInt64(min(attempt, 10)))
         attempt += 1
         random ^= random << 13
@@ -278,7 +315,7 @@ final class RedisBridge {
         case .retry:
             connect()
         case .deadline:
-            if !connected { connectionLost() }
+            if !connected { connectionLost(Array("no answer from Redis within 2 s".utf8)) }
         case .closing:
             // Redis did not take the last messages in time: let them go.
             dropConnections()
@@ -326,6 +363,14 @@ final class RedisBridge {
 
 typealias ReplyCallback = @convention(c) (UnsafeMutablePointer<redisAsyncContext>?, UnsafeMutableRawPointer?,
                                           UnsafeMutableRawPointer?) -> Void
+
+/// AUTH's reply: an error fails the attempt; NULL is hiredis tearing the context down.
+private let authReply: ReplyCallback = { context, reply, _ in
+    guard let context, let data = lts_redis_get_data(context),
+          let reply = reply?.assumingMemoryBound(to: redisReply.self), reply.pointee.type == REDIS_REPLY_ERROR else { return }
+    let message = reply.pointee.str.map { Array(UnsafeRawBufferPointer(start: $0, count: reply.pointee.len)) } ?? []
+    Unmanaged<RedisBridge>.fromOpaque(data).takeUnretainedValue().refused(context, message)
+}
 
 /// Every message of the pattern subscription, and hiredis's NULL reply when
 /// it tears the subscriber down.

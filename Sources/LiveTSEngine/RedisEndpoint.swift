@@ -1,24 +1,41 @@
 import Glibc
 
-/// Where the Redis bridge connects, parsed from "redis://host:port[/db]".
-/// The database number is accepted and ignored: Redis pub/sub channels are
-/// shared by every database, so it could not separate clusters anyway.
+/// Where the Redis bridge connects, parsed from
+/// "redis://[[user]:password@]host[:port][/db]" (user and password
+/// percent-decoded, as redis-cli and redis-py read them). The database
+/// number is accepted and ignored: Redis pub/sub channels are shared by
+/// every database, so it could not separate clusters anyway.
 public struct RedisEndpoint: Equatable {
     public var host: String
     public var port: Int32
+    /// For AUTH; nil for the default user (Redis 6 ACLs).
+    public var username: [UInt8]?
+    /// For AUTH; nil sends no AUTH.
+    public var password: [UInt8]?
 
     public init?(url: String) {
         let scheme = "redis://"
         guard url.hasPrefix(scheme) else { return nil }
         var rest = Substring(url.dropFirst(scheme.count))
+        // Options are not supported; refusing them beats silently ignoring one the operator relies on.
+        guard !rest.contains("?"), !rest.contains("#") else { return nil }
+        if let at = rest.lastIndex(of: "@") {
+            // A password is required with credentials, and a user alone is
+            // refused: "redis://name@host" is too easily a forgotten colon.
+            let credentials = rest[..<at]
+            guard let colon = credentials.firstIndex(of: ":"),
+                  let user = RedisEndpoint.percentDecoded(credentials[..<colon]),
+                  let password = RedisEndpoint.percentDecoded(credentials[credentials.index(after: colon)...]),
+                  !password.isEmpty else { return nil }
+            username = user.isEmpty ? nil : user
+            self.password = password
+            rest = rest[rest.index(after: at)...]
+        }
         if let slash = rest.firstIndex(of: "/") {
             let db = rest[rest.index(after: slash)...]
             guard db.isEmpty || (db.count <= 5 && db.allSatisfy({ $0.isASCII && $0.isNumber })) else { return nil }
             rest = rest[..<slash]
         }
-        // Credentials and options are not supported; refusing them beats
-        // silently connecting without the AUTH the operator expected.
-        guard !rest.contains("@"), !rest.contains("?") else { return nil }
         var host: Substring
         var portText: Substring?
         if rest.hasPrefix("[") {
@@ -43,6 +60,32 @@ public struct RedisEndpoint: Equatable {
         }
         self.host = String(host)
         self.port = port
+    }
+
+    /// The bytes `text` stands for, with %XX decoded; nil for a bad escape
+    /// or a character a URL cannot hold raw.
+    static func percentDecoded(_ text: Substring) -> [UInt8]? {
+        var out: [UInt8] = []
+        var bytes = text.utf8.makeIterator()
+        func hexValue(_ c: UInt8?) -> UInt8? {
+            guard let c else { return nil }
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+        }
+        while let byte = bytes.next() {
+            guard byte > 32, byte < 127, byte != UInt8(ascii: "/") else { return nil }
+            if byte == UInt8(ascii: "%") {
+                guard let high = hexValue(bytes.next()), let low = hexValue(bytes.next()) else { return nil }
+                out.append(high << 4 | low)
+            } else {
+                out.append(byte)
+            }
+        }
+        return out
     }
 }
 

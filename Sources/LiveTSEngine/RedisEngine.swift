@@ -1,3 +1,6 @@
+import LiveTSHTML
+import LiveTSNet
+
 /// The engine's side of the Redis bridge (see RedisBridge for the protocol
 /// and the outage behaviour).
 extension LiveEngine: RedisBridgeDelegate {
@@ -27,17 +30,23 @@ extension LiveEngine: RedisBridgeDelegate {
         announceRedisLink()
     }
 
-    func bridgeDidDisconnect() {
-        announceRedisLink()
+    func bridgeIsDown(reason: [UInt8]) {
+        announceRedisLink(reason: reason)
     }
 
     /// Tells this node's subscribers of `redisLinkTopic` that the link went
-    /// up or down, so a host can re-sync state it keeps itself (messages
-    /// published during an outage are not replayed).
-    private func announceRedisLink() {
+    /// up or down (and why), so a host can report it and re-sync state it
+    /// keeps itself: messages published during an outage are not replayed.
+    private func announceRedisLink(reason: [UInt8]? = nil) {
         guard let redis else { return }
-        let text = "{\"connected\":\(redis.connected),\"reconnects\":\(redis.reconnects)}"
-        deliverLocally(topic: LiveEngine.redisLinkTopic, data: Array(text.utf8))
+        var text = Array("{\"connected\":\(redis.connected),\"reconnects\":\(redis.reconnects)".utf8)
+        if let reason {
+            text += Array(",\"error\":".utf8)
+            // hiredis and Redis words are ASCII in practice; anything else must not break the JSON.
+            appendJSONString(UTF8Validator.isValid(reason) ? reason : Array("unreadable error".utf8), to: &text)
+        }
+        text.append(UInt8(ascii: "}"))
+        deliverLocally(topic: LiveEngine.redisLinkTopic, data: text)
     }
 
     func bridgeReceived(topic: [UInt8], data: [UInt8]) {

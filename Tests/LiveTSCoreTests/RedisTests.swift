@@ -50,6 +50,9 @@ private final class RedisProcess {
     let port: Int32
     private var pid: pid_t = 0
 
+    /// Extra redis-server arguments, e.g. ["--requirepass", "x"].
+    var arguments: [String] = []
+
     init(port: Int32) { self.port = port }
 
     static func freePort() -> Int32 {
@@ -70,7 +73,7 @@ private final class RedisProcess {
 
     func start() -> Bool {
         guard let path = RedisProcess.path else { return false }
-        let args = [path, "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--loglevel", "warning"]
+        let args = [path, "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--loglevel", "warning"] + arguments
         var argv: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var actions = posix_spawn_file_actions_t()
@@ -111,12 +114,15 @@ private final class RedisProcess {
     }
 
     /// Sends one command in RESP and waits for its reply, as another node would.
-    func command(_ args: [String]) {
+    func command(_ args: [String], password: String? = nil) {
         let fd = RedisProcess.connectLoopback(port)
         guard fd >= 0 else { return XCTFail("redis-server on \(port) refused a connection") }
         defer { close(fd) }
-        var resp = "*\(args.count)\r\n"
-        for arg in args { resp += "$\(arg.utf8.count)\r\n\(arg)\r\n" }
+        var resp = ""
+        for command in (password.map { [["AUTH", $0]] } ?? []) + [args] {
+            resp += "*\(command.count)\r\n"
+            for arg in command { resp += "$\(arg.utf8.count)\r\n\(arg)\r\n" }
+        }
         let bytes = Array(resp.utf8)
         _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress!, bytes.count, Int32(MSG_NOSIGNAL)) }
         var reply = [UInt8](repeating: 0, count: 64)
@@ -257,8 +263,8 @@ final class RedisTests: XCTestCase {
 
         redis.kill()
         XCTAssertTrue(waitConnected([a.server, b.server], 0, seconds: 5), "redis_connected drops to 0")
-        XCTAssertTrue(waitUntil(seconds: 2) { a.log.hostInfos == [#"{"connected":false,"reconnects":0}"#] },
-                      "the host hears the link go down once, not once per failed attempt: \(a.log.hostInfos)")
+        XCTAssertTrue(waitUntil(seconds: 2) { a.log.hostInfos.first?.hasPrefix(#"{"connected":false,"reconnects":0,"error":""#) == true },
+                      "the host hears the link go down, and why: \(a.log.hostInfos)")
         publish(a.server, "t", "during outage")
         XCTAssertEqual(localClient.readText(), "during outage", "local delivery keeps working without Redis")
         XCTAssertEqual(stats(a.server).redis_dropped_publishes, 1)
@@ -268,10 +274,45 @@ final class RedisTests: XCTestCase {
         XCTAssertEqual(stats(a.server).redis_reconnects, 1)
         XCTAssertTrue(waitUntil(seconds: 2) { a.log.hostInfos.last == #"{"connected":true,"reconnects":1}"# },
                       "the host hears the link come back, to re-sync what it keeps: \(a.log.hostInfos)")
-        XCTAssertEqual(a.log.hostInfos.count, 2)
+        let downs = a.log.hostInfos.dropLast()
+        XCTAssertTrue(downs.allSatisfy { $0.hasPrefix(#"{"connected":false,"reconnects":0,"error":""#) }, "\(downs)")
+        XCTAssertEqual(downs.count, Set(downs).count, "each reason is said once, not once per failed attempt: \(downs)")
+        XCTAssertLessThanOrEqual(downs.count, 3, "\(downs)")
         publish(a.server, "t", "after outage")
         XCTAssertEqual(remoteClient.readText(), "after outage", "cross-node delivery resumes, and the outage message is not replayed")
         XCTAssertEqual(localClient.readText(), "after outage")
+    }
+
+    func testAPasswordInTheURLIsSentWithAUTHAndARefusalIsReportedAndRetried() throws {
+        redis.kill()
+        redis.arguments = ["--requirepass", "s3cret/pw"]
+        XCTAssertTrue(redis.start())
+        let url = "redis://127.0.0.1:\(redis.port)"
+        let a = startNode(redisURL: "redis://:s3cret%2Fpw@127.0.0.1:\(redis.port)")
+        let b = startNode(redisURL: "redis://default:s3cret%2fpw@127.0.0.1:\(redis.port)/0")
+        let wrong = startNode(redisURL: "redis://:nope@127.0.0.1:\(redis.port)")
+        let none = startNode(redisURL: url)
+        for node in [wrong, none] {
+            XCTAssertEqual(lts_host_subscribe(node.server, "lts:redis", 9), LTS_OK)
+        }
+        XCTAssertTrue(waitConnected([a.server, b.server]), "AUTH with the password, with and without a user name")
+        let (remoteClient, _) = subscriber(b, "t")
+        publish(a.server, "t", "authenticated")
+        XCTAssertEqual(remoteClient.readText(), "authenticated")
+
+        // Refused links never come up, say why once, and keep retrying.
+        XCTAssertTrue(waitUntil(seconds: 5) { wrong.log.hostInfos.count == 1 && none.log.hostInfos.count == 1 })
+        XCTAssertTrue(wrong.log.hostInfos[0].hasPrefix(#"{"connected":false,"reconnects":0,"error":"WRONGPASS"#), wrong.log.hostInfos[0])
+        XCTAssertTrue(none.log.hostInfos[0].hasPrefix(#"{"connected":false,"reconnects":0,"error":"NOAUTH"#), none.log.hostInfos[0])
+        usleep(1_000_000)
+        XCTAssertEqual(stats(wrong.server).redis_connected, 0)
+        XCTAssertEqual(stats(none.server).redis_connected, 0)
+        XCTAssertEqual(wrong.log.hostInfos.count + none.log.hostInfos.count, 2, "the same reason is not repeated per attempt")
+
+        // The password changes to the one the refused node has: it gets in on a retry.
+        redis.command(["CONFIG", "SET", "requirepass", "nope"], password: "s3cret/pw")
+        XCTAssertTrue(waitConnected([wrong.server], seconds: 8), "a refused node retries with backoff")
+        XCTAssertEqual(wrong.log.hostInfos.last, #"{"connected":true,"reconnects":0}"#)
     }
 
     private func presenceList(_ server: OpaquePointer?, _ topic: String) -> String? {
@@ -363,7 +404,8 @@ final class RedisTests: XCTestCase {
         var server: OpaquePointer?
         var config = lts_config()
         var callbacks = lts_callbacks()
-        for url in ["http://127.0.0.1:6379", "redis://", "redis://h:99999", "redis://user:pw@h:1", "redis://h:1/x"] {
+        for url in ["http://127.0.0.1:6379", "redis://", "redis://h:99999", "redis://h:1/x", "redis://h:1?timeout=1",
+                    "redis://user@h:1", "redis://user:@h:1", "redis://:p%zz@h:1", "redis://:p%2@h:1", "redis://:a b@h:1", "redis://:pw@"] {
             url.withCString { config.redis_url = $0; XCTAssertEqual(lts_server_new(&config, &callbacks, nil, &server), LTS_EINVAL, url) }
         }
         // Presence works without Redis too.

@@ -16,12 +16,18 @@ export interface RedisLink {
   readonly connected: boolean;
   /** How many times the link has come back after being lost. */
   readonly reconnects: number;
+  /** While down: why, as Redis or the socket said ("Connection refused", "WRONGPASS …"). */
+  readonly error?: string;
 }
 
 /** Whether `data` (from `REDIS_LINK_TOPIC`) is a link change, for handlers that take any topic. */
 export function isRedisLink(data: unknown): data is RedisLink {
   const link = data as Partial<RedisLink> | null;
-  return typeof link?.connected === "boolean" && Number.isSafeInteger(link.reconnects);
+  return (
+    typeof link?.connected === "boolean" &&
+    Number.isSafeInteger(link.reconnects) &&
+    (link.error === undefined || typeof link.error === "string")
+  );
 }
 
 /** `topic`, if the application may publish or track presence on it; else a TypeError. */

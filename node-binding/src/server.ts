@@ -2,7 +2,7 @@ import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 
-import { ownTopic } from "./core-topics";
+import { REDIS_LINK_TOPIC, isRedisLink, ownTopic } from "./core-topics";
 import { allowedEvents, checkViewClass, modelFieldsOf } from "./events";
 import { Html } from "./html";
 import { LiveHub } from "./hub";
@@ -54,13 +54,15 @@ export interface LiveTSServerOptions {
   /** Where warnings and errors go; default `console`. */
   logger?: Logger;
   /**
-   * Pub/sub across processes. With `redis` ("redis://host:port[/db]"), this
+   * Pub/sub across processes. With `redis` ("redis://host:port[/db]", with
+   * "user:password@" or ":password@" before the host for AUTH), this
    * server is one node of several: broadcasts and presence reach the views
    * of every node on the same Redis, each delivered once. Without it, and
    * without the LIVETS_REDIS_URL environment variable, everything stays in
    * this process. While Redis is away, local delivery goes on, `stats()`
    * reports the outage, and the link comes back with backoff; each change
-   * of the link arrives on `REDIS_LINK_TOPIC` (see `subscribe`).
+   * of the link arrives on `REDIS_LINK_TOPIC` (see `subscribe`) and is
+   * logged as a warning, with the reason.
    */
   pubsub?: { readonly redis?: string };
 }
@@ -73,14 +75,16 @@ export const LIVE_PATH = "/live";
 
 type Running = { native: NativeBinding; handle: ServerHandle; port: number; hub: LiveHub };
 
-const REDIS_URL = /^redis:\/\/[^\s/:]+:\d{1,5}(\/\d+)?$/;
+const REDIS_URL = /^redis:\/\/(?:[^\s@/:]*:[^\s@/]+@)?[^\s/:@?#]+:\d{1,5}(\/\d+)?$/;
 
 /** The Redis URL from the options or LIVETS_REDIS_URL, checked; null for none. */
 function redisUrlOf(pubsub: LiveTSServerOptions["pubsub"]): string | null {
   const url = pubsub?.redis ?? process.env.LIVETS_REDIS_URL;
   if (url === undefined || url === "") return null;
   if (typeof url !== "string" || !REDIS_URL.test(url)) {
-    throw new TypeError(`pubsub.redis must look like redis://host:port[/db], not ${JSON.stringify(url)}`);
+    // The message may reach logs: never with the password in it.
+    const shown = typeof url === "string" ? url.replace(/\/\/[^/]*@/, "//***@") : url;
+    throw new TypeError(`pubsub.redis must look like redis://[[user]:password@]host:port[/db], not ${JSON.stringify(shown)}`);
   }
   return url;
 }
@@ -159,6 +163,7 @@ export class LiveTSServer {
     this.remountDelayMs = nonNegative(options.remountDelayMs ?? 1000, "remountDelayMs");
     this.maxCrashes = nonNegative(options.maxCrashes ?? 5, "maxCrashes");
     this.redisUrl = redisUrlOf(options.pubsub);
+    if (this.redisUrl !== null) this.subscribe(REDIS_LINK_TOPIC, (link) => this.logRedisLink(link));
     this.pages = {
       router: this.router,
       secret,
@@ -296,6 +301,16 @@ export class LiveTSServer {
     const running = this.running;
     if (running === null) throw new Error("LiveTSServer is not listening");
     return running.native.stats(running.handle);
+  }
+
+  /** Outages and their ends in the log: the first thing an operator looks for when tabs stop agreeing. */
+  private logRedisLink(link: unknown): void {
+    if (!isRedisLink(link)) return;
+    if (!link.connected) {
+      this.logger.warn(`[livets] Redis link down (${link.error ?? "lost"}): broadcasts and presence reach this process only; retrying`);
+    } else if (link.reconnects > 0) {
+      this.logger.warn(`[livets] Redis link back (reconnect ${link.reconnects}); messages sent meanwhile were not replayed`);
+    }
   }
 
   private onRecords(running: Running, records: CoreRecord[]): void {

@@ -36,21 +36,23 @@ async function waitFor(check, ms = 10000, what = 'condition') {
 }
 
 class RedisServer {
-  static async start(port) {
+  /** `args`: more redis-server arguments, e.g. ['--requirepass', 'pw']. */
+  static async start(port, args = []) {
     if (REDIS === undefined) throw new Error('redis-server is missing: scripts/bootstrap installs it')
-    const redis = new RedisServer(port ?? await freePort())
+    const redis = new RedisServer(port ?? await freePort(), args)
     await redis.start()
     return redis
   }
 
-  constructor(port) {
+  constructor(port, args = []) {
     this.port = port
+    this.args = args
     this.url = `redis://127.0.0.1:${port}`
     this.child = null
   }
 
   async start() {
-    this.child = spawn(REDIS, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'], { stdio: 'ignore' })
+    this.child = spawn(REDIS, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning', ...this.args], { stdio: 'ignore' })
     await waitFor(() => canConnect(this.port), 5000, `redis-server on port ${this.port}`)
   }
 
