@@ -308,6 +308,9 @@ int lts_host_unsubscribe(lts_server *server, const char *topic, size_t topic_len
  *   {"connected":false,"reconnects":N,"error":"..."} when it is lost, and
  *   again while it is down whenever an attempt fails for another reason
  *   (hiredis's or Redis's words: "Connection refused", "WRONGPASS ...").
+ * A new subscription to "lts:redis" gets the current state at once, as a
+ * retained message (once the first attempt has had an outcome), so a
+ * subscriber never misses a refusal that happened before it came.
  * Publishes made while the link was down reached this node only and are
  * not replayed: a host keeping shared state re-syncs it on "connected":true. */
 #define LTS_REDIS_LINK_TOPIC "lts:redis"

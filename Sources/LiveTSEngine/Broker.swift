@@ -11,9 +11,11 @@ struct Broker {
     var topicCount: Int { subscribers.count }
     var subscriptionCount: Int { topicsOf.values.reduce(0) { $0 + $1.count } }
 
-    mutating func subscribe(_ subscriber: Subscriber, to topic: [UInt8]) {
-        subscribers[topic, default: []].insert(subscriber)
+    /// True if `subscriber` was not subscribed to `topic` yet.
+    @discardableResult
+    mutating func subscribe(_ subscriber: Subscriber, to topic: [UInt8]) -> Bool {
         topicsOf[subscriber, default: []].insert(topic)
+        return subscribers[topic, default: []].insert(subscriber).inserted
     }
 
     mutating func unsubscribe(_ subscriber: Subscriber, from topic: [UInt8]) {

@@ -189,7 +189,7 @@ public final class LiveEngine: ServerDelegate {
         loop.runOrPost { [self] in
             let key = ComponentRegistry.Key(connection: connection, component: component)
             guard registry[key] != nil else { return }
-            broker.subscribe(key, to: topic)
+            add(key, to: topic)
         }
     }
 
@@ -203,7 +203,7 @@ public final class LiveEngine: ServerDelegate {
     public func subscribe(connection: UInt64, topic: [UInt8]) {
         loop.runOrPost { [self] in
             guard http.hasConnection(connection) else { return }
-            broker.subscribe(ComponentRegistry.Key(connection: connection, component: []), to: topic)
+            add(ComponentRegistry.Key(connection: connection, component: []), to: topic)
         }
     }
 
@@ -217,7 +217,7 @@ public final class LiveEngine: ServerDelegate {
     /// `engineInfo` with connection 0 and no component, so a process can keep
     /// shared state in step with other nodes even while no view is open.
     public func subscribeHost(topic: [UInt8]) {
-        loop.runOrPost { [self] in broker.subscribe(Self.hostSubscriber, to: topic) }
+        loop.runOrPost { [self] in add(Self.hostSubscriber, to: topic) }
     }
 
     public func unsubscribeHost(topic: [UInt8]) {
@@ -228,8 +228,16 @@ public final class LiveEngine: ServerDelegate {
     /// only the core publishes or tracks presence on them, so what arrives
     /// there can be trusted.
     public static let reservedTopicPrefix = Array("lts:".utf8)
-    /// Local only: `{"connected":true|false,"reconnects":N}` each time the Redis link comes up or goes down.
+    /// Local only: `{"connected":true|false,"reconnects":N[,"error":"…"]}` each time the Redis link changes.
     public static let redisLinkTopic = Array("lts:redis".utf8)
+
+    /// Loop thread. A new subscriber of the Redis link topic hears the
+    /// link's state at once, as a retained message, so one that subscribes
+    /// after the last change (a refusal, say) still learns it.
+    private func add(_ subscriber: ComponentRegistry.Key, to topic: [UInt8]) {
+        guard broker.subscribe(subscriber, to: topic), topic == Self.redisLinkTopic, let state = redisLinkState() else { return }
+        deliver(state, on: topic, to: subscriber)
+    }
 
     public static func isReserved(topic: [UInt8]) -> Bool { topic.starts(with: reservedTopicPrefix) }
 
@@ -248,15 +256,24 @@ public final class LiveEngine: ServerDelegate {
     func deliverLocally(topic: [UInt8], data: [UInt8]) {
         var rawConnections: [UInt64] = []
         for subscriber in broker.subscribers(of: topic) {
-            if subscriber == Self.hostSubscriber {
-                host?.engineInfo(connection: 0, component: [], topic: topic, data: data)
-            } else if subscriber.component.isEmpty {
+            // Connections are gathered so the frame is encoded once for all of them.
+            if subscriber != Self.hostSubscriber && subscriber.component.isEmpty {
                 rawConnections.append(subscriber.connection)
             } else {
-                host?.engineInfo(connection: subscriber.connection, component: subscriber.component, topic: topic, data: data)
+                deliver(data, on: topic, to: subscriber)
             }
         }
         if !rawConnections.isEmpty { http.send(rawConnections, text: data) }
+    }
+
+    private func deliver(_ data: [UInt8], on topic: [UInt8], to subscriber: ComponentRegistry.Key) {
+        if subscriber == Self.hostSubscriber {
+            host?.engineInfo(connection: 0, component: [], topic: topic, data: data)
+        } else if subscriber.component.isEmpty {
+            http.send([subscriber.connection], text: data)
+        } else {
+            host?.engineInfo(connection: subscriber.connection, component: subscriber.component, topic: topic, data: data)
+        }
     }
 
     // MARK: - ServerDelegate (loop thread)

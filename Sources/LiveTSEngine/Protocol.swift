@@ -98,15 +98,7 @@ extension ClientMessage {
 /// Server → browser messages.
 enum ServerMessage {
     static func render(component: [UInt8], seq: UInt64, ref: UInt64, html: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(html.count + component.count + 32)
-        out += Array("[\"r\",".utf8)
-        appendJSONString(component, to: &out)
-        out.append(UInt8(ascii: ","))
-        appendJSONInteger(seq, to: &out)
-        out.append(UInt8(ascii: ","))
-        appendJSONInteger(ref, to: &out)
-        out.append(UInt8(ascii: ","))
+        var out = sequencedHead("r", component: component, seq: seq, ref: ref, bodyCapacity: html.count)
         appendJSONString(html, to: &out)
         out.append(UInt8(ascii: "]"))
         return out
@@ -114,17 +106,24 @@ enum ServerMessage {
 
     /// `ops` is already a JSON array (the differ's output).
     static func patch(component: [UInt8], seq: UInt64, ref: UInt64, ops: [UInt8]) -> [UInt8] {
+        var out = sequencedHead("p", component: component, seq: seq, ref: ref, bodyCapacity: ops.count)
+        out += ops
+        out.append(UInt8(ascii: "]"))
+        return out
+    }
+
+    /// `["<kind>","<component>",seq,ref,` — what renders and patches share before their body.
+    private static func sequencedHead(_ kind: Unicode.Scalar, component: [UInt8], seq: UInt64, ref: UInt64,
+                                      bodyCapacity: Int) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(ops.count + component.count + 32)
-        out += Array("[\"p\",".utf8)
+        out.reserveCapacity(bodyCapacity + component.count + 32)
+        out += [UInt8(ascii: "["), UInt8(ascii: "\""), UInt8(ascii: kind), UInt8(ascii: "\""), UInt8(ascii: ",")]
         appendJSONString(component, to: &out)
         out.append(UInt8(ascii: ","))
         appendJSONInteger(seq, to: &out)
         out.append(UInt8(ascii: ","))
         appendJSONInteger(ref, to: &out)
         out.append(UInt8(ascii: ","))
-        out += ops
-        out.append(UInt8(ascii: "]"))
         return out
     }
 

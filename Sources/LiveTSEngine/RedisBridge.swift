@@ -5,10 +5,10 @@ import LiveTSNet
 /// What the bridge hands to the engine, always on the loop thread.
 protocol RedisBridgeDelegate: AnyObject {
     func bridgeDidConnect()
-    /// The link is down: just lost, or an attempt failed for a reason other
-    /// than the last one reported (so a long outage is one or two calls, not
-    /// one per attempt). Not called on close.
-    func bridgeIsDown(reason: [UInt8])
+    /// The link is down (`downReason` says why): just lost, or an attempt
+    /// failed for a reason other than the last one reported, so a long
+    /// outage is one or two calls, not one per attempt. Not called on close.
+    func bridgeIsDown()
     func bridgeReceived(topic: [UInt8], data: [UInt8])
     func bridgeReceivedPresence(node: [UInt8], kind: RedisEnvelope.PresenceKind, body: ArraySlice<UInt8>)
     func bridgeTick()
@@ -50,7 +50,7 @@ final class RedisBridge {
     private(set) var reconnects: UInt64 = 0
     private(set) var droppedPublishes: UInt64 = 0
     /// The reason last handed to `bridgeIsDown`; cleared when the link is up.
-    private var reportedReason: [UInt8]?
+    private(set) var downReason: [UInt8]?
 
     private let loop: UnsafeMutablePointer<uv_loop_t>
     private var subscriber: UnsafeMutablePointer<redisAsyncContext>?
@@ -237,7 +237,7 @@ final class RedisBridge {
     private func becameReadyIfComplete() {
         guard publisherUp, subscribed, !connected else { return }
         connected = true
-        reportedReason = nil
+        downReason = nil
         uv_timer_stop(retryTimer)
         if everConnected { reconnects += 1 }
         everConnected = true
@@ -276,9 +276,9 @@ final class RedisBridge {
         let wasConnected = connected
         dropConnections()
         guard !closed else { return }
-        if wasConnected || reason != reportedReason {
-            reportedReason = reason
-            delegate?.bridgeIsDown(reason: reason)
+        if wasConnected || reason != downReason {
+            downReason = reason
+            delegate?.bridgeIsDown()
         }
         let ceiling = min(RedisBridge.maxBackoffMs, RedisBridge.initialBackoffMs << UInt64(min(attempt, 10)))
         attempt += 1

@@ -30,23 +30,29 @@ extension LiveEngine: RedisBridgeDelegate {
         announceRedisLink()
     }
 
-    func bridgeIsDown(reason: [UInt8]) {
-        announceRedisLink(reason: reason)
+    func bridgeIsDown() {
+        announceRedisLink()
     }
 
     /// Tells this node's subscribers of `redisLinkTopic` that the link went
     /// up or down (and why), so a host can report it and re-sync state it
     /// keeps itself: messages published during an outage are not replayed.
-    private func announceRedisLink(reason: [UInt8]? = nil) {
-        guard let redis else { return }
+    private func announceRedisLink() {
+        guard let state = redisLinkState() else { return }
+        deliverLocally(topic: LiveEngine.redisLinkTopic, data: state)
+    }
+
+    /// The link as `redisLinkTopic` tells it; nil with no Redis, or before the first attempt has an outcome.
+    func redisLinkState() -> [UInt8]? {
+        guard let redis, redis.connected || redis.downReason != nil else { return nil }
         var text = Array("{\"connected\":\(redis.connected),\"reconnects\":\(redis.reconnects)".utf8)
-        if let reason {
+        if !redis.connected, let reason = redis.downReason {
             text += Array(",\"error\":".utf8)
             // hiredis and Redis words are ASCII in practice; anything else must not break the JSON.
             appendJSONString(UTF8Validator.isValid(reason) ? reason : Array("unreadable error".utf8), to: &text)
         }
         text.append(UInt8(ascii: "}"))
-        deliverLocally(topic: LiveEngine.redisLinkTopic, data: text)
+        return text
     }
 
     func bridgeReceived(topic: [UInt8], data: [UInt8]) {

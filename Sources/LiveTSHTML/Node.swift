@@ -46,18 +46,17 @@ public final class Node {
         self.data = []
     }
 
-    init(text data: ArraySlice<UInt8>) {
-        self.kind = .text
-        self.name = []
-        self.tag = .other
-        self.namespace = .html
-        self.attributes = []
-        self.children = []
-        self.data = data
+    convenience init(text data: ArraySlice<UInt8>) {
+        self.init(characterData: data, kind: .text)
     }
 
-    init(comment data: ArraySlice<UInt8>) {
-        self.kind = .comment
+    convenience init(comment data: ArraySlice<UInt8>) {
+        self.init(characterData: data, kind: .comment)
+    }
+
+    /// Text and comments: data and nothing else.
+    private init(characterData data: ArraySlice<UInt8>, kind: Kind) {
+        self.kind = kind
         self.name = []
         self.tag = .other
         self.namespace = .html

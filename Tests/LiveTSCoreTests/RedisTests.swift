@@ -259,11 +259,12 @@ final class RedisTests: XCTestCase {
         let (localClient, _) = subscriber(a, "t")
         let (remoteClient, _) = subscriber(b, "t")
         XCTAssertEqual(lts_host_subscribe(a.server, "lts:redis", 9), LTS_OK)
-        _ = stats(a.server)
+        XCTAssertTrue(waitUntil(seconds: 2) { a.log.hostInfos == [#"{"connected":true,"reconnects":0}"#] },
+                      "a new subscriber hears the link's state at once: \(a.log.hostInfos)")
 
         redis.kill()
         XCTAssertTrue(waitConnected([a.server, b.server], 0, seconds: 5), "redis_connected drops to 0")
-        XCTAssertTrue(waitUntil(seconds: 2) { a.log.hostInfos.first?.hasPrefix(#"{"connected":false,"reconnects":0,"error":""#) == true },
+        XCTAssertTrue(waitUntil(seconds: 2) { a.log.hostInfos.dropFirst().first?.hasPrefix(#"{"connected":false,"reconnects":0,"error":""#) == true },
                       "the host hears the link go down, and why: \(a.log.hostInfos)")
         publish(a.server, "t", "during outage")
         XCTAssertEqual(localClient.readText(), "during outage", "local delivery keeps working without Redis")
@@ -274,7 +275,7 @@ final class RedisTests: XCTestCase {
         XCTAssertEqual(stats(a.server).redis_reconnects, 1)
         XCTAssertTrue(waitUntil(seconds: 2) { a.log.hostInfos.last == #"{"connected":true,"reconnects":1}"# },
                       "the host hears the link come back, to re-sync what it keeps: \(a.log.hostInfos)")
-        let downs = a.log.hostInfos.dropLast()
+        let downs = a.log.hostInfos.dropFirst().dropLast()
         XCTAssertTrue(downs.allSatisfy { $0.hasPrefix(#"{"connected":false,"reconnects":0,"error":""#) }, "\(downs)")
         XCTAssertEqual(downs.count, Set(downs).count, "each reason is said once, not once per failed attempt: \(downs)")
         XCTAssertLessThanOrEqual(downs.count, 3, "\(downs)")
@@ -301,9 +302,14 @@ final class RedisTests: XCTestCase {
         XCTAssertEqual(remoteClient.readText(), "authenticated")
 
         // Refused links never come up, say why once, and keep retrying.
-        XCTAssertTrue(waitUntil(seconds: 5) { wrong.log.hostInfos.count == 1 && none.log.hostInfos.count == 1 })
-        XCTAssertTrue(wrong.log.hostInfos[0].hasPrefix(#"{"connected":false,"reconnects":0,"error":"WRONGPASS"#), wrong.log.hostInfos[0])
-        XCTAssertTrue(none.log.hostInfos[0].hasPrefix(#"{"connected":false,"reconnects":0,"error":"NOAUTH"#), none.log.hostInfos[0])
+        XCTAssertTrue(waitUntil(seconds: 5) { wrong.log.hostInfos.count == 1 && none.log.hostInfos.count == 1 },
+                      "\(wrong.log.hostInfos) \(none.log.hostInfos)")
+        let refusal = #"{"connected":false,"reconnects":0,"error":"#
+        XCTAssertTrue(wrong.log.hostInfos.first?.hasPrefix(refusal + #""WRONGPASS"#) == true, "\(wrong.log.hostInfos)")
+        XCTAssertTrue(none.log.hostInfos.first?.hasPrefix(refusal + #""NOAUTH"#) == true, "\(none.log.hostInfos)")
+        // Subscribing after the refusal still tells why: the state is retained.
+        let (late, _) = subscriber(wrong, "lts:redis")
+        XCTAssertEqual(late.readText(), wrong.log.hostInfos.first)
         usleep(1_000_000)
         XCTAssertEqual(stats(wrong.server).redis_connected, 0)
         XCTAssertEqual(stats(none.server).redis_connected, 0)

@@ -2,7 +2,7 @@ import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 
-import { REDIS_LINK_TOPIC, isRedisLink, ownTopic } from "./core-topics";
+import { REDIS_LINK_TOPIC, isRedisLink, ownTopic, type RedisLink } from "./core-topics";
 import { allowedEvents, checkViewClass, modelFieldsOf } from "./events";
 import { Html } from "./html";
 import { LiveHub } from "./hub";
@@ -128,6 +128,8 @@ export class LiveTSServer {
   private readonly remountDelayMs: number;
   private readonly maxCrashes: number;
   private readonly redisUrl: string | null;
+  /** The Redis link as the core last told it; null before it has, or with no Redis. */
+  private redisLink: RedisLink | null = null;
   private readonly handlers = new Map<string, Set<TopicHandler>>();
   private running: Running | null = null;
 
@@ -163,7 +165,7 @@ export class LiveTSServer {
     this.remountDelayMs = nonNegative(options.remountDelayMs ?? 1000, "remountDelayMs");
     this.maxCrashes = nonNegative(options.maxCrashes ?? 5, "maxCrashes");
     this.redisUrl = redisUrlOf(options.pubsub);
-    if (this.redisUrl !== null) this.subscribe(REDIS_LINK_TOPIC, (link) => this.logRedisLink(link));
+    if (this.redisUrl !== null) this.subscribe(REDIS_LINK_TOPIC, (link) => this.onRedisLink(link));
     this.pages = {
       router: this.router,
       secret,
@@ -249,6 +251,7 @@ export class LiveTSServer {
     const running = this.running;
     if (running === null) return;
     this.running = null;
+    this.redisLink = null;
     try {
       running.native.stop(running.handle);
     } finally {
@@ -267,7 +270,8 @@ export class LiveTSServer {
    * Calls `handler` with every publish on `topic` (a `broadcast` here or on
    * any node behind the same Redis), whether or not a view is open: for
    * state shared between processes. Works before and after `listen()`.
-   * Returns a function that stops it.
+   * On `REDIS_LINK_TOPIC` the handler also gets the link's current state
+   * at once, if known. Returns a function that stops it.
    */
   subscribe(topic: string, handler: TopicHandler): () => void {
     if (typeof topic !== "string" || topic === "") throw new TypeError("topic must be a non-empty string");
@@ -280,6 +284,13 @@ export class LiveTSServer {
       if (running !== null) running.native.hostSubscribe(running.handle, topic);
     }
     set.add(handler);
+    const link = this.redisLink;
+    if (topic === REDIS_LINK_TOPIC && link !== null && this.running !== null) {
+      // As the core does for a new subscription: the current state at once, then every change.
+      setImmediate(() => {
+        if (this.handlers.get(topic)?.has(handler) === true && this.redisLink === link) handler(link, topic);
+      });
+    }
     return () => {
       const current = this.handlers.get(topic);
       if (current === undefined || !current.delete(handler) || current.size > 0) return;
@@ -303,9 +314,15 @@ export class LiveTSServer {
     return running.native.stats(running.handle);
   }
 
-  /** Outages and their ends in the log: the first thing an operator looks for when tabs stop agreeing. */
-  private logRedisLink(link: unknown): void {
+  /**
+   * Keeps the link's state for handlers that subscribe later (the core
+   * gives it to a new subscription only, and this one came first), and
+   * logs outages and their ends: the first thing an operator looks for
+   * when tabs stop agreeing.
+   */
+  private onRedisLink(link: unknown): void {
     if (!isRedisLink(link)) return;
+    this.redisLink = link;
     if (!link.connected) {
       this.logger.warn(`[livets] Redis link down (${link.error ?? "lost"}): broadcasts and presence reach this process only; retrying`);
     } else if (link.reconnects > 0) {

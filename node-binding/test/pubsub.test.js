@@ -200,6 +200,10 @@ test('the Redis link going down and up reaches server subscribers of REDIS_LINK_
     await waitFor(() => server.stats().redisConnected === 1, 10000, 'the first link')
     // The first link may come up before the subscription: left out of what is compared.
     const changes = () => links.filter((link) => !(link.connected && link.reconnects === 0))
+    const late = []
+    server.subscribe(REDIS_LINK_TOPIC, (link) => late.push(link))
+    await waitFor(() => late.length === 1, 2000, 'the current state for a handler added once the link is up')
+    assert.deepEqual(late, [{ connected: true, reconnects: 0 }])
 
     await redis.stop()
     await waitFor(() => changes().length >= 1, 5000, 'the link going down')
@@ -246,6 +250,11 @@ test('a password in the Redis URL is sent with AUTH; a wrong one is logged and t
     assert.match(refused.logger.lines.warn.join('\n'), /Redis link down \(WRONGPASS/)
     assert.doesNotMatch(refused.logger.lines.warn.join('\n'), /wrong@|p@ss/, 'no password in the log')
     assert.equal(refused.server.stats().redisConnected, 0)
+    const told = []
+    refused.server.subscribe(REDIS_LINK_TOPIC, (link) => told.push(link))
+    await waitFor(() => told.length === 1, 2000, 'the current state for a late handler')
+    assert.equal(told[0].connected, false)
+    assert.match(told[0].error, /^WRONGPASS/)
     const page = await get(refused.port, '/room?name=ivy')
     assert.equal(page.status, 200, 'a node that cannot reach Redis still serves its own pages')
   } finally {
