@@ -79,7 +79,10 @@ private final class RedisProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
+        // Neither output is inherited: a test process that crashes must not
+        // leave swift test waiting for EOF on a pipe redis-server holds open.
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         guard posix_spawn(&pid, path, &actions, nil, &argv, environ) == 0 else { return false }
         return waitUntil(seconds: 5) { RedisProcess.canConnect(self.port) }
     }
