@@ -2,12 +2,11 @@
 #define LIVETS_CHIREDIS_SHIM_H
 #include <hiredis/hiredis.h>
 #include <hiredis/async.h>
-#include <hiredis/adapters/libuv.h>
+#include "uv_adapter.h"
 
-/* The adapter's functions are static in its header; these wrappers give
- * Swift a stable name to call whatever the importer makes of them. */
+/* A stable name for Swift to call, whatever the importer makes of the static adapter. */
 static inline int lts_redis_attach(redisAsyncContext *ac, uv_loop_t *loop) {
-    return redisLibuvAttach(ac, loop);
+    return lts_redis_uv_attach(ac, loop);
 }
 
 /* hiredis 0.14 has no async connect timeout and keeps `err` inside the

@@ -324,6 +324,15 @@ final class RedisTests: XCTestCase {
         XCTAssertEqual(wrong.log.hostInfos.last, #"{"connected":true,"reconnects":0}"#)
     }
 
+    func testARefusedConnectionIsReportedWithItsReason() {
+        // Nothing listens there: the socket's own error is the reason, not the connect deadline.
+        let node = startNode(redisURL: "redis://127.0.0.1:\(RedisProcess.freePort())")
+        XCTAssertEqual(lts_host_subscribe(node.server, "lts:redis", 9), LTS_OK)
+        XCTAssertTrue(waitUntil(seconds: 5) { !node.log.hostInfos.isEmpty })
+        XCTAssertEqual(node.log.hostInfos.first, #"{"connected":false,"reconnects":0,"error":"Connection refused"}"#)
+        XCTAssertEqual(stats(node.server).redis_connected, 0)
+    }
+
     private func presenceList(_ server: OpaquePointer?, _ topic: String) -> String? {
         var out: UnsafeMutablePointer<CChar>?
         var length = 0
