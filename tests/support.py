@@ -1,5 +1,6 @@
 """Shared helpers for the end-to-end tests: free ports, starting servers,
-waiting for them, and a Chromium launched from Debian's package."""
+waiting for them, a redis-server of the tests' own, and a Chromium
+launched from Debian's package."""
 
 import os
 import signal
@@ -59,6 +60,50 @@ class Server:
                 self.process.kill()
                 self.process.wait()
         self.process = None
+
+
+REDIS = next((p for p in ("/usr/bin/redis-server", "/usr/local/bin/redis-server") if os.access(p, os.X_OK)), None)
+
+
+class Redis:
+    """A redis-server of the tests' own on a free loopback port; it can be
+    stopped and started again on the same port, as an outage would."""
+
+    def __init__(self):
+        if REDIS is None:
+            raise RuntimeError("redis-server is missing: scripts/bootstrap installs it")
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}"
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [REDIS, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--loglevel", "warning"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for_port(self.port, self.process)
+        return self
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+    def wait_for_nodes(self, nodes, timeout=10.0):
+        """Waits until `nodes` LiveTS servers hold their two connections each
+        (one publishing, one with a PSUBSCRIBE): a publish before that would
+        not reach every node."""
+        deadline = time.monotonic() + timeout
+        while True:
+            listed = subprocess.run([str(Path(REDIS).with_name("redis-cli")), "-p", str(self.port), "CLIENT", "LIST"],
+                                    capture_output=True, text=True, check=True)
+            clients = [line for line in listed.stdout.splitlines() if line.startswith("id=")]
+            subscribed = sum(1 for line in clients if " psub=1" in line)
+            if subscribed >= nodes and len(clients) - 1 >= 2 * nodes:
+                return
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{nodes} nodes did not link to Redis within {timeout} s ({subscribed} subscribed)")
+            time.sleep(0.05)
 
 
 def run_async(coroutine):
