@@ -85,13 +85,20 @@ public func lts_publish(_ handle: OpaquePointer?, _ topic: UnsafePointer<CChar>?
     return LTS_OK
 }
 
-private func withConnectionTopic(_ handle: OpaquePointer?, _ conn: UInt64, _ topic: UnsafePointer<CChar>?, _ topicLength: Int,
-                                 _ body: (LiveEngine, [UInt8]) -> Void) -> Int32 {
-    guard let server = HandleTable.lookup(handle), conn != 0, topicLength > 0,
+/// The checks every call naming a topic shares: a live handle, a non-empty topic, a running server.
+private func withTopic(_ handle: OpaquePointer?, _ topic: UnsafePointer<CChar>?, _ topicLength: Int,
+                       _ body: (LiveEngine, [UInt8]) -> Void) -> Int32 {
+    guard let server = HandleTable.lookup(handle), topicLength > 0,
           let topicBytes = copyBytes(topic, topicLength) else { return LTS_EINVAL }
     guard server.engine.isRunning else { return LTS_ESTATE }
     body(server.engine, topicBytes)
     return LTS_OK
+}
+
+private func withConnectionTopic(_ handle: OpaquePointer?, _ conn: UInt64, _ topic: UnsafePointer<CChar>?, _ topicLength: Int,
+                                 _ body: (LiveEngine, [UInt8]) -> Void) -> Int32 {
+    guard conn != 0 else { return LTS_EINVAL }
+    return withTopic(handle, topic, topicLength, body)
 }
 
 @_cdecl("lts_conn_subscribe")
@@ -104,21 +111,12 @@ public func lts_conn_unsubscribe(_ handle: OpaquePointer?, _ conn: UInt64, _ top
     withConnectionTopic(handle, conn, topic, topicLength) { $0.unsubscribe(connection: conn, topic: $1) }
 }
 
-private func withHostTopic(_ handle: OpaquePointer?, _ topic: UnsafePointer<CChar>?, _ topicLength: Int,
-                           _ body: (LiveEngine, [UInt8]) -> Void) -> Int32 {
-    guard let server = HandleTable.lookup(handle), topicLength > 0,
-          let topicBytes = copyBytes(topic, topicLength) else { return LTS_EINVAL }
-    guard server.engine.isRunning else { return LTS_ESTATE }
-    body(server.engine, topicBytes)
-    return LTS_OK
-}
-
 @_cdecl("lts_host_subscribe")
 public func lts_host_subscribe(_ handle: OpaquePointer?, _ topic: UnsafePointer<CChar>?, _ topicLength: Int) -> Int32 {
-    withHostTopic(handle, topic, topicLength) { $0.subscribeHost(topic: $1) }
+    withTopic(handle, topic, topicLength) { $0.subscribeHost(topic: $1) }
 }
 
 @_cdecl("lts_host_unsubscribe")
 public func lts_host_unsubscribe(_ handle: OpaquePointer?, _ topic: UnsafePointer<CChar>?, _ topicLength: Int) -> Int32 {
-    withHostTopic(handle, topic, topicLength) { $0.unsubscribeHost(topic: $1) }
+    withTopic(handle, topic, topicLength) { $0.unsubscribeHost(topic: $1) }
 }

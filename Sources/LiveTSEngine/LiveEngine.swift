@@ -103,26 +103,10 @@ public final class LiveEngine: ServerDelegate {
         loop.runOrPost { [self] in http.respond(request: request, status: status, headers: headers, body: body) }
     }
 
-    // The hot calls check for the direct case themselves: a closure
-    // passed to runOrPost is allocated even when it runs at once.
-    public func send(connection: UInt64, text: [UInt8]) {
-        if loop.canRunDirectly {
-            http.send(connection, text: text)
-        } else {
-            loop.post { [self] in http.send(connection, text: text) }
-        }
-    }
-
-    public func send(connection: UInt64, binary: [UInt8]) {
-        if loop.canRunDirectly {
-            http.send(connection, binary: binary)
-        } else {
-            loop.post { [self] in http.send(connection, binary: binary) }
-        }
-    }
-
     /// Borrows the bytes: framed straight from them on the loop thread (a
-    /// host answering inside a callback), copied only when posted.
+    /// host answering inside a callback), copied only when posted. The
+    /// direct case is checked here, not through runOrPost, because a closure
+    /// passed to it is allocated even when it runs at once.
     public func send(connection: UInt64, text: UnsafeRawBufferPointer) {
         send(connection, .text, text)
     }

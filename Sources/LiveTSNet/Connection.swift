@@ -268,11 +268,7 @@ final class Connection {
             writeRaw(WebSocketEncoder.frame(opcode, payload: payload))
             return
         }
-        guard admit(total) else { return }
-        if cork.space < total {
-            cork.drain { writeNow($0) }
-            guard !closing else { return }
-        }
+        guard admit(total), makeRoom(total, in: cork) else { return }
         let at = cork.reserve(total)
         WebSocketEncoder.writeHeader(opcode, length: payload.count, to: at)
         if let base = payload.baseAddress {
@@ -362,17 +358,22 @@ final class Connection {
         guard admit(bytes.count) else { return }
         let cork = server.cork
         if cork.owner == ObjectIdentifier(self) {
-            if cork.space < bytes.count {
-                // Order is kept: what was gathered goes first.
-                cork.drain { writeNow($0) }
-                guard !closing else { return }
-            }
+            guard makeRoom(bytes.count, in: cork) else { return }
             if cork.space >= bytes.count {
                 cork.append(bytes)
                 return
             }
         }
         writeNow(bytes)
+    }
+
+    /// Sends what the cork gathered when `count` more bytes would not fit,
+    /// so order is kept: what was gathered goes first. False if that write
+    /// closed the connection.
+    private func makeRoom(_ count: Int, in cork: WriteCork) -> Bool {
+        guard cork.space < count else { return true }
+        cork.drain { writeNow($0) }
+        return !closing
     }
 
     /// Applies the outbound limits to `count` more bytes: false when they

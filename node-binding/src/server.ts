@@ -261,8 +261,7 @@ export class LiveTSServer {
 
   /** Publishes `data` (JSON-serialisable) to every view subscribed to `topic`. */
   broadcast(topic: string, data: unknown): void {
-    const running = this.running;
-    if (running === null) throw new Error("LiveTSServer is not listening");
+    const running = this.listening();
     running.native.publish(running.handle, ownTopic(String(topic), "broadcast"), encodeInfo(data));
   }
 
@@ -302,16 +301,20 @@ export class LiveTSServer {
 
   /** Who is on `topic` on every node (see `LiveView.track`). Needs a listening server. */
   presence(topic: string): Presences {
-    const running = this.running;
-    if (running === null) throw new Error("LiveTSServer is not listening");
+    const running = this.listening();
     return parsePresences(running.native.presenceList(running.handle, String(topic)));
   }
 
   /** The core's counters: connections, subscriptions, the Redis link. Needs a listening server. */
   stats(): CoreStats {
-    const running = this.running;
-    if (running === null) throw new Error("LiveTSServer is not listening");
+    const running = this.listening();
     return running.native.stats(running.handle);
+  }
+
+  /** The running server, for calls that need one. */
+  private listening(): Running {
+    if (this.running === null) throw new Error("LiveTSServer is not listening");
+    return this.running;
   }
 
   /**
