@@ -125,15 +125,18 @@ public struct DeflateAgreement: Equatable {
     }
 
     private static func accept(offer: String) -> DeflateAgreement? {
-        let parts = offer.split(separator: ";").map { $0.trimmingSpaces() }
+        let parts = offer.split(separator: ";", omittingEmptySubsequences: false).map { $0.trimmingSpaces() }
         guard parts.first == "permessage-deflate" else { return nil }
         var seen = Set<String>()
         var serverWindow: Int32? = 15
         var response = "permessage-deflate; server_no_context_takeover; client_no_context_takeover"
         for parameter in parts.dropFirst() {
-            let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingSpaces() }
-            let name = pair[0]
+            // Empty pieces ("a; ;b", "=15", "bits=") are malformed offers,
+            // not parameters to skip: the whole offer is declined.
+            let pair = parameter.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map { $0.trimmingSpaces() }
+            guard let name = pair.first, !name.isEmpty else { return nil }
             var value = pair.count > 1 ? pair[1] : nil
+            if value?.isEmpty == true { return nil }
             if let v = value, v.hasPrefix("\"") && v.hasSuffix("\"") && v.count >= 2 { value = String(v.dropFirst().dropLast()) }
             guard seen.insert(name).inserted else { return nil }
             switch name {

@@ -131,6 +131,10 @@ final class WebSocketTests: XCTestCase {
         XCTAssertNil(DeflateAgreement.negotiate([Array("permessage-deflate; server_max_window_bits=7".utf8)]))
         XCTAssertNil(DeflateAgreement.negotiate([Array("permessage-deflate; unknown=1".utf8)]))
         XCTAssertNil(DeflateAgreement.negotiate([Array("x-webkit-deflate-frame".utf8)]))
+        for malformed in ["permessage-deflate; ;client_max_window_bits", "permessage-deflate;", "permessage-deflate; =15",
+                          "permessage-deflate; client_max_window_bits=", "permessage-deflate; server_max_window_bits=\"\""] {
+            XCTAssertNil(DeflateAgreement.negotiate([Array(malformed.utf8)]), malformed)
+        }
         let fallback = DeflateAgreement.negotiate([Array("permessage-deflate; bogus, permessage-deflate".utf8)])
         XCTAssertEqual(fallback?.serverWindowBits, 15)
         XCTAssertNil(DeflateAgreement.negotiate([Array("permessage-deflate; server_max_window_bits=8".utf8)])?.serverWindowBits)
