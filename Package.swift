@@ -22,12 +22,14 @@ let package = Package(
                 path: "Sources/LiveTSEngine"),
         .target(name: "LiveTSCore", dependencies: ["LiveTSEngine", "LiveTSHTML", "CLiveTS"],
                 path: "Sources/LiveTSCore", exclude: ["exports.map"]),
-        // libFuzzer target for the HTML parser and differ (scripts/fuzz). The C
-        // part finds libFuzzer's driver when it is linked in, so a normal build
-        // gets a corpus replayer instead of a link error.
-        .target(name: "FuzzHTMLDriver", path: "Sources/FuzzHTML/Driver"),
-        .executableTarget(name: "FuzzHTML", dependencies: ["LiveTSHTML", "FuzzHTMLDriver"],
-                          path: "Sources/FuzzHTML/Target"),
+        // libFuzzer targets (scripts/fuzz): the HTML parser and differ, and the
+        // engine's readers of browser and peer messages. The C driver finds
+        // libFuzzer when it is linked in, so a normal build gets corpus
+        // replayers instead of a link error.
+        .target(name: "FuzzDriver", path: "Sources/FuzzDriver"),
+        .executableTarget(name: "FuzzHTML", dependencies: ["LiveTSHTML", "FuzzDriver"], path: "Sources/FuzzHTML"),
+        .executableTarget(name: "FuzzEngine", dependencies: ["LiveTSEngine", "LiveTSHTML", "FuzzDriver"],
+                          path: "Sources/FuzzEngine"),
         .testTarget(name: "LiveTSHTMLTests", dependencies: ["LiveTSHTML"]),
         .testTarget(name: "LiveTSNetTests", dependencies: ["LiveTSNet"]),
         .testTarget(name: "LiveTSCoreTests", dependencies: ["LiveTSCore", "CLiveTS"]),

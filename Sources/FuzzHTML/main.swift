@@ -1,8 +1,6 @@
-// libFuzzer target for the tokenizer, tree builder and differ. Built with
-// `swift build --product FuzzHTML -Xswiftc -sanitize=fuzzer,address` it is a
-// fuzzer (scripts/fuzz); in a normal build it replays the files named on its
-// command line through the same checks, to reproduce a finding.
-import FuzzHTMLDriver
+// libFuzzer target for the tokenizer, tree builder and differ (scripts/fuzz
+// builds it; a normal build replays files, see FuzzDriver).
+import FuzzDriver
 import LiveTSHTML
 #if canImport(Glibc)
 import Glibc
@@ -30,25 +28,4 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     return 0
 }
 
-var argc = CommandLine.argc
-var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
-let status = lts_fuzz_run_driver(&argc, &argv) { fuzzOne($0, $1) }
-if status != -1 { exit(status) }
-
-// Not linked with libFuzzer: replay files.
-for path in CommandLine.arguments.dropFirst() {
-    guard let file = fopen(path, "rb") else {
-        print("cannot open \(path)")
-        exit(2)
-    }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let n = fread(&buffer, 1, buffer.count, file)
-        if n <= 0 { break }
-        bytes += buffer[0..<n]
-    }
-    fclose(file)
-    _ = bytes.withUnsafeBufferPointer { fuzzOne($0.baseAddress, $0.count) }
-    print("\(path): ok")
-}
+exit(lts_fuzz_main(CommandLine.argc, CommandLine.unsafeArgv) { fuzzOne($0, $1) })
