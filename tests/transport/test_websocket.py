@@ -105,6 +105,23 @@ def test_bad_handshakes(raw, request_bytes, status, header):
         assert headers[header[0]] == header[1]
 
 
+@pytest.mark.parametrize("offer", [
+    "permessage-deflate; ;client_max_window_bits",
+    "permessage-deflate;",
+    "permessage-deflate; =15",
+    "permessage-deflate; server_max_window_bits=",
+])
+def test_malformed_compression_offer_upgrades_without_compression(raw, offer):
+    """A malformed offer is declined, not fatal: the socket opens uncompressed
+    and echoes, and the server goes on accepting others."""
+    client, headers = open_socket(raw, headers=[f"Sec-WebSocket-Extensions: {offer}"])
+    assert "sec-websocket-extensions" not in headers
+    client.send(frame(0x1, b"still here"))
+    assert read_frame(client) == (0x1, b"still here")
+    _, headers = open_socket(raw, headers=["Sec-WebSocket-Extensions: permessage-deflate"])
+    assert headers["sec-websocket-extensions"].startswith("permessage-deflate")
+
+
 def test_allowed_origin_and_no_origin_pass(raw):
     open_socket(raw, headers=["Origin: http://allowed.example"])
     open_socket(raw)
