@@ -1,4 +1,8 @@
-// Compiled into the LiveTSNet module by scripts/fuzz (see there), hence no import.
+// Compiled into the LiveTSNet module by scripts/fuzz (see there), hence no
+// import of it.
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Feeds arbitrary bytes to the HTTP parser, whole and split at every
 /// position a fuzzer picks: any input must parse, fail with a status, or
@@ -22,8 +26,36 @@ public func fuzzHTTP(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
             _ = request.keepAlive
             _ = request.accepts(encoding: "gzip")
             _ = WebSocketHandshake.respond(to: request, compressionEnabled: true)
+            _ = WebSocketHandshake.isUpgrade(request)
+            for policy in FuzzStatic.originPolicies { _ = WebSocketHandshake.originAllowed(request, policy: policy) }
+            _ = request.rawHeaders
+            if let tags = request.header("if-none-match") { _ = StaticMount.etagMatches(tags, "\"1f-5e\"") }
+            FuzzStatic.checkLookup(request.path)
             rest.removeFirst(consumed)
         }
     }
     return 0
+}
+
+/// A static mount over a scratch folder holding a file and a symlink out of
+/// it: whatever the path, a lookup finds a file inside the root or nothing.
+enum FuzzStatic {
+    static let originPolicies: [OriginPolicy] = [.sameHost, .any, .list([Array("https://a.example".utf8)])]
+    static let mount: StaticMount = {
+        // A fixed folder, made again by every run: nothing to clean up.
+        let root = "/tmp/lts-fuzz-static"
+        mkdir(root, 0o755)
+        let file = fopen(root + "/a.txt", "w")
+        fputs("a", file)
+        fclose(file)
+        symlink("/etc", root + "/out")
+        return StaticMount(prefix: "/static/", directory: root)!
+    }()
+
+    static func checkLookup(_ path: [UInt8]) {
+        let prefixed = mount.matches(path) ? path : Array("/static/".utf8) + path.drop(while: { $0 == UInt8(ascii: "/") })
+        if case .file(_, _, _, let found) = mount.lookup(prefixed) {
+            precondition(found.hasPrefix(mount.root + "/"), "static lookup left its root: \(found)")
+        }
+    }
 }

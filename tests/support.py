@@ -6,6 +6,7 @@ import os
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -19,11 +20,11 @@ def free_port():
         return s.getsockname()[1]
 
 
-def wait_for_port(port, process=None, timeout=20.0):
+def wait_for_port(port, process=None, timeout=20.0, output=lambda: ""):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}: {process.stdout.read() if process.stdout else ''}")
+            raise RuntimeError(f"server exited with {process.returncode}: {output()}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 return
@@ -46,10 +47,19 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self):
-        self.process = subprocess.Popen(self.argv, env=self.env, cwd=REPO, stdout=subprocess.PIPE,
+        # Output goes to a file, not a pipe: nobody reads a pipe while the
+        # tests run, and a server that logs past the pipe's 64 KB would block
+        # in its write and stop serving.
+        self.log = tempfile.TemporaryFile(mode="w+", prefix="lts-server-")
+        self.process = subprocess.Popen(self.argv, env=self.env, cwd=REPO, stdout=self.log,
                                         stderr=subprocess.STDOUT, text=True)
-        wait_for_port(self.port, self.process)
+        wait_for_port(self.port, self.process, output=self.output)
         return self
+
+    def output(self):
+        """Everything the server has printed so far (stdout and stderr)."""
+        self.log.seek(0)
+        return self.log.read()
 
     def stop(self):
         if self.process and self.process.poll() is None:

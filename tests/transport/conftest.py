@@ -48,4 +48,4 @@ def raw(echo):
     yield make
     for client in clients:
         client.close()
-    assert still_serves(echo.port), "the server stopped serving after this case: " + (echo.process.stdout.read() if echo.process.poll() is not None else "still running")
+    assert still_serves(echo.port), "the server stopped serving after this case: " + (echo.output() if echo.process.poll() is not None else "still running")
