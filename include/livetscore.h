@@ -107,14 +107,14 @@ typedef struct lts_config {
   unsigned ping_interval_ms;  /* a WebSocket silent this long is pinged, and
                                dropped if silent as long again; 0 = 30 s */
   int disable_compression;    /* non-zero: never negotiate permessage-deflate */
-  const char *redis_url; /* "redis://[[user]:password@]host:port[/db]";
+  const char *redis_url; /* "redis://[[user]:password@]host[:port][/db]";
                             NULL = single process */
   /* With redis_url, this server is one node of several: lts_publish also
    * reaches subscribers on the other nodes, and presence is shared (see
    * "Presence"). Each server takes a random node id at creation; messages
    * carry it, so a node ignores its own publishes coming back from Redis.
-   * Port defaults to 6379; the db number is ignored (Redis pub/sub spans
-   * databases). With a password (percent-encoded, as in any URL; a user
+   * Port defaults to 6379; an IPv6 host goes in brackets ("[::1]:6379");
+   * the db number is ignored (Redis pub/sub spans databases). With a password (percent-encoded, as in any URL; a user
    * name is optional, for Redis 6 ACLs) both connections send AUTH first;
    * a user without a password, a bad %-escape or options ("?…") are
    * LTS_EINVAL. A refused AUTH fails the attempt, is reported on

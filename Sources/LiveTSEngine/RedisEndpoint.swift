@@ -46,16 +46,19 @@ public struct RedisEndpoint: Equatable {
                 guard after.hasPrefix(":") else { return nil }
                 portText = after.dropFirst()
             }
-        } else if let colon = rest.lastIndex(of: ":") {
+        } else if let colon = rest.firstIndex(of: ":") {
+            // An IPv6 address must be in brackets, so a host has no colon.
             host = rest[..<colon]
             portText = rest[rest.index(after: colon)...]
         } else {
             host = rest
         }
-        guard !host.isEmpty, host.utf8.allSatisfy({ $0 > 32 && $0 < 127 }) else { return nil }
+        guard !host.isEmpty, host.utf8.allSatisfy({ $0 > 32 && $0 < 127 && $0 != UInt8(ascii: "[") && $0 != UInt8(ascii: "]") })
+        else { return nil }
         var port: Int32 = 6379
         if let portText {
-            guard let value = Int32(portText), (1...65535).contains(value) else { return nil }
+            guard (1...5).contains(portText.count), portText.utf8.allSatisfy({ (48...57).contains($0) }),
+                  let value = Int32(portText), (1...65535).contains(value) else { return nil }
             port = value
         }
         self.host = String(host)

@@ -422,9 +422,11 @@ final class RedisTests: XCTestCase {
         var server: OpaquePointer?
         var config = lts_config()
         var callbacks = lts_callbacks()
-        for url in ["http://127.0.0.1:6379", "redis://", "redis://h:99999", "redis://h:1/x", "redis://h:1?timeout=1",
-                    "redis://user@h:1", "redis://user:@h:1", "redis://:p%zz@h:1", "redis://:p%2@h:1", "redis://:a b@h:1", "redis://:pw@"] {
-            url.withCString { config.redis_url = $0; XCTAssertEqual(lts_server_new(&config, &callbacks, nil, &server), LTS_EINVAL, url) }
+        let urls = redisURLCases()
+        XCTAssertGreaterThan(urls.count, 30)
+        for (url, valid) in urls {
+            url.withCString { config.redis_url = $0; XCTAssertEqual(lts_server_new(&config, &callbacks, nil, &server), valid ? LTS_OK : LTS_EINVAL, url) }
+            if valid { lts_server_free(server) }
         }
         // Presence works without Redis too.
         config.redis_url = nil
@@ -449,5 +451,20 @@ final class RedisTests: XCTestCase {
         XCTAssertEqual(presenceList(server, "t"), "{}")
         XCTAssertEqual(stats(server).redis_connected, 0)
         XCTAssertEqual(lts_presence_list(OpaquePointer(bitPattern: 0xdead_beef), "t", 1, nil, nil), LTS_EINVAL)
+    }
+}
+
+/// tests/fixtures/redis-urls.txt: "ok URL" or "bad URL" a line, shared with
+/// the TypeScript server's check.
+private func redisURLCases() -> [(url: String, valid: Bool)] {
+    let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../tests/fixtures/redis-urls.txt").standardized.path
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        XCTFail("cannot read \(path)")
+        return []
+    }
+    return text.split(separator: "\n").compactMap { line in
+        guard !line.hasPrefix("#"), let space = line.firstIndex(of: " ") else { return nil }
+        return (String(line[line.index(after: space)...]), line[..<space] == "ok")
     }
 }

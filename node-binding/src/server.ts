@@ -54,7 +54,8 @@ export interface LiveTSServerOptions {
   /** Where warnings and errors go; default `console`. */
   logger?: Logger;
   /**
-   * Pub/sub across processes. With `redis` ("redis://host:port[/db]", with
+   * Pub/sub across processes. With `redis` ("redis://host[:port][/db]",
+   * port 6379 by default, an IPv6 host in brackets; with
    * "user:password@" or ":password@" before the host for AUTH), this
    * server is one node of several: broadcasts and presence reach the views
    * of every node on the same Redis, each delivered once. Without it, and
@@ -75,16 +76,33 @@ export const LIVE_PATH = "/live";
 
 type Running = { native: NativeBinding; handle: ServerHandle; port: number; hub: LiveHub };
 
-const REDIS_URL = /^redis:\/\/(?:[^\s@/:]*:[^\s@/]+@)?[^\s/:@?#]+:\d{1,5}(\/\d+)?$/;
+// The core's grammar (RedisEndpoint.swift), checked here too so a bad URL
+// fails at construction: printable ASCII, %XX escapes in the credentials,
+// a user without ":" and a non-empty password, IPv6 hosts in brackets, an
+// optional port and database number. tests/fixtures/redis-urls.txt holds
+// the cases both checks must agree on.
+const URL_ESCAPE = "%[0-9A-Fa-f]{2}";
+const REDIS_USER = `(?:(?![:/%?#])[!-~]|${URL_ESCAPE})*`;
+const REDIS_PASSWORD = `(?:(?![/%?#])[!-~]|${URL_ESCAPE})+`;
+const REDIS_HOST = String.raw`\[(?:(?![\[\]/@?#])[!-~])+\]|(?:(?![\[\]:/@?#])[!-~])+`;
+const REDIS_URL = new RegExp(
+  `^redis://(?:${REDIS_USER}:${REDIS_PASSWORD}@)?(?:${REDIS_HOST})(?::(\\d{1,5}))?(?:/\\d{0,5})?$`);
+
+function isRedisUrl(url: string): boolean {
+  const match = REDIS_URL.exec(url);
+  if (match === null) return false;
+  const port = match[1] === undefined ? 6379 : Number(match[1]);
+  return port >= 1 && port <= 65535;
+}
 
 /** The Redis URL from the options or LIVETS_REDIS_URL, checked; null for none. */
 function redisUrlOf(pubsub: LiveTSServerOptions["pubsub"]): string | null {
   const url = pubsub?.redis ?? process.env.LIVETS_REDIS_URL;
   if (url === undefined || url === "") return null;
-  if (typeof url !== "string" || !REDIS_URL.test(url)) {
+  if (typeof url !== "string" || !isRedisUrl(url)) {
     // The message may reach logs: never with the password in it.
     const shown = typeof url === "string" ? url.replace(/\/\/[^/]*@/, "//***@") : url;
-    throw new TypeError(`pubsub.redis must look like redis://[[user]:password@]host:port[/db], not ${JSON.stringify(shown)}`);
+    throw new TypeError(`pubsub.redis must look like redis://[[user]:password@]host[:port][/db], not ${JSON.stringify(shown)}`);
   }
   return url;
 }
