@@ -1,4 +1,5 @@
 import Glibc
+import LiveTSNet
 
 /// Where the Redis bridge connects, parsed from
 /// "redis://[[user]:password@]host[:port][/db]" (user and password
@@ -24,8 +25,8 @@ public struct RedisEndpoint: Equatable {
             // refused: "redis://name@host" is too easily a forgotten colon.
             let credentials = rest[..<at]
             guard let colon = credentials.firstIndex(of: ":"),
-                  let user = RedisEndpoint.percentDecoded(credentials[..<colon]),
-                  let password = RedisEndpoint.percentDecoded(credentials[credentials.index(after: colon)...]),
+                  let user = RedisEndpoint.credential(credentials[..<colon]),
+                  let password = RedisEndpoint.credential(credentials[credentials.index(after: colon)...]),
                   !password.isEmpty else { return nil }
             username = user.isEmpty ? nil : user
             self.password = password
@@ -65,30 +66,9 @@ public struct RedisEndpoint: Equatable {
         self.port = port
     }
 
-    /// The bytes `text` stands for, with %XX decoded; nil for a bad escape
-    /// or a character a URL cannot hold raw.
-    static func percentDecoded(_ text: Substring) -> [UInt8]? {
-        var out: [UInt8] = []
-        var bytes = text.utf8.makeIterator()
-        func hexValue(_ c: UInt8?) -> UInt8? {
-            guard let c else { return nil }
-            switch c {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
-            default: return nil
-            }
-        }
-        while let byte = bytes.next() {
-            guard byte > 32, byte < 127, byte != UInt8(ascii: "/") else { return nil }
-            if byte == UInt8(ascii: "%") {
-                guard let high = hexValue(bytes.next()), let low = hexValue(bytes.next()) else { return nil }
-                out.append(high << 4 | low)
-            } else {
-                out.append(byte)
-            }
-        }
-        return out
+    /// Credentials decoded; raw, they are printable ASCII other than "/".
+    private static func credential(_ text: Substring) -> [UInt8]? {
+        percentDecoded(text.utf8) { $0 > 32 && $0 < 127 && $0 != UInt8(ascii: "/") }
     }
 }
 

@@ -26,7 +26,7 @@ public struct StaticMount {
     }
 
     public func lookup(_ path: [UInt8]) -> Answer {
-        guard matches(path), let relative = StaticMount.percentDecode(path[prefix.count...]) else { return .notFound }
+        guard matches(path), let relative = percentDecoded(path[prefix.count...].prefix { $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#") }) else { return .notFound }
         var segments: [String] = []
         for segment in relative.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false) {
             if segment.isEmpty || segment.elementsEqual(".".utf8) || segment.elementsEqual("..".utf8) { return .notFound }
@@ -52,33 +52,6 @@ public struct StaticMount {
             if candidate == tag { return true }
         }
         return false
-    }
-
-    static func percentDecode(_ bytes: ArraySlice<UInt8>) -> [UInt8]? {
-        var out: [UInt8] = []
-        var i = bytes.startIndex
-        while i < bytes.endIndex {
-            let b = bytes[i]
-            if b == UInt8(ascii: "?") || b == UInt8(ascii: "#") { break }
-            if b == UInt8(ascii: "%") {
-                guard i + 2 < bytes.endIndex, let hi = hexValue(bytes[i + 1]), let lo = hexValue(bytes[i + 2]) else { return nil }
-                out.append(hi << 4 | lo)
-                i += 3
-            } else {
-                out.append(b)
-                i += 1
-            }
-        }
-        return out
-    }
-
-    private static func hexValue(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
-        default: return nil
-        }
     }
 
     static func realPath(_ path: String) -> String? {
