@@ -14,16 +14,23 @@ if [ "${1:-}" != "--ts-only" ]; then
     exit 1
   fi
   mkdir -p "$here/build"
+  # Running servers have these files mapped: writing over one in place
+  # kills them (SIGBUS), so each is written beside it and renamed over it,
+  # and left alone when nothing changed.
+  . "$root/scripts/lib/install-file.sh"
   # The shim finds the library next to itself ($ORIGIN), wherever the
   # package ends up installed.
-  cp "$lib" "$here/build/liblivetscore.so"
+  install_file "$lib" "$here/build/liblivetscore.so"
+  shim_tmp="$here/build/.livets.node.$$"
   # Hidden by default: the module exports only its N-API registration.
   ${CC:-cc} -shared -fPIC -O2 -Wall -Wextra -fvisibility=hidden \
     -I"$node_include" -I"$root/include" \
     "$here/native/livets_napi.c" "$here/native/values.c" \
     -L"$here/build" -llivetscore -lpthread \
     -Wl,-rpath,'$ORIGIN' \
-    -o "$here/build/livets.node"
+    -o "$shim_tmp"
+  install_file "$shim_tmp" "$here/build/livets.node"
+  rm -f "$shim_tmp"
 fi
 
 cd "$here"
