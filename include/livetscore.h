@@ -125,6 +125,67 @@ typedef struct lts_config {
    * written in the instant before the loss is noticed are lost uncounted);
    * the core reconnects with exponential backoff from 100 ms to 5 s,
    * jittered, and a connect that takes over 2 s counts as failed. */
+
+  /* Limits that keep one client from hurting the server or other users
+   * (docs/security.md). Every field's 0 (or NULL) means its default. A
+   * refusal is counted in lts_stats.refusals by cause and reported through
+   * on_notice. */
+  unsigned max_views_per_connection; /* views one WebSocket may have joined;
+                                        0 = 100. A join over it is answered
+                                        ["x", id, ref, "too many views"]; the
+                                        connection lives on. */
+  unsigned max_connections_per_ip;   /* open TCP connections per client address;
+                                        0 = 256. Over it: HTTP 503 with
+                                        Retry-After, then close. */
+  unsigned max_connections;          /* open TCP connections in all; 0 = the
+                                        file descriptor limit less 64 kept for
+                                        the listener, Redis and the host */
+  unsigned message_timeout_ms;       /* a WebSocket message (all its frames) must
+                                        arrive within this of its first byte;
+                                        0 = 10 s; else close 1008 */
+  size_t max_partial_bytes;          /* bytes of unfinished inbound messages held
+                                        for all connections together; 0 = 64 MiB.
+                                        The connection that would pass it is
+                                        closed 1013. */
+  size_t max_host_queue_bytes;       /* bytes of joins, events and URL changes of
+                                        one connection handed to the host and not
+                                        yet answered; 0 = 4 MiB. Reads of that
+                                        connection pause above it (as they do
+                                        above 64 unanswered messages). */
+  size_t max_host_queue_bytes_total; /* the same for the whole server; 0 = 64 MiB.
+                                        Reads of a connection that delivers while
+                                        it is passed pause until it halves. */
+  unsigned event_rate;               /* events and URL changes per second per
+                                        connection (token bucket); 0 = 100 */
+  unsigned event_burst;              /* the bucket's size; 0 = 200. Over it a
+                                        frame is answered ["x", id, ref, "rate
+                                        limited"]; as many refusals again within
+                                        10 s close the connection 1008. */
+  unsigned join_rate;                /* joins per second per connection; 0 = 10 */
+  unsigned join_burst;               /* 0 = 30 */
+  unsigned page_rate;                /* requests per second per client address
+                                        that reach on_request (pages, not static
+                                        files); 0 = 20 */
+  unsigned page_burst;               /* 0 = 100. Over it: 503 with Retry-After. */
+  size_t max_response_bytes;         /* largest body lts_respond takes; 0 = 16 MiB;
+                                        over it LTS_ETOOBIG */
+  size_t max_live_message_bytes;     /* largest render or patch the core sends;
+                                        0 = 4 MiB; lts_component_register and
+                                        _update give LTS_ETOOBIG for HTML over it */
+  const char *allowed_hosts;         /* comma-separated names or addresses the Host
+                                        header may carry (the port is ignored)
+                                        besides the bound address, "localhost",
+                                        "127.0.0.1" and "[::1]", which always may;
+                                        "*" = any. Others get 400, on pages and
+                                        upgrades alike. */
+  const char *trusted_proxies;       /* comma-separated IP addresses whose
+                                        X-Forwarded-For is believed: the client
+                                        address is then the last address in that
+                                        header not itself a trusted proxy.
+                                        NULL = none (the peer address is used). */
+  int https_origins;                 /* non-zero: accept https:// Origins on this
+                                        plain-HTTP server (a proxy terminates TLS).
+                                        0: an https Origin is refused with 403. */
 } lts_config;
 
 /* A kind of lts_live_event. */
@@ -138,13 +199,19 @@ typedef struct lts_config {
 typedef struct lts_live_event {
   int kind;                /* LTS_EVENT_* */
   lts_conn_id conn;
-  uint64_t ref;            /* the browser's reference, echoed in the reply */
+  uint64_t ref;            /* the browser's reference, echoed in the reply:
+                              1 .. 2^53-1 for joins, events and URL changes
+                              (the core refuses others), so a JavaScript
+                              Number holds it exactly */
   const char *component;   /* component id, as the page named it */
   size_t component_len;
   const char *name;        /* event name (EVENT), join token (JOIN), URL (URL), or empty */
   size_t name_len;
   const char *payload;     /* JSON text (EVENT: payload, JOIN: params); "null" if absent */
   size_t payload_len;
+  const char *address;     /* the client's IP address as text ("203.0.113.5",
+                              "::1"), through trusted proxies */
+  size_t address_len;
 } lts_live_event;
 
 typedef struct lts_request {
@@ -157,7 +224,45 @@ typedef struct lts_request {
   size_t headers_len;
   const char *body;
   size_t body_len;
+  const char *address;     /* the client's IP address as text, through
+                              trusted proxies (see lts_config.trusted_proxies) */
+  size_t address_len;
 } lts_request;
+
+/* Why the core refused something (lts_notice.cause, lts_stats.refusals). */
+#define LTS_CAUSE_BAD_MESSAGE 1        /* a frame of the wrong shape or target */
+#define LTS_CAUSE_VIEWS_PER_CONNECTION 2
+#define LTS_CAUSE_CONNECTIONS_PER_IP 3
+#define LTS_CAUSE_CONNECTIONS 4        /* max_connections */
+#define LTS_CAUSE_MESSAGE_TIMEOUT 5
+#define LTS_CAUSE_PARTIAL_BYTES 6
+#define LTS_CAUSE_HOST_QUEUE 7         /* reads paused: the host is behind */
+#define LTS_CAUSE_EVENT_RATE 8
+#define LTS_CAUSE_JOIN_RATE 9
+#define LTS_CAUSE_PAGE_RATE 10
+#define LTS_CAUSE_HOST_NOT_ALLOWED 11  /* a Host header not in allowed_hosts */
+#define LTS_CAUSE_ORIGIN 12            /* an upgrade's Origin refused */
+#define LTS_CAUSE_SLOW_CONSUMER 13     /* closed: max_outbound_bytes passed */
+#define LTS_CAUSE_TOO_BIG 14           /* a response or live message over its limit */
+#define LTS_CAUSE_RATE_ABUSE 15        /* closed 1008 after sustained rate refusals */
+#define LTS_CAUSE_COUNT 16             /* one past the largest cause */
+
+/* A stable lowercase name for a cause ("event_rate"); "unknown" otherwise. */
+const char *lts_cause_name(int cause);
+
+/* A refusal, reported at most once per cause and connection (or client
+ * address, before a connection is a WebSocket) every 10 seconds: the first
+ * one at once with count 1, the rest when the interval ends, as one notice
+ * whose count says how many it stands for. */
+typedef struct lts_notice {
+  int cause;               /* LTS_CAUSE_* */
+  lts_conn_id conn;        /* 0 when no WebSocket is concerned */
+  uint64_t count;          /* refusals this notice stands for */
+  const char *address;     /* the client's address as text */
+  size_t address_len;
+  const char *detail;      /* one sentence for a log line */
+  size_t detail_len;
+} lts_notice;
 
 /* Every callback may be NULL. All run on the loop thread. */
 typedef struct lts_callbacks {
@@ -172,9 +277,11 @@ typedef struct lts_callbacks {
   void (*on_close)(lts_server *server, lts_conn_id conn, int code, void *userdata);
   /* LTS_MODE_LIVETS: a join, event, leave or URL change, already checked for
    * shape and, except joins, for the component belonging to this connection.
-   * Every join, event and URL change (ref != 0) should be answered with
-   * lts_component_register/update or lts_reply_error: the core counts the
-   * unanswered ones and stops reading a connection that has too many. */
+   * Every join, event and URL change should be answered, with its ref,
+   * by lts_component_register/update or lts_reply_error: the core counts
+   * the unanswered ones and their bytes, per connection and in all, and
+   * stops reading a connection while they are over the limits
+   * (64 messages, max_host_queue_bytes, max_host_queue_bytes_total). */
   void (*on_live_event)(lts_server *server, const lts_live_event *event, void *userdata);
   /* LTS_MODE_RAW: one complete message. */
   void (*on_message)(lts_server *server, lts_conn_id conn, const char *data, size_t len,
@@ -184,6 +291,8 @@ typedef struct lts_callbacks {
   void (*on_info)(lts_server *server, lts_conn_id conn, const char *component,
                   size_t component_len, const char *topic, size_t topic_len,
                   const char *data, size_t data_len, void *userdata);
+  /* The core refused something (see lts_notice): for the host's log. */
+  void (*on_notice)(lts_server *server, const lts_notice *notice, void *userdata);
 } lts_callbacks;
 
 /* CONSTRUCTOR. Copies config and callbacks. Returns LTS_EINVAL for NULL
@@ -221,6 +330,7 @@ typedef struct lts_stats {
   uint64_t redis_connected;         /* 1 while connected to Redis (publishing and subscribed) */
   uint64_t redis_reconnects;        /* times the Redis link came back after being lost */
   uint64_t redis_dropped_publishes; /* lts_publish calls not sent to Redis (link down) */
+  uint64_t refusals[32];            /* refusals by LTS_CAUSE_* (index = cause) */
 } lts_stats;
 
 /* Fills *out. Blocks the caller until the loop thread has read the counters
@@ -234,8 +344,10 @@ void lts_server_free(lts_server *server);
 /* Answers request `id`. `headers` holds extra "Name: value\r\n" lines
  * (may be NULL); Content-Length, Date and Connection are added. A header
  * block with a bare CR or LF, a NUL or a line not ending in CRLF is refused
- * with LTS_EPARSE (it could split the response). A request the host never
- * answers is dropped when its connection closes. */
+ * with LTS_EPARSE (it could split the response); a body over
+ * max_response_bytes with LTS_ETOOBIG (the request stays open: answer it
+ * again, with a 500 say). A request the host never answers is dropped when
+ * its connection closes. Large bodies are written as the client reads them. */
 int lts_respond(lts_server *server, lts_request_id id, int status,
                 const char *headers, size_t headers_len, const char *body, size_t body_len);
 
@@ -257,13 +369,17 @@ int lts_close(lts_server *server, lts_conn_id conn, int code, const char *reason
 /* Registers a component of `conn` with its first HTML (the content of the
  * component root) and sends it to the browser as a full render answering
  * join `ref`. Registering an existing id replaces its HTML. HTML that is
- * not UTF-8 is refused with LTS_EPARSE (patches travel in text frames). */
+ * not UTF-8 is refused with LTS_EPARSE (patches travel in text frames),
+ * HTML over max_live_message_bytes with LTS_ETOOBIG; either way nothing
+ * is sent and the join is still unanswered. */
 int lts_component_register(lts_server *server, lts_conn_id conn, const char *component,
                            size_t component_len, uint64_t ref, const char *html, size_t html_len);
 
 /* Gives a component its new HTML; the core diffs it against the last HTML
  * and sends the patch (empty if nothing changed), answering event `ref`
- * (0 for a change no event asked for). LTS_EPARSE if html is not UTF-8. */
+ * (0 for a change no event asked for). LTS_EPARSE if html is not UTF-8,
+ * LTS_ETOOBIG over max_live_message_bytes (nothing sent; the component
+ * keeps its last HTML and the event is still unanswered). */
 int lts_component_update(lts_server *server, lts_conn_id conn, const char *component,
                          size_t component_len, uint64_t ref, const char *html, size_t html_len);
 

@@ -25,7 +25,7 @@ if [ "${1:-}" != "--ts-only" ]; then
   # Hidden by default: the module exports only its N-API registration.
   ${CC:-cc} -shared -fPIC -O2 -Wall -Wextra -fvisibility=hidden \
     -I"$node_include" -I"$root/include" \
-    "$here/native/livets_napi.c" "$here/native/values.c" \
+    "$here/native/livets_napi.c" "$here/native/values.c" "$here/native/config.c" \
     -L"$here/build" -llivetscore -lpthread \
     -Wl,-rpath,'$ORIGIN' \
     -o "$shim_tmp"

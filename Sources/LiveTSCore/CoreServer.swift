@@ -11,10 +11,11 @@ final class CoreServer: EngineHost {
     var handle: OpaquePointer?
     var stopped = false
 
-    init(settings: ServerSettings, mode: EngineMode, callbacks: lts_callbacks, userdata: UnsafeMutableRawPointer?) throws {
+    init(settings: ServerSettings, limits: LiveLimits, mode: EngineMode, callbacks: lts_callbacks,
+         userdata: UnsafeMutableRawPointer?) throws {
         self.callbacks = callbacks
         self.userdata = userdata
-        engine = try LiveEngine(settings: settings, mode: mode, host: self)
+        engine = try LiveEngine(settings: settings, limits: limits, mode: mode, host: self)
     }
 
     func engineRequest(_ request: HTTPRequest, id: UInt64) {
@@ -27,9 +28,12 @@ final class CoreServer: EngineHost {
             withCBytes(request.target) { target, targetLength in
                 withCBytes(headers) { headerBytes, headersLength in
                     withCBytes(request.body) { body, bodyLength in
-                        var r = lts_request(id: id, method: method, method_len: methodLength, target: target, target_len: targetLength,
-                                            headers: headerBytes, headers_len: headersLength, body: body, body_len: bodyLength)
-                        callback(handle, &r, userdata)
+                        withCBytes(request.clientAddress) { address, addressLength in
+                            var r = lts_request(id: id, method: method, method_len: methodLength, target: target, target_len: targetLength,
+                                                headers: headerBytes, headers_len: headersLength, body: body, body_len: bodyLength,
+                                                address: address, address_len: addressLength)
+                            callback(handle, &r, userdata)
+                        }
                     }
                 }
             }
@@ -50,10 +54,12 @@ final class CoreServer: EngineHost {
         withCBytes(event.component) { component, componentLength in
             withCBytes(event.name) { name, nameLength in
                 withCBytes(event.payload) { payload, payloadLength in
-                    var e = lts_live_event(kind: event.kind.rawValue, conn: event.connection, ref: event.ref,
-                                           component: component, component_len: componentLength, name: name, name_len: nameLength,
-                                           payload: payload, payload_len: payloadLength)
-                    callback(handle, &e, userdata)
+                    withCBytes(event.address) { address, addressLength in
+                        var e = lts_live_event(kind: event.kind.rawValue, conn: event.connection, ref: event.ref,
+                                               component: component, component_len: componentLength, name: name, name_len: nameLength,
+                                               payload: payload, payload_len: payloadLength, address: address, address_len: addressLength)
+                        callback(handle, &e, userdata)
+                    }
                 }
             }
         }
@@ -62,6 +68,17 @@ final class CoreServer: EngineHost {
     func engineMessage(connection: UInt64, data: [UInt8], binary: Bool) {
         guard let callback = callbacks.on_message else { return }
         withCBytes(data) { callback(handle, connection, $0, $1, binary ? 1 : 0, userdata) }
+    }
+
+    func engineNotice(_ notice: RefusalNotice) {
+        guard let callback = callbacks.on_notice else { return }
+        withCBytes(notice.address) { address, addressLength in
+            withCBytes(notice.detail) { detail, detailLength in
+                var n = lts_notice(cause: Int32(notice.cause.rawValue), conn: notice.connection, count: notice.count,
+                                   address: address, address_len: addressLength, detail: detail, detail_len: detailLength)
+                callback(handle, &n, userdata)
+            }
+        }
     }
 
     func engineInfo(connection: UInt64, component: [UInt8], topic: [UInt8], data: [UInt8]) {

@@ -32,13 +32,14 @@ public func lts_server_new(_ config: UnsafePointer<lts_config>?, _ callbacks: Un
     if c.idle_timeout_ms > 0 { settings.idleTimeoutMs = UInt64(c.idle_timeout_ms) }
     if c.ping_interval_ms > 0 { settings.pingIntervalMs = UInt64(c.ping_interval_ms) }
     settings.compressionEnabled = c.disable_compression == 0
+    guard let limits = applyLimits(c, to: &settings) else { return LTS_EINVAL }
     var redis: RedisEndpoint?
     if let url = copyCString(c.redis_url) {
         guard let endpoint = RedisEndpoint(url: url) else { return LTS_EINVAL }
         redis = endpoint
     }
     let mode: EngineMode = c.mode == LTS_MODE_RAW ? .raw : .live
-    guard let server = try? CoreServer(settings: settings, mode: mode, callbacks: callbacks.pointee, userdata: userdata) else {
+    guard let server = try? CoreServer(settings: settings, limits: limits, mode: mode, callbacks: callbacks.pointee, userdata: userdata) else {
         return LTS_ENOMEM
     }
     if let redis { server.engine.useRedis(redis) }
@@ -99,7 +100,7 @@ public func lts_server_stats(_ handle: OpaquePointer?, _ out: UnsafeMutablePoint
                             subscriptions: UInt64(stats.subscriptions), slow_consumers_closed: UInt64(stats.slowConsumersClosed),
                             origins_rejected: UInt64(stats.originsRejected), messages_refused: UInt64(stats.messagesRefused),
                             redis_connected: stats.redisConnected ? 1 : 0, redis_reconnects: stats.redisReconnects,
-                            redis_dropped_publishes: stats.redisDroppedPublishes)
+                            redis_dropped_publishes: stats.redisDroppedPublishes, refusals: refusalTuple(stats.refusals))
     return LTS_OK
 }
 

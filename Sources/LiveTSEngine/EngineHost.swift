@@ -11,6 +11,7 @@ public protocol EngineHost: AnyObject {
     func engineLiveEvent(_ event: LiveEvent)
     func engineMessage(connection: UInt64, data: [UInt8], binary: Bool)
     func engineInfo(connection: UInt64, component: [UInt8], topic: [UInt8], data: [UInt8])
+    func engineNotice(_ notice: RefusalNotice)
 }
 
 /// A join, event, leave or URL change from a browser, after the engine's checks.
@@ -22,6 +23,28 @@ public struct LiveEvent {
     public let component: [UInt8]
     public let name: [UInt8]
     public let payload: [UInt8]
+    /// The client's address (see HTTPRequest.clientAddress).
+    public let address: [UInt8]
+}
+
+/// Limits the engine applies to browser messages (docs/security.md).
+public struct LiveLimits {
+    /// Views one connection may have joined.
+    public var maxViewsPerConnection = 100
+    /// Joins, events and URL changes handed to the host and not yet
+    /// answered: per connection, by count and bytes, and bytes in all.
+    public var maxUnansweredMessages = 64
+    public var maxHostQueueBytes = 4 << 20
+    public var maxHostQueueBytesTotal = 64 << 20
+    /// Token buckets per connection: events and URL changes, and joins.
+    public var eventRate = 100
+    public var eventBurst = 200
+    public var joinRate = 10
+    public var joinBurst = 30
+    /// Largest render or patch sent to a browser.
+    public var maxLiveMessageBytes = 4 << 20
+
+    public init() {}
 }
 
 /// How WebSocket messages are interpreted.

@@ -29,7 +29,10 @@ public final class LiveEngine: ServerDelegate {
     private var unanswered: [UInt64: Int] = [:]
     public var hostHighWater = 64
 
-    public init(settings: ServerSettings, mode: EngineMode, host: EngineHost) throws {
+    public let limits: LiveLimits
+
+    public init(settings: ServerSettings, limits: LiveLimits = LiveLimits(), mode: EngineMode, host: EngineHost) throws {
+        self.limits = limits
         loop = try EventLoop()
         http = HTTPServer(loop: loop, settings: settings)
         self.mode = mode
@@ -82,6 +85,8 @@ public final class LiveEngine: ServerDelegate {
         public var connections = 0, webSockets = 0, components = 0, topics = 0, subscriptions = 0
         public var slowConsumersClosed = 0, originsRejected = 0, messagesRefused = 0
         public var redisConnected = false, redisReconnects: UInt64 = 0, redisDroppedPublishes: UInt64 = 0
+        /// By RefusalCause raw value.
+        public var refusals: [UInt64] = []
     }
 
     /// Blocks until the loop thread has filled in the counters; nil if the loop is gone.
@@ -91,7 +96,8 @@ public final class LiveEngine: ServerDelegate {
                   topics: broker.topicCount, subscriptions: broker.subscriptionCount,
                   slowConsumersClosed: http.slowConsumersClosed, originsRejected: http.rejectedOrigins,
                   messagesRefused: refusedMessages, redisConnected: redis?.connected ?? false,
-                  redisReconnects: redis?.reconnects ?? 0, redisDroppedPublishes: redis?.droppedPublishes ?? 0)
+                  redisReconnects: redis?.reconnects ?? 0, redisDroppedPublishes: redis?.droppedPublishes ?? 0,
+                  refusals: http.refusals.counts)
         }
         if loop.isOnLoopThread { return read() }
         return loop.runAndWait(read)
@@ -270,6 +276,10 @@ public final class LiveEngine: ServerDelegate {
         }
     }
 
+    public func server(_ server: HTTPServer, notice: RefusalNotice) {
+        host?.engineNotice(notice)
+    }
+
     public func server(_ server: HTTPServer, didOpen connection: UInt64, path: [UInt8]) {
         host?.engineOpen(connection: connection, path: path)
     }
@@ -343,7 +353,7 @@ public final class LiveEngine: ServerDelegate {
             if count == hostHighWater { http.setPausedForHost(connection, true) }
         }
         host?.engineLiveEvent(LiveEvent(kind: kind, connection: connection, ref: message.ref, component: message.component,
-                                        name: message.name, payload: message.payload))
+                                        name: message.name, payload: message.payload, address: http.clientAddress(of: connection)))
     }
 
     private func refuse(connection: UInt64, component: [UInt8], ref: UInt64, reason: String) {

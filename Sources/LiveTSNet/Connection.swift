@@ -34,6 +34,11 @@ final class Connection {
     /// Reasons reads are paused; reading resumes when none is left.
     private var pausedForOutbound = false
     private var pausedForHost = false
+    /// The TCP peer, fixed at accept.
+    private(set) var peerAddress: [UInt8] = []
+    /// Who the client is: the peer, or for a trusted proxy the address its
+    /// X-Forwarded-For names (set from each request).
+    private(set) var clientAddress: [UInt8] = []
 
     init(server: HTTPServer, id: UInt64) {
         self.server = server
@@ -52,6 +57,8 @@ final class Connection {
         var descriptor = uv_os_fd_t(-1)
         uv_fileno(asHandle(tcp), &descriptor)
         fd = descriptor
+        peerAddress = LiveTSNet.peerAddress(of: tcp)
+        clientAddress = peerAddress
         lastReadAt = server.now
         uv_read_start(asStream(tcp), Connection.allocate, Connection.didRead)
         return true
@@ -109,8 +116,9 @@ final class Connection {
                 writeRaw(HTTPResponse.error(status: status))
                 closeAfterFlush()
                 return
-            case .request(let request, let consumed):
+            case .request(var request, let consumed):
                 inbound.removeFirst(consumed)
+                request.clientAddress = clientAddress
                 // Pipelined bytes already here start the next request's clock now.
                 requestStartedAt = inbound.isEmpty ? 0 : server.now
                 handle(request)

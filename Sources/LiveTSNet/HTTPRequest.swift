@@ -6,6 +6,9 @@ public struct HTTPRequest {
     public var minorVersion: Int
     public var headers: [(name: [UInt8], value: [UInt8])]
     public var body: [UInt8]
+    /// The client's IP address as text: the peer's, or through trusted
+    /// proxies the one X-Forwarded-For names. Set by the connection.
+    public var clientAddress: [UInt8] = []
 
     /// The first value of header `name` (lowercase).
     public func header(_ name: String) -> [UInt8]? {

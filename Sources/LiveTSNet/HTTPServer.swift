@@ -17,6 +17,11 @@ public final class HTTPServer {
     public private(set) var slowConsumersClosed = 0
     /// WebSocket upgrades refused for their Origin.
     public private(set) var rejectedOrigins = 0
+    /// Every refusal, counted by cause and reported to the delegate at most
+    /// once per cause and connection (or address) per interval.
+    public private(set) lazy var refusals = RefusalLog { [unowned(unsafe) self] notice in
+        self.delegate?.server(self, notice: notice)
+    }
     /// One codec serves every connection (see DeflateCodec).
     let codec = DeflateCodec()
     let gzipCache = GzipCache()
@@ -104,6 +109,7 @@ public final class HTTPServer {
             let server = Unmanaged<HTTPServer>.fromOpaque(data).takeUnretainedValue()
             let now = server.now
             for connection in Array(server.connections.values) { connection.sweep(now: now) }
+            server.refusals.sweep(now: now)
         }, period, period)
     }
 
@@ -149,6 +155,17 @@ public final class HTTPServer {
     }
 
     func countSlowConsumer() { slowConsumersClosed += 1 }
+
+    /// Counts and reports a refusal of `connection` (0 before it is a
+    /// WebSocket, when `address` groups it instead).
+    public func refuse(_ cause: RefusalCause, connection: UInt64, address: [UInt8], detail: String) {
+        refusals.refuse(cause, connection: connection, address: address, detail: detail, now: now)
+    }
+
+    /// The client address of a connection, empty if it is gone.
+    public func clientAddress(of connection: UInt64) -> [UInt8] {
+        connections[connection]?.clientAddress ?? []
+    }
 
     func countRejectedOrigin() { rejectedOrigins += 1 }
 

@@ -5,6 +5,8 @@ public protocol ServerDelegate: AnyObject {
     func server(_ server: HTTPServer, didOpen connection: UInt64, path: [UInt8])
     func server(_ server: HTTPServer, connection: UInt64, message: [UInt8], opcode: WebSocketOpcode)
     func server(_ server: HTTPServer, didClose connection: UInt64, code: UInt16)
+    /// Something was refused (see RefusalLog): for the host's log.
+    func server(_ server: HTTPServer, notice: RefusalNotice)
 }
 
 /// Settings of the network layer.
@@ -32,6 +34,40 @@ public struct ServerSettings {
     public var compressionEnabled = true
     /// Messages shorter than this go out uncompressed: deflate would not pay.
     public var compressionThreshold = 128
+
+    // Limits against one hostile client (docs/security.md).
+
+    /// Open TCP connections per client address.
+    public var maxConnectionsPerIP = 256
+    /// Open TCP connections in all; nil = the descriptor limit less `reservedDescriptors`.
+    public var maxConnections: Int?
+    /// Descriptors kept free for the listener, Redis, files and the host.
+    public static let reservedDescriptors = 64
+    /// A WebSocket message must be complete this long after its first byte.
+    public var messageTimeoutMs: UInt64 = 10_000
+    /// Bytes of unfinished inbound WebSocket messages, all connections together.
+    public var maxPartialBytes = 64 << 20
+    /// Requests per second per client address that reach the host, and the bucket's size.
+    public var pageRate = 20
+    public var pageBurst = 100
+    /// Largest response body the host may give.
+    public var maxResponseBytes = 16 << 20
+    /// Which Host headers are answered (a defence against DNS rebinding).
+    public var allowedHosts = HostPolicy()
+    /// Peers whose X-Forwarded-For names the client.
+    public var trustedProxies: Set<[UInt8]> = []
+    /// Accept https:// Origins on this plain-HTTP server (TLS ends at a proxy).
+    public var httpsOrigins = false
+
+    public init() {}
+}
+
+/// Which Host headers a server answers: the bound address, localhost,
+/// 127.0.0.1 and [::1] always, the names configured besides, or any.
+public struct HostPolicy {
+    /// Lowercase, IPv6 in brackets, no port.
+    public var extraNames: Set<[UInt8]> = []
+    public var anyHost = false
 
     public init() {}
 }

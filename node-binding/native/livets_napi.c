@@ -13,6 +13,7 @@
  * queue at once, so a burst of traffic costs one thread hop, not one per
  * message.
  */
+#include "config.h"
 #include "values.h"
 
 #include <pthread.h>
@@ -27,18 +28,18 @@
 /* Records                                                                */
 /* ---------------------------------------------------------------------- */
 
-enum rec_type { REC_REQUEST, REC_OPEN, REC_CLOSE, REC_LIVE, REC_MESSAGE, REC_INFO };
+enum rec_type { REC_REQUEST, REC_OPEN, REC_CLOSE, REC_LIVE, REC_MESSAGE, REC_INFO, REC_NOTICE };
 
-#define REC_MAX_STRINGS 4
+#define REC_MAX_STRINGS 5
 
 /* One allocation per record: the strings follow the struct. */
 typedef struct rec {
   struct rec *next;
   int type;
-  int kind; /* LTS_EVENT_* (REC_LIVE), is_binary (REC_MESSAGE) */
+  int kind; /* LTS_EVENT_* (REC_LIVE), is_binary (REC_MESSAGE), LTS_CAUSE_* (REC_NOTICE) */
   int code; /* close code (REC_CLOSE) */
   uint64_t id; /* connection, or request for REC_REQUEST */
-  uint64_t ref;
+  uint64_t ref; /* the browser's ref (REC_LIVE), the count (REC_NOTICE) */
   int nstr;
   const char *str[REC_MAX_STRINGS];
   size_t len[REC_MAX_STRINGS];
@@ -157,9 +158,9 @@ static void enqueue(binding *b, rec *r) {
 }
 
 static void on_request(lts_server *server, const lts_request *q, void *ud) {
-  const char *s[4] = {q->method, q->target, q->headers, q->body};
-  size_t n[4] = {q->method_len, q->target_len, q->headers_len, q->body_len};
-  rec *r = rec_new(REC_REQUEST, 4, s, n);
+  const char *s[5] = {q->method, q->target, q->headers, q->body, q->address};
+  size_t n[5] = {q->method_len, q->target_len, q->headers_len, q->body_len, q->address_len};
+  rec *r = rec_new(REC_REQUEST, 5, s, n);
   if (r == NULL) {
     /* Nobody else will ever answer this request. */
     lts_respond(server, q->id, 503, NULL, 0, NULL, 0);
@@ -189,9 +190,9 @@ static void on_close(lts_server *server, lts_conn_id conn, int code, void *ud) {
 
 static void on_live_event(lts_server *server, const lts_live_event *e, void *ud) {
   (void)server;
-  const char *s[3] = {e->component, e->name, e->payload};
-  size_t n[3] = {e->component_len, e->name_len, e->payload_len};
-  rec *r = rec_new(REC_LIVE, 3, s, n);
+  const char *s[4] = {e->component, e->name, e->payload, e->address};
+  size_t n[4] = {e->component_len, e->name_len, e->payload_len, e->address_len};
+  rec *r = rec_new(REC_LIVE, 4, s, n);
   if (r == NULL) return;
   r->id = e->conn;
   r->ref = e->ref;
@@ -218,6 +219,18 @@ static void on_info(lts_server *server, lts_conn_id conn, const char *component,
   rec *r = rec_new(REC_INFO, 3, s, n);
   if (r == NULL) return;
   r->id = conn;
+  enqueue(ud, r);
+}
+
+static void on_notice(lts_server *server, const lts_notice *notice, void *ud) {
+  (void)server;
+  const char *s[2] = {notice->address, notice->detail};
+  size_t n[2] = {notice->address_len, notice->detail_len};
+  rec *r = rec_new(REC_NOTICE, 2, s, n);
+  if (r == NULL) return;
+  r->id = notice->conn;
+  r->kind = notice->cause;
+  r->ref = notice->count;
   enqueue(ud, r);
 }
 
@@ -256,6 +269,7 @@ static napi_status rec_to_js(napi_env env, const rec *r, napi_value *out) {
       /* Request bodies may be binary, so they stay bytes. */
       TRY(napi_create_buffer_copy(env, r->len[3], r->str[3], &copy, &body));
       TRY(napi_set_named_property(env, o, "body", body));
+      TRY(set_str(env, o, "address", r->str[4], r->len[4]));
       break;
     }
     case REC_OPEN:
@@ -280,6 +294,7 @@ static napi_status rec_to_js(napi_env env, const rec *r, napi_value *out) {
       TRY(set_str(env, o, "component", r->str[0], r->len[0]));
       TRY(set_str(env, o, "name", r->str[1], r->len[1]));
       TRY(set_str(env, o, "payload", r->str[2], r->len[2]));
+      TRY(set_str(env, o, "address", r->str[3], r->len[3]));
       break;
     }
     case REC_MESSAGE: {
@@ -297,6 +312,14 @@ static napi_status rec_to_js(napi_env env, const rec *r, napi_value *out) {
       TRY(set_str(env, o, "component", r->str[0], r->len[0]));
       TRY(set_str(env, o, "topic", r->str[1], r->len[1]));
       TRY(set_str(env, o, "data", r->str[2], r->len[2]));
+      break;
+    case REC_NOTICE:
+      TRY(set_str(env, o, "type", "notice", 6));
+      TRY(set_str(env, o, "cause", lts_cause_name(r->kind), NAPI_AUTO_LENGTH));
+      TRY(set_num(env, o, "conn", (double)r->id));
+      TRY(set_num(env, o, "count", (double)r->ref));
+      TRY(set_str(env, o, "address", r->str[0], r->len[0]));
+      TRY(set_str(env, o, "detail", r->str[1], r->len[1]));
       break;
   }
   *out = o;
@@ -399,54 +422,17 @@ static instance *get_instance(napi_env env) {
   return data;
 }
 
-/* Reads an optional property; *present is 0 for undefined or null. */
-static int get_prop(napi_env env, napi_value obj, const char *key, napi_value *out, int *present) {
-  napi_status s = napi_get_named_property(env, obj, key, out);
-  if (s != napi_ok) {
-    throw_napi(env, s);
-    return 0;
-  }
-  napi_valuetype t = type_of(env, *out);
-  *present = t != napi_undefined && t != napi_null;
-  return 1;
-}
-
-/* createServer({host?, port?, mode?, wsPath?, maxMessageBytes?,
- *               maxOutboundBytes?, redisUrl?}, onEvents) → handle */
+/* createServer(options, onEvents) → handle; options as config.c reads them. */
 static napi_value js_create_server(napi_env env, napi_callback_info info) {
-  napi_value argv[2], v, result = NULL, name;
-  char *host = NULL, *ws_path = NULL, *redis_url = NULL;
-  size_t unused;
-  int present;
+  napi_value argv[2], result = NULL, name;
+  config_strings strings = {0};
   lts_config cfg;
-  memset(&cfg, 0, sizeof cfg);
   if (!get_args(env, info, 2, argv)) return NULL;
-  if (type_of(env, argv[0]) != napi_object) {
-    type_error(env, "config", "an object");
-    return NULL;
-  }
   if (type_of(env, argv[1]) != napi_function) {
     type_error(env, "onEvents", "a function");
     return NULL;
   }
-  if (!get_prop(env, argv[0], "host", &v, &present)) goto done;
-  if (present && !get_string(env, v, "config.host", &host, &unused)) goto done;
-  if (!get_prop(env, argv[0], "port", &v, &present)) goto done;
-  if (present && !get_int_range(env, v, "config.port", 0, 65535, &cfg.port)) goto done;
-  if (!get_prop(env, argv[0], "mode", &v, &present)) goto done;
-  if (present && !get_int_range(env, v, "config.mode", LTS_MODE_LIVETS, LTS_MODE_RAW, &cfg.mode))
-    goto done;
-  if (!get_prop(env, argv[0], "wsPath", &v, &present)) goto done;
-  if (present && !get_string(env, v, "config.wsPath", &ws_path, &unused)) goto done;
-  if (!get_prop(env, argv[0], "maxMessageBytes", &v, &present)) goto done;
-  if (present && !get_size(env, v, "config.maxMessageBytes", &cfg.max_message_bytes)) goto done;
-  if (!get_prop(env, argv[0], "maxOutboundBytes", &v, &present)) goto done;
-  if (present && !get_size(env, v, "config.maxOutboundBytes", &cfg.max_outbound_bytes)) goto done;
-  if (!get_prop(env, argv[0], "redisUrl", &v, &present)) goto done;
-  if (present && !get_string(env, v, "config.redisUrl", &redis_url, &unused)) goto done;
-  cfg.host = host;
-  cfg.ws_path = ws_path;
-  cfg.redis_url = redis_url;
+  if (!config_read(env, argv[0], &cfg, &strings)) goto done;
 
   instance *inst = get_instance(env);
   if (inst == NULL) {
@@ -459,7 +445,7 @@ static napi_value js_create_server(napi_env env, napi_callback_info info) {
     goto done;
   }
   pthread_mutex_init(&b->mu, NULL);
-  lts_callbacks cbs = {on_request, on_open, on_close, on_live_event, on_message, on_info};
+  lts_callbacks cbs = {on_request, on_open, on_close, on_live_event, on_message, on_info, on_notice};
   int rc = lts_server_new(&cfg, &cbs, b, &b->server);
   if (rc < 0) {
     pthread_mutex_destroy(&b->mu);
@@ -503,9 +489,7 @@ static napi_value js_create_server(napi_env env, napi_callback_info info) {
     throw_napi(env, s);
   }
 done:
-  free(host);
-  free(ws_path);
-  free(redis_url);
+  config_free(&strings);
   return result;
 }
 
@@ -757,6 +741,14 @@ static napi_value js_stats(napi_env env, napi_callback_info info) {
       !set_count(env, o, "redisReconnects", st.redis_reconnects) ||
       !set_count(env, o, "redisDroppedPublishes", st.redis_dropped_publishes))
     return NULL;
+  /* Refusals by cause name, every cause present (0 included) so a
+   * dashboard sees the whole list. */
+  napi_value refusals;
+  NAPI_OK(env, napi_create_object(env, &refusals));
+  for (int cause = 1; cause < LTS_CAUSE_COUNT; cause++) {
+    if (!set_count(env, refusals, lts_cause_name(cause), st.refusals[cause])) return NULL;
+  }
+  NAPI_OK(env, napi_set_named_property(env, o, "refusals", refusals));
   return o;
 }
 

@@ -17,6 +17,32 @@ export interface NativeConfig {
   maxOutboundBytes?: number;
   /** "redis://host:port[/db]": this server is one node of several. */
   redisUrl?: string;
+  /** Exact origins that may open a WebSocket, or "*"; default: the Host's. */
+  allowedOrigins?: string | readonly string[];
+  headerTimeoutMs?: number;
+  idleTimeoutMs?: number;
+  pingIntervalMs?: number;
+  disableCompression?: boolean;
+  // The limits of docs/security.md; the lts_config field of each is its
+  // name in snake case, and 0 or absent means the core's default.
+  maxViewsPerConnection?: number;
+  maxConnectionsPerIp?: number;
+  maxConnections?: number;
+  messageTimeoutMs?: number;
+  maxPartialBytes?: number;
+  maxHostQueueBytes?: number;
+  maxHostQueueBytesTotal?: number;
+  eventRate?: number;
+  eventBurst?: number;
+  joinRate?: number;
+  joinBurst?: number;
+  pageRate?: number;
+  pageBurst?: number;
+  maxResponseBytes?: number;
+  maxLiveMessageBytes?: number;
+  allowedHosts?: string | readonly string[];
+  trustedProxies?: string | readonly string[];
+  httpsOrigins?: boolean;
 }
 
 /** Counters of a running core server (lts_stats). */
@@ -34,6 +60,8 @@ export interface CoreStats {
   redisReconnects: number;
   /** Publishes not sent to Redis because the link was down (delivered locally all the same). */
   redisDroppedPublishes: number;
+  /** Refusals by cause ("event_rate", "connections_per_ip", …; lts_cause_name), every cause listed. */
+  refusals: Record<string, number>;
 }
 
 /** An HTTP request the host must answer with `respond`. */
