@@ -60,6 +60,8 @@ async function main(): Promise<void> {
 
   const port = await server.listen();
   for (const replica of shared) replica.start();
+  // scripts/soak asks a running demo for the core's counters (refusals by cause).
+  process.on("SIGUSR2", () => console.log(`stats ${JSON.stringify(server.stats())}`));
   // Shown without its password: this line ends up in logs.
   const redis = process.env.LIVETS_REDIS_URL?.replace(/\/\/[^/]*@/, "//***@");
   console.log(`listening on http://127.0.0.1:${port}/${redis ? ` (pub/sub through ${redis})` : ""}`);
