@@ -18,6 +18,10 @@ public func lts_component_register(_ handle: OpaquePointer?, _ conn: UInt64, _ c
     // Patches travel in text frames, which must be UTF-8.
     guard UTF8Validator.isValid(bytes) else { return LTS_EPARSE }
     return withComponent(handle, conn, component, componentLength) { engine, id in
+        guard bytes.count <= engine.limits.maxLiveMessageBytes else {
+            engine.refuseOversizedHTML(connection: conn, component: id, bytes: bytes.count)
+            return LTS_ETOOBIG
+        }
         engine.register(connection: conn, component: id, ref: ref, html: bytes)
         return LTS_OK
     }
@@ -30,6 +34,10 @@ public func lts_component_update(_ handle: OpaquePointer?, _ conn: UInt64, _ com
     // Patches travel in text frames, which must be UTF-8.
     guard UTF8Validator.isValid(bytes) else { return LTS_EPARSE }
     return withComponent(handle, conn, component, componentLength) { engine, id in
+        guard bytes.count <= engine.limits.maxLiveMessageBytes else {
+            engine.refuseOversizedHTML(connection: conn, component: id, bytes: bytes.count)
+            return LTS_ETOOBIG
+        }
         engine.update(connection: conn, component: id, ref: ref, html: bytes)
         return LTS_OK
     }

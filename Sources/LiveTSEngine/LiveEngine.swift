@@ -12,22 +12,27 @@ public final class LiveEngine: ServerDelegate {
     /// every retain and release of it takes the slow path, a few per
     /// message. The host owns the engine and frees it only after `stop`
     /// has joined the loop thread, the only thread that calls it.
-    private unowned(unsafe) var host: EngineHost?
-    private var registry = ComponentRegistry()
-    private var broker = Broker()
+    private(set) unowned(unsafe) var host: EngineHost?
+    var registry = ComponentRegistry()
+    var broker = Broker()
     /// Presence table and node identity (PresenceEngine.swift).
     var presence = PresenceTracker()
     /// Set by useRedis when the server is one node of several (RedisEngine.swift).
     var redis: RedisBridge?
     private enum State { case created, running, stopped }
     private var state = State.created
-    /// Frames refused for their shape or target, for diagnostics and tests.
-    public private(set) var refusedMessages = 0
-    /// Joins and events handed to the host and not yet answered, per
-    /// connection. Past `hostHighWater` the connection's reads pause, so a
-    /// busy host slows its clients down instead of queueing without bound.
-    private var unanswered: [UInt64: Int] = [:]
-    public var hostHighWater = 64
+    /// Frames answered with "x", for diagnostics and tests.
+    public internal(set) var refusedMessages = 0
+    /// Per connection: what the host has in hand, the views joined, the
+    /// rate budgets (LiveRouting.swift).
+    var ledgers: [UInt64: ConnectionLedger] = [:]
+    /// Bytes of every connection's unanswered messages together.
+    var hostBacklogBytes = 0
+    /// Connections whose reads pause until `hostBacklogBytes` halves.
+    var pausedForServerBacklog: Set<UInt64> = []
+    /// Presence diffs waiting for the next batch (PresenceBatch.swift).
+    var presenceBatch = PresenceBatch()
+    private(set) lazy var presenceFlushTimer = LoopTimer { [unowned(unsafe) self] in self.flushPresenceBatch() }
 
     public let limits: LiveLimits
 
@@ -70,6 +75,7 @@ public final class LiveEngine: ServerDelegate {
             state = .stopped
             loop.shutdown { [self] in
                 presence.silenced = true
+                presenceFlushTimer.close()
                 http.closeAll()
                 redis?.close()
             }
@@ -137,7 +143,7 @@ public final class LiveEngine: ServerDelegate {
     public func register(connection: UInt64, component: [UInt8], ref: UInt64, html: [UInt8]) {
         loop.runOrPost { [self] in
             guard http.hasConnection(connection) else { return }
-            answered(connection, ref)
+            answered(connection, ref, refused: false)
             let key = ComponentRegistry.Key(connection: connection, component: component)
             registry[key] = ComponentRegistry.Entry(html: html, seq: 1)
             http.send(connection, text: ServerMessage.render(component: component, seq: 1, ref: ref, html: html))
@@ -146,7 +152,7 @@ public final class LiveEngine: ServerDelegate {
 
     public func update(connection: UInt64, component: [UInt8], ref: UInt64, html: [UInt8]) {
         loop.runOrPost { [self] in
-            answered(connection, ref)
+            answered(connection, ref, refused: false)
             let key = ComponentRegistry.Key(connection: connection, component: component)
             guard var entry = registry[key] else { return }
             let old = entry.tree ?? registry.diffs.document(for: entry.html)
@@ -170,7 +176,7 @@ public final class LiveEngine: ServerDelegate {
 
     public func replyError(connection: UInt64, component: [UInt8], ref: UInt64, reason: [UInt8]) {
         loop.runOrPost { [self] in
-            answered(connection, ref)
+            answered(connection, ref, refused: true)
             http.send(connection, text: ServerMessage.refused(component: component, ref: ref, reason: reason))
         }
     }
@@ -287,77 +293,8 @@ public final class LiveEngine: ServerDelegate {
     public func server(_ server: HTTPServer, didClose connection: UInt64, code: UInt16) {
         for key in registry.removeConnection(connection) { broker.unsubscribeAll(key) }
         broker.unsubscribeAll(ComponentRegistry.Key(connection: connection, component: []))
-        unanswered[connection] = nil
+        forgetLedger(of: connection)
         presenceConnectionClosed(connection)
         host?.engineClose(connection: connection, code: code)
-    }
-
-    public func server(_ server: HTTPServer, connection: UInt64, message: [UInt8], opcode: WebSocketOpcode) {
-        if mode == .raw {
-            host?.engineMessage(connection: connection, data: message, binary: opcode == .binary)
-            return
-        }
-        guard opcode == .text else {
-            server.close(connection, code: CloseCode.unsupportedData, reason: Array("binary messages are not part of the protocol".utf8))
-            return
-        }
-        switch ClientMessage.parse(message) {
-        case .failure(let error):
-            refuse(connection: connection, component: [], ref: 0, reason: error.reason)
-        case .success(let parsed):
-            route(parsed, from: connection)
-        }
-    }
-
-    private func route(_ message: ClientMessage, from connection: UInt64) {
-        let key = ComponentRegistry.Key(connection: connection, component: message.component)
-        switch message.kind {
-        case .join:
-            deliver(.join, message, connection)
-        case .event, .leave, .urlChange:
-            guard registry[key] != nil else {
-                refuse(connection: connection, component: message.component, ref: message.ref, reason: "component not joined on this connection")
-                return
-            }
-            switch message.kind {
-            case .leave:
-                registry[key] = nil
-                broker.unsubscribeAll(key)
-                deliver(.leave, message, connection)
-            case .urlChange:
-                deliver(.urlChange, message, connection)
-            default:
-                deliver(.event, message, connection)
-            }
-        case .resync:
-            guard var entry = registry[key] else {
-                refuse(connection: connection, component: message.component, ref: message.ref, reason: "component not joined on this connection")
-                return
-            }
-            entry.seq += 1
-            registry[key] = entry
-            http.send(connection, text: ServerMessage.render(component: message.component, seq: entry.seq, ref: message.ref, html: entry.html))
-        }
-    }
-
-    private func answered(_ connection: UInt64, _ ref: UInt64) {
-        guard ref != 0, let count = unanswered[connection], count > 0 else { return }
-        unanswered[connection] = count - 1
-        if count == hostHighWater { http.setPausedForHost(connection, false) }
-    }
-
-    private func deliver(_ kind: LiveEvent.Kind, _ message: ClientMessage, _ connection: UInt64) {
-        if kind != .leave && message.ref != 0 {
-            let count = unanswered[connection, default: 0] + 1
-            unanswered[connection] = count
-            if count == hostHighWater { http.setPausedForHost(connection, true) }
-        }
-        host?.engineLiveEvent(LiveEvent(kind: kind, connection: connection, ref: message.ref, component: message.component,
-                                        name: message.name, payload: message.payload, address: http.clientAddress(of: connection)))
-    }
-
-    private func refuse(connection: UInt64, component: [UInt8], ref: UInt64, reason: String) {
-        refusedMessages += 1
-        http.send(connection, text: ServerMessage.refused(component: component, ref: ref, reason: Array(reason.utf8)))
     }
 }

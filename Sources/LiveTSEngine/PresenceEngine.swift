@@ -59,9 +59,20 @@ extension LiveEngine {
         redis?.publishPresence(.leave, RedisEnvelope.encode(diffs.values.flatMap(\.leaves)))
     }
 
+    /// Diffs reach subscribers in batches (PresenceBatch): the first change
+    /// of a quiet moment opens a window, and what changed meanwhile goes out
+    /// as one diff per topic when it ends.
     func deliverPresence(_ diffs: PresenceDiffs) {
         guard !presence.silenced else { return }
-        for (topic, diff) in diffs where !diff.isEmpty { deliverLocally(topic: topic, data: diff.json) }
+        presenceBatch.add(diffs)
+        guard !presenceBatch.isEmpty else { return }
+        presenceFlushTimer.arm(loop: loop.loop, afterMs: PresenceBatch.windowMs)
+    }
+
+    func flushPresenceBatch() {
+        let batch = presenceBatch.take()
+        guard !presence.silenced else { return }
+        for (topic, diff) in batch { deliverLocally(topic: topic, data: diff.json) }
     }
 
     // MARK: - Other nodes, through Redis

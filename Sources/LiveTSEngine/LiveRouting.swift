@@ -1,0 +1,197 @@
+import CLibUV
+import LiveTSNet
+
+/// Browser messages on their way to the host: shape, target, rate and
+/// backlog checks, then routing. Everything a hostile client can send is
+/// refused here, on the loop thread, before it costs the host anything.
+extension LiveEngine {
+    /// The largest ref a JavaScript Number holds exactly (2^53 − 1): a
+    /// larger one would come back from the host rounded, and its answer
+    /// would match nothing.
+    static let maxRef: UInt64 = (1 << 53) - 1
+    /// What a message costs in the backlog besides its own bytes: its
+    /// record on the host side.
+    static let messageOverheadBytes = 128
+
+    private var loopNow: UInt64 { uv_now(loop.loop) }
+
+    public func server(_ server: HTTPServer, connection: UInt64, message: [UInt8], opcode: WebSocketOpcode) {
+        if mode == .raw {
+            host?.engineMessage(connection: connection, data: message, binary: opcode == .binary)
+            return
+        }
+        guard opcode == .text else {
+            server.close(connection, code: CloseCode.unsupportedData, reason: Array("binary messages are not part of the protocol".utf8))
+            return
+        }
+        switch ClientMessage.parse(message) {
+        case .failure(let error):
+            refuse(connection: connection, component: [], ref: 0, reason: error.reason, cause: .badMessage)
+        case .success(let parsed):
+            route(parsed, from: connection)
+        }
+    }
+
+    private func route(_ message: ClientMessage, from connection: UInt64) {
+        let key = ComponentRegistry.Key(connection: connection, component: message.component)
+        if message.kind != .leave && message.kind != .resync && !(1...Self.maxRef).contains(message.ref) {
+            refuse(connection: connection, component: message.component, ref: message.ref,
+                   reason: "ref must be an integer from 1 to 2^53-1", cause: .badMessage)
+            return
+        }
+        var ledger = ledgers[connection] ?? ConnectionLedger(limits: limits, now: loopNow)
+        defer { if http.hasConnection(connection) { ledgers[connection] = ledger } }
+        if message.kind != .leave && message.kind != .resync && ledger.isAwaiting(message.ref) {
+            refuse(connection: connection, component: message.component, ref: message.ref,
+                   reason: "ref is already awaiting an answer", cause: .badMessage)
+            return
+        }
+        switch message.kind {
+        case .join:
+            guard ledger.joins.take(now: loopNow) else {
+                refuseRate(.joinRate, message, connection, &ledger, limit: "\(limits.joinRate) joins/s, burst \(limits.joinBurst) (join_rate, join_burst)")
+                return
+            }
+            if !ledger.views.contains(message.component) {
+                guard ledger.views.count < limits.maxViewsPerConnection else {
+                    refuse(connection: connection, component: message.component, ref: message.ref, reason: "too many views",
+                           cause: .viewsPerConnection,
+                           detail: "join refused: \(limits.maxViewsPerConnection) views already on this connection (max_views_per_connection)")
+                    return
+                }
+                ledger.views.insert(message.component)
+            }
+            deliver(.join, message, connection, &ledger)
+        case .event, .urlChange:
+            guard registry[key] != nil else {
+                refuse(connection: connection, component: message.component, ref: message.ref,
+                       reason: "component not joined on this connection", cause: .badMessage)
+                return
+            }
+            guard ledger.events.take(now: loopNow) else {
+                refuseRate(.eventRate, message, connection, &ledger, limit: "\(limits.eventRate) events/s, burst \(limits.eventBurst) (event_rate, event_burst)")
+                return
+            }
+            deliver(message.kind == .event ? .event : .urlChange, message, connection, &ledger)
+        case .leave:
+            ledger.views.remove(message.component)
+            guard registry[key] != nil else {
+                refuse(connection: connection, component: message.component, ref: message.ref,
+                       reason: "component not joined on this connection", cause: .badMessage)
+                return
+            }
+            registry[key] = nil
+            broker.unsubscribeAll(key)
+            deliver(.leave, message, connection, &ledger)
+        case .resync:
+            guard var entry = registry[key] else {
+                refuse(connection: connection, component: message.component, ref: message.ref,
+                       reason: "component not joined on this connection", cause: .badMessage)
+                return
+            }
+            // A resync sends the whole HTML: it draws on the event budget,
+            // or it would be the cheapest way to make the server write.
+            guard ledger.events.take(now: loopNow) else {
+                refuseRate(.eventRate, message, connection, &ledger, limit: "\(limits.eventRate) events/s, burst \(limits.eventBurst) (event_rate, event_burst)")
+                return
+            }
+            entry.seq += 1
+            registry[key] = entry
+            http.send(connection, text: ServerMessage.render(component: message.component, seq: entry.seq, ref: message.ref, html: entry.html))
+        }
+    }
+
+    /// Hands a message to the host, counting it against the connection's
+    /// and the server's backlog; reads pause while either is over its limit.
+    private func deliver(_ kind: LiveEvent.Kind, _ message: ClientMessage, _ connection: UInt64, _ ledger: inout ConnectionLedger) {
+        if kind != .leave {
+            let bytes = message.component.count + message.name.count + message.payload.count + Self.messageOverheadBytes
+            ledger.handedToHost(ref: message.ref, bytes: bytes, joining: kind == .join ? message.component : nil)
+            hostBacklogBytes += bytes
+            if !ledger.pausedForOwnBacklog && ledger.isOverBacklog(limits) {
+                ledger.pausedForOwnBacklog = true
+                http.refuse(.hostQueue, connection: connection, address: http.clientAddress(of: connection),
+                            detail: "reads paused: \(ledger.unanswered.count) messages, \(ledger.unansweredBytes) bytes unanswered by the host (limits 64 and max_host_queue_bytes \(limits.maxHostQueueBytes))")
+            }
+            if !ledger.pausedForServerBacklog && hostBacklogBytes > limits.maxHostQueueBytesTotal {
+                ledger.pausedForServerBacklog = true
+                pausedForServerBacklog.insert(connection)
+                http.refuse(.hostQueue, connection: connection, address: http.clientAddress(of: connection),
+                            detail: "reads paused: the host has \(hostBacklogBytes) bytes unanswered in all (max_host_queue_bytes_total \(limits.maxHostQueueBytesTotal))")
+            }
+            updatePause(connection, ledger)
+        }
+        // A host may answer inside the callback (a C host does): the ledger
+        // it updates then must be this one, and this copy the result.
+        ledgers[connection] = ledger
+        host?.engineLiveEvent(LiveEvent(kind: kind, connection: connection, ref: message.ref, component: message.component,
+                                        name: message.name, payload: message.payload, address: http.clientAddress(of: connection)))
+        if let updated = ledgers[connection] { ledger = updated }
+    }
+
+    /// The host answered `ref`: its bytes leave the backlog, a refused join
+    /// frees its place among the views, and paused reads resume once the
+    /// backlogs are down.
+    func answered(_ connection: UInt64, _ ref: UInt64, refused: Bool) {
+        guard ref != 0, var ledger = ledgers[connection], let entry = ledger.answer(ref) else { return }
+        hostBacklogBytes -= entry.bytes
+        if refused, let component = entry.joining { ledger.views.remove(component) }
+        if ledger.pausedForOwnBacklog && !ledger.isOverBacklog(limits) { ledger.pausedForOwnBacklog = false }
+        ledgers[connection] = ledger
+        updatePause(connection, ledger)
+        resumeAfterServerBacklog()
+    }
+
+    /// Hysteresis: resuming at half the limit keeps a server at its limit
+    /// from pausing and resuming on every message.
+    private func resumeAfterServerBacklog() {
+        guard !pausedForServerBacklog.isEmpty, hostBacklogBytes <= limits.maxHostQueueBytesTotal / 2 else { return }
+        for connection in pausedForServerBacklog {
+            guard var ledger = ledgers[connection] else { continue }
+            ledger.pausedForServerBacklog = false
+            ledgers[connection] = ledger
+            updatePause(connection, ledger)
+        }
+        pausedForServerBacklog.removeAll()
+    }
+
+    private func updatePause(_ connection: UInt64, _ ledger: ConnectionLedger) {
+        http.setPausedForHost(connection, ledger.pausedForOwnBacklog || ledger.pausedForServerBacklog)
+    }
+
+    /// From didClose: what the connection had in the host's hands no
+    /// longer counts against the server.
+    func forgetLedger(of connection: UInt64) {
+        guard let ledger = ledgers.removeValue(forKey: connection) else { return }
+        hostBacklogBytes -= ledger.unansweredBytes
+        pausedForServerBacklog.remove(connection)
+        resumeAfterServerBacklog()
+    }
+
+    private func refuseRate(_ cause: RefusalCause, _ message: ClientMessage, _ connection: UInt64, _ ledger: inout ConnectionLedger,
+                            limit: String) {
+        refuse(connection: connection, component: message.component, ref: message.ref, reason: "rate limited", cause: cause,
+               detail: "over \(limit)")
+        let burst = cause == .joinRate ? limits.joinBurst : limits.eventBurst
+        if ledger.rateRefusedIsAbuse(now: loopNow, burst: burst) {
+            http.refuse(.rateAbuse, connection: connection, address: http.clientAddress(of: connection),
+                        detail: "closed 1008: more than \(burst) rate-limited messages in \(ConnectionLedger.abuseWindowMs / 1000) s")
+            http.close(connection, code: CloseCode.policyViolation, reason: Array("rate limit exceeded".utf8))
+        }
+    }
+
+    func refuse(connection: UInt64, component: [UInt8], ref: UInt64, reason: String, cause: RefusalCause, detail: String? = nil) {
+        refusedMessages += 1
+        http.refuse(cause, connection: connection, address: http.clientAddress(of: connection), detail: detail ?? reason)
+        http.send(connection, text: ServerMessage.refused(component: component, ref: ref, reason: Array(reason.utf8)))
+    }
+
+    /// Thread-safe: counts and reports HTML the host could not send, over
+    /// max_live_message_bytes (the host hears LTS_ETOOBIG at once).
+    public func refuseOversizedHTML(connection: UInt64, component: [UInt8], bytes: Int) {
+        loop.runOrPost { [self] in
+            http.refuse(.tooBig, connection: connection, address: http.clientAddress(of: connection),
+                        detail: "\(String(decoding: component, as: UTF8.self)): \(bytes) bytes of HTML, over max_live_message_bytes \(limits.maxLiveMessageBytes); not sent")
+        }
+    }
+}
