@@ -76,8 +76,13 @@ final class TestClient {
 
     func sendFrame(_ opcode: UInt8, _ payload: [UInt8]) {
         var out: [UInt8] = [0x80 | opcode]
-        if payload.count < 126 { out.append(0x80 | UInt8(payload.count)) } else {
+        if payload.count < 126 {
+            out.append(0x80 | UInt8(payload.count))
+        } else if payload.count <= 0xFFFF {
             out += [0x80 | 126, UInt8(payload.count >> 8), UInt8(payload.count & 0xFF)]
+        } else {
+            out.append(0x80 | 127)
+            for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8((payload.count >> shift) & 0xFF)) }
         }
         let key: [UInt8] = [1, 2, 3, 4]
         out += key
