@@ -115,8 +115,17 @@ public func lts_server_free(_ handle: OpaquePointer?) {
 @_cdecl("lts_respond")
 public func lts_respond(_ handle: OpaquePointer?, _ id: UInt64, _ status: Int32, _ headers: UnsafePointer<CChar>?, _ headersLength: Int,
                         _ body: UnsafePointer<CChar>?, _ bodyLength: Int) -> Int32 {
-    guard let server = HandleTable.lookup(handle), (100...999).contains(status), id != 0,
-          let headerBytes = copyBytes(headers, headersLength), let bodyBytes = copyBytes(body, bodyLength) else { return LTS_EINVAL }
+    guard let server = HandleTable.lookup(handle), (100...999).contains(status), id != 0 else { return LTS_EINVAL }
+    let http = server.engine.http
+    // Checked before the body is copied: refusing must not cost its size.
+    // size_t arrives as Int: a length past Int.max is negative here.
+    let size = UInt(bitPattern: bodyLength)
+    if size > UInt(http.settings.maxResponseBytes) {
+        guard server.engine.isRunning else { return LTS_ESTATE }
+        http.loop.runOrPost { http.refuseOversizedResponse(request: id, bytes: Int(clamping: size)) }
+        return LTS_ETOOBIG
+    }
+    guard let headerBytes = copyBytes(headers, headersLength), let bodyBytes = copyBytes(body, bodyLength) else { return LTS_EINVAL }
     guard HeaderBlock.isWellFormed(headerBytes) else { return LTS_EPARSE }
     guard server.engine.isRunning else { return LTS_ESTATE }
     server.engine.respond(request: id, status: Int(status), headers: headerBytes, body: bodyBytes)

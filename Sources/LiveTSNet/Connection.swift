@@ -16,6 +16,16 @@ final class Connection {
     private var fd: Int32 = -1
     private var inbound: [UInt8] = []
     private var awaitingResponse = false
+    /// A response body going out chunk by chunk (Connection-streaming).
+    var streamingBody: ResponseBody?
+    var streamWritesInFlight = 0
+    var keepAliveAfterStream = true
+    /// Set while the first chunks are queued from the request's handler,
+    /// which goes on to the next request itself if the body is all queued.
+    var startingStream = false
+    /// Loop time of the last write that completed, for a stream whose
+    /// reader stopped reading.
+    var lastWriteAt: UInt64 = 0
     private var keepAliveAfterResponse = true
     private var headRequest = false
     private var closing = false
@@ -34,11 +44,23 @@ final class Connection {
     /// Reasons reads are paused; reading resumes when none is left.
     private var pausedForOutbound = false
     private var pausedForHost = false
+    /// A whole request is buffered behind the one being answered: more
+    /// pipelined bytes wait in the kernel, not here.
+    private var pausedForPipeline = false
     /// The TCP peer, fixed at accept.
     private(set) var peerAddress: [UInt8] = []
     /// Who the client is: the peer, or for a trusted proxy the address its
     /// X-Forwarded-For names (set from each request).
     private(set) var clientAddress: [UInt8] = []
+    /// The address this connection counts against in the per-address cap:
+    /// the peer from accept, or for a trusted proxy the client its first
+    /// request names; nil until then.
+    var countedAddress: [UInt8]?
+    /// The decoder's unfinished bytes, as last added to the server's total.
+    private var heldPartialBytes = 0
+    /// Loop time of the first byte of the WebSocket message being read; 0 when none is.
+    private var messageStartedAt: UInt64 = 0
+    private var messagesEndedBefore: UInt64 = 0
 
     init(server: HTTPServer, id: UInt64) {
         self.server = server
@@ -60,8 +82,19 @@ final class Connection {
         peerAddress = LiveTSNet.peerAddress(of: tcp)
         clientAddress = peerAddress
         lastReadAt = server.now
-        uv_read_start(asStream(tcp), Connection.allocate, Connection.didRead)
         return true
+    }
+
+    /// Reads start only once the connection is admitted under the caps.
+    func startReading() {
+        uv_read_start(asStream(tcp), Connection.allocate, Connection.didRead)
+    }
+
+    /// Turns away a connection over a cap at once: the fixed answer goes
+    /// out with one send(2) if the socket takes it, and nothing is kept.
+    func refuseAtAccept(_ answer: [UInt8]) {
+        answer.withUnsafeBytes { _ = send(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT | MSG_NOSIGNAL)) }
+        closeHandle()
     }
 
     // MARK: - Reading
@@ -97,17 +130,21 @@ final class Connection {
         if isWebSocket {
             receivedWebSocket(bytes)
         } else {
-            if inbound.isEmpty && !awaitingResponse { requestStartedAt = lastReadAt }
+            if inbound.isEmpty && !isBusy { requestStartedAt = lastReadAt }
             inbound.append(contentsOf: bytes)
             processHTTP()
+            updatePipelinePause()
         }
     }
 
     // MARK: - HTTP
 
-    private func processHTTP() {
+    /// Answering a request: later requests wait until it is done.
+    private var isBusy: Bool { awaitingResponse || streamingBody != nil }
+
+    func processHTTP() {
         let parser = HTTPParser(limits: server.settings.httpLimits)
-        while !awaitingResponse && !closing && !isWebSocket && !inbound.isEmpty {
+        while !isBusy && !closing && !isWebSocket && !inbound.isEmpty {
             switch parser.parse(inbound) {
             case .needMore:
                 return
@@ -118,6 +155,8 @@ final class Connection {
                 return
             case .request(var request, let consumed):
                 inbound.removeFirst(consumed)
+                clientAddress = ForwardedFor.clientAddress(peer: peerAddress, request: request,
+                                                           trustedProxies: server.settings.trustedProxies)
                 request.clientAddress = clientAddress
                 // Pipelined bytes already here start the next request's clock now.
                 requestStartedAt = inbound.isEmpty ? 0 : server.now
@@ -128,14 +167,31 @@ final class Connection {
 
     private func handle(_ request: HTTPRequest) {
         let path = request.path
+        let settings = server.settings
+        guard settings.allowedHosts.allows(host: request.header("host"), bound: settings.host) else {
+            let host = String(decoding: (request.header("host") ?? []).prefix(100), as: UTF8.self)
+            server.refuse(.hostNotAllowed, connection: 0, address: clientAddress,
+                          detail: "A request for host \"\(host)\" got 400: only the bound address, localhost, 127.0.0.1, [::1] and allowed_hosts are answered (lts_config.allowed_hosts).")
+            writeRaw(HTTPResponse.error(status: 400))
+            closeAfterFlush()
+            return
+        }
+        if countedAddress == nil {
+            guard server.admitProxied(self) else {
+                writeRaw(ConnectionCounts.refusal())
+                closeAfterFlush()
+                return
+            }
+        }
         if WebSocketHandshake.isUpgrade(request) {
-            if let wanted = server.settings.webSocketPath, wanted != path {
+            if let wanted = settings.webSocketPath, wanted != path {
                 writeRaw(HTTPResponse.error(status: 404))
                 closeAfterFlush()
                 return
             }
-            guard WebSocketHandshake.originAllowed(request, policy: server.settings.originPolicy) else {
+            if let refusal = WebSocketHandshake.originRefusal(request, policy: settings.originPolicy, httpsOrigins: settings.httpsOrigins) {
                 server.countRejectedOrigin()
+                server.refuse(.origin, connection: 0, address: clientAddress, detail: refusal)
                 writeRaw(HTTPResponse.error(status: 403))
                 closeAfterFlush()
                 return
@@ -161,6 +217,13 @@ final class Connection {
             serveStatic(mount, request)
             return
         }
+        if let retryAfter = server.pageRate.take(clientAddress, now: server.now) {
+            server.refuse(.pageRate, connection: 0, address: clientAddress,
+                          detail: "A page request got 503: over \(settings.pageRate) per second, \(settings.pageBurst) at once, from one address (lts_config.page_rate, page_burst).")
+            writeRaw(HTTPResponse.error(status: 503, extraHeaders: "Retry-After: \(retryAfter)\r\n", keepAlive: request.keepAlive))
+            if !request.keepAlive { closeAfterFlush() }
+            return
+        }
         awaitingResponse = true
         keepAliveAfterResponse = request.keepAlive
         headRequest = request.method == Array("HEAD".utf8)
@@ -179,6 +242,19 @@ final class Connection {
         switch mount.lookup(request.path) {
         case .notFound:
             writeRaw(HTTPResponse.error(status: 404, keepAlive: request.keepAlive))
+        case .largeFile(let descriptor, let size, let contentType, let etag):
+            let body = ResponseBody(.file(descriptor: descriptor), length: size)
+            let common = "ETag: \(etag)\r\nCache-Control: no-cache\r\nVary: Accept-Encoding\r\n"
+            if let match = request.header("if-none-match"), StaticMount.etagMatches(match, etag) {
+                writeRaw(HTTPResponse.build(status: 304, extraHeaders: Array(common.utf8), body: [], keepAlive: request.keepAlive))
+            } else {
+                let headers = "Content-Type: \(contentType)\r\n\(common)X-Content-Type-Options: nosniff\r\n"
+                writeRaw(HTTPResponse.head(status: 200, extraHeaders: Array(headers.utf8), contentLength: size, keepAlive: request.keepAlive))
+                if !isHead {
+                    startStreaming(body, keepAlive: request.keepAlive)
+                    return
+                }
+            }
         case .file(let body, let contentType, let etag, let path):
             let common = "ETag: \(etag)\r\nCache-Control: no-cache\r\nVary: Accept-Encoding\r\n"
             if let match = request.header("if-none-match"), StaticMount.etagMatches(match, etag) {
@@ -200,6 +276,15 @@ final class Connection {
     func finishRequest(status: Int, headers: [UInt8], body: [UInt8]) {
         guard awaitingResponse, !closing else { return }
         awaitingResponse = false
+        if body.count >= ResponseBody.streamingThreshold && !headRequest {
+            // Sent as the client reads it: a page bigger than the outbound
+            // limit is no slow consumer, and the write queue never holds a
+            // second copy of it.
+            writeRaw(HTTPResponse.head(status: status, extraHeaders: headers, contentLength: body.count, keepAlive: keepAliveAfterResponse))
+            startStreaming(ResponseBody(.memory(body), length: body.count), keepAlive: keepAliveAfterResponse)
+            if streamingBody == nil && keepAliveAfterResponse { processHTTP() }
+            return
+        }
         writeRaw(HTTPResponse.build(status: status, extraHeaders: headers, body: body, keepAlive: keepAliveAfterResponse, omitBody: headRequest))
         if !keepAliveAfterResponse {
             closeAfterFlush()
@@ -212,8 +297,12 @@ final class Connection {
 
     private func receivedWebSocket(_ bytes: UnsafeRawBufferPointer) {
         guard var decoder else { return }
+        // Moved out while it is fed, so its buffer is not shared and the
+        // append does not copy it.
+        self.decoder = nil
         let (events, error) = decoder.feed(bytes)
         self.decoder = decoder
+        guard accountPartial(decoder) else { return }
         for event in events {
             guard !closing, !sentClose else { return }
             switch event {
@@ -253,6 +342,40 @@ final class Connection {
         if let error { shutdown(code: error.code, reason: Array(error.reason.utf8)) }
     }
 
+    /// Brings the server's total of unfinished message bytes up to date
+    /// with this connection's decoder, and starts or ends the message's
+    /// clock. False when the total would pass max_partial_bytes: the
+    /// connection is then closed 1013 and what it held released.
+    private func accountPartial(_ decoder: WebSocketDecoder) -> Bool {
+        let held = decoder.bufferedBytes
+        let settings = server.settings
+        if held > heldPartialBytes && server.partialBytes - heldPartialBytes + held > settings.maxPartialBytes {
+            server.refuse(.partialBytes, connection: id, address: clientAddress,
+                          detail: "A WebSocket was closed 1013: unfinished messages of all connections would hold over \(settings.maxPartialBytes) bytes (lts_config.max_partial_bytes).")
+            shutdown(code: CloseCode.tryAgainLater, reason: Array("server busy".utf8))
+            releaseDecoder()
+            return false
+        }
+        server.partialBytes += held - heldPartialBytes
+        heldPartialBytes = held
+        if !decoder.isMidMessage {
+            messageStartedAt = 0
+        } else if messageStartedAt == 0 || decoder.messagesEnded != messagesEndedBefore {
+            messageStartedAt = server.now
+        }
+        messagesEndedBefore = decoder.messagesEnded
+        return true
+    }
+
+    /// Gives back a closing connection's unfinished message at once, and
+    /// its share of the server's total.
+    private func releaseDecoder() {
+        decoder = nil
+        server.partialBytes -= heldPartialBytes
+        heldPartialBytes = 0
+        messageStartedAt = 0
+    }
+
     func sendFrame(_ opcode: WebSocketOpcode, payload: [UInt8]) {
         payload.withUnsafeBytes { sendFrame(opcode, payload: $0) }
     }
@@ -282,6 +405,7 @@ final class Connection {
         if let base = payload.baseAddress {
             UnsafeMutableRawPointer(at + (total - payload.count)).copyMemory(from: base, byteCount: payload.count)
         }
+        updateOutboundPause()
     }
 
     /// The window this connection's messages may be compressed with, if any.
@@ -293,6 +417,13 @@ final class Connection {
         guard !closing else { return }
         let settings = server.settings
         if isWebSocket {
+            if messageStartedAt != 0 && now - messageStartedAt >= settings.messageTimeoutMs && !sentClose {
+                server.refuse(.messageTimeout, connection: id, address: clientAddress,
+                              detail: "A WebSocket was closed 1008: a message was not complete \(settings.messageTimeoutMs) ms after its first byte (lts_config.message_timeout_ms).")
+                shutdown(code: CloseCode.policyViolation, reason: Array("message took too long".utf8))
+                releaseDecoder()
+                return
+            }
             if pingSentAt != 0 {
                 if now - pingSentAt >= settings.pingIntervalMs {
                     // No byte since the ping, for a whole interval: a dead peer.
@@ -305,7 +436,11 @@ final class Connection {
             }
             return
         }
-        if requestStartedAt != 0 && !awaitingResponse {
+        if streamingBody != nil {
+            // A reader that takes nothing for an idle timeout has left or
+            // is holding the connection: the body is abandoned.
+            if now - max(lastWriteAt, lastReadAt) >= settings.idleTimeoutMs { closeHandle() }
+        } else if requestStartedAt != 0 && !awaitingResponse {
             if now - requestStartedAt >= settings.headerTimeoutMs {
                 inbound.removeAll()
                 writeRaw(HTTPResponse.error(status: 408))
@@ -325,9 +460,19 @@ final class Connection {
         updateReading()
     }
 
-    private func updateReading() {
+    /// Pipelined requests wait in `inbound` while one is answered; past one
+    /// whole request's worth, the rest waits in the kernel instead.
+    func updatePipelinePause() {
+        let limits = server.settings.httpLimits
+        let paused = isBusy && inbound.count > limits.maxHeadBytes + limits.maxBodyBytes
+        guard paused != pausedForPipeline else { return }
+        pausedForPipeline = paused
+        updateReading()
+    }
+
+    func updateReading() {
         guard !closing, !closeAfterWrites else { return }
-        let shouldRead = !pausedForHost && !pausedForOutbound
+        let shouldRead = !pausedForHost && !pausedForOutbound && !pausedForPipeline
         if shouldRead && readingStopped {
             readingStopped = false
             uv_read_start(asStream(tcp), Connection.allocate, Connection.didRead)
@@ -337,10 +482,17 @@ final class Connection {
         }
     }
 
-    fileprivate func wroteSome() {
-        guard pausedForOutbound else { return }
-        if Int(uv_stream_get_write_queue_size(asStream(tcp))) < server.settings.outboundHighWater / 4 {
-            pausedForOutbound = false
+    /// Reads pause while unsent bytes are above the high-water mark and
+    /// resume below a quarter of it. Decided after each write, from what
+    /// the kernel did not take: a pause decided before a write that then
+    /// went out whole had no write left to complete and resume it, so a
+    /// keep-alive connection stopped reading after one response over 1 MiB.
+    func updateOutboundPause() {
+        guard !closing else { return }
+        let unsent = Int(uv_stream_get_write_queue_size(asStream(tcp))) + server.cork.pending(for: ObjectIdentifier(self))
+        let highWater = server.settings.outboundHighWater
+        if pausedForOutbound ? unsent < highWater / 4 : unsent > highWater {
+            pausedForOutbound.toggle()
             updateReading()
         }
     }
@@ -356,6 +508,10 @@ final class Connection {
         closeAfterFlush()
     }
 
+    /// The stream handle, for the streaming writes.
+    var stream: UnsafeMutablePointer<uv_stream_t> { asStream(tcp) }
+    var isClosing: Bool { closing }
+
     // MARK: - Writing
 
     func writeRaw(_ data: [UInt8]) {
@@ -369,6 +525,7 @@ final class Connection {
             guard makeRoom(bytes.count, in: cork) else { return }
             if cork.space >= bytes.count {
                 cork.append(bytes)
+                updateOutboundPause()
                 return
             }
         }
@@ -390,11 +547,15 @@ final class Connection {
     private func admit(_ count: Int) -> Bool {
         guard !closing, !closeAfterWrites, count > 0 else { return false }
         let queued = Int(uv_stream_get_write_queue_size(asStream(tcp))) + server.cork.pending(for: ObjectIdentifier(self))
-        if queued + count > server.settings.maxOutboundBytes {
+        // One message bigger than the limit is no sign of a slow reader when
+        // nothing is waiting ahead of it.
+        if queued > 0 && queued + count > server.settings.maxOutboundBytes {
             // A peer that stops reading must not make the server buffer
             // without bound. Its buffer is full, so the close frame goes out
             // only if the kernel takes it at once; gathered replies are dropped.
             server.countSlowConsumer()
+            server.refuse(.slowConsumer, connection: isWebSocket ? id : 0, address: clientAddress,
+                          detail: "A connection was closed: over \(server.settings.maxOutboundBytes) bytes were waiting for it to read (lts_config.max_outbound_bytes).")
             if server.cork.owner == ObjectIdentifier(self) { server.cork.discard() }
             if isWebSocket && !sentClose {
                 closeCode = CloseCode.policyViolation
@@ -407,10 +568,6 @@ final class Connection {
             }
             closeHandle()
             return false
-        }
-        if queued + count > server.settings.outboundHighWater && !pausedForOutbound {
-            pausedForOutbound = true
-            updateReading()
         }
         return true
     }
@@ -428,7 +585,10 @@ final class Connection {
             repeat {
                 written = send(fd, base, bytes.count, Int32(MSG_DONTWAIT | MSG_NOSIGNAL))
             } while written < 0 && errno == EINTR
-            if written == bytes.count { return }
+            if written == bytes.count {
+                updateOutboundPause()
+                return
+            }
             if written > 0 {
                 rest = UnsafeRawBufferPointer(rebasing: bytes[written...])
             } else if written < 0 && errno != EAGAIN && errno != EWOULDBLOCK {
@@ -437,6 +597,7 @@ final class Connection {
             }
         }
         queueWrite(rest)
+        updateOutboundPause()
     }
 
     private func queueWrite(_ data: UnsafeRawBufferPointer) {
@@ -451,7 +612,7 @@ final class Connection {
             let stream = request.pointee.handle
             request.deallocate()
             if let stream, let data = stream.pointee.data {
-                Unmanaged<Connection>.fromOpaque(data).takeUnretainedValue().wroteSome()
+                Unmanaged<Connection>.fromOpaque(data).takeUnretainedValue().updateOutboundPause()
             }
         }
         if rc != 0 {
@@ -461,7 +622,15 @@ final class Connection {
         }
     }
 
-    private func closeAfterFlush() {
+    /// Sends what this connection gathered in the cork, so bytes written
+    /// past it next do not overtake them.
+    func flushCork() {
+        let cork = server.cork
+        guard cork.owner == ObjectIdentifier(self) else { return }
+        cork.drain { writeNow($0) }
+    }
+
+    func closeAfterFlush() {
         guard !closing else { return }
         // Gathered replies go before the shutdown, which refuses later writes.
         if server.cork.owner == ObjectIdentifier(self) {
@@ -470,6 +639,7 @@ final class Connection {
         }
         closeAfterWrites = true
         uv_read_stop(asStream(tcp))
+        if isWebSocket { releaseDecoder() }
         // A shutdown request completes after every queued write.
         let request = UnsafeMutablePointer<uv_shutdown_t>.allocate(capacity: 1)
         let rc = uv_shutdown(request, asStream(tcp)) { request, _ in
@@ -490,6 +660,9 @@ final class Connection {
         guard !closing else { return }
         closing = true
         if server.cork.owner == ObjectIdentifier(self) { server.cork.discard() }
+        if isWebSocket { releaseDecoder() }
+        streamingBody = nil
+        inbound = []
         server.connectionDidClose(self)
         uv_close(asHandle(tcp)) { handle in
             guard let handle, let data = handle.pointee.data else { return }

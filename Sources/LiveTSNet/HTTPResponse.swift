@@ -43,6 +43,18 @@ public enum HTTPResponse {
         return out
     }
 
+    /// The head alone, for a body of `contentLength` bytes sent after it.
+    public static func head(status: Int, extraHeaders: [UInt8], contentLength: Int, keepAlive: Bool) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(160 + extraHeaders.count)
+        out += Array("HTTP/1.1 \(status) \(reasonPhrase(status))\r\nDate: ".utf8)
+        out += HTTPDate.now()
+        out += Array("\r\nContent-Length: \(contentLength)\r\nConnection: \(keepAlive ? "keep-alive" : "close")\r\n".utf8)
+        out += extraHeaders
+        out += [13, 10]
+        return out
+    }
+
     /// A short plain-text error page for a status.
     public static func error(status: Int, extraHeaders: String = "", keepAlive: Bool = false) -> [UInt8] {
         let body = Array("\(status) \(reasonPhrase(status))\n".utf8)

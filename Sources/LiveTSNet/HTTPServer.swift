@@ -41,6 +41,15 @@ public final class HTTPServer {
     var pendingRequests: [UInt64: UInt64] = [:]
     private var nextRequestID: UInt64 = 1
 
+    // Limits against one hostile client (ServerSettings).
+    let connectionCounts = ConnectionCounts()
+    /// settings.maxConnections, or the descriptor limit's share, fixed at listen.
+    public private(set) var connectionLimit = 0
+    private var spareDescriptor: SpareDescriptor?
+    lazy var pageRate = PageRateLimiter(rate: settings.pageRate, burst: settings.pageBurst)
+    /// Bytes of unfinished WebSocket messages held by all decoders.
+    public internal(set) var partialBytes = 0
+
     public init(loop: EventLoop, settings: ServerSettings) {
         self.loop = loop
         self.settings = settings
@@ -77,9 +86,16 @@ public final class HTTPServer {
             return uv_tcp_bind(listener, address.assumingMemoryBound(to: sockaddr.self), 0)
         }
         guard rc == 0 else { throw UVError(rc) }
+        connectionLimit = settings.maxConnections ?? ConnectionCounts.defaultMaximum()
+        spareDescriptor = SpareDescriptor()
         let listenRC = uv_listen(asStream(listener), settings.backlog) { server, status in
-            guard status == 0, let server, let data = server.pointee.data else { return }
-            Unmanaged<HTTPServer>.fromOpaque(data).takeUnretainedValue().acceptOne()
+            guard let server, let data = server.pointee.data else { return }
+            let http = Unmanaged<HTTPServer>.fromOpaque(data).takeUnretainedValue()
+            if status == 0 {
+                http.acceptOne()
+            } else if status == UV_EMFILE.rawValue || status == UV_ENFILE.rawValue {
+                http.shedWaitingConnections()
+            }
         }
         guard listenRC == 0 else { throw UVError(listenRC) }
         startSweep()
@@ -102,7 +118,7 @@ public final class HTTPServer {
         uv_timer_init(loop.loop, sweepTimer)
         sweepTimer.pointee.data = Unmanaged.passUnretained(self).toOpaque()
         sweepTimerOpen = true
-        let shortest = min(settings.headerTimeoutMs, settings.idleTimeoutMs, settings.pingIntervalMs)
+        let shortest = min(settings.headerTimeoutMs, settings.idleTimeoutMs, settings.pingIntervalMs, settings.messageTimeoutMs)
         let period = max(10, min(1000, shortest / 4))
         uv_timer_start(sweepTimer, { timer in
             guard let timer, let data = timer.pointee.data else { return }
@@ -110,6 +126,7 @@ public final class HTTPServer {
             let now = server.now
             for connection in Array(server.connections.values) { connection.sweep(now: now) }
             server.refusals.sweep(now: now)
+            server.pageRate.sweep(now: now)
         }, period, period)
     }
 
@@ -118,7 +135,55 @@ public final class HTTPServer {
         nextConnectionID += 1
         let connection = Connection(server: self, id: id)
         guard connection.accept(from: asStream(listener)) else { return }
+        let address = connection.peerAddress
+        if connections.count >= connectionLimit {
+            refuse(.connections, connection: 0, address: address,
+                   detail: "A connection got 503: \(connectionLimit) were open (lts_config.max_connections).")
+            connection.refuseAtAccept(ConnectionCounts.refusal())
+            return
+        }
+        // A trusted proxy carries many clients: its connections are counted
+        // against the client their first request names (admitProxied).
+        if !settings.trustedProxies.contains(address) {
+            guard admit(connection, as: address) else {
+                connection.refuseAtAccept(ConnectionCounts.refusal())
+                return
+            }
+        }
         connections[id] = connection
+        connection.startReading()
+    }
+
+    /// Counts `connection` against `address`, or refuses it if that
+    /// address has its share open already.
+    private func admit(_ connection: Connection, as address: [UInt8]) -> Bool {
+        guard connectionCounts.count(of: address) < settings.maxConnectionsPerIP else {
+            refuse(.connectionsPerIP, connection: 0, address: address,
+                   detail: "A connection got 503: its address had \(settings.maxConnectionsPerIP) open (lts_config.max_connections_per_ip).")
+            return false
+        }
+        connectionCounts.add(address)
+        connection.countedAddress = address
+        return true
+    }
+
+    /// A proxied connection is counted once its first request says whose
+    /// it is; false (answer 503) if that client has its share open.
+    func admitProxied(_ connection: Connection) -> Bool {
+        admit(connection, as: connection.clientAddress)
+    }
+
+    /// Out of descriptors, with connections waiting: answer them 503 and
+    /// close them, through the spare descriptor, rather than leave them to
+    /// hang and the listener to be woken for them again and again.
+    private func shedWaitingConnections() {
+        guard let spareDescriptor else { return }
+        var descriptor = uv_os_fd_t(-1)
+        guard uv_fileno(asHandle(listener), &descriptor) == 0 else { return }
+        let shed = spareDescriptor.shed(listener: descriptor, answer: ConnectionCounts.refusal())
+        guard shed > 0 else { return }
+        refuse(.connections, connection: 0, address: [],
+               detail: "\(shed) connections got 503: the process has no file descriptors left (raise ulimit -n, or lower lts_config.max_connections).")
     }
 
     /// Closes the listener and every connection (1001 for WebSockets).
@@ -147,7 +212,9 @@ public final class HTTPServer {
     }
 
     func connectionDidClose(_ connection: Connection) {
-        connections[connection.id] = nil
+        // Connections refused at accept were never counted.
+        guard connections.removeValue(forKey: connection.id) != nil else { return }
+        if let address = connection.countedAddress { connectionCounts.remove(address) }
         pendingRequests = pendingRequests.filter { $0.value != connection.id }
         if connection.isWebSocket {
             delegate?.server(self, didClose: connection.id, code: connection.closeCode)
@@ -168,6 +235,14 @@ public final class HTTPServer {
     }
 
     func countRejectedOrigin() { rejectedOrigins += 1 }
+
+    /// The host gave a body over maxResponseBytes for request `id`: counted
+    /// and reported; the request stays pending for another answer.
+    public func refuseOversizedResponse(request id: UInt64, bytes: Int) {
+        let address = pendingRequests[id].flatMap { connections[$0]?.clientAddress } ?? []
+        refuse(.tooBig, connection: 0, address: address,
+               detail: "lts_respond was given a body of \(bytes) bytes, over \(settings.maxResponseBytes) (lts_config.max_response_bytes); the request awaits another answer.")
+    }
 
     // MARK: - Downward calls (loop thread)
 

@@ -22,8 +22,15 @@ public struct StaticMount {
 
     public enum Answer {
         case file(body: [UInt8], contentType: String, etag: String, path: String)
+        /// A file too large to read whole: sent from `descriptor` as the
+        /// client reads it. Whoever takes the answer closes the descriptor.
+        case largeFile(descriptor: Int32, size: Int, contentType: String, etag: String)
         case notFound
     }
+
+    /// Files up to this size are read whole (and gzipped and cached);
+    /// larger ones are streamed from disk, uncompressed.
+    public static let wholeFileLimit = 1 << 20
 
     public func lookup(_ path: [UInt8]) -> Answer {
         guard matches(path), let relative = percentDecoded(path[prefix.count...].prefix { $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#") }) else { return .notFound }
@@ -37,9 +44,23 @@ public struct StaticMount {
         guard !segments.isEmpty else { return .notFound }
         let candidate = root + "/" + segments.joined(separator: "/")
         guard let resolved = StaticMount.realPath(candidate), resolved.hasPrefix(root + "/") else { return .notFound }
-        guard let (body, mtime) = StaticMount.readRegularFile(resolved) else { return .notFound }
-        let etag = "\"\(String(body.count, radix: 16))-\(String(mtime, radix: 16))\""
-        return .file(body: body, contentType: MimeTypes.type(forPath: resolved), etag: etag, path: resolved)
+        // O_NONBLOCK: opening a FIFO someone left in the folder must not block the loop.
+        let fd = open(resolved, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { return .notFound }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            return .notFound
+        }
+        let size = Int(info.st_size)
+        let etag = "\"\(String(size, radix: 16))-\(String(Int(info.st_mtim.tv_sec), radix: 16))\""
+        let contentType = MimeTypes.type(forPath: resolved)
+        if size > StaticMount.wholeFileLimit {
+            return .largeFile(descriptor: fd, size: size, contentType: contentType, etag: etag)
+        }
+        defer { close(fd) }
+        guard let body = StaticMount.readWhole(fd, size: size) else { return .notFound }
+        return .file(body: body, contentType: contentType, etag: etag, path: resolved)
     }
 
     /// If-None-Match lists one or more entity tags, or "*" (RFC 9110 §13.1.2).
@@ -60,13 +81,7 @@ public struct StaticMount {
         return String(cString: resolved)
     }
 
-    private static func readRegularFile(_ path: String) -> ([UInt8], Int)? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
-        let size = Int(info.st_size)
+    private static func readWhole(_ fd: Int32, size: Int) -> [UInt8]? {
         var body = [UInt8](repeating: 0, count: size)
         var done = 0
         while done < size {
@@ -75,7 +90,7 @@ public struct StaticMount {
             if n <= 0 { return nil }
             done += n
         }
-        return (body, Int(info.st_mtim.tv_sec))
+        return body
     }
 }
 

@@ -34,6 +34,18 @@ public struct WebSocketDecoder {
 
     public init(maxMessageBytes: Int) { self.maxMessageBytes = maxMessageBytes }
 
+    /// Bytes held for what is not complete yet: the frame being read and
+    /// the fragments of a message. The server caps their sum over all
+    /// connections, and times how long they take to complete.
+    public var bufferedBytes: Int { buffer.count - readOffset + fragments.count }
+
+    /// Whether a message (or control frame) has begun and not ended.
+    public var isMidMessage: Bool { buffer.count > readOffset || fragmentOpcode != nil }
+
+    /// Counts frames that left no message open: a message started after
+    /// this changed is a new one, with a deadline of its own.
+    public private(set) var messagesEnded: UInt64 = 0
+
     /// Appends received bytes and returns every complete event, then the
     /// error that ends the connection, if any. Events before the error are
     /// still delivered, in order, as a strict peer expects.
@@ -49,6 +61,7 @@ public struct WebSocketDecoder {
                 return (events, error)
             case .some(.success(let event)):
                 if let event { events.append(event) }
+                if fragmentOpcode == nil { messagesEnded &+= 1 }
             }
         }
     }

@@ -17,6 +17,8 @@ public enum CloseCode {
     public static let policyViolation: UInt16 = 1008
     public static let tooBig: UInt16 = 1009
     public static let internalError: UInt16 = 1011
+    /// "Try Again Later" (IANA registry): the server is short of memory for now.
+    public static let tryAgainLater: UInt16 = 1013
 
     /// Whether a peer may send `code` in a close frame (§7.4.1, §7.4.2).
     public static func isValidOnWire(_ code: UInt16) -> Bool {

@@ -29,6 +29,26 @@ public enum WebSocketHandshake {
         }
     }
 
+    /// Why an upgrade is refused for its Origin (the detail of a 403), or
+    /// nil if it may go on. On a plain-HTTP server an https:// page is
+    /// another site, whatever its host, unless a proxy terminates TLS
+    /// (`httpsOrigins`) or allowed_origins names it or allows any.
+    public static func originRefusal(_ request: HTTPRequest, policy: OriginPolicy, httpsOrigins: Bool) -> String? {
+        guard let origin = request.header("origin") else { return nil }
+        let shown = String(decoding: origin.prefix(100), as: UTF8.self)
+        guard originAllowed(request, policy: policy) else {
+            return "An upgrade from Origin \"\(shown)\" got 403: its host is not the Host header's and allowed_origins does not list it (lts_config.allowed_origins)."
+        }
+        if !httpsOrigins, ASCII.lowercased(origin).starts(with: "https://".utf8) {
+            switch policy {
+            case .any, .list: return nil
+            case .sameHost:
+                return "An upgrade from Origin \"\(shown)\" got 403: an https page on this plain-HTTP server means TLS ends at a proxy; say so with lts_config.https_origins."
+            }
+        }
+        return nil
+    }
+
     public static func respond(to request: HTTPRequest, compressionEnabled: Bool = false) -> Outcome {
         guard request.method == Array("GET".utf8) else { return .reject(status: 405, extraHeaders: "Allow: GET\r\n") }
         guard request.minorVersion >= 1, request.headerHasToken("connection", "upgrade") else {

@@ -14,6 +14,11 @@
  * --static DIR serves DIR under /static/; the other flags set the limits and
  * timeouts of lts_config, so the transport tests can reach every one.
  * Run with no valid flags to see them all.
+ *
+ * Pages, for the transport tests: GET /bytes/N answers N bytes of the
+ * letters a..z repeated (the host response path for large bodies; a body
+ * over max_response_bytes is answered 500 "too big" after LTS_ETOOBIG);
+ * GET /address answers the client address the core gave the request.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -72,11 +77,50 @@ static void on_message(lts_server *server, lts_conn_id conn, const char *data, s
     lts_send(server, conn, data, len);
 }
 
+static int target_starts_with(const lts_request *request, const char *prefix) {
+  size_t n = strlen(prefix);
+  return request->target_len >= n && memcmp(request->target, prefix, n) == 0;
+}
+
+static void respond_bytes(lts_server *server, const lts_request *request) {
+  static const char type[] = "Content-Type: application/octet-stream\r\n";
+  char digits[24] = {0};
+  size_t n = request->target_len - 7;
+  if (n >= sizeof digits) n = sizeof digits - 1;
+  memcpy(digits, request->target + 7, n);
+  size_t length = strtoull(digits, NULL, 10);
+  char *body = malloc(length ? length : 1);
+  if (body == NULL) {
+    lts_respond(server, request->id, 500, NULL, 0, "no memory\n", 10);
+    return;
+  }
+  for (size_t i = 0; i < length; i++) body[i] = (char)('a' + i % 26);
+  if (lts_respond(server, request->id, 200, type, sizeof type - 1, body, length) == LTS_ETOOBIG)
+    lts_respond(server, request->id, 500, NULL, 0, "too big\n", 8);
+  free(body);
+}
+
 static void on_request(lts_server *server, const lts_request *request, void *userdata) {
   (void)userdata;
   static const char body[] = "LiveTS echo server: open a WebSocket on any path\n";
   static const char type[] = "Content-Type: text/plain; charset=utf-8\r\n";
+  if (target_starts_with(request, "/bytes/")) {
+    respond_bytes(server, request);
+    return;
+  }
+  if (target_starts_with(request, "/address")) {
+    lts_respond(server, request->id, 200, type, sizeof type - 1, request->address, request->address_len);
+    return;
+  }
   lts_respond(server, request->id, 200, type, sizeof type - 1, body, sizeof body - 1);
+}
+
+/* Every refusal, one line each, so tests can see the cause and the detail. */
+static void on_notice(lts_server *server, const lts_notice *notice, void *userdata) {
+  (void)server, (void)userdata;
+  printf("notice %s count=%llu address=%.*s: %.*s\n", lts_cause_name(notice->cause), (unsigned long long)notice->count,
+         (int)notice->address_len, notice->address, (int)notice->detail_len, notice->detail);
+  fflush(stdout);
 }
 
 static void usage(const char *program) {
@@ -84,7 +128,11 @@ static void usage(const char *program) {
           "usage: %s --port N [--host ADDR] [--max-message BYTES] [--max-outbound BYTES]\n"
           "          [--broadcast-path P] [--redis redis://HOST:PORT] [--static DIR]\n"
           "          [--allowed-origins LIST] [--no-compression]\n"
-          "          [--header-timeout-ms MS] [--idle-timeout-ms MS] [--ping-interval-ms MS]\n",
+          "          [--header-timeout-ms MS] [--idle-timeout-ms MS] [--ping-interval-ms MS]\n"
+          "          [--max-connections-per-ip N] [--max-connections N] [--message-timeout-ms MS]\n"
+          "          [--max-partial-bytes BYTES] [--page-rate N] [--page-burst N]\n"
+          "          [--max-response-bytes BYTES] [--allowed-hosts LIST] [--trusted-proxies LIST]\n"
+          "          [--https-origins]\n",
           program);
 }
 
@@ -97,6 +145,10 @@ int main(int argc, char **argv) {
     const char *value = i + 1 < argc ? argv[i + 1] : NULL;
     if (strcmp(flag, "--no-compression") == 0) {
       config.disable_compression = 1;
+      continue;
+    }
+    if (strcmp(flag, "--https-origins") == 0) {
+      config.https_origins = 1;
       continue;
     }
     if (value == NULL) {
@@ -126,6 +178,24 @@ int main(int argc, char **argv) {
       config.idle_timeout_ms = (unsigned)strtoul(value, NULL, 10);
     else if (strcmp(flag, "--ping-interval-ms") == 0)
       config.ping_interval_ms = (unsigned)strtoul(value, NULL, 10);
+    else if (strcmp(flag, "--max-connections-per-ip") == 0)
+      config.max_connections_per_ip = (unsigned)strtoul(value, NULL, 10);
+    else if (strcmp(flag, "--max-connections") == 0)
+      config.max_connections = (unsigned)strtoul(value, NULL, 10);
+    else if (strcmp(flag, "--message-timeout-ms") == 0)
+      config.message_timeout_ms = (unsigned)strtoul(value, NULL, 10);
+    else if (strcmp(flag, "--max-partial-bytes") == 0)
+      config.max_partial_bytes = strtoull(value, NULL, 10);
+    else if (strcmp(flag, "--page-rate") == 0)
+      config.page_rate = (unsigned)strtoul(value, NULL, 10);
+    else if (strcmp(flag, "--page-burst") == 0)
+      config.page_burst = (unsigned)strtoul(value, NULL, 10);
+    else if (strcmp(flag, "--max-response-bytes") == 0)
+      config.max_response_bytes = strtoull(value, NULL, 10);
+    else if (strcmp(flag, "--allowed-hosts") == 0)
+      config.allowed_hosts = value;
+    else if (strcmp(flag, "--trusted-proxies") == 0)
+      config.trusted_proxies = value;
     else {
       usage(argv[0]);
       return 2;
@@ -137,7 +207,8 @@ int main(int argc, char **argv) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, NULL);
 
-  lts_callbacks callbacks = {.on_message = on_message, .on_request = on_request, .on_open = on_open, .on_close = on_close};
+  lts_callbacks callbacks = {.on_message = on_message, .on_request = on_request, .on_open = on_open, .on_close = on_close,
+                           .on_notice = on_notice};
   lts_server *server = NULL;
   int rc = lts_server_new(&config, &callbacks, NULL, &server);
   if (rc == LTS_OK && static_dir != NULL) rc = lts_server_add_static(server, "/static/", static_dir);

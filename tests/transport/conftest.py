@@ -22,7 +22,9 @@ def echo(static_root):
     server = Server([ECHO_SERVER, "--port", str(port), "--static", str(static_root),
                      "--header-timeout-ms", "1000", "--idle-timeout-ms", "1500", "--ping-interval-ms", "60000",
                      "--allowed-origins", "http://allowed.example", "--max-message", "65536",
-                     "--max-outbound", "262144", "--broadcast-path", "/broadcast"], port).start()
+                     "--max-outbound", "262144", "--broadcast-path", "/broadcast",
+                     # The cases speak for host "t", as a test name; the Host check has tests of its own.
+                     "--allowed-hosts", "t"], port).start()
     yield server
     server.stop()
 
