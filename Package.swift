@@ -32,6 +32,7 @@ let package = Package(
                           path: "Sources/FuzzEngine"),
         .testTarget(name: "LiveTSHTMLTests", dependencies: ["LiveTSHTML"]),
         .testTarget(name: "LiveTSNetTests", dependencies: ["LiveTSNet"]),
+        .testTarget(name: "LiveTSEngineTests", dependencies: ["LiveTSEngine", "LiveTSNet"]),
         .testTarget(name: "LiveTSCoreTests", dependencies: ["LiveTSCore", "CLiveTS"]),
     ]
 )
