@@ -138,7 +138,7 @@ final class CABITests: XCTestCase {
         garbage.send("this is not http\r\n\r\n")
         XCTAssertEqual(garbage.readResponse()?.status, 400)
         let client = TestClient(port: port)
-        client.send("GET /counter?a=1 HTTP/1.1\r\nHost: x\r\n\r\nGET /two HTTP/1.1\r\nHost: x\r\n\r\n")
+        client.send("GET /counter?a=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /two HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         let first = client.readResponse(), second = client.readResponse()
         XCTAssertEqual(first?.status, 200)
         XCTAssertEqual(first?.body, "page /counter?a=1")
@@ -285,7 +285,7 @@ final class CABITests: XCTestCase {
     func testWrongWebSocketVersionIs426() {
         let port = startServer()
         let client = TestClient(port: port)
-        client.send("GET /live HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+        client.send("GET /live HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
                     "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n\r\n")
         let response = client.readResponse()
         XCTAssertEqual(response?.status, 426)
