@@ -10,8 +10,8 @@ The test runs the real node-binding/build.sh in a copy of the parts of the
 tree it uses, so the repository's own build outputs are left alone, with a
 core library that differs from the installed one by bytes appended past its
 end (the loader ignores them; a fresh server proves it), so the install
-really happens. The server answers pages and events all through it:
-whatever it maps is in use when the file is replaced."""
+really happens. The server answers static files and events all through
+it: whatever it maps is in use when the file is replaced."""
 
 import contextlib
 import http.client
@@ -98,14 +98,18 @@ def increment(ws, component, ref):
 
 
 class Traffic:
-    """Pages and events in a loop, so the server is running the library's
-    code at the moment the file is replaced."""
+    """Requests the core answers by itself (the connector script, a static
+    file: no rate limit applies and no JavaScript runs) on keep-alive
+    connections, so the server is running the library's code at the moment
+    the file is replaced; and events on a view, paced under the event rate,
+    so the live path is in use too."""
 
     def __init__(self, port):
         self.port = port
         self.stop = threading.Event()
         self.failures = []
-        self.threads = [threading.Thread(target=self.pages) for _ in range(3)]
+        self.static_answers = 0
+        self.threads = [threading.Thread(target=self.statics) for _ in range(3)]
         self.threads.append(threading.Thread(target=self.events))
 
     def __enter__(self):
@@ -118,13 +122,21 @@ class Traffic:
         for t in self.threads:
             t.join()
 
-    def pages(self):
-        while not self.stop.is_set():
-            try:
-                get(self.port)
-            except OSError as error:
-                self.failures.append(repr(error))
-                return
+    def statics(self):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+        try:
+            while not self.stop.is_set():
+                conn.request("GET", "/_livets/livets.js")
+                response = conn.getresponse()
+                response.read()
+                if response.status != 200:
+                    self.failures.append(f"/_livets/livets.js answered {response.status}")
+                    return
+                self.static_answers += 1
+        except (OSError, http.client.HTTPException) as error:
+            self.failures.append(repr(error))
+        finally:
+            conn.close()
 
     def events(self):
         try:
@@ -133,6 +145,7 @@ class Traffic:
                 while not self.stop.is_set():
                     increment(ws, component, ref)
                     ref += 1
+                    time.sleep(0.02)
         except Exception as error:  # a dead server ends the loop; the test says why
             self.failures.append(repr(error))
 
@@ -157,6 +170,7 @@ def test_rebuild_leaves_a_running_server_serving(tmp_path):
 
             assert server.process.poll() is None, f"the server died ({server.process.returncode}): {server.output()[-2000:]}"
             assert traffic.failures == []
+            assert traffic.static_answers > 0
             # The build did replace the library, or the test proves nothing.
             assert installed.read_bytes() == new_core.read_bytes()
             assert installed.stat().st_ino != old_inode, "installed in place, not by rename"
