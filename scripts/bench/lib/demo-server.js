@@ -17,6 +17,13 @@ const TICKS_PER_SECOND = 100;
 // A log line of the TS layer for a refusal the core reported.
 const REFUSED_LINE = /\[livets\] refused \(([a-z_]+)\)(?:.*?\b(\d+) times\b)?/;
 
+// A tool that gives up (its time limit, an exception) must not leave a
+// server behind.
+const running = new Set();
+process.on('exit', () => {
+  for (const server of running) if (server.alive()) server.child.kill('SIGKILL');
+});
+
 class DemoServer {
   constructor(child, port) {
     this.child = child;
@@ -26,7 +33,13 @@ class DemoServer {
     this.tail = [];
     this.statsWaiters = [];
     this.exit = null;
-    this.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve((this.exit = { code, signal }))));
+    this.exited = new Promise((resolve) =>
+      child.on('exit', (code, signal) => {
+        running.delete(this);
+        resolve((this.exit = { code, signal }));
+      }),
+    );
+    running.add(this);
   }
 
   line(text) {
