@@ -67,3 +67,22 @@ class Raw:
 
     def close(self):
         self.sock.close()
+
+
+def start_echo(*flags, wrapper=()):
+    """An echo server of a test's own, with the default outbound limit
+    (4 MiB) rather than the benchmark's, and `flags` added."""
+    from support import Server, free_port
+    port = free_port()
+    return Server([*wrapper, ECHO_SERVER, "--port", str(port), "--max-outbound", str(4 << 20), *flags], port).start()
+
+
+def get(port, path, host="127.0.0.1", headers=(), timeout=5):
+    """One request on a new connection: (status, headers, body)."""
+    client = Raw(port, timeout)
+    lines = [f"GET {path} HTTP/1.1", f"Host: {host}", "Connection: close", *headers]
+    client.send(("\r\n".join(lines) + "\r\n\r\n").encode())
+    try:
+        return client.read_response()
+    finally:
+        client.close()
