@@ -30,6 +30,12 @@ final class Connection {
     private var headRequest = false
     private var closing = false
     private var closeAfterWrites = false
+    /// After our FIN, the peer's bytes are read and dropped until it closes
+    /// too or this loop time passes. Closing a socket with unread bytes
+    /// sends a reset, and the peer's kernel then throws away what we sent
+    /// last: a flooder would never see its 1008, nor a bad request its 400.
+    private var lingerUntil: UInt64 = 0
+    static let lingerMs: UInt64 = 2_000
     private(set) var isWebSocket = false
     private var decoder: WebSocketDecoder?
     private var sentClose = false
@@ -118,7 +124,7 @@ final class Connection {
     }
 
     private func received(_ bytes: UnsafeRawBufferPointer) {
-        guard !closing else { return }
+        guard !closing, !closeAfterWrites else { return }
         let cork = server.cork
         cork.begin(ObjectIdentifier(self))
         defer {
@@ -283,6 +289,7 @@ final class Connection {
             writeRaw(HTTPResponse.head(status: status, extraHeaders: headers, contentLength: body.count, keepAlive: keepAliveAfterResponse))
             startStreaming(ResponseBody(.memory(body), length: body.count), keepAlive: keepAliveAfterResponse)
             if streamingBody == nil && keepAliveAfterResponse { processHTTP() }
+            updatePipelinePause()
             return
         }
         writeRaw(HTTPResponse.build(status: status, extraHeaders: headers, body: body, keepAlive: keepAliveAfterResponse, omitBody: headRequest))
@@ -290,6 +297,7 @@ final class Connection {
             closeAfterFlush()
         } else {
             processHTTP()
+            updatePipelinePause()
         }
     }
 
@@ -415,6 +423,10 @@ final class Connection {
 
     func sweep(now: UInt64) {
         guard !closing else { return }
+        if lingerUntil != 0 {
+            if now >= lingerUntil { closeHandle() }
+            return
+        }
         let settings = server.settings
         if isWebSocket {
             if messageStartedAt != 0 && now - messageStartedAt >= settings.messageTimeoutMs && !sentClose {
@@ -638,21 +650,36 @@ final class Connection {
             guard !closing else { return }
         }
         closeAfterWrites = true
-        uv_read_stop(asStream(tcp))
+        // Reading goes on, dropping what arrives (see lingerUntil).
+        if readingStopped {
+            readingStopped = false
+            uv_read_start(asStream(tcp), Connection.allocate, Connection.didRead)
+        }
         if isWebSocket { releaseDecoder() }
         // A shutdown request completes after every queued write.
         let request = UnsafeMutablePointer<uv_shutdown_t>.allocate(capacity: 1)
-        let rc = uv_shutdown(request, asStream(tcp)) { request, _ in
+        let rc = uv_shutdown(request, asStream(tcp)) { request, status in
             guard let request else { return }
             let stream = request.pointee.handle
             request.deallocate()
             if let stream, let data = stream.pointee.data {
-                Unmanaged<Connection>.fromOpaque(data).takeUnretainedValue().closeHandle()
+                Unmanaged<Connection>.fromOpaque(data).takeUnretainedValue().shutDown(status: status)
             }
         }
         if rc != 0 {
             request.deallocate()
             closeHandle()
+        }
+    }
+
+    /// Our FIN is out: linger for the peer's (see lingerUntil), unless the
+    /// shutdown failed or the server is stopping.
+    private func shutDown(status: Int32) {
+        guard !closing else { return }
+        if status != 0 || server.isStopping {
+            closeHandle()
+        } else {
+            lingerUntil = server.now + Connection.lingerMs
         }
     }
 

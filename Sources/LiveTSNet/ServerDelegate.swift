@@ -53,6 +53,8 @@ public struct ServerSettings {
     /// Largest response body the host may give.
     public var maxResponseBytes = 16 << 20
     /// Which Host headers are answered (a defence against DNS rebinding).
+    /// A server bound to 0.0.0.0 or :: has no address a client names, so
+    /// only localhost's names pass until its real names are listed here.
     public var allowedHosts = HostPolicy()
     /// Peers whose X-Forwarded-For names the client.
     public var trustedProxies: Set<[UInt8]> = []
