@@ -150,7 +150,8 @@ final class Connection {
 
     func processHTTP() {
         let parser = HTTPParser(limits: server.settings.httpLimits)
-        while !isBusy && !closing && !isWebSocket && !inbound.isEmpty {
+        // Once a close is decided, requests pipelined behind it are not answered.
+        while !isBusy && !closing && !closeAfterWrites && !isWebSocket && !inbound.isEmpty {
             switch parser.parse(inbound) {
             case .needMore:
                 return

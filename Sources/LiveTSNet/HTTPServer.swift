@@ -32,6 +32,9 @@ public final class HTTPServer {
     let readBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: HTTPServer.readBufferSize)
     private let sweepTimer: UnsafeMutablePointer<uv_timer_t>
     private var sweepTimerOpen = false
+    /// Set by closeAll: connections then close as soon as their writes are
+    /// out, without lingering, as no sweep is left to end a linger.
+    private(set) var isStopping = false
 
     private let listener: UnsafeMutablePointer<uv_tcp_t>
     private var listenerOpen = false
@@ -188,6 +191,7 @@ public final class HTTPServer {
 
     /// Closes the listener and every connection (1001 for WebSockets).
     public func closeAll() {
+        isStopping = true
         if sweepTimerOpen {
             sweepTimerOpen = false
             uv_timer_stop(sweepTimer)
