@@ -348,6 +348,14 @@ def test_other_hosts_get_400_and_the_connection_closes(hosts_server, host, path)
     client.close()
 
 
+def test_requests_pipelined_behind_a_refused_host_are_not_answered(hosts_server):
+    client = Raw(hosts_server.port)
+    client.send(b"GET / HTTP/1.1\r\nHost: evil.example\r\n\r\nGET /address HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    assert client.read_response()[0] == 400
+    assert client.read_until_close() == b""
+    client.close()
+
+
 def test_an_upgrade_for_another_host_gets_400(hosts_server):
     client, status, _ = upgrade(hosts_server.port, host="evil.example")
     assert status == 400
