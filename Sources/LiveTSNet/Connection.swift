@@ -36,6 +36,10 @@ final class Connection {
     /// last: a flooder would never see its 1008, nor a bad request its 400.
     private var lingerUntil: UInt64 = 0
     static let lingerMs: UInt64 = 2_000
+    /// The peer began the WebSocket closing handshake: it sends nothing
+    /// more, so there is nothing to linger for, and RFC 6455 (§7.1.1) has
+    /// the server close the TCP connection first.
+    private var peerSentClose = false
     private(set) var isWebSocket = false
     private var decoder: WebSocketDecoder?
     private var sentClose = false
@@ -338,6 +342,7 @@ final class Connection {
                     break
                 case .close(let code, _):
                     closeCode = code
+                    peerSentClose = true
                     // Echo the peer's code (§5.5.1); with no code, answer without one.
                     if code == CloseCode.noStatus {
                         writeRaw(WebSocketEncoder.frame(.close, payload: []))
@@ -677,7 +682,7 @@ final class Connection {
     /// shutdown failed or the server is stopping.
     private func shutDown(status: Int32) {
         guard !closing else { return }
-        if status != 0 || server.isStopping {
+        if status != 0 || server.isStopping || peerSentClose {
             closeHandle()
         } else {
             lingerUntil = server.now + Connection.lingerMs
