@@ -8,13 +8,31 @@
  *
  * Conventions
  *  - Every name starts with lts_. Functions return int: LTS_OK (0) or a
- *    negative LTS_E* code; lts_strerror() turns a code into a sentence.
+ *    negative LTS_E* code; lts_err_name() names a code ("LTS_EINVAL"),
+ *    lts_strerror() gives its general sentence, and lts_last_error() says
+ *    what exactly was wrong with the calling thread's last failing call
+ *    (which argument, the value, the fix): log that one.
  *  - lts_server is opaque. CONSTRUCTOR lts_server_new, DESTRUCTOR
- *    lts_server_free (NULL is a no-op). A freed or foreign handle passed to
- *    any function gives LTS_EINVAL, never a crash.
+ *    lts_server_free (NULL is a no-op).
+ *  - Every METHOD checks in this order and returns the first failure:
+ *      1. the handle: NULL, freed or foreign (never from lts_server_new), or
+ *         a call from a thread where it is not allowed, is LTS_EMISUSE,
+ *         whatever the other arguments, and never a crash;
+ *      2. the arguments: LTS_EINVAL for a NULL pointer with a non-zero
+ *         length, a length past SIZE_MAX/2, an empty id or topic, conn 0,
+ *         or a number out of its range; LTS_EPARSE for text that is not
+ *         UTF-8 (every text argument must be) or not JSON where JSON is
+ *         taken; LTS_ETOOBIG for a size over a limit (a size is checked
+ *         before the bytes are read);
+ *      3. the server's state: LTS_ESTATE when it is not running (or, for
+ *         calls made before lts_server_start, when it is).
+ *    Each function's comment lists exactly the codes it returns beyond
+ *    LTS_OK and LTS_EMISUSE.
  *  - Threads: every METHOD may be called from any thread; it copies its
  *    arguments and hands them to the loop thread. Callbacks run on the loop
  *    thread, must not block, and may fire before lts_server_start returns.
+ *    From a callback, lts_server_stop is LTS_EMISUSE and lts_server_free
+ *    does nothing (both would join the thread they run on).
  *  - Methods that name a connection, request or component queue their work
  *    for the loop and return LTS_OK at once: one that is gone by then (the
  *    client left) is dropped silently. LTS_ENOTFOUND is for lookups made
@@ -45,23 +63,44 @@ extern "C" {
 
 /* Error codes. */
 #define LTS_OK 0
-#define LTS_EINVAL -1       /* a NULL, freed or malformed argument */
+#define LTS_EINVAL -1       /* a malformed argument: NULL with a length, out
+                               of range, empty where a value is needed */
 #define LTS_ENOMEM -2       /* an allocation failed */
 #define LTS_ESTATE -3       /* not allowed in the server's current state */
-#define LTS_ENOTFOUND -4    /* no such connection, component or request */
+#define LTS_ENOTFOUND -4    /* lts_server_add_static: no such directory */
 #define LTS_EADDRINUSE -5   /* the listen address is taken */
 #define LTS_EIO -6          /* the operating system refused (bind, thread) */
-#define LTS_EPARSE -7       /* input that is not the expected format */
-#define LTS_ETOOBIG -8      /* input over a configured limit */
+#define LTS_EPARSE -7       /* input that is not the expected format (not
+                               UTF-8, not JSON, bad header lines) */
+#define LTS_ETOOBIG -8      /* input over a limit */
+#define LTS_EMISUSE -9      /* a NULL, freed or foreign handle, or a call from
+                               a thread or callback where it is not allowed:
+                               a bug in the caller, as SQLITE_MISUSE */
 
-/* The library's version, to check that header and library agree. */
+/* These six cannot fail, may be called from any thread at any time, and
+ * leave lts_last_error() as it was, so they can be used to report an error. */
+
+/* The library's version, to check that header and library agree:
+ * lts_version_number() == LTS_VERSION_NUMBER. */
 int lts_version_number(void);
 /* NUL-terminated, static. */
 const char *lts_version_string(void);
 /* A NUL-terminated static sentence for any code; unknown codes included. */
 const char *lts_strerror(int code);
+/* The code's name as a NUL-terminated static string ("LTS_EINVAL",
+ * "LTS_OK"); "unknown" for a code not listed above. */
+const char *lts_err_name(int code);
+/* A NUL-terminated UTF-8 sentence about the calling thread's last failing
+ * lts_ call, naming the function or lts_config field, the value and the
+ * fix, e.g. "lts_config.host must be an IPv4 or IPv6 literal, got
+ * \"localhost\"". "" if that call succeeded or none failed yet: every
+ * function that returns a code (and lts_server_free) resets it. The
+ * pointer is the thread's own buffer: valid until the thread exits, its
+ * text replaced by the thread's next such call. Copy it to keep it. */
+const char *lts_last_error(void);
 
-/* Frees memory the library allocated for the caller (lts_diff). NULL ok. */
+/* Frees memory the library allocated for the caller (lts_diff,
+ * lts_presence_list). NULL ok. */
 void lts_free(void *ptr);
 
 /* ---------------------------------------------------------------------- */
@@ -70,8 +109,9 @@ void lts_free(void *ptr);
 
 /* Diffs two HTML fragments (the content of one component root) and writes
  * the patch (docs/protocol.md, "Patch operations") to *out, a buffer the
- * caller frees with lts_free. An unchanged fragment gives the empty patch.
- * Returns LTS_OK, LTS_EINVAL (NULL out pointers, or NULL input with a
+ * caller frees with lts_free (*out is NULL after a failure). An unchanged
+ * fragment gives the empty patch. Any thread.
+ * Returns LTS_OK, LTS_EINVAL (NULL out or out_len, or NULL input with a
  * non-zero length) or LTS_ENOMEM. */
 int lts_diff(const char *old_html, size_t old_len,
              const char *new_html, size_t new_len,
@@ -295,26 +335,36 @@ typedef struct lts_callbacks {
   void (*on_notice)(lts_server *server, const lts_notice *notice, void *userdata);
 } lts_callbacks;
 
-/* CONSTRUCTOR. Copies config and callbacks. Returns LTS_EINVAL for NULL
- * arguments, a port outside 0..65535 or an unknown mode. */
+/* CONSTRUCTOR. Copies config and callbacks; *out is NULL after a failure.
+ * Returns LTS_EINVAL for a NULL out, config or callbacks, a port outside
+ * 0..65535, an unknown mode, or a malformed list or URL (allowed_origins
+ * with an empty entry, allowed_hosts or trusted_proxies with an entry that
+ * is not a host name or IP address, redis_url); LTS_ENOMEM if the event
+ * loop cannot be created. lts_config.host is checked by lts_server_start. */
 int lts_server_new(const lts_config *config, const lts_callbacks *callbacks, void *userdata,
                    lts_server **out);
 
 /* Serves files under `dir` for request paths that start with `prefix`
- * (e.g. "/_livets/"). Before lts_server_start only (else LTS_ESTATE);
- * LTS_ENOTFOUND if `dir` does not exist. */
+ * (e.g. "/_livets/"); both NUL-terminated. Returns LTS_EINVAL for a NULL
+ * prefix or dir or a prefix not starting with "/"; LTS_ESTATE once the
+ * server was started; LTS_ENOTFOUND if `dir` does not exist. */
 int lts_server_add_static(lts_server *server, const char *prefix, const char *dir);
 
 /* Binds, listens and starts the loop thread; returns once the socket is
- * listening or binding failed (LTS_EADDRINUSE, LTS_EIO, LTS_EINVAL). */
+ * listening or binding failed. Returns LTS_ESTATE if already running or
+ * ever stopped; LTS_EADDRINUSE if host:port is taken; LTS_EINVAL if
+ * lts_config.host is not an IPv4 or IPv6 literal; LTS_EIO if the system
+ * refused otherwise. A failed start leaves the server stopped. */
 int lts_server_start(lts_server *server);
 
-/* The bound port once started, else LTS_ESTATE. */
+/* The bound port (positive) once started, else LTS_ESTATE. */
 int lts_server_port(lts_server *server);
 
 /* Closes every connection (1001) and the listener, then joins the loop
- * thread. After it returns no callback runs. Idempotent; a stopped server
- * cannot be started again. Must not be called from a callback (LTS_ESTATE). */
+ * thread. After it returns no callback runs. Idempotent (LTS_OK on a
+ * stopped or never-started server); a stopped server cannot be started
+ * again. From a callback on this server's loop thread: LTS_EMISUSE, and
+ * nothing is stopped. */
 int lts_server_stop(lts_server *server);
 
 /* Counters of a running server, read consistently on its loop thread. */
@@ -334,32 +384,44 @@ typedef struct lts_stats {
 } lts_stats;
 
 /* Fills *out. Blocks the caller until the loop thread has read the counters
- * (immediate from a callback). LTS_ESTATE if the server is not running. */
+ * (immediate from a callback). Returns LTS_EINVAL for a NULL out,
+ * LTS_ESTATE if the server is not running. */
 int lts_server_stats(lts_server *server, lts_stats *out);
 
 /* DESTRUCTOR. Stops the server if running, then frees it. NULL is a no-op.
- * Not from a callback: there it does nothing (free after the callback). */
+ * Misuse does nothing but set lts_last_error(): a freed or foreign handle,
+ * or a call from a callback on this server's loop thread (free it after
+ * the callback). */
 void lts_server_free(lts_server *server);
 
 /* Answers request `id`. `headers` holds extra "Name: value\r\n" lines
- * (may be NULL); Content-Length, Date and Connection are added. A header
- * block with a bare CR or LF, a NUL or a line not ending in CRLF is refused
- * with LTS_EPARSE (it could split the response); a body over
- * max_response_bytes with LTS_ETOOBIG (the request stays open: answer it
- * again, with a 500 say). A request the host never answers is dropped when
- * its connection closes. Large bodies are written as the client reads them. */
+ * (may be NULL); Content-Length, Date and Connection are added. A request
+ * the host never answers is dropped when its connection closes, and an
+ * answer to one that is gone is dropped. Large bodies are written as the
+ * client reads them. Returns LTS_EINVAL for id 0, a status outside
+ * 100..999, or NULL headers or body with a non-zero length; LTS_EPARSE for
+ * a header block with a bare CR or LF, a NUL or a line not ending in CRLF
+ * (it could split the response); LTS_ETOOBIG for a body over
+ * max_response_bytes (the request stays open: answer it again, with a 500
+ * say); LTS_ESTATE if the server is not running. */
 int lts_respond(lts_server *server, lts_request_id id, int status,
                 const char *headers, size_t headers_len, const char *body, size_t body_len);
 
-/* Sends one text message on a connection (any mode); LTS_EPARSE if `data`
- * is not UTF-8. */
+/* Sends one text message on a connection (any mode). Returns LTS_EINVAL
+ * for conn 0 or NULL data with a non-zero len, LTS_EPARSE if `data` is not
+ * UTF-8, LTS_ESTATE if the server is not running. */
 int lts_send(lts_server *server, lts_conn_id conn, const char *data, size_t len);
 
-/* Sends one binary message on a connection (any mode). */
+/* Sends one binary message on a connection (any mode). Returns LTS_EINVAL
+ * for conn 0 or NULL data with a non-zero len, LTS_ESTATE if the server is
+ * not running. */
 int lts_send_binary(lts_server *server, lts_conn_id conn, const void *data, size_t len);
 
-/* Closes a connection with a close code (1000..4999, valid on the wire)
- * and a reason of at most 123 bytes (else LTS_EINVAL). */
+/* Closes a connection with a close code and a UTF-8 reason. Returns
+ * LTS_EINVAL for conn 0, a code that may not be sent (valid: 1000-1003,
+ * 1007-1011, 3000-4999), NULL reason with a non-zero length or a reason
+ * over 123 bytes (what a close frame holds); LTS_EPARSE for a reason that
+ * is not UTF-8; LTS_ESTATE if the server is not running. */
 int lts_close(lts_server *server, lts_conn_id conn, int code, const char *reason, size_t reason_len);
 
 /* ---------------------------------------------------------------------- */
@@ -368,27 +430,35 @@ int lts_close(lts_server *server, lts_conn_id conn, int code, const char *reason
 
 /* Registers a component of `conn` with its first HTML (the content of the
  * component root) and sends it to the browser as a full render answering
- * join `ref`. Registering an existing id replaces its HTML. HTML that is
- * not UTF-8 is refused with LTS_EPARSE (patches travel in text frames),
- * HTML over max_live_message_bytes with LTS_ETOOBIG; either way nothing
- * is sent and the join is still unanswered. */
+ * join `ref`. Registering an existing id replaces its HTML. Returns
+ * LTS_EINVAL for conn 0, an empty component id, or NULL component or html
+ * with a non-zero length; LTS_EPARSE for HTML that is not UTF-8 (patches
+ * travel in text frames); LTS_ETOOBIG for HTML over
+ * max_live_message_bytes; LTS_ESTATE if the server is not running. After
+ * a failure nothing is sent and the join is still unanswered. */
 int lts_component_register(lts_server *server, lts_conn_id conn, const char *component,
                            size_t component_len, uint64_t ref, const char *html, size_t html_len);
 
 /* Gives a component its new HTML; the core diffs it against the last HTML
  * and sends the patch (empty if nothing changed), answering event `ref`
- * (0 for a change no event asked for). LTS_EPARSE if html is not UTF-8,
- * LTS_ETOOBIG over max_live_message_bytes (nothing sent; the component
- * keeps its last HTML and the event is still unanswered). */
+ * (0 for a change no event asked for). Returns the codes of
+ * lts_component_register, for the same reasons; after a failure nothing
+ * is sent, the component keeps its last HTML and the event is still
+ * unanswered. */
 int lts_component_update(lts_server *server, lts_conn_id conn, const char *component,
                          size_t component_len, uint64_t ref, const char *html, size_t html_len);
 
-/* Forgets a component and its subscriptions. */
+/* Forgets a component and its subscriptions. Returns LTS_EINVAL for conn 0
+ * or an empty or NULL component id, LTS_ESTATE if the server is not
+ * running. */
 int lts_component_unregister(lts_server *server, lts_conn_id conn, const char *component,
                              size_t component_len);
 
 /* Tells the browser that request `ref` on `component` was refused, with a
- * short reason it may log. The connection stays open. */
+ * short UTF-8 reason it may log. The connection stays open. Returns
+ * LTS_EINVAL for conn 0, an empty component id, or NULL component or
+ * reason with a non-zero length; LTS_EPARSE for a reason that is not
+ * UTF-8; LTS_ESTATE if the server is not running. */
 int lts_reply_error(lts_server *server, lts_conn_id conn, const char *component,
                     size_t component_len, uint64_t ref, const char *reason, size_t reason_len);
 
@@ -397,7 +467,10 @@ int lts_reply_error(lts_server *server, lts_conn_id conn, const char *component,
 /* ---------------------------------------------------------------------- */
 
 /* Subscribes component `component` of `conn` to `topic`; a publish then
- * calls on_info for it. Subscriptions end with the component or connection. */
+ * calls on_info for it. Subscriptions end with the component or connection.
+ * Both return LTS_EINVAL for conn 0, an empty component id or topic, or a
+ * NULL one with a non-zero length; LTS_ESTATE if the server is not
+ * running. */
 int lts_subscribe(lts_server *server, lts_conn_id conn, const char *component,
                   size_t component_len, const char *topic, size_t topic_len);
 int lts_unsubscribe(lts_server *server, lts_conn_id conn, const char *component,
@@ -405,14 +478,17 @@ int lts_unsubscribe(lts_server *server, lts_conn_id conn, const char *component,
 
 /* Subscribes connection `conn` itself to `topic`: a publish then writes the
  * data to it as one text message, with no callback (channel messages,
- * broadcasts). The subscription ends with the connection. */
+ * broadcasts). The subscription ends with the connection. Both return
+ * LTS_EINVAL for conn 0 or an empty or NULL topic, LTS_ESTATE if the
+ * server is not running. */
 int lts_conn_subscribe(lts_server *server, lts_conn_id conn, const char *topic, size_t topic_len);
 int lts_conn_unsubscribe(lts_server *server, lts_conn_id conn, const char *topic, size_t topic_len);
 
 /* Subscribes the host itself to `topic`: a publish then calls on_info with
  * conn 0 and an empty component, whether or not any browser is connected
  * (state shared between nodes, caches to invalidate). Lasts until
- * lts_host_unsubscribe or the server stops. Running server only (LTS_ESTATE). */
+ * lts_host_unsubscribe or the server stops. Both return LTS_EINVAL for an
+ * empty or NULL topic, LTS_ESTATE if the server is not running. */
 int lts_host_subscribe(lts_server *server, const char *topic, size_t topic_len);
 int lts_host_unsubscribe(lts_server *server, const char *topic, size_t topic_len);
 
@@ -431,10 +507,11 @@ int lts_host_unsubscribe(lts_server *server, const char *topic, size_t topic_len
  * not replayed: a host keeping shared state re-syncs it on "connected":true. */
 #define LTS_REDIS_LINK_TOPIC "lts:redis"
 
-/* Delivers `data` (UTF-8, else LTS_EPARSE; a reserved "lts:" topic is
- * LTS_EINVAL) to every subscriber of `topic`:
- * on_info for each subscribed component, and one text frame, encoded once,
- * written to every subscribed connection. */
+/* Delivers `data` to every subscriber of `topic`: on_info for each
+ * subscribed component, and one text frame, encoded once, written to every
+ * subscribed connection. Returns LTS_EINVAL for an empty topic, a reserved
+ * "lts:" topic, or NULL topic or data with a non-zero length; LTS_EPARSE
+ * for data that is not UTF-8; LTS_ESTATE if the server is not running. */
 int lts_publish(lts_server *server, const char *topic, size_t topic_len, const char *data,
                 size_t data_len);
 
@@ -462,7 +539,11 @@ int lts_publish(lts_server *server, const char *topic, size_t topic_len, const c
  * outage other nodes' entries therefore leave, and join again on reconnect.
  *
  * Track and untrack queue their work like the other methods (a closed
- * connection is ignored). */
+ * connection is ignored). Both return LTS_EINVAL for conn 0, an empty
+ * topic or key, a reserved "lts:" topic, or a NULL topic, key or meta with
+ * a non-zero length; LTS_EPARSE for a key that is not UTF-8; LTS_ESTATE if
+ * the server is not running. Track also returns LTS_ETOOBIG for a meta
+ * over 64 KiB and then LTS_EPARSE for one that is not one JSON value. */
 int lts_presence_track(lts_server *server, lts_conn_id conn, const char *topic, size_t topic_len,
                        const char *key, size_t key_len, const char *meta_json, size_t meta_len);
 int lts_presence_untrack(lts_server *server, lts_conn_id conn, const char *topic, size_t topic_len,
@@ -470,7 +551,10 @@ int lts_presence_untrack(lts_server *server, lts_conn_id conn, const char *topic
 
 /* Writes the topic's presences on every node, a JSON object of key → array
  * of metas ({"alice":[{"x":1},{"x":2}]}, {} if none), to *out_json, freed
- * with lts_free (NUL-terminated; *out_len excludes the NUL). Blocks like lts_server_stats (immediate from a callback). */
+ * with lts_free (NUL-terminated; *out_len excludes the NUL; *out_json is
+ * NULL after a failure). Blocks like lts_server_stats (immediate from a
+ * callback). Returns LTS_EINVAL for a NULL out_json or out_len or an empty
+ * or NULL topic, LTS_ESTATE if the server is not running, LTS_ENOMEM. */
 int lts_presence_list(lts_server *server, const char *topic, size_t topic_len, char **out_json,
                       size_t *out_len);
 

@@ -5,10 +5,15 @@ import LiveTSNet
 import Glibc
 #endif
 
+/// A field of lts_config that cannot be used, with the sentence for lts_last_error.
+struct ConfigProblem: Error {
+    let message: String
+}
+
 /// Reads the limit fields of an lts_config into the network settings and
-/// the engine's limits; nil if one is malformed (a list entry that is not
-/// a host name or not an IP address).
-func applyLimits(_ c: lts_config, to settings: inout ServerSettings) -> LiveLimits? {
+/// the engine's limits; throws for a malformed one (a list entry that is
+/// not a host name or not an IP address).
+func applyLimits(_ c: lts_config, to settings: inout ServerSettings) throws(ConfigProblem) -> LiveLimits {
     var limits = LiveLimits()
     if c.max_views_per_connection > 0 { limits.maxViewsPerConnection = Int(c.max_views_per_connection) }
     if c.max_host_queue_bytes > 0 { limits.maxHostQueueBytes = c.max_host_queue_bytes }
@@ -32,14 +37,18 @@ func applyLimits(_ c: lts_config, to settings: inout ServerSettings) -> LiveLimi
             settings.allowedHosts.anyHost = true
         } else {
             let names = hosts.split(separator: ",").map { Array($0.trimmingSpaces().lowercased().utf8) }
-            guard names.allSatisfy(isHostName) else { return nil }
+            if let bad = names.first(where: { !isHostName($0) }) {
+                throw ConfigProblem(message: "lts_config.allowed_hosts: \(quoted(String(decoding: bad, as: UTF8.self))) is not a host name or bracketed IPv6 address (comma-separated, or \"*\")")
+            }
             settings.allowedHosts.extraNames = Set(names)
         }
     }
     if let proxies = copyCString(c.trusted_proxies) {
         var addresses: Set<[UInt8]> = []
         for entry in proxies.split(separator: ",") {
-            guard let address = canonicalIP(entry.trimmingSpaces()) else { return nil }
+            guard let address = canonicalIP(entry.trimmingSpaces()) else {
+                throw ConfigProblem(message: "lts_config.trusted_proxies: \(quoted(entry.trimmingSpaces())) is not an IP address (comma-separated IPv4 or IPv6 literals)")
+            }
             addresses.insert(address)
         }
         settings.trustedProxies = addresses

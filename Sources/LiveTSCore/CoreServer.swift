@@ -90,3 +90,13 @@ final class CoreServer: EngineHost {
         }
     }
 }
+
+extension CoreServer {
+    /// LTS_ESTATE for a method that needs a running server, saying which way it is not.
+    func notRunning(_ function: StaticString) -> Int32 {
+        if stopped {
+            return fail(LTS_ESTATE, "\(function): the server was stopped (a stopped server cannot be used again)")
+        }
+        return fail(LTS_ESTATE, "\(function): the server is not started (call lts_server_start first)")
+    }
+}

@@ -1,4 +1,5 @@
 import CLibUV
+import CLiveTS
 
 /// The servers handed out and not yet freed. Every entry point looks its
 /// handle up here first, so a freed, foreign or NULL handle is an error
@@ -33,4 +34,22 @@ enum HandleTable {
         defer { uv_mutex_unlock(mutex) }
         return live.removeValue(forKey: UnsafeMutableRawPointer(handle))
     }
+}
+
+/// The first step of every method: forgets the thread's last error and finds
+/// the server, before any other argument is read, so a NULL, freed or foreign
+/// handle is LTS_EMISUSE whatever else was passed. nil, with the error
+/// recorded, for such a handle.
+func enter(_ handle: OpaquePointer?, _ function: StaticString) -> CoreServer? {
+    LastError.clear()
+    guard let handle else {
+        _ = fail(LTS_EMISUSE, "\(function): the server handle is NULL")
+        return nil
+    }
+    guard let server = HandleTable.lookup(handle) else {
+        let address = String(UInt(bitPattern: Int(bitPattern: handle)), radix: 16)
+        _ = fail(LTS_EMISUSE, "\(function): 0x\(address) is not a live lts_server (already freed, or not from lts_server_new)")
+        return nil
+    }
+    return server
 }

@@ -5,11 +5,16 @@ import LiveTSNet
 @_cdecl("lts_server_new")
 public func lts_server_new(_ config: UnsafePointer<lts_config>?, _ callbacks: UnsafePointer<lts_callbacks>?,
                            _ userdata: UnsafeMutableRawPointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    guard let out else { return LTS_EINVAL }
+    LastError.clear()
+    guard let out else { return fail(LTS_EINVAL, "lts_server_new: out is NULL (pass the address of an lts_server * to receive the server)") }
     out.pointee = nil
-    guard let config, let callbacks else { return LTS_EINVAL }
+    guard let config else { return fail(LTS_EINVAL, "lts_server_new: config is NULL (a zeroed lts_config takes every default)") }
+    guard let callbacks else { return fail(LTS_EINVAL, "lts_server_new: callbacks is NULL (a zeroed lts_callbacks has none)") }
     let c = config.pointee
-    guard (0...65535).contains(c.port), c.mode == LTS_MODE_LIVETS || c.mode == LTS_MODE_RAW else { return LTS_EINVAL }
+    guard (0...65535).contains(c.port) else { return fail(LTS_EINVAL, "lts_config.port must be 0 to 65535 (0 picks a free port), got \(c.port)") }
+    guard c.mode == LTS_MODE_LIVETS || c.mode == LTS_MODE_RAW else {
+        return fail(LTS_EINVAL, "lts_config.mode must be LTS_MODE_LIVETS (0) or LTS_MODE_RAW (1), got \(c.mode)")
+    }
     var settings = ServerSettings()
     if let host = copyCString(c.host) { settings.host = host }
     settings.port = c.port
@@ -24,7 +29,9 @@ public func lts_server_new(_ config: UnsafePointer<lts_config>?, _ callbacks: Un
             settings.originPolicy = .any
         } else {
             let list = origins.split(separator: ",").map { Array($0.trimmingSpaces().lowercased().utf8) }
-            guard !list.isEmpty, list.allSatisfy({ !$0.isEmpty }) else { return LTS_EINVAL }
+            guard !list.isEmpty, list.allSatisfy({ !$0.isEmpty }) else {
+                return fail(LTS_EINVAL, "lts_config.allowed_origins: \(quoted(origins)) has an empty entry (comma-separated origins such as \"https://a.example\", or \"*\")")
+            }
             settings.originPolicy = .list(Set(list))
         }
     }
@@ -32,15 +39,27 @@ public func lts_server_new(_ config: UnsafePointer<lts_config>?, _ callbacks: Un
     if c.idle_timeout_ms > 0 { settings.idleTimeoutMs = UInt64(c.idle_timeout_ms) }
     if c.ping_interval_ms > 0 { settings.pingIntervalMs = UInt64(c.ping_interval_ms) }
     settings.compressionEnabled = c.disable_compression == 0
-    guard let limits = applyLimits(c, to: &settings) else { return LTS_EINVAL }
+    let limits: LiveLimits
+    do {
+        limits = try applyLimits(c, to: &settings)
+    } catch {
+        return fail(LTS_EINVAL, error.message)
+    }
     var redis: RedisEndpoint?
     if let url = copyCString(c.redis_url) {
-        guard let endpoint = RedisEndpoint(url: url) else { return LTS_EINVAL }
+        // The URL is not echoed: it may hold a password.
+        guard let endpoint = RedisEndpoint(url: url) else {
+            return fail(LTS_EINVAL, "lts_config.redis_url must be redis://[[user]:password@]host[:port][/db] with valid %-escapes, "
+                                    + "a password wherever there is a user, and no ?options")
+        }
         redis = endpoint
     }
     let mode: EngineMode = c.mode == LTS_MODE_RAW ? .raw : .live
-    guard let server = try? CoreServer(settings: settings, limits: limits, mode: mode, callbacks: callbacks.pointee, userdata: userdata) else {
-        return LTS_ENOMEM
+    let server: CoreServer
+    do {
+        server = try CoreServer(settings: settings, limits: limits, mode: mode, callbacks: callbacks.pointee, userdata: userdata)
+    } catch {
+        return fail(LTS_ENOMEM, "lts_server_new: could not create the server's event loop (\(error))")
     }
     if let redis { server.engine.useRedis(redis) }
     let handle = HandleTable.insert(server)
@@ -51,41 +70,67 @@ public func lts_server_new(_ config: UnsafePointer<lts_config>?, _ callbacks: Un
 
 @_cdecl("lts_server_add_static")
 public func lts_server_add_static(_ handle: OpaquePointer?, _ prefix: UnsafePointer<CChar>?, _ dir: UnsafePointer<CChar>?) -> Int32 {
-    guard let server = HandleTable.lookup(handle), let prefix = copyCString(prefix), let dir = copyCString(dir) else { return LTS_EINVAL }
-    guard prefix.hasPrefix("/") else { return LTS_EINVAL }
-    guard !server.engine.isRunning, !server.stopped else { return LTS_ESTATE }
-    guard let mount = StaticMount(prefix: prefix, directory: dir) else { return LTS_ENOTFOUND }
+    guard let server = enter(handle, "lts_server_add_static") else { return LTS_EMISUSE }
+    guard let prefix = copyCString(prefix) else { return fail(LTS_EINVAL, "lts_server_add_static: prefix is NULL (a URL path such as \"/_livets/\")") }
+    guard let dir = copyCString(dir) else { return fail(LTS_EINVAL, "lts_server_add_static: dir is NULL") }
+    guard prefix.hasPrefix("/") else { return fail(LTS_EINVAL, "lts_server_add_static: prefix \(quoted(prefix)) must start with \"/\"") }
+    guard !server.engine.isRunning, !server.stopped else {
+        return fail(LTS_ESTATE, "lts_server_add_static: only before lts_server_start (the server is \(server.stopped ? "stopped" : "running"))")
+    }
+    guard let mount = StaticMount(prefix: prefix, directory: dir) else {
+        return fail(LTS_ENOTFOUND, "lts_server_add_static: directory \(quoted(dir, limit: 200)) does not exist")
+    }
     server.engine.addStatic(mount)
     return LTS_OK
 }
 
 @_cdecl("lts_server_start")
 public func lts_server_start(_ handle: OpaquePointer?) -> Int32 {
-    guard let server = HandleTable.lookup(handle) else { return LTS_EINVAL }
-    guard !server.engine.isRunning, !server.stopped else { return LTS_ESTATE }
+    guard let server = enter(handle, "lts_server_start") else { return LTS_EMISUSE }
+    guard !server.engine.isRunning else { return fail(LTS_ESTATE, "lts_server_start: the server is already running") }
+    guard !server.stopped else { return fail(LTS_ESTATE, "lts_server_start: a stopped server cannot be started again (create a new one)") }
     do {
         try server.engine.start()
         return LTS_OK
     } catch let error as UVError {
         server.stopped = true
-        return error.isAddressInUse ? LTS_EADDRINUSE : (error.code == -22 ? LTS_EINVAL : LTS_EIO)
+        return startFailure(server.engine.http.settings, error)
     } catch {
         server.stopped = true
-        return LTS_EIO
+        return fail(LTS_EIO, "lts_server_start: \(error)")
     }
+}
+
+/// The bind and listen errors a person can act on, named by the lts_config field to change.
+private func startFailure(_ settings: ServerSettings, _ error: UVError) -> Int32 {
+    let host = settings.host
+    let address = host.contains(":") ? "[\(host)]:\(settings.port)" : "\(host):\(settings.port)"
+    if error.isAddressInUse {
+        return fail(LTS_EADDRINUSE, "\(address) is already in use (lts_config.port; 0 picks a free port)")
+    }
+    if error.code == -22 {
+        if canonicalIP(host) == nil {
+            return fail(LTS_EINVAL, "lts_config.host must be an IPv4 or IPv6 literal, got \(quoted(host))")
+        }
+        return fail(LTS_EINVAL, "lts_server_start: cannot listen on \(address): \(error)")
+    }
+    return fail(LTS_EIO, "lts_server_start: cannot listen on \(address) or start the loop thread: \(error)")
 }
 
 @_cdecl("lts_server_port")
 public func lts_server_port(_ handle: OpaquePointer?) -> Int32 {
-    guard let server = HandleTable.lookup(handle) else { return LTS_EINVAL }
-    guard server.engine.isRunning else { return LTS_ESTATE }
+    guard let server = enter(handle, "lts_server_port") else { return LTS_EMISUSE }
+    guard server.engine.isRunning else { return server.notRunning("lts_server_port") }
     return server.engine.port
 }
 
 @_cdecl("lts_server_stop")
 public func lts_server_stop(_ handle: OpaquePointer?) -> Int32 {
-    guard let server = HandleTable.lookup(handle) else { return LTS_EINVAL }
-    guard !server.engine.isOnLoopThread else { return LTS_ESTATE }
+    guard let server = enter(handle, "lts_server_stop") else { return LTS_EMISUSE }
+    // Stopping joins the loop thread, which a callback is running on.
+    guard !server.engine.isOnLoopThread else {
+        return fail(LTS_EMISUSE, "lts_server_stop called from a callback on the loop thread (stop it from another thread, after the callback)")
+    }
     server.engine.stop()
     server.stopped = true
     return LTS_OK
@@ -93,8 +138,9 @@ public func lts_server_stop(_ handle: OpaquePointer?) -> Int32 {
 
 @_cdecl("lts_server_stats")
 public func lts_server_stats(_ handle: OpaquePointer?, _ out: UnsafeMutablePointer<lts_stats>?) -> Int32 {
-    guard let server = HandleTable.lookup(handle), let out else { return LTS_EINVAL }
-    guard server.engine.isRunning, let stats = server.engine.stats() else { return LTS_ESTATE }
+    guard let server = enter(handle, "lts_server_stats") else { return LTS_EMISUSE }
+    guard let out else { return fail(LTS_EINVAL, "lts_server_stats: out is NULL (pass the address of an lts_stats)") }
+    guard server.engine.isRunning, let stats = server.engine.stats() else { return server.notRunning("lts_server_stats") }
     out.pointee = lts_stats(connections: UInt64(stats.connections), websockets: UInt64(stats.webSockets),
                             components: UInt64(stats.components), topics: UInt64(stats.topics),
                             subscriptions: UInt64(stats.subscriptions), slow_consumers_closed: UInt64(stats.slowConsumersClosed),
@@ -106,7 +152,17 @@ public func lts_server_stats(_ handle: OpaquePointer?, _ out: UnsafeMutablePoint
 
 @_cdecl("lts_server_free")
 public func lts_server_free(_ handle: OpaquePointer?) {
-    guard let server = HandleTable.lookup(handle), !server.engine.isOnLoopThread else { return }
+    guard handle != nil else {
+        LastError.clear()
+        return
+    }
+    guard let server = enter(handle, "lts_server_free") else { return }
+    // Freeing joins the loop thread, which a callback is running on: the
+    // handle stays valid and the host frees it after the callback.
+    guard !server.engine.isOnLoopThread else {
+        _ = fail(LTS_EMISUSE, "lts_server_free called from a callback on the loop thread: nothing was freed (free the server after the callback)")
+        return
+    }
     _ = HandleTable.remove(handle)
     server.engine.stop()
     server.stopped = true
@@ -115,45 +171,64 @@ public func lts_server_free(_ handle: OpaquePointer?) {
 @_cdecl("lts_respond")
 public func lts_respond(_ handle: OpaquePointer?, _ id: UInt64, _ status: Int32, _ headers: UnsafePointer<CChar>?, _ headersLength: Int,
                         _ body: UnsafePointer<CChar>?, _ bodyLength: Int) -> Int32 {
-    guard let server = HandleTable.lookup(handle), (100...999).contains(status), id != 0 else { return LTS_EINVAL }
+    guard let server = enter(handle, "lts_respond") else { return LTS_EMISUSE }
+    guard id != 0 else { return fail(LTS_EINVAL, "lts_respond: id is 0, which is never a request (use lts_request.id)") }
+    guard (100...999).contains(status) else { return fail(LTS_EINVAL, "lts_respond: status must be 100 to 999, got \(status)") }
+    guard body != nil || bodyLength == 0 else { return unreadable("lts_respond", "body", "body_len", bodyLength) }
+    guard let headerBytes = copyArgument("lts_respond", "headers", "headers_len", headers, headersLength) else { return LTS_EINVAL }
+    guard HeaderBlock.isWellFormed(headerBytes) else {
+        return fail(LTS_EPARSE, "lts_respond: headers must be \"Name: value\\r\\n\" lines, each ending in CRLF, with no bare CR or LF and no NUL "
+                                + "(got \(String(decoding: headerBytes.prefix(80), as: UTF8.self).debugDescription))")
+    }
     let http = server.engine.http
+    let maximum = http.settings.maxResponseBytes
     // Checked before the body is copied: refusing must not cost its size.
     // size_t arrives as Int: a length past Int.max is negative here.
     let size = UInt(bitPattern: bodyLength)
-    if size > UInt(http.settings.maxResponseBytes) {
-        guard server.engine.isRunning else { return LTS_ESTATE }
-        http.loop.runOrPost { http.refuseOversizedResponse(request: id, bytes: Int(clamping: size)) }
-        return LTS_ETOOBIG
+    if size > UInt(maximum) {
+        if server.engine.isRunning {
+            http.loop.runOrPost { http.refuseOversizedResponse(request: id, bytes: Int(clamping: size)) }
+        }
+        return fail(LTS_ETOOBIG, "lts_respond: body of \(size) bytes is over max_response_bytes (\(maximum)); the request is still open, answer it again")
     }
-    guard let headerBytes = copyBytes(headers, headersLength), let bodyBytes = copyBytes(body, bodyLength) else { return LTS_EINVAL }
-    guard HeaderBlock.isWellFormed(headerBytes) else { return LTS_EPARSE }
-    guard server.engine.isRunning else { return LTS_ESTATE }
+    guard server.engine.isRunning else { return server.notRunning("lts_respond") }
+    guard let bodyBytes = copyBytes(body, bodyLength) else { return unreadable("lts_respond", "body", "body_len", bodyLength) }
     server.engine.respond(request: id, status: Int(status), headers: headerBytes, body: bodyBytes)
     return LTS_OK
 }
 
 @_cdecl("lts_send")
 public func lts_send(_ handle: OpaquePointer?, _ conn: UInt64, _ data: UnsafePointer<CChar>?, _ length: Int) -> Int32 {
-    guard let server = HandleTable.lookup(handle), conn != 0, let bytes = borrowBytes(data, length) else { return LTS_EINVAL }
-    guard UTF8Validator.isValid(buffer: bytes.assumingMemoryBound(to: UInt8.self)) else { return LTS_EPARSE }
-    guard server.engine.isRunning else { return LTS_ESTATE }
+    guard let server = enter(handle, "lts_send") else { return LTS_EMISUSE }
+    guard isConnection("lts_send", conn), let bytes = borrowArgument("lts_send", "data", "len", data, length) else { return LTS_EINVAL }
+    guard isUTF8(bytes) else { return notUTF8("lts_send", "data", bytes, "; send bytes with lts_send_binary") }
+    guard server.engine.isRunning else { return server.notRunning("lts_send") }
     server.engine.send(connection: conn, text: bytes)
     return LTS_OK
 }
 
 @_cdecl("lts_send_binary")
 public func lts_send_binary(_ handle: OpaquePointer?, _ conn: UInt64, _ data: UnsafeRawPointer?, _ length: Int) -> Int32 {
-    guard let server = HandleTable.lookup(handle), conn != 0, let bytes = borrowBytes(data, length) else { return LTS_EINVAL }
-    guard server.engine.isRunning else { return LTS_ESTATE }
+    guard let server = enter(handle, "lts_send_binary") else { return LTS_EMISUSE }
+    guard isConnection("lts_send_binary", conn), let bytes = borrowArgument("lts_send_binary", "data", "len", data, length) else { return LTS_EINVAL }
+    guard server.engine.isRunning else { return server.notRunning("lts_send_binary") }
     server.engine.send(connection: conn, binary: bytes)
     return LTS_OK
 }
 
 @_cdecl("lts_close")
 public func lts_close(_ handle: OpaquePointer?, _ conn: UInt64, _ code: Int32, _ reason: UnsafePointer<CChar>?, _ reasonLength: Int) -> Int32 {
-    guard let server = HandleTable.lookup(handle), conn != 0, (1000...4999).contains(code), CloseCode.isValidOnWire(UInt16(code)),
-          reasonLength <= 123, let reasonBytes = copyBytes(reason, reasonLength) else { return LTS_EINVAL }
-    guard server.engine.isRunning else { return LTS_ESTATE }
+    guard let server = enter(handle, "lts_close") else { return LTS_EMISUSE }
+    guard isConnection("lts_close", conn) else { return LTS_EINVAL }
+    guard (1000...4999).contains(code), CloseCode.isValidOnWire(UInt16(code)) else {
+        return fail(LTS_EINVAL, "lts_close: code \(code) may not be sent in a close frame (1000-1003, 1007-1011 or 3000-4999)")
+    }
+    guard isReadable(reason, reasonLength) else { return unreadable("lts_close", "reason", "reason_len", reasonLength) }
+    // A close frame's payload is at most 125 bytes, two of them the code.
+    guard reasonLength <= 123 else { return fail(LTS_EINVAL, "lts_close: reason of \(reasonLength) bytes is over the 123 a close frame holds") }
+    guard let reasonBytes = copyArgument("lts_close", "reason", "reason_len", reason, reasonLength) else { return LTS_EINVAL }
+    guard isUTF8(reasonBytes) else { return notUTF8("lts_close", "reason", reasonBytes) }
+    guard server.engine.isRunning else { return server.notRunning("lts_close") }
     server.engine.close(connection: conn, code: UInt16(code), reason: reasonBytes)
     return LTS_OK
 }

@@ -450,7 +450,7 @@ final class RedisTests: XCTestCase {
         XCTAssertEqual(lts_publish(server, "lts", 3, "{}", 2), LTS_OK)
         XCTAssertEqual(presenceList(server, "t"), "{}")
         XCTAssertEqual(stats(server).redis_connected, 0)
-        XCTAssertEqual(lts_presence_list(OpaquePointer(bitPattern: 0xdead_beef), "t", 1, nil, nil), LTS_EINVAL)
+        XCTAssertEqual(lts_presence_list(OpaquePointer(bitPattern: 0xdead_beef), "t", 1, nil, nil), LTS_EMISUSE)
     }
 }
 
