@@ -113,7 +113,7 @@ static int get_list(napi_env env, napi_value v, const char *what, char **out) {
     if (grown == NULL) {
       free(s);
       free(joined);
-      throw_lts(env, LTS_ENOMEM);
+      throw_lts_message(env, LTS_ENOMEM, "out of memory joining a list option");
       return 0;
     }
     joined = grown;

@@ -441,7 +441,7 @@ static napi_value js_create_server(napi_env env, napi_callback_info info) {
   }
   binding *b = calloc(1, sizeof *b);
   if (b == NULL) {
-    throw_lts(env, LTS_ENOMEM);
+    throw_lts_message(env, LTS_ENOMEM, "createServer: out of memory");
     goto done;
   }
   pthread_mutex_init(&b->mu, NULL);
@@ -500,7 +500,7 @@ static napi_value js_start(napi_env env, napi_callback_info info) {
   binding *b = get_binding(env, argv[0]);
   if (b == NULL) return NULL;
   if (b->released || b->server == NULL) {
-    throw_lts(env, LTS_ESTATE);
+    throw_lts_message(env, LTS_ESTATE, "start: the server was stopped (a stopped server cannot be started again)");
     return NULL;
   }
   int rc = lts_server_start(b->server);
@@ -610,6 +610,16 @@ static napi_value js_send(napi_env env, napi_callback_info info) {
   return ret;
 }
 
+/* sendBinary(h, conn, bytes) */
+static napi_value js_send_binary(napi_env env, napi_callback_info info) {
+  call_args a;
+  napi_value ret = NULL;
+  binding *b = server_call(env, info, 3, "conn:u, bytes:b", &a);
+  if (b != NULL) ret = lts_result(env, lts_send_binary(b->server, a.u[0], a.bytes, a.bytes_len));
+  free_args(&a);
+  return ret;
+}
+
 /* close(h, conn, code, reason?) */
 static napi_value js_close(napi_env env, napi_callback_info info) {
   call_args a;
@@ -639,6 +649,27 @@ static napi_value js_subscribe(napi_env env, napi_callback_info info) {
 
 static napi_value js_unsubscribe(napi_env env, napi_callback_info info) {
   return subscription(env, info, 0);
+}
+
+/* connSubscribe/connUnsubscribe(h, conn, topic) */
+static napi_value conn_subscription(napi_env env, napi_callback_info info, int subscribe) {
+  call_args a;
+  napi_value ret = NULL;
+  binding *b = server_call(env, info, 3, "conn:u, topic:s", &a);
+  if (b != NULL) {
+    ret = lts_result(env, subscribe ? lts_conn_subscribe(b->server, a.u[0], a.s[0], a.n[0])
+                                    : lts_conn_unsubscribe(b->server, a.u[0], a.s[0], a.n[0]));
+  }
+  free_args(&a);
+  return ret;
+}
+
+static napi_value js_conn_subscribe(napi_env env, napi_callback_info info) {
+  return conn_subscription(env, info, 1);
+}
+
+static napi_value js_conn_unsubscribe(napi_env env, napi_callback_info info) {
+  return conn_subscription(env, info, 0);
 }
 
 /* publish(h, topic, data) */
@@ -795,9 +826,19 @@ static napi_value js_version(napi_env env, napi_callback_info info) {
 }
 
 static napi_value init(napi_env env, napi_value exports) {
+  /* The shim's structs and codes are the header's: a library built from
+   * another header would be misread, so it is refused before any call. */
+  if (lts_version_number() != LTS_VERSION_NUMBER) {
+    char msg[256];
+    snprintf(msg, sizeof msg,
+             "liblivetscore.so is version %s (%d), the binding was built for %s (%d): rebuild with scripts/build",
+             lts_version_string(), lts_version_number(), LTS_VERSION_STRING, LTS_VERSION_NUMBER);
+    napi_throw_error(env, "LTS_VERSION_MISMATCH", msg);
+    return NULL;
+  }
   instance *inst = calloc(1, sizeof *inst);
   if (inst == NULL) {
-    throw_lts(env, LTS_ENOMEM);
+    throw_lts_message(env, LTS_ENOMEM, "livets: out of memory initialising the module");
     return NULL;
   }
   napi_status s = napi_set_instance_data(env, inst, instance_finalize, NULL);
@@ -816,9 +857,12 @@ static napi_value init(napi_env env, napi_value exports) {
       {"unregister", NULL, js_unregister, NULL, NULL, NULL, napi_enumerable, NULL},
       {"replyError", NULL, js_reply_error, NULL, NULL, NULL, napi_enumerable, NULL},
       {"send", NULL, js_send, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"sendBinary", NULL, js_send_binary, NULL, NULL, NULL, napi_enumerable, NULL},
       {"close", NULL, js_close, NULL, NULL, NULL, napi_enumerable, NULL},
       {"subscribe", NULL, js_subscribe, NULL, NULL, NULL, napi_enumerable, NULL},
       {"unsubscribe", NULL, js_unsubscribe, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"connSubscribe", NULL, js_conn_subscribe, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"connUnsubscribe", NULL, js_conn_unsubscribe, NULL, NULL, NULL, napi_enumerable, NULL},
       {"publish", NULL, js_publish, NULL, NULL, NULL, napi_enumerable, NULL},
       {"hostSubscribe", NULL, js_host_subscribe, NULL, NULL, NULL, napi_enumerable, NULL},
       {"hostUnsubscribe", NULL, js_host_unsubscribe, NULL, NULL, NULL, napi_enumerable, NULL},

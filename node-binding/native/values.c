@@ -12,32 +12,24 @@
 
 #define MAX_SAFE_INTEGER 9007199254740991.0
 
-static const char *lts_code_name(int code) {
-  switch (code) {
-    case LTS_EINVAL: return "LTS_EINVAL";
-    case LTS_ENOMEM: return "LTS_ENOMEM";
-    case LTS_ESTATE: return "LTS_ESTATE";
-    case LTS_ENOTFOUND: return "LTS_ENOTFOUND";
-    case LTS_EADDRINUSE: return "LTS_EADDRINUSE";
-    case LTS_EIO: return "LTS_EIO";
-    case LTS_EPARSE: return "LTS_EPARSE";
-    case LTS_ETOOBIG: return "LTS_ETOOBIG";
-    default: return "LTS_EUNKNOWN";
-  }
-}
-
-/* Throws Error(lts_strerror(code)) with code = "LTS_E..." and errno = code. */
-void throw_lts(napi_env env, int code) {
+void throw_lts_message(napi_env env, int code, const char *message) {
   napi_value msg, code_str, err, errno_val;
-  if (napi_create_string_utf8(env, lts_strerror(code), NAPI_AUTO_LENGTH, &msg) != napi_ok ||
-      napi_create_string_utf8(env, lts_code_name(code), NAPI_AUTO_LENGTH, &code_str) != napi_ok ||
+  /* Names come from the core's one table, so a new code needs no edit here. */
+  const char *name = lts_err_name(code);
+  if (message == NULL || message[0] == '\0') message = lts_strerror(code);
+  if (napi_create_string_utf8(env, message, NAPI_AUTO_LENGTH, &msg) != napi_ok ||
+      napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &code_str) != napi_ok ||
       napi_create_error(env, code_str, msg, &err) != napi_ok) {
-    napi_throw_error(env, lts_code_name(code), lts_strerror(code));
+    napi_throw_error(env, name, message);
     return;
   }
   if (napi_create_int32(env, code, &errno_val) == napi_ok)
     napi_set_named_property(env, err, "errno", errno_val);
   napi_throw(env, err);
+}
+
+void throw_lts(napi_env env, int code) {
+  throw_lts_message(env, code, lts_last_error());
 }
 
 /* Turns a failed napi call into a JavaScript exception unless one is already
@@ -79,7 +71,9 @@ int get_string(napi_env env, napi_value v, const char *what, char **out, size_t 
   }
   char *buf = malloc(n + 1);
   if (buf == NULL) {
-    throw_lts(env, LTS_ENOMEM);
+    char msg[160];
+    snprintf(msg, sizeof msg, "out of memory copying %s (%zu bytes)", what, n + 1);
+    throw_lts_message(env, LTS_ENOMEM, msg);
     return 0;
   }
   s = napi_get_value_string_utf8(env, v, buf, n + 1, &n);

@@ -12,8 +12,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Throws Error(lts_strerror(code)) with code = "LTS_E..." and errno = code. */
+/* Throws an Error for a failed lts_ call: message = lts_last_error() (or
+ * lts_strerror(code) if that is empty), code = lts_err_name(code) and
+ * errno = code. Call it right after the failing lts_ call, before any other. */
 void throw_lts(napi_env env, int code);
+/* The same for a failure the shim itself finds, with its own message. */
+void throw_lts_message(napi_env env, int code, const char *message);
 /* Turns a failed napi call into a JavaScript exception unless one is pending. */
 void throw_napi(napi_env env, napi_status status);
 
