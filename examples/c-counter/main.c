@@ -134,7 +134,10 @@ int main(int argc, char **argv) {
   if (rc == LTS_OK) rc = lts_server_add_static(server, "/_livets/", argv[2]);
   if (rc == LTS_OK) rc = lts_server_start(server);
   if (rc != LTS_OK) {
-    fprintf(stderr, "c-counter: %s\n", lts_strerror(rc));
+    /* lts_last_error says which argument or setting was wrong; the code's
+     * own sentence is the fallback. */
+    const char *why = lts_last_error();
+    fprintf(stderr, "c-counter: %s (%s)\n", why[0] != '\0' ? why : lts_strerror(rc), lts_err_name(rc));
     lts_server_free(server);
     return 1;
   }

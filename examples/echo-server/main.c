@@ -214,7 +214,10 @@ int main(int argc, char **argv) {
   if (rc == LTS_OK && static_dir != NULL) rc = lts_server_add_static(server, "/static/", static_dir);
   if (rc == LTS_OK) rc = lts_server_start(server);
   if (rc != LTS_OK) {
-    fprintf(stderr, "echo-server: %s\n", lts_strerror(rc));
+    /* lts_last_error says which argument or setting was wrong; the code's
+     * own sentence is the fallback. */
+    const char *why = lts_last_error();
+    fprintf(stderr, "echo-server: %s (%s)\n", why[0] != '\0' ? why : lts_strerror(rc), lts_err_name(rc));
     lts_server_free(server);
     return 1;
   }
