@@ -20,9 +20,9 @@
  *         whatever the other arguments, and never a crash;
  *      2. the arguments: LTS_EINVAL for a NULL pointer with a non-zero
  *         length, a length past SIZE_MAX/2, an empty id or topic, conn 0,
- *         or a number out of its range; LTS_EPARSE for text that is not
- *         UTF-8 (every text argument must be) or not JSON where JSON is
- *         taken; LTS_ETOOBIG for a size over a limit (a size is checked
+ *         or a number out of its range; LTS_EPARSE for text that must be
+ *         UTF-8 and is not (message data, HTML, reasons, presence keys) or
+ *         is not JSON where JSON is taken; LTS_ETOOBIG for a size over a limit (a size is checked
  *         before the bytes are read);
  *      3. the server's state: LTS_ESTATE when it is not running (or, for
  *         calls made before lts_server_start, when it is).
