@@ -240,10 +240,3 @@ function slotMarkup(info: SlotInfo, value: unknown): string {
       throw new TypeError(`html: data cannot be interpolated into ${info.where || "this position"}`);
   }
 }
-
-/** The markup of a render result: `Html` as is, a plain string unescaped. */
-export function toMarkup(value: Html | string): string {
-  if (value instanceof Html) return value.toString();
-  if (typeof value === "string") return value;
-  throw new TypeError("render() must return an Html value or a string");
-}

@@ -2,10 +2,13 @@
 // from the core, routed to the instance of the view they concern. Shared
 // by LiveTSServer and the test kit, so a test runs exactly this code.
 
+import { quoted } from "./events";
 import { isJsonObject, parseJson, type JsonValue } from "./json";
+import { DEFAULT_MAX_LIVE_MESSAGE_BYTES } from "./limits";
 import { LiveInstance, type CorePort, type InstanceEnv, type Logger } from "./live-instance";
 import type { LiveViewClass } from "./live-view";
 import { isCoreError } from "./native";
+import { RefusalLog, type RefusalClock } from "./refusal-log";
 import type { Router } from "./router";
 import { sameSecret, verifyToken, type Params, type Secret } from "./token";
 import { mergeParams, parseLocal } from "./url";
@@ -14,6 +17,9 @@ import type { Flash } from "./view-host";
 /** Join params the connector sends that are not the app's. */
 export const CSRF_PARAM = "_csrf_token";
 export const URL_PARAM = "_url";
+
+/** What a connection's address is when the core did not say. */
+export const UNKNOWN_ADDRESS = "unknown";
 
 /** How long a flash waits for the next view of a pushNavigate. */
 const CARRY_MS = 30_000;
@@ -25,21 +31,31 @@ export interface HubOptions {
   readonly logger: Logger;
   readonly remountDelayMs: number;
   readonly maxCrashes: number;
+  /** Largest HTML a live render or patch may have (the core's maxLiveMessageBytes). */
+  readonly maxLiveMessageBytes?: number;
+  /** The clock refusal lines are counted by; the real one by default. */
+  readonly refusalClock?: RefusalClock;
 }
 
 /** Routes live traffic to view instances. */
 export class LiveHub {
   private readonly conns = new Map<number, Map<string, LiveInstance>>();
   private readonly carried = new Map<number, { flash: Flash; until: number }>();
+  /** Each open connection's client address, as its last record gave it. */
+  private readonly addresses = new Map<number, string>();
+  private readonly refusals: RefusalLog;
   private readonly env: InstanceEnv;
 
   constructor(
     private readonly core: CorePort,
     private readonly options: HubOptions,
   ) {
+    this.refusals = new RefusalLog(options.logger, options.refusalClock);
     this.env = {
       core,
       logger: options.logger,
+      maxLiveMessageBytes: options.maxLiveMessageBytes ?? DEFAULT_MAX_LIVE_MESSAGE_BYTES,
+      refused: (conn, cause, what) => this.refusals.refuse(conn, this.addressOf(conn), cause, what),
       remountDelayMs: options.remountDelayMs,
       maxCrashes: options.maxCrashes,
       resolve: (url, View) => this.resolve(url, View),
@@ -54,22 +70,23 @@ export class LiveHub {
    * unexpired and issued for this root, the params echo the page's CSRF
    * token, and the browser's URL (if it says) is served by the same view.
    */
-  join(conn: number, ref: number, id: string, token: string, paramsText: string): void {
+  join(conn: number, ref: number, id: string, token: string, paramsText: string, address: string = UNKNOWN_ADDRESS): void {
+    this.addresses.set(conn, address);
     const check = verifyToken(this.options.secret, token);
-    if (!check.ok) return this.refuse(conn, id, ref, `invalid token (${check.reason})`);
-    if (check.id !== id) return this.refuse(conn, id, ref, "token is for another view");
+    if (!check.ok) return this.refuseJoin(conn, id, ref, `invalid token (${check.reason})`);
+    if (check.id !== id) return this.refuseJoin(conn, id, ref, "token is for another view", check.view);
     const sent = parseJson(paramsText);
     const params = isJsonObject(sent) ? sent : {};
     const csrf = params[CSRF_PARAM];
-    if (typeof csrf !== "string" || !sameSecret(csrf, check.csrf)) return this.refuse(conn, id, ref, "csrf token mismatch");
+    if (typeof csrf !== "string" || !sameSecret(csrf, check.csrf)) return this.refuseJoin(conn, id, ref, "csrf token mismatch", check.view);
     const View = this.options.router.get(check.view);
-    if (View === undefined) return this.refuse(conn, id, ref, "unknown view");
+    if (View === undefined) return this.refuseJoin(conn, id, ref, "unknown view", check.view);
     let url = check.url;
     let viewParams: Params = check.params;
     const at = params[URL_PARAM];
     if (at !== undefined) {
       const resolved = typeof at === "string" ? this.resolve(at, View) : null;
-      if (resolved === null) return this.refuse(conn, id, ref, "url is not served by the token's view");
+      if (resolved === null) return this.refuseJoin(conn, id, ref, "url is not served by the token's view", check.view);
       url = (parseLocal(at as string) ?? { href: url }).href;
       viewParams = resolved;
     }
@@ -92,24 +109,30 @@ export class LiveHub {
         session: check.session,
         connectParams: appParams(params),
         flash: this.takeCarried(conn),
+        address,
       },
       after,
     );
   }
 
   /** A user event on root `id` or a component inside it. */
-  event(conn: number, ref: number, id: string, name: string, payloadText: string): void {
+  event(conn: number, ref: number, id: string, name: string, payloadText: string, address?: string): void {
+    if (address !== undefined) this.addresses.set(conn, address);
     const instance = this.instanceOf(conn, id);
     if (instance === undefined) return this.refuse(conn, id, ref, "not joined");
     instance.event(ref, id, name, payloadText);
   }
 
   /** The browser's URL changed without a reload (protocol message "u"). */
-  urlChanged(conn: number, ref: number, id: string, url: string): void {
+  urlChanged(conn: number, ref: number, id: string, url: string, address?: string): void {
+    if (address !== undefined) this.addresses.set(conn, address);
     const instance = this.conns.get(conn)?.get(id);
     if (instance === undefined) return this.refuse(conn, id, ref, "not joined");
     const params = this.resolve(url, instance.View);
-    if (params === null) return this.refuse(conn, id, ref, "url is not served by this view");
+    if (params === null) {
+      this.refusals.refuse(conn, this.addressOf(conn), "url not served", `URL ${quoted(url)} is not served by ${instance.label}`);
+      return this.refuse(conn, id, ref, "url is not served by this view");
+    }
     instance.urlChanged(ref, (parseLocal(url) ?? { href: url }).href, params);
   }
 
@@ -132,6 +155,8 @@ export class LiveHub {
   close(conn: number): void {
     const views = this.conns.get(conn);
     this.carried.delete(conn);
+    this.refusals.closed(conn);
+    this.addresses.delete(conn);
     if (views === undefined) return;
     this.conns.delete(conn);
     for (const instance of views.values()) void instance.dispose();
@@ -142,6 +167,8 @@ export class LiveHub {
     const all = [...this.conns.values()].flatMap((views) => [...views.values()]);
     this.conns.clear();
     this.carried.clear();
+    this.addresses.clear();
+    this.refusals.flush();
     await Promise.all(all.map((instance) => instance.dispose()));
   }
 
@@ -186,6 +213,17 @@ export class LiveHub {
     if (views?.get(instance.id) !== instance) return;
     views.delete(instance.id);
     if (views.size === 0) this.conns.delete(instance.conn);
+  }
+
+  private addressOf(conn: number): string {
+    return this.addresses.get(conn) ?? UNKNOWN_ADDRESS;
+  }
+
+  /** Every refused join is logged (counted per cause), with what the token named if it was genuine. */
+  private refuseJoin(conn: number, id: string, ref: number, reason: string, route?: string): void {
+    const view = route === undefined ? "" : ` for ${quoted(route)}`;
+    this.refusals.refuse(conn, this.addressOf(conn), reason, `refused join of ${quoted(id)}${view}: ${reason}`);
+    this.refuse(conn, id, ref, reason);
   }
 
   private refuse(conn: number, id: string, ref: number, reason: string): void {

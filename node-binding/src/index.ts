@@ -9,6 +9,10 @@ export {
   modelFields,
   type LiveViewClass,
   type ModelField,
+  type ModelSpec,
+  type ModelTypeOf,
+  type CheckedModel,
+  type CheckedViewClass,
   type Session,
   type StateOf,
 } from "./live-view";
@@ -18,14 +22,17 @@ export type { Cancel, EventPayload, Flash, NavigateOptions } from "./view-host";
 export type { JsonValue, JsonObject } from "./json";
 export { flashGroup } from "./flash";
 export { LiveTSServer, LIVE_PATH, type LiveTSServerOptions, type TopicHandler } from "./server";
+export type { CoreLimitOptions } from "./core-limits";
+export { UpdateTooLargeError } from "./update-error";
+export type { RedirectOptions } from "./url";
 export { REDIS_LINK_TOPIC, RESERVED_TOPIC_PREFIX, isRedisLink, type RedisLink } from "./core-topics";
 export { isPresenceDiff, applyPresenceDiff, type Presences, type PresenceDiff } from "./presence";
 export type { CoreStats } from "./native";
 export type { PageRequest, SessionFunction } from "./page-render";
 export type { Logger } from "./live-instance";
-export { CONTENT_SECURITY_POLICY } from "./page";
+export { CONTENT_SECURITY_POLICY, contentSecurityPolicy } from "./page";
 export { ComponentRenderer } from "./renderer";
-export { allowedEvents, isAllowedEvent, MODEL_EVENT, CLEAR_FLASH_EVENT } from "./events";
+export { allowedEvents, isAllowedEvent, MODEL_EVENT, CLEAR_FLASH_EVENT, type ModelType } from "./events";
 export {
   signToken,
   verifyToken,

@@ -1,6 +1,8 @@
+import type { ModelType } from "./events";
 import type { Html } from "./html";
-import type { ModelField } from "./live-view";
-import { checkRedirect, parseLocal } from "./url";
+import type { ModelSpec } from "./live-view";
+import type { UpdateTooLargeError } from "./update-error";
+import { checkRedirect, parseLocal, type RedirectOptions } from "./url";
 import { hostOf, type EventPayload, type NavigateOptions } from "./view-host";
 
 const NO_PROPS = Object.freeze({});
@@ -67,8 +69,8 @@ export abstract class LiveComponent<
     void props;
   }
 
-  /** The markup of the component root's content. */
-  abstract render(): Html | string;
+  /** The markup of the component root's content, built with html`...`; a plain string is refused. */
+  abstract render(): Html;
 
   /** A browser event from this component's `events` list. May be async. */
   handleEvent(event: string, payload: EventPayload): void | Promise<void> {
@@ -78,6 +80,9 @@ export abstract class LiveComponent<
 
   /** Called after each render of this component that was sent to the browser. */
   updated?(): void;
+
+  /** A render of this component that could not be sent; see `LiveView.handleError`. */
+  handleError?(error: UpdateTooLargeError): void | Promise<void>;
 
   /** Called once when the component goes away. */
   unmount(): void {}
@@ -108,8 +113,8 @@ export abstract class LiveComponent<
   }
 
   /** `LiveView.redirect`, for the view this component is in. */
-  redirect(url: string): void {
-    hostOf(this)?.navigate({ kind: "redirect", url: checkRedirect(url) });
+  redirect(url: string, options: RedirectOptions = {}): void {
+    hostOf(this)?.navigate({ kind: "redirect", url: checkRedirect(url, options) });
   }
 
   /** `LiveView.putFlash`, on the view this component is in. */
@@ -138,6 +143,6 @@ export type PropsOf<C> = C extends LiveComponent<infer P, object> ? P : never;
 export type LiveComponentClass<C extends LiveComponent<object, object> = LiveComponent<object, object>> =
   (new () => C) & {
     readonly events?: readonly string[];
-    readonly model?: readonly (LiveComponent<object, object> extends C ? string : ModelField<ComponentStateOf<C>>)[];
+    readonly model?: LiveComponent<object, object> extends C ? Readonly<Record<string, ModelType>> : ModelSpec<ComponentStateOf<C>>;
     readonly tag?: string;
   };

@@ -9,11 +9,13 @@ import { ownTopic } from "./core-topics";
 import { decideEvent, quoted } from "./events";
 import type { Html } from "./html";
 import type { JsonObject, JsonValue } from "./json";
+import { formatBytes } from "./limits";
 import type { LiveView, LiveViewClass, Session } from "./live-view";
 import { isCoreError } from "./native";
 import { parsePresences, presenceArgs, type Presences } from "./presence";
 import { TaskQueue } from "./task-queue";
 import type { Params } from "./token";
+import { UpdateTooLargeError } from "./update-error";
 import type { Cancel, ComponentType, Flash, Navigation, NodeHost } from "./view-host";
 import { ViewTree, type NodeInstance, type TreeNode } from "./view-tree";
 
@@ -48,6 +50,8 @@ export interface MountContext {
   readonly session: JsonObject;
   readonly connectParams: Readonly<Record<string, JsonValue>>;
   readonly flash: Flash;
+  /** The client's IP address as the core resolved it, or "unknown". */
+  readonly address: string;
 }
 
 /** What the instance needs from the server around it. */
@@ -58,6 +62,10 @@ export interface InstanceEnv {
   readonly remountDelayMs: number;
   /** Crashes in a row after which the view is given up. */
   readonly maxCrashes: number;
+  /** Largest HTML one render or patch may carry; a larger one is not sent. */
+  readonly maxLiveMessageBytes: number;
+  /** Logs a refusal of `cause` on `conn` (counted, not one line each). */
+  refused(conn: number, cause: string, what: string): void;
   /** The params of `url` if the same view class serves it, else null. */
   resolve(url: string, View: LiveViewClass): Params | null;
   /** A pushNavigate is leaving with this flash: the next view on the connection shows it. */
@@ -126,7 +134,7 @@ export class LiveInstance {
     route: string,
   ) {
     this.label = `${View.name || "LiveView"} (${route})`;
-    this.ctx = { route, params: {}, url: route, session: {}, connectParams: {}, flash: {} };
+    this.ctx = { route, params: {}, url: route, session: {}, connectParams: {}, flash: {}, address: "unknown" };
     this.queue = new TaskQueue((err) => this.env.logger.error(`[livets] ${this.label}: internal error:`, err));
   }
 
@@ -165,12 +173,13 @@ export class LiveInstance {
       try {
         raw = JSON.parse(payloadText) as JsonValue;
       } catch {
+        this.env.refused(this.conn, "malformed payload", `malformed payload of ${quoted(name)} on ${this.named(node)}`);
         return this.reply(ref, "malformed payload", wireId);
       }
       const decision = decideEvent(node.Class, name, raw);
       const where = this.where(node, `handleEvent(${quoted(name)})`);
       if (decision.kind === "refused") {
-        this.env.logger.warn(`[livets] ${this.label}: ${node === this.tree?.root ? "" : `${node.Class.name} ${quoted(node.cid)}: `}${decision.log}`);
+        this.env.refused(this.conn, decision.reason, `${decision.log} on ${this.named(node)}`);
         return this.reply(ref, decision.reason, wireId);
       }
       const generation = this.generation;
@@ -264,6 +273,11 @@ export class LiveInstance {
     return node.parent === null ? what : `${node.Class.name} ${quoted(node.cid)} ${what}`;
   }
 
+  /** "Counter (/counter)", or "TodoItem "t1" in Todos (/todos)" for a component. */
+  private named(node: TreeNode): string {
+    return node.parent === null ? this.label : `${node.Class.name} ${quoted(node.cid)} in ${this.label}`;
+  }
+
   // ---- mounting ---------------------------------------------------------
 
   /** Mounts a new view (join or remount) and registers it, answering `ref`. */
@@ -279,6 +293,7 @@ export class LiveInstance {
       url: this.ctx.url,
       data: this.ctx.session,
       connectParams: this.ctx.connectParams,
+      address: this.ctx.address,
     };
     let markup: string;
     try {
@@ -288,20 +303,40 @@ export class LiveInstance {
       if (generation !== this.generation) return;
       await this.followNavigation();
       if (this.leaveDuringMount(ref)) return;
-      markup = tree.render(tree.root).markup;
+      markup = this.renderNode(tree.root);
+      // Over the limit, the view may shrink what it shows (handleError);
+      // without that, the join cannot be answered with a render.
+      const size = Buffer.byteLength(markup);
+      if (size > this.env.maxLiveMessageBytes) {
+        const error = this.tooLarge(tree.root, size);
+        if (typeof view.handleError !== "function") return this.failStart(ref, "render", null, "update too large");
+        await view.handleError(error);
+        if (generation !== this.generation) return;
+        markup = this.renderNode(tree.root);
+        const again = Buffer.byteLength(markup);
+        if (again > this.env.maxLiveMessageBytes) {
+          this.tooLarge(tree.root, again);
+          return this.failStart(ref, "render", null, "update too large");
+        }
+      }
     } catch (err) {
       return this.failStart(ref, "mount", err);
     }
     if (generation !== this.generation) return;
     this.phase = "live";
     this.sendPending();
-    if (!this.call(() => this.env.core.register(this.conn, this.id, ref, markup))) return this.failStart(ref, "register", null);
+    const registered = this.deliver(() => this.env.core.register(this.conn, this.id, ref, markup));
+    if (registered === "too-large") {
+      this.tooLarge(tree.root, Buffer.byteLength(markup));
+      return this.failStart(ref, "register", null, "update too large");
+    }
+    if (registered !== "sent") return this.failStart(ref, "register", null);
     tree.root.html = markup;
     for (const topic of this.topics) this.call(() => this.env.core.subscribe(this.conn, this.id, topic));
     for (const { topic, key, meta } of this.tracked.values()) this.call(() => this.env.core.presenceTrack(this.conn, topic, key, meta));
     const rendered: TreeNode[] = [tree.root];
     try {
-      for (const child of tree.root.children.values()) this.visit(child, 0, "", rendered, { answered: true });
+      for (const child of tree.root.children.values()) this.visit(child, 0, "", rendered, { answered: true }, []);
     } catch (err) {
       return this.crash(err, "render", 0, generation);
     }
@@ -322,9 +357,9 @@ export class LiveInstance {
     return true;
   }
 
-  private failStart(ref: number, stage: string, err: unknown): void {
+  private failStart(ref: number, stage: string, err: unknown, reason = "join failed"): void {
     if (err !== null) this.env.logger.error(`[livets] ${this.label}: ${stage} threw while joining:`, err);
-    if (ref !== 0) this.reply(ref, "join failed");
+    if (ref !== 0) this.reply(ref, reason);
     this.phase = "closed";
     this.teardown(true);
     this.env.gone(this);
@@ -337,17 +372,36 @@ export class LiveInstance {
    * `target`) exactly once: with its patch if it rendered, else with an
    * empty one.
    */
-  private flush(ref: number, target: string, cause: string): void | Promise<void> {
+  private async flush(ref: number, target: string, cause: string): Promise<void> {
     const tree = this.tree;
     if (this.phase !== "live" || tree === null) return;
     const generation = this.generation;
     this.sendPending();
     const rendered: TreeNode[] = [];
     const answer = { answered: ref === 0 };
+    const tooLarge: { node: TreeNode; error: UpdateTooLargeError }[] = [];
     try {
-      this.visit(tree.root, ref, target, rendered, answer);
+      this.visit(tree.root, ref, target, rendered, answer, tooLarge);
     } catch (err) {
       return this.crash(err, `render after ${cause}`, answer.answered ? 0 : ref, generation);
+    }
+    if (tooLarge.length > 0) {
+      // The request's effect is not on the page: its loading state ends
+      // with a refusal, not a success.
+      if (!answer.answered) this.reply(ref, "update too large", target);
+      answer.answered = true;
+      // Each view or component hears of it once and may render something
+      // smaller; what is still too large then is only logged.
+      try {
+        for (const { node, error } of tooLarge) {
+          if (typeof node.instance.handleError !== "function") continue;
+          await node.instance.handleError(error);
+          if (generation !== this.generation) return;
+        }
+        this.visit(tree.root, 0, target, rendered, answer, []);
+      } catch (err) {
+        return this.crash(err, `handleError after ${cause}`, 0, generation);
+      }
     }
     if (!answer.answered) {
       const node = tree.nodes.get(target) ?? tree.root;
@@ -359,23 +413,67 @@ export class LiveInstance {
     this.sendLeaving();
   }
 
-  private visit(node: TreeNode, ref: number, target: string, rendered: TreeNode[], answer: { answered: boolean }): void {
+  /**
+   * Renders `node` and its changed descendants and sends each. A render
+   * over the live limit is not sent (the browser and the core keep the
+   * last one) and goes into `tooLarge`; components it placed wait for a
+   * render of it that is sent, since their roots are not on the page.
+   */
+  private visit(
+    node: TreeNode,
+    ref: number,
+    target: string,
+    rendered: TreeNode[],
+    answer: { answered: boolean },
+    tooLarge: { node: TreeNode; error: UpdateTooLargeError }[],
+  ): void {
     const tree = this.tree;
     if (tree === null) return;
     if (node.dirty || node.html === null) {
       const { markup, removed } = tree.render(node);
-      if (node.html === null) {
-        this.call(() => this.env.core.register(this.conn, node.wireId, 0, markup));
-      } else {
-        const withRef = !answer.answered && node.wireId === target ? ref : 0;
-        if (withRef !== 0) answer.answered = true;
-        this.call(() => this.env.core.update(this.conn, node.wireId, withRef, markup));
+      const unmountRemoved = (): void => {
+        for (const gone of removed) tree.remove(gone, (id) => this.unregister(id), (err, what) => this.logThrow(err, what));
+      };
+      const size = Buffer.byteLength(markup);
+      let outcome: "sent" | "too-large" | "failed" = "too-large";
+      if (size <= this.env.maxLiveMessageBytes) {
+        if (node.html === null) {
+          outcome = this.deliver(() => this.env.core.register(this.conn, node.wireId, 0, markup));
+        } else {
+          const withRef = !answer.answered && node.wireId === target ? ref : 0;
+          outcome = this.deliver(() => this.env.core.update(this.conn, node.wireId, withRef, markup));
+          if (withRef !== 0 && outcome !== "too-large") answer.answered = true;
+        }
+      }
+      // After the update, so a component's root is gone from the page before it is.
+      unmountRemoved();
+      if (outcome === "too-large") {
+        tooLarge.push({ node, error: this.tooLarge(node, size) });
+        return;
       }
       node.html = markup;
       rendered.push(node);
-      for (const gone of removed) tree.remove(gone, (id) => this.unregister(id), (err, what) => this.logThrow(err, what));
     }
-    for (const child of node.children.values()) this.visit(child, ref, target, rendered, answer);
+    for (const child of node.children.values()) this.visit(child, ref, target, rendered, answer, tooLarge);
+  }
+
+  /** Renders `node`, unmounting the components it no longer places. */
+  private renderNode(node: TreeNode): string {
+    const tree = this.tree as ViewTree;
+    const { markup, removed } = tree.render(node);
+    for (const gone of removed) tree.remove(gone, (id) => this.unregister(id), (err, what) => this.logThrow(err, what));
+    return markup;
+  }
+
+  /** Logs a render over the live limit; returns what the view's handleError gets. */
+  private tooLarge(node: TreeNode, size: number): UpdateTooLargeError {
+    const limit = this.env.maxLiveMessageBytes;
+    this.env.logger.error(
+      `[livets] ${this.named(node)}: a render of ${formatBytes(size)} is over maxLiveMessageBytes ` +
+        `(${formatBytes(limit)}) and was not sent; the page keeps the last render. ` +
+        "Render less (paginate), or raise the maxLiveMessageBytes option.",
+    );
+    return new UpdateTooLargeError(node.Class.name, size, limit);
   }
 
   private afterRender(rendered: readonly TreeNode[]): void {
@@ -698,6 +796,20 @@ export class LiveInstance {
 
   private logThrow(err: unknown, what: string): void {
     this.env.logger.error(`[livets] ${this.label}: ${what} threw:`, err);
+  }
+
+  /** Hands HTML to the core: sent, refused by the core's own size limit, or failed otherwise. */
+  private deliver(fn: () => void): "sent" | "too-large" | "failed" {
+    try {
+      fn();
+      return "sent";
+    } catch (err) {
+      if (isCoreError(err, "LTS_ETOOBIG")) return "too-large";
+      if (!isCoreError(err, "LTS_ENOTFOUND") && !isCoreError(err, "LTS_ESTATE")) {
+        this.env.logger.error(`[livets] ${this.label}: the core refused a call:`, err);
+      }
+      return "failed";
+    }
   }
 
   /** Runs a core call; a vanished connection is expected, anything else is logged. */

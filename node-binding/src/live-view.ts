@@ -1,10 +1,12 @@
 import type { AsyncKeys, AsyncResult, AsyncValue } from "./async-result";
+import type { ModelType } from "./events";
 import type { Html } from "./html";
 import type { JsonObject, JsonValue } from "./json";
 import type { LiveComponent, LiveComponentClass, PropsOf } from "./live-component";
 import type { Presences } from "./presence";
 import type { Params } from "./token";
-import { checkRedirect, parseLocal } from "./url";
+import type { UpdateTooLargeError } from "./update-error";
+import { checkRedirect, parseLocal, type RedirectOptions } from "./url";
 import {
   attachHost,
   checkInterval,
@@ -33,6 +35,11 @@ export interface Session {
   readonly data: JsonObject;
   /** The params object the browser sent with its join ({} before that). */
   readonly connectParams: Readonly<Record<string, JsonValue>>;
+  /**
+   * The client's IP address as text, as the core resolved it (through
+   * `trustedProxies`); "unknown" when the core did not say.
+   */
+  readonly address: string;
 }
 
 export { attachHost };
@@ -84,10 +91,12 @@ export abstract class LiveView<State extends object = Record<string, never>> {
   }
 
   /**
-   * The markup of the view's root element's content. Return html`...` for
-   * escaped output; a plain string is inserted as it is, unescaped.
+   * The markup of the view's root element's content, built with html`...`
+   * (every value escaped) and `raw()` for trusted markup. A plain string is
+   * refused at run time (a render error, as if render threw): it would go
+   * into the page unescaped.
    */
-  abstract render(): Html | string;
+  abstract render(): Html;
 
   /**
    * A browser event from the `events` list, with its payload. May be
@@ -112,6 +121,16 @@ export abstract class LiveView<State extends object = Record<string, never>> {
 
   /** Called after each render that was sent to the browser. */
   updated?(): void;
+
+  /**
+   * Called when something this view rendered could not reach the browser:
+   * today, a render over the server's `maxLiveMessageBytes`. The render
+   * was not sent (the page keeps the last one, and the event that caused
+   * it is answered with "update too large"); the view keeps its state and
+   * stays live. It may `setState` to render something smaller, which is
+   * sent. Without this method the error is only logged.
+   */
+  handleError?(error: UpdateTooLargeError): void | Promise<void>;
 
   /** Called once when the view goes away: tab closed, navigated, crashed, or server closed. */
   unmount(): void {}
@@ -192,9 +211,14 @@ export abstract class LiveView<State extends object = Record<string, never>> {
     hostOf(this)?.navigate({ kind: "navigate", url: localUrl(url), replace: options.replace === true });
   }
 
-  /** Leaves the page for `url`: a local path or an http(s) URL, with a full page load. */
-  redirect(url: string): void {
-    hostOf(this)?.navigate({ kind: "redirect", url: checkRedirect(url) });
+  /**
+   * Leaves the page for `url` with a full page load: a local path, or an
+   * http(s) URL on another site when `{ external: true }` says that is
+   * meant (a URL that came from a request would otherwise make this app an
+   * open redirect).
+   */
+  redirect(url: string, options: RedirectOptions = {}): void {
+    hostOf(this)?.navigate({ kind: "redirect", url: checkRedirect(url, options) });
   }
 
   /**
@@ -295,25 +319,59 @@ export type StateOf<V> = V extends LiveView<infer S> ? S : never;
 /** The names of `State`'s fields, for `static model`. */
 export type ModelField<State> = Extract<keyof State, string>;
 
+/** The `static model` type that fits a state field of type `T`; never for other types. */
+export type ModelTypeOf<T> = [T] extends [string]
+  ? "string"
+  : [T] extends [number]
+    ? "number"
+    : [T] extends [boolean]
+      ? "boolean"
+      : [T] extends [readonly string[]]
+        ? "string[]"
+        : never;
+
 /**
- * A `static model` list the compiler checks against the state:
- * `static model = modelFields<FormState>("name", "email")`.
+ * A `static model` for `State`: some of its fields, each with the type
+ * ts-model values for it must have.
  */
-export function modelFields<State extends object>(...fields: ModelField<State>[]): readonly ModelField<State>[] {
-  return Object.freeze([...fields]);
+export type ModelSpec<State> = { readonly [K in ModelField<State>]?: ModelTypeOf<State[K]> };
+
+/**
+ * A `static model` the compiler checks against the state, for when the
+ * class does not name its state type where `as const` would be checked:
+ * `static model = modelFields<FormState>({ name: "string", age: "number" })`.
+ */
+export function modelFields<State extends object>(spec: ModelSpec<State>): Readonly<ModelSpec<State>> {
+  return Object.freeze({ ...spec });
 }
 
 /**
+ * `static model` checked key by key against the state: a field that is
+ * not in the state, or a type that does not fit it, is `never`.
+ */
+export type CheckedModel<M, State> = {
+  readonly [K in keyof M]: K extends ModelField<State> ? ModelTypeOf<State[K]> : never;
+};
+
+/** A LiveView class whose `static model` (`M`, as declared) names only its state's fields, with fitting types. */
+export type CheckedViewClass<V extends LiveView<object>, M> = LiveViewClass<V> & {
+  readonly model?: M & (LiveView<object> extends V ? unknown : CheckedModel<M, StateOf<V>>);
+};
+
+/**
  * A concrete LiveView class, as passed to `registerComponent`, with its
- * optional static lists:
+ * optional static declarations:
  *
  * - `events`: the event names the browser may send (see `LiveView.events`);
- * - `model`: the state fields `ts-model` inputs may set. A model change for
- *   any other field is refused like an undeclared event. Declare it
- *   `as const`, or with `modelFields<State>(...)`, and the compiler checks
- *   the names against the view's state.
+ * - `model`: the state fields `ts-model` inputs may set, each with its type
+ *   (`"string"`, `"number"`, `"boolean"` or `"string[]"`):
+ *   `static model = { title: "string", done: "boolean" } as const`. A
+ *   change for another field, or with a value of another type, is refused
+ *   before any view code runs. Declared `as const` (or with
+ *   `modelFields<State>(...)`), the compiler checks names and types
+ *   against the view's state.
  */
 export type LiveViewClass<V extends LiveView<object> = LiveView<object>> = (new () => V) & {
   readonly events?: readonly string[];
-  readonly model?: readonly (LiveView<object> extends V ? string : ModelField<StateOf<V>>)[];
+  readonly model?: LiveView<object> extends V ? Readonly<Record<string, ModelType>> : ModelSpec<StateOf<V>>;
 };

@@ -73,6 +73,8 @@ export interface RequestRecord {
   /** Raw header lines, "Name: value\r\n" each. */
   headers: string;
   body: Buffer;
+  /** The client's IP address as text (through trusted proxies); absent from an older shim. */
+  address?: string;
 }
 
 /** A WebSocket connection opened on `path`. */
@@ -101,6 +103,8 @@ export interface LiveRecord {
   name: string;
   /** JSON text; "null" if the browser sent none. */
   payload: string;
+  /** The client's IP address as text (through trusted proxies); absent from an older shim. */
+  address?: string;
 }
 
 /** A whole message in raw mode. */
@@ -120,6 +124,23 @@ export interface InfoRecord {
   data: string;
 }
 
+/**
+ * A refusal the core made itself (a rate, a cap, a Host), at most once per
+ * cause and connection every 10 s; `count` is how many refusals it stands
+ * for (1 for the first, the rest of the interval in one).
+ */
+export interface NoticeRecord {
+  type: "notice";
+  /** lts_cause_name: "event_rate", "connections_per_ip", … */
+  cause: string;
+  /** 0 when no WebSocket is concerned. */
+  conn: number;
+  address: string;
+  /** One sentence for a log line, naming the option to change. */
+  detail: string;
+  count: number;
+}
+
 /** Anything the core reports. */
 export type CoreRecord =
   | RequestRecord
@@ -127,7 +148,8 @@ export type CoreRecord =
   | CloseRecord
   | LiveRecord
   | MessageRecord
-  | InfoRecord;
+  | InfoRecord
+  | NoticeRecord;
 
 /**
  * The functions of build/livets.node. Ids and refs are Numbers. Failures of

@@ -22,6 +22,11 @@ export interface PageRequest {
   readonly headers: Readonly<Record<string, string>>;
   /** Cookie values by name. */
   readonly cookies: Readonly<Record<string, string>>;
+  /**
+   * The client's IP address as text, resolved by the core through
+   * `trustedProxies`; "unknown" when the core did not say.
+   */
+  readonly address?: string;
 }
 
 /**
@@ -46,6 +51,9 @@ export interface PageSettings {
 export type PageOutcome =
   | {
       readonly kind: "page";
+      /** The view's class name and route pattern, for log lines. */
+      readonly view: string;
+      readonly route: string;
       readonly id: string;
       readonly token: string;
       readonly csrf: string;
@@ -75,6 +83,7 @@ export async function renderPage(settings: PageSettings, request: PageRequest): 
     params,
     url: local.href,
     session,
+    address: request.address ?? "unknown",
     id,
     broadcast: settings.broadcast,
     presence: settings.presence,
@@ -87,7 +96,7 @@ export async function renderPage(settings: PageSettings, request: PageRequest): 
     { view: match.pattern, params, url: local.href, id, csrf, session },
     settings.tokenTtlMs,
   );
-  return { kind: "page", id, token, csrf, markup: result.markup, flash: result.flash };
+  return { kind: "page", view: match.value.name || "LiveView", route: match.pattern, id, token, csrf, markup: result.markup, flash: result.flash };
 }
 
 /** Header lines ("Name: value\r\n") as a lowercase-keyed record. */

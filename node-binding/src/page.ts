@@ -1,17 +1,56 @@
 // The HTML document around a view's first render, and its headers. The
-// page holds no inline script, so the policy can forbid all of it.
+// page holds no inline script, so the policy can forbid all of it. A live
+// page acts on a click: framed by another site under a decoy, it would
+// act on clicks its user never meant, so only this origin may frame it.
 
 import { escapeHtml } from "./html";
 
-/** The Content-Security-Policy of every page. */
-export const CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'";
+/** Who may frame the pages, by default: this origin only. */
+export const DEFAULT_FRAME_ANCESTORS = "'self'";
+
+/** The Content-Security-Policy of every page, with `frameAncestors` as given. */
+export function contentSecurityPolicy(frameAncestors: string = DEFAULT_FRAME_ANCESTORS): string {
+  return `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors ${frameAncestors}`;
+}
+
+/** The Content-Security-Policy of every page, with the default framing rule. */
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy();
+
+/**
+ * Throws a TypeError unless `value` is a CSP source list for
+ * frame-ancestors: "'self'", "'none'", or origins and keywords separated
+ * by spaces ("'self' https://admin.example.com").
+ */
+export function checkFrameAncestors(value: unknown): string {
+  if (typeof value !== "string" || !/^[\x21-\x7e]+( [\x21-\x7e]+)*$/.test(value) || /[;,]/.test(value)) {
+    throw new TypeError(`frameAncestors must be a CSP source list such as "'self'", "'none'" or "'self' https://example.com", not ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/**
+ * X-Frame-Options for browsers without CSP frame-ancestors: it can say
+ * only "this origin" or "nobody", so any other list goes without it.
+ */
+function frameOptions(frameAncestors: string): string {
+  if (frameAncestors === "'self'") return "X-Frame-Options: SAMEORIGIN\r\n";
+  if (frameAncestors === "'none'") return "X-Frame-Options: DENY\r\n";
+  return "";
+}
 
 /** Headers for every HTML page: pages carry join tokens, so none is cached. */
-export const PAGE_HEADERS =
-  "Content-Type: text/html; charset=utf-8\r\n" +
-  "Cache-Control: no-store\r\n" +
-  "X-Content-Type-Options: nosniff\r\n" +
-  `Content-Security-Policy: ${CONTENT_SECURITY_POLICY}\r\n`;
+export function pageHeaders(frameAncestors: string = DEFAULT_FRAME_ANCESTORS): string {
+  return (
+    "Content-Type: text/html; charset=utf-8\r\n" +
+    "Cache-Control: no-store\r\n" +
+    "X-Content-Type-Options: nosniff\r\n" +
+    frameOptions(frameAncestors) +
+    `Content-Security-Policy: ${contentSecurityPolicy(frameAncestors)}\r\n`
+  );
+}
+
+/** The page headers with the default framing rule. */
+export const PAGE_HEADERS = pageHeaders();
 
 /** Where the core serves the browser connector. */
 export const CLIENT_PREFIX = "/_livets/";

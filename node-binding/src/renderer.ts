@@ -17,6 +17,8 @@ export interface RenderRequest {
   readonly params: Params;
   readonly url: string;
   readonly session?: JsonObject;
+  /** The client's IP address ("unknown" by default). */
+  readonly address?: string;
   /** The id the view's root will have, so components get their final ids. */
   readonly id?: string;
   /** Receives `broadcast`s made while rendering. */
@@ -100,6 +102,7 @@ function render(View: LiveViewClass, request: RenderRequest, sync: boolean): Ren
     url: request.url,
     data: request.session ?? {},
     connectParams: {},
+    address: request.address ?? "unknown",
   };
   const finish = (): RenderResult => {
     const t = tree as ViewTree;

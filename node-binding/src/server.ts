@@ -2,29 +2,38 @@ import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 
+import { coreLimits, type CoreLimitOptions } from "./core-limits";
 import { REDIS_LINK_TOPIC, isRedisLink, ownTopic, type RedisLink } from "./core-topics";
 import { allowedEvents, checkViewClass, modelFieldsOf } from "./events";
 import { Html } from "./html";
-import { LiveHub } from "./hub";
+import { LiveHub, UNKNOWN_ADDRESS } from "./hub";
+import { DEFAULT_MAX_LIVE_MESSAGE_BYTES, DEFAULT_MAX_PAGE_BYTES, formatBytes } from "./limits";
 import { decodeInfo, encodeInfo, type CorePort, type Logger } from "./live-instance";
-import type { LiveView, LiveViewClass } from "./live-view";
+import type { CheckedViewClass, LiveView, LiveViewClass } from "./live-view";
 import {
   isCoreError,
   loadNative,
   type CoreRecord,
   type CoreStats,
   type NativeBinding,
+  type NativeConfig,
+  type NoticeRecord,
   type RequestRecord,
   type ServerHandle,
 } from "./native";
-import { CLIENT_PREFIX, PAGE_HEADERS, livePage, statusPage } from "./page";
+import { CLIENT_PREFIX, DEFAULT_FRAME_ANCESTORS, checkFrameAncestors, livePage, pageHeaders, statusPage } from "./page";
+import { REFUSAL_INTERVAL_MS } from "./refusal-log";
 import { parseCookies, parseHeaders, renderPage, type PageSettings, type SessionFunction } from "./page-render";
 import { parsePresences, type Presences } from "./presence";
 import { Router } from "./router";
 import { DEFAULT_TOKEN_TTL_MS, type Secret } from "./token";
 
-/** Options for `new LiveTSServer()`. */
-export interface LiveTSServerOptions {
+/**
+ * Options for `new LiveTSServer()`. Besides those below, the core's limits
+ * against hostile clients (`CoreLimitOptions`: rates, caps, sizes, hosts,
+ * proxies; docs/security.md) are options too, passed to the core as given.
+ */
+export interface LiveTSServerOptions extends CoreLimitOptions {
   /** TCP port; 0 (the default) picks a free one, reported by `listen()`. */
   port?: number;
   /** IP literal to bind; default 127.0.0.1. */
@@ -53,6 +62,19 @@ export interface LiveTSServerOptions {
   maxCrashes?: number;
   /** Where warnings and errors go; default `console`. */
   logger?: Logger;
+  /**
+   * Largest page a render may produce, in bytes; default 8 MiB. A larger
+   * one is answered with 500 and logged with its view, route and size.
+   */
+  maxPageBytes?: number;
+  /**
+   * Who may show the pages in a frame, as a CSP frame-ancestors source
+   * list; default "'self'" (this origin only, with X-Frame-Options:
+   * SAMEORIGIN). "'none'" forbids framing (X-Frame-Options: DENY); a list
+   * of origins such as "'self' https://admin.example.com" allows those
+   * (without X-Frame-Options, which cannot say it).
+   */
+  frameAncestors?: string;
   /**
    * Pub/sub across processes. With `redis` ("redis://host[:port][/db]",
    * port 6379 by default, an IPv6 host in brackets; with
@@ -145,6 +167,10 @@ export class LiveTSServer {
   private readonly logger: Logger;
   private readonly remountDelayMs: number;
   private readonly maxCrashes: number;
+  private readonly maxPageBytes: number;
+  private readonly pageHeaders: string;
+  /** The core's limits as the options set them, for createServer. */
+  private readonly limits: Partial<NativeConfig>;
   private readonly redisUrl: string | null;
   /** The Redis link as the core last told it; null before it has, or with no Redis. */
   private redisLink: RedisLink | null = null;
@@ -182,6 +208,13 @@ export class LiveTSServer {
     this.logger = options.logger ?? console;
     this.remountDelayMs = nonNegative(options.remountDelayMs ?? 1000, "remountDelayMs");
     this.maxCrashes = nonNegative(options.maxCrashes ?? 5, "maxCrashes");
+    this.limits = coreLimits(options);
+    const maxPageBytes = options.maxPageBytes ?? DEFAULT_MAX_PAGE_BYTES;
+    if (!(Number.isSafeInteger(maxPageBytes) && maxPageBytes > 0)) {
+      throw new TypeError(`maxPageBytes must be a positive whole number of bytes, not ${String(maxPageBytes)}`);
+    }
+    this.maxPageBytes = maxPageBytes;
+    this.pageHeaders = pageHeaders(checkFrameAncestors(options.frameAncestors ?? DEFAULT_FRAME_ANCESTORS));
     this.redisUrl = redisUrlOf(options.pubsub);
     if (this.redisUrl !== null) this.subscribe(REDIS_LINK_TOPIC, (link) => this.onRedisLink(link));
     this.pages = {
@@ -203,7 +236,7 @@ export class LiveTSServer {
    * renders a fresh instance, and each browser tab then joins its own live
    * instance. Returns `this`.
    */
-  registerComponent<V extends LiveView<object>>(route: string, View: LiveViewClass<V>): this {
+  registerComponent<V extends LiveView<object>, M = unknown>(route: string, View: CheckedViewClass<V, M>): this {
     if (typeof route === "string" && (route.startsWith(CLIENT_PREFIX) || route === LIVE_PATH)) {
       throw new TypeError(`path ${route} is taken by LiveTS itself`);
     }
@@ -215,8 +248,8 @@ export class LiveTSServer {
   }
 
   /** Same as `registerComponent`. */
-  route<V extends LiveView<object>>(route: string, View: LiveViewClass<V>): this {
-    return this.registerComponent(route, View);
+  route<V extends LiveView<object>, M = unknown>(route: string, View: CheckedViewClass<V, M>): this {
+    return this.registerComponent<V, M>(route, View);
   }
 
   /** The bound port while listening, else null. */
@@ -229,7 +262,13 @@ export class LiveTSServer {
     if (this.running !== null) throw new Error("LiveTSServer is already listening");
     const native = loadNative();
     let running: Running | null = null;
-    const config = { host: this.host, port: this.port0, wsPath: LIVE_PATH, ...(this.redisUrl !== null ? { redisUrl: this.redisUrl } : {}) };
+    const config: NativeConfig = {
+      host: this.host,
+      port: this.port0,
+      wsPath: LIVE_PATH,
+      ...this.limits,
+      ...(this.redisUrl !== null ? { redisUrl: this.redisUrl } : {}),
+    };
     const handle: ServerHandle = native.createServer(config, (records) => {
       if (running !== null && this.running === running) this.onRecords(running, records);
     });
@@ -244,6 +283,7 @@ export class LiveTSServer {
         logger: this.logger,
         remountDelayMs: this.remountDelayMs,
         maxCrashes: this.maxCrashes,
+        maxLiveMessageBytes: this.limits.maxLiveMessageBytes ?? DEFAULT_MAX_LIVE_MESSAGE_BYTES,
       });
       running = { native, handle, port: 0, hub };
       this.running = running;
@@ -368,13 +408,13 @@ export class LiveTSServer {
         this.onRequest(running, record);
         break;
       case "join":
-        hub.join(record.conn, record.ref, record.component, record.name, record.payload);
+        hub.join(record.conn, record.ref, record.component, record.name, record.payload, record.address ?? UNKNOWN_ADDRESS);
         break;
       case "event":
-        hub.event(record.conn, record.ref, record.component, record.name, record.payload);
+        hub.event(record.conn, record.ref, record.component, record.name, record.payload, record.address);
         break;
       case "url":
-        hub.urlChanged(record.conn, record.ref, record.component, record.name);
+        hub.urlChanged(record.conn, record.ref, record.component, record.name, record.address);
         break;
       case "leave":
         hub.leave(record.conn, record.component);
@@ -386,10 +426,20 @@ export class LiveTSServer {
       case "close":
         hub.close(record.conn);
         break;
+      case "notice":
+        this.onNotice(record);
+        break;
       case "open":
       case "message":
         break;
     }
+  }
+
+  /** The core already counted and spaced these out: one line each. */
+  private onNotice(notice: NoticeRecord): void {
+    const who = notice.conn !== 0 ? `conn ${notice.conn} ` : "";
+    const rest = notice.count > 1 ? ` … and ${(notice.count - 1).toLocaleString("en-US")} more in ${REFUSAL_INTERVAL_MS / 1000} s` : "";
+    this.logger.warn(`[livets] refused (${notice.cause}) ${who}from ${notice.address}: ${notice.detail}${rest}`);
   }
 
   private onTopic(topic: string, text: string): void {
@@ -410,8 +460,16 @@ export class LiveTSServer {
       if (this.running !== running) return;
       const sent = request.method === "HEAD" ? "" : body;
       try {
-        running.native.respond(running.handle, request.id, status, PAGE_HEADERS + extraHeaders, sent);
+        running.native.respond(running.handle, request.id, status, this.pageHeaders + extraHeaders, sent);
       } catch (err) {
+        if (isCoreError(err, "LTS_ETOOBIG") && status !== 500) {
+          // The core's maxResponseBytes is below this page: the request is still open.
+          this.logger.error(
+            `[livets] page ${request.target.slice(0, 200)}: ${formatBytes(Buffer.byteLength(sent))} is over the core's ` +
+              "maxResponseBytes; answered 500. Render less, or raise maxResponseBytes (and maxPageBytes).",
+          );
+          return respond(500, statusPage(title, 500, "Internal Server Error"));
+        }
         if (!isCoreError(err, "LTS_ENOTFOUND") && !isCoreError(err, "LTS_ESTATE")) throw err;
       }
     };
@@ -422,7 +480,13 @@ export class LiveTSServer {
       return respond(405, statusPage(title, 405, "Method Not Allowed"), "Allow: GET, HEAD\r\n");
     }
     const headers = parseHeaders(request.headers);
-    const pageRequest = { method: request.method, url: request.target, headers, cookies: parseCookies(headers.cookie) };
+    const pageRequest = {
+      method: request.method,
+      url: request.target,
+      headers,
+      cookies: parseCookies(headers.cookie),
+      address: request.address ?? UNKNOWN_ADDRESS,
+    };
     renderPage(this.pages, pageRequest).then(
       (outcome) => {
         switch (outcome.kind) {
@@ -432,18 +496,26 @@ export class LiveTSServer {
             return respond(404, statusPage(title, 404, "Not Found"));
           case "redirect":
             return respond(302, statusPage(title, 302, "Found"), `Location: ${outcome.location}\r\n`);
-          case "page":
-            return respond(
-              200,
-              livePage({ title, head: this.head, id: outcome.id, token: outcome.token, csrf: outcome.csrf, body: outcome.markup }),
-            );
+          case "page": {
+            const page = livePage({ title, head: this.head, id: outcome.id, token: outcome.token, csrf: outcome.csrf, body: outcome.markup });
+            const size = Buffer.byteLength(page);
+            if (size > this.maxPageBytes) {
+              this.logger.error(
+                `[livets] page ${request.target.slice(0, 200)}: ${outcome.view} (${outcome.route}) rendered ${formatBytes(size)}, ` +
+                  `over maxPageBytes (${formatBytes(this.maxPageBytes)}); answered 500. ` +
+                  "Render less (paginate), or raise the maxPageBytes option.",
+              );
+              return respond(500, statusPage(title, 500, "Internal Server Error"));
+            }
+            return respond(200, page);
+          }
         }
       },
       (err: unknown) => {
         this.logger.error(`[livets] page ${request.target.slice(0, 200)}: render failed:`, err);
         respond(500, statusPage(title, 500, "Internal Server Error"));
       },
-    );
+    ).catch((err: unknown) => this.logger.error(`[livets] page ${request.target.slice(0, 200)}: could not answer:`, err));
   }
 }
 

@@ -28,6 +28,8 @@ export interface MountOptions {
   readonly session?: JsonObject;
   /** Extra join params, as a connector's `connectParams`. */
   readonly connectParams?: Readonly<Record<string, JsonValue>>;
+  /** The client's IP address the view sees in `session.address`; default "unknown". */
+  readonly address?: string;
   /** Delay before a crashed view is mounted again; default 0. */
   readonly remountDelayMs?: number;
   /** Where warnings and errors go; default: kept in `warnings` and `errors` only. */
@@ -377,12 +379,12 @@ export async function mountView<V extends LiveView<object>>(View: LiveViewClass<
   const session = options.session ?? {};
   const page = await renderPage(
     { router, secret, tokenTtlMs: 60_000, session: () => session, logger },
-    { method: "GET", url: local.href, headers: {}, cookies: {} },
+    { method: "GET", url: local.href, headers: {}, cookies: {}, address: options.address },
   );
   if (page.kind === "redirect") throw new LiveRedirect(page.location);
   if (page.kind !== "page") throw new Error(`no view is served at ${local.href}`);
   const params = { ...options.connectParams, _csrf_token: page.csrf, _url: local.href };
-  hub.join(CONN, 1, page.id, page.token, JSON.stringify(params));
+  hub.join(CONN, 1, page.id, page.token, JSON.stringify(params), options.address);
   const view = new TestView(hub, core, page.id, page.markup, warnings, errors);
   await view.settle();
   const last = core.messages[core.messages.length - 1];

@@ -37,12 +37,19 @@ export function mergeParams(query: Params, pathParams: Params): Params {
   return { ...query, ...pathParams };
 }
 
+/** Options of `redirect()`. */
+export interface RedirectOptions {
+  /** The URL may be on another site: without it, only local paths are accepted. */
+  readonly external?: boolean;
+}
+
 /**
- * A URL a view may send the browser to with redirect(): a local path, or
- * an absolute http(s) URL. Throws a TypeError otherwise, so `javascript:`
- * never reaches `location.assign`.
+ * A URL a view may send the browser to with redirect(): a local path, or,
+ * with `external`, an absolute http(s) URL. Throws a TypeError otherwise,
+ * so `javascript:` never reaches `location.assign`, and a URL taken from a
+ * request cannot turn the app into an open redirect by accident.
  */
-export function checkRedirect(target: string): string {
+export function checkRedirect(target: string, options: RedirectOptions = {}): string {
   const local = parseLocal(target);
   if (local !== null) return local.href;
   let url: URL | null = null;
@@ -51,8 +58,14 @@ export function checkRedirect(target: string): string {
   } catch {
     // not absolute either
   }
+  const shown = JSON.stringify(String(target).slice(0, 200));
   if (url === null || (url.protocol !== "http:" && url.protocol !== "https:")) {
-    throw new TypeError(`redirect needs a local path or an http(s) URL, not ${JSON.stringify(target)}`);
+    throw new TypeError(`redirect needs a local path such as "/items" or an http(s) URL, not ${shown}`);
+  }
+  if (options.external !== true) {
+    throw new TypeError(
+      `redirect to ${shown} may leave this site: pass { external: true } if that is meant, or give a local path such as "/items"`,
+    );
   }
   return url.href;
 }

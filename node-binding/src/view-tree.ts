@@ -5,18 +5,20 @@
 // keep their instance and state, new ones mount, missing ones are reported
 // for unmounting.
 
-import { checkComponentClass, type HandlerClass } from "./events";
-import { escapeHtml, toMarkup, trusted, type Html } from "./html";
+import { allowedEvents, checkComponentClass, modelFieldsOf, type HandlerClass } from "./events";
+import { Html, escapeHtml, trusted } from "./html";
+import type { UpdateTooLargeError } from "./update-error";
 import type { EventPayload, NodeHost } from "./view-host";
 import { attachHost } from "./view-host";
 
 /** What a node's instance offers, view or component alike. */
 export interface NodeInstance {
-  render(): Html | string;
+  render(): Html;
   setState(partial: object): void;
   handleEvent(event: string, payload: EventPayload): void | Promise<void>;
   unmount(): void;
   updated?(): void;
+  handleError?(error: UpdateTooLargeError): void | Promise<void>;
   mount?(props: object): unknown;
   update?(props: object): unknown;
 }
@@ -113,7 +115,7 @@ export class ViewTree {
     const placed = new Map<string, TreeNode>();
     node.placing = placed;
     try {
-      const markup = toMarkup(node.instance.render());
+      const markup = markupOf(node.instance.render(), node.Class.name);
       const removed = [...node.children.values()].filter((c) => placed.get(c.cid) !== c);
       node.children = placed;
       node.dirty = false;
@@ -130,6 +132,10 @@ export class ViewTree {
       throw new Error("component() must be called while its view or component renders");
     }
     checkComponentClass(Class);
+    // Declarations are checked where the component is first used, as a
+    // view's are at registerComponent.
+    allowedEvents(Class);
+    modelFieldsOf(Class);
     if (cid === "" || cid.length > 200) throw new TypeError("a component id must be a non-empty string of at most 200 characters");
     if (parent.placing.has(cid)) throw new Error(`component id ${JSON.stringify(cid)} is placed twice in one render of ${parent.Class.name}`);
     if (typeof props !== "object" || props === null) throw new TypeError("component props must be an object");
@@ -194,6 +200,18 @@ function unmountNode(node: TreeNode, gone: (wireId: string) => void, log: (err: 
   // After unmount, which may still read its id and props.
   attachHost(node.instance, null);
   gone(node.wireId);
+}
+
+/**
+ * The markup of a render. A plain string is refused, never inserted: it
+ * would be markup built by hand from values nobody escaped.
+ */
+function markupOf(value: unknown, name: string): string {
+  if (value instanceof Html) return value.toString();
+  if (typeof value === "string") {
+    throw new TypeError(`render() of ${name} returned a string; build markup with html\`\` (or raw() for trusted markup)`);
+  }
+  throw new TypeError(`render() of ${name} must return html\`\`, not ${value === null ? "null" : typeof value}`);
 }
 
 function depth(node: TreeNode): number {

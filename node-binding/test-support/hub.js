@@ -14,7 +14,15 @@ function makeHub(routes, options = {}) {
   const core = new FakeCore()
   const logger = quietLogger()
   const secret = options.secret ?? 'hub-test-secret'
-  const hub = new LiveHub(core, { secret, router, logger, remountDelayMs: options.remountDelayMs ?? 0, maxCrashes: options.maxCrashes ?? 5 })
+  const hub = new LiveHub(core, {
+    secret,
+    router,
+    logger,
+    remountDelayMs: options.remountDelayMs ?? 0,
+    maxCrashes: options.maxCrashes ?? 5,
+    maxLiveMessageBytes: options.maxLiveMessageBytes,
+    refusalClock: options.refusalClock,
+  })
   const settings = { router, secret, tokenTtlMs: options.tokenTtlMs ?? 60_000, session: options.session, logger }
   return {
     hub,

@@ -147,25 +147,25 @@ test('components can hold components; ids are scoped by their parent', async () 
 })
 
 test('component ids are escaped into the wire id and the markup', async () => {
-  class C extends LiveComponent { state = {}; render() { return 'c' } }
+  class C extends LiveComponent { state = {}; render() { return html`c` } }
   class V extends LiveView { state = {}; render() { return html`${this.component(C, 'a/"<b>', {})}` } }
   const view = await mountView(V, { url: '/v' })
   assert.equal(view.html(), `<div data-livets-id="${view.id}/a%2F%22%3Cb%3E">c</div>`)
 })
 
 test('misuse of components is a clear error', () => {
-  class C extends LiveComponent { state = {}; render() { return '' } }
+  class C extends LiveComponent { state = {}; render() { return html`` } }
   class Twice extends LiveView { state = {}; render() { return html`${this.component(C, 'x', {})}${this.component(C, 'x', {})}` } }
   assert.throws(() => ComponentRenderer.renderToString(Twice), /placed twice/)
   class NotAComponent extends LiveView { state = {}; render() { return html`${this.component(Twice, 'x', {})}` } }
   assert.throws(() => ComponentRenderer.renderToString(NotAComponent), /extends LiveComponent/)
-  class BadTag extends LiveComponent { static tag = 'img'; state = {}; render() { return '' } }
+  class BadTag extends LiveComponent { static tag = 'img'; state = {}; render() { return html`` } }
   class UsesBadTag extends LiveView { state = {}; render() { return html`${this.component(BadTag, 'x', {})}` } }
   assert.throws(() => ComponentRenderer.renderToString(UsesBadTag), /tag/)
-  class AsyncMount extends LiveComponent { state = {}; async mount() {} render() { return '' } }
+  class AsyncMount extends LiveComponent { state = {}; async mount() {} render() { return html`` } }
   class UsesAsync extends LiveView { state = {}; render() { return html`${this.component(AsyncMount, 'x', {})}` } }
   assert.throws(() => ComponentRenderer.renderToString(UsesAsync), /synchronous/)
-  class Outside extends LiveView { state = {}; mount() { this.component(C, 'x', {}) } render() { return '' } }
+  class Outside extends LiveView { state = {}; mount() { this.component(C, 'x', {}) } render() { return html`` } }
   assert.throws(() => ComponentRenderer.renderToString(Outside), /while its view or component renders/)
   class EmptyId extends LiveView { state = {}; render() { return html`${this.component(C, '', {})}` } }
   assert.throws(() => ComponentRenderer.renderToString(EmptyId), /non-empty/)
@@ -175,7 +175,7 @@ test('a component that throws crashes its view, which is remounted whole', async
   class Bomb extends LiveComponent {
     static events = ['boom']
     state = {}
-    render() { return 'bomb' }
+    render() { return html`bomb` }
     handleEvent() { throw new Error('component exploded') }
   }
   class Host extends LiveView {

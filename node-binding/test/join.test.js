@@ -11,7 +11,7 @@ class Show extends LiveView {
   mount(params, session) { if (session.connected) seen.push({ params, url: session.url, data: session.data, connectParams: session.connectParams }) }
   render() { return html`<p>${JSON.stringify(seen.at(-1) ?? null)}</p>` }
 }
-class Other extends LiveView { state = {}; render() { return 'other' } }
+class Other extends LiveView { state = {}; render() { return html`other` } }
 
 test('the session computed for the page reaches the connected mount through the token', async () => {
   seen.length = 0
@@ -45,7 +45,7 @@ test('a rejoin of the same root replaces the instance once the old one let go', 
   class Tracked extends LiveView {
     state = {}
     mount(_p, s) { if (s.connected) log.push('mount') }
-    render() { return 'x' }
+    render() { return html`x` }
     unmount() { log.push('unmount') }
   }
   const { hub, core, page } = makeHub({ '/t': Tracked })

@@ -20,11 +20,11 @@ class Paged extends LiveView {
     if (event === 'replace') this.pushPatch('/items?page=1', { replace: true })
     if (event === 'away') this.pushNavigate('/other?from=items')
     if (event === 'elsewhere') this.pushPatch('/other')
-    if (event === 'leave') this.redirect('https://example.com/bye')
+    if (event === 'leave') this.redirect('https://example.com/bye', { external: true })
     if (event === 'bad') this.redirect('javascript:alert(1)')
   }
 }
-class Other extends LiveView { state = {}; render() { return 'other' } }
+class Other extends LiveView { state = {}; render() { return html`other` } }
 
 const mount = (url = '/items') => mountView(Paged, { url, routes: { '/other': Other } })
 
@@ -76,16 +76,53 @@ test('navigation helpers refuse URLs that are not local (or http(s) for redirect
   await assert.rejects(view.click('bad'), (e) => e.reason === 'crashed' && e.cause instanceof TypeError)
   class Check extends LiveView {
     state = {}
-    render() { return '' }
+    render() { return html`` }
     mount() {
       for (const url of ['https://evil.example/', '//evil.example/', 'javascript:alert(1)', 'items']) {
         assert.throws(() => this.pushPatch(url), TypeError, url)
         assert.throws(() => this.pushNavigate(url), TypeError, url)
       }
       for (const url of ['javascript:alert(1)', 'data:text/html,x', 'ftp://x/']) assert.throws(() => this.redirect(url), TypeError, url)
+      for (const url of ['javascript:alert(1)', 'data:text/html,x']) assert.throws(() => this.redirect(url, { external: true }), TypeError, url)
     }
   }
   await mountView(Check)
+})
+
+test('redirect leaves the site only with { external: true }; local paths need nothing', async () => {
+  const tried = []
+  class Login extends LiveView {
+    static events = ['go']
+    state = {}
+    render() { return html`` }
+    handleEvent(_e, { to, external }) {
+      try {
+        this.redirect(to, external ? { external: true } : undefined)
+        tried.push([to, 'ok'])
+      } catch (err) {
+        tried.push([to, err.constructor.name, err.message])
+      }
+    }
+  }
+  const view = await mountView(Login, { url: '/login' })
+  // A "next" URL taken from the request would make an open redirect.
+  for (const to of ['https://evil.example/phish', 'http://evil.example', '//evil.example/x', '/\\evil.example/x']) {
+    await view.click('go', { to })
+  }
+  assert.deepEqual(tried.map((t) => t.slice(0, 2)), [
+    ['https://evil.example/phish', 'TypeError'],
+    ['http://evil.example', 'TypeError'],
+    ['//evil.example/x', 'TypeError'],
+    ['/\\evil.example/x', 'TypeError'],
+  ])
+  assert.equal(tried[0][2], 'redirect to "https://evil.example/phish" may leave this site: pass { external: true } if that is meant, or give a local path such as "/items"')
+  assert.equal(view.messages.filter((m) => m[0] === 'g').length, 0, 'nothing was sent')
+  tried.length = 0
+  await view.click('go', { to: '/home?tab=1' })
+  view.assertRedirected('/home?tab=1')
+  await view.click('go', { to: 'https://partner.example/pay', external: true })
+  view.assertRedirected('https://partner.example/pay')
+  assert.deepEqual(tried, [['/home?tab=1', 'ok'], ['https://partner.example/pay', 'ok']])
 })
 
 test('a redirect while mounting answers the page with 302 and a join with "g"', async () => {
@@ -95,7 +132,7 @@ test('a redirect while mounting answers the page with 302 and a join with "g"', 
     mount(_params, session) {
       if (!session.data.user || (session.connected && connectedRedirect)) this.redirect('/login?next=%2Fadmin')
     }
-    render() { return 'secret' }
+    render() { return html`secret` }
   }
   const { page, hub, core, settings } = makeHub({ '/admin': Guard })
   assert.deepEqual(await page('/admin'), { kind: 'redirect', location: '/login?next=%2Fadmin' })
@@ -128,7 +165,7 @@ test('handleParams calling pushPatch is followed, up to a limit', async () => {
   class Loop extends LiveView {
     state = {}
     handleParams(params) { if (params.go) this.pushPatch(`/loop?go=1&n=${Number(params.n ?? 0) + 1}`) }
-    render() { return '' }
+    render() { return html`` }
   }
   const loop = await mountView(Loop, { url: '/loop' })
   await assert.rejects(loop.patch('/loop?go=1'), (e) => e.reason === 'crashed' && /more than 8 times/.test(e.cause.message))

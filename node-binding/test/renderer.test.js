@@ -20,9 +20,10 @@ test('renderToString mounts with params, renders, unmounts', () => {
   assert.equal(Greeter.unmounted, 2)
 })
 
-test('a plain string from render is inserted unescaped', () => {
+test('a plain string from render is refused, naming the view; raw() is the way to trusted markup', () => {
   class Plain extends LiveView { state = {}; render() { return '<i>as is</i>' } }
-  assert.equal(ComponentRenderer.renderToString(Plain), '<i>as is</i>')
+  assert.throws(() => ComponentRenderer.renderToString(Plain), (err) => err instanceof TypeError &&
+    err.message === 'render() of Plain returned a string; build markup with html`` (or raw() for trusted markup)')
   class Raw extends LiveView { state = {}; render() { return html`${raw('<hr>')}` } }
   assert.equal(ComponentRenderer.renderToString(Raw), '<hr>')
 })
@@ -48,7 +49,7 @@ test('the view is not connected and its pub/sub calls are inert outside a server
   class Probe extends LiveView {
     state = {}
     mount() { this.subscribe('t'); this.broadcast('t', 1); seen = this.connected }
-    render() { return '' }
+    render() { return html`` }
   }
   ComponentRenderer.renderToString(Probe)
   assert.equal(seen, false)

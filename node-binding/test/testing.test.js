@@ -51,13 +51,13 @@ test('refusals reject with the reason', async () => {
 })
 
 test('a view that redirects while mounting rejects with LiveRedirect', async () => {
-  class Away extends LiveView { state = {}; mount() { this.redirect('/login') } render() { return '' } }
+  class Away extends LiveView { state = {}; mount() { this.redirect('/login') } render() { return html`` } }
   await assert.rejects(mountView(Away), (e) => e instanceof LiveRedirect && e.location === '/login')
   await assert.rejects(mountView(Counter, { url: 'http://x/' }), TypeError)
 })
 
 test('a view whose connected mount fails rejects the mount', async () => {
-  class Flaky extends LiveView { state = {}; mount(_p, s) { if (s.connected) throw new Error('db') } render() { return '' } }
+  class Flaky extends LiveView { state = {}; mount(_p, s) { if (s.connected) throw new Error('db') } render() { return html`` } }
   await assert.rejects(mountView(Flaky), /the join was refused: join failed/)
 })
 

@@ -85,10 +85,10 @@ test('timers do not run during the plain page render', () => {
   class T extends LiveView {
     state = {}
     mount() { const stop = this.every(10, () => { started++ }); stop(); stop() }
-    render() { return '' }
+    render() { return html`` }
   }
   ComponentRenderer.renderToString(T)
   assert.equal(started, 0)
-  class Bad extends LiveView { state = {}; mount() { this.every(-1, () => {}) } render() { return '' } }
+  class Bad extends LiveView { state = {}; mount() { this.every(-1, () => {}) } render() { return html`` } }
   assert.throws(() => ComponentRenderer.renderToString(Bad), TypeError)
 })

@@ -31,12 +31,12 @@ test('mount gets path and query params and the session, then handleParams, then 
   const page = { route: '/users/:id', path: '/users/7', url: '/users/7?tab=posts&id=ignored', data: { user: 'ada' } }
   assert.deepEqual(calls, [
     // The plain page render: not connected, no join params, unmounted at once.
-    ['mount', params, { connected: false, ...page, connectParams: {} }],
+    ['mount', params, { connected: false, ...page, connectParams: {}, address: 'unknown' }],
     ['handleParams', params, '/users/7?tab=posts&id=ignored'],
     ['render'],
     ['unmount'],
     // The live instance, mounted by the join.
-    ['mount', params, { connected: true, ...page, connectParams: { tz: 'UTC' } }],
+    ['mount', params, { connected: true, ...page, connectParams: { tz: 'UTC' }, address: 'unknown' }],
     ['handleParams', params, '/users/7?tab=posts&id=ignored'],
     ['render'],
     ['updated'],
@@ -147,7 +147,7 @@ test('the core hears of subscriptions only once the view is registered', async (
   class Early extends LiveView {
     state = {}
     mount() { this.subscribe('t'); this.subscribe('t') }
-    render() { return 'x' }
+    render() { return html`x` }
   }
   const { core, join } = makeHub({ '/e': Early })
   const page = await join('/e')
@@ -161,7 +161,7 @@ test('a failing mount refuses the join and unmounts the instance', async () => {
   class BadMount extends LiveView {
     state = {}
     mount(_p, session) { if (session.connected && fail) throw new Error('no db') }
-    render() { return '' }
+    render() { return html`` }
     unmount() { log.push('unmount') }
   }
   const { core, join, logger } = makeHub({ '/b': BadMount })
@@ -177,7 +177,7 @@ test('leaving before the join has run never mounts, so never unmounts', async ()
   class Slow extends LiveView {
     state = {}
     mount(_p, s) { if (s.connected) log.push('mount') }
-    render() { return '' }
+    render() { return html`` }
     unmount() { log.push('unmount') }
   }
   const { hub, page } = makeHub({ '/s': Slow })

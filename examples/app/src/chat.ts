@@ -68,7 +68,7 @@ interface State {
  */
 export class ChatRoom extends LiveView<State> {
   static override events = ["post"] as const;
-  static model = ["draft"] as const;
+  static model = { draft: "string" } as const;
 
   state: State = { me: "", messages: [], people: [], draft: "", linked: null };
 

@@ -23,6 +23,17 @@ function portFromEnv(): number {
 }
 
 /**
+ * LIVETS_ALLOWED_HOSTS: the names users reach the demo by, comma-separated
+ * ("example.com,www.example.com"), for a demo behind a proxy or on a
+ * public name; without it only the bound address, localhost, 127.0.0.1 and
+ * [::1] are answered (DNS rebinding gets 400).
+ */
+function allowedHostsFromEnv(): string[] | undefined {
+  const hosts = (process.env.LIVETS_ALLOWED_HOSTS ?? "").split(",").map((h) => h.trim()).filter((h) => h !== "");
+  return hosts.length > 0 ? hosts : undefined;
+}
+
+/**
  * Join tokens are signed with this secret, so it must outlive a restart:
  * open tabs then rejoin the restarted server instead of reloading. In
  * production set LIVETS_SECRET; for the demo a random secret is kept in a
@@ -46,6 +57,7 @@ async function main(): Promise<void> {
     secret: secretFromEnvOrFile(),
     head: html`<link rel="stylesheet" href="/assets/app.css">`,
     assets: { prefix: "/assets/", dir: join(__dirname, "..", "public") },
+    allowedHosts: allowedHostsFromEnv(),
     // LIVETS_REDIS_URL (read by LiveTSServer) makes this process one node of several.
   });
   const shared = [shareTodos(server), shareChat(server)];

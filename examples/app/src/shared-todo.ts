@@ -48,7 +48,7 @@ interface State {
  */
 export class SharedTodos extends LiveView<State> {
   static override events = ["add", "toggle", "destroy"] as const;
-  static model = ["title"] as const;
+  static model = { title: "string" } as const;
 
   state: State = { items: [], title: "", error: "" };
 

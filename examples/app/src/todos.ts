@@ -16,7 +16,7 @@ interface State {
  */
 export class Todos extends LiveView<State> {
   static override events = ["add", "clear-done"] as const;
-  static model = ["title"] as const;
+  static model = { title: "string" } as const;
 
   state: State = {
     todos: [

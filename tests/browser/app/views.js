@@ -9,8 +9,9 @@ const { LiveView, html, raw } = require(path.join(__dirname, '..', '..', '..', '
 const sleep = ms => new Promise(resolve => setTimeout(resolve, ms))
 
 // ts-model over the wire is the event "$model" with {field, value}: the
-// server sets the field when `static model` lists it, and views that also
-// list "$model" in `events` hear of it here, for the log.
+// server sets the field when `static model` declares it with the value's
+// type, and views that also list "$model" in `events` hear of it here,
+// for the log.
 class ModelView extends LiveView {
   handleEvent(event, payload) {
     this.setState({ log: [...this.state.log, [event, payload]] })
@@ -27,7 +28,7 @@ class ModelView extends LiveView {
 /** Typing while the server re-renders on every keystroke. */
 class Typing extends ModelView {
   static events = ['$model']
-  static model = ['text', 'slow']
+  static model = { text: 'string', slow: 'string' }
   state = { text: '', slow: '', log: [] }
 
   render() {
@@ -46,7 +47,7 @@ class Typing extends ModelView {
 /** Scrolled containers, one kept and one replaced by each patch. */
 class Scroll extends ModelView {
   static events = ['tick']
-  static model = []
+  static model = {}
   state = { n: 0, log: [] }
 
   on(event) {
@@ -67,7 +68,7 @@ class Scroll extends ModelView {
 /** A form with every kind of bound control, a change handler and a slow submit. */
 class Form extends ModelView {
   static events = ['$model', 'validate', 'save']
-  static model = ['name', 'bio', 'size', 'agree', 'color', 'tags']
+  static model = { name: 'string', bio: 'string', size: 'string', agree: 'boolean', color: 'string', tags: 'string[]' }
   state = { name: '', bio: '', size: 's', agree: false, color: '', tags: [], note: '', saved: '', log: [] }
 
   async on(event, payload) {
@@ -104,7 +105,7 @@ class Form extends ModelView {
 class Events extends ModelView {
   static events = ['clicked', 'enter', 'escape', 'up', 'focused', 'blurred', 'deb', 'thr', 'moddeb', 'away',
     'winesc', 'submitted', 'link', 'plain', 'open']
-  static model = []
+  static model = {}
   state = { open: false, log: [] }
 
   on(event) {
@@ -136,7 +137,7 @@ class Events extends ModelView {
 /** ts-show and ts-if, decided in the browser from ts-model values. */
 class Show extends ModelView {
   static events = ['$model', 'bump']
-  static model = ['more', 'plan', 'nick']
+  static model = { more: 'boolean', plan: 'string', nick: 'string' }
   state = { more: false, plan: 'free', nick: '', n: 0, log: [] }
 
   async on(event) {
@@ -165,7 +166,7 @@ class Show extends ModelView {
 /** Hooks, ts-ignore and keyed lists. */
 class Hooks extends ModelView {
   static events = ['bump', 'reverse', 'toggle', 'from_hook']
-  static model = []
+  static model = {}
   state = { n: 0, items: ['a', 'b', 'c', 'd'], second: true, log: [] }
 
   on(event) {

@@ -17,6 +17,7 @@ import {
   type PageRequest,
   type Params,
   type Session,
+  type UpdateTooLargeError,
 } from "livets";
 
 interface Todo {
@@ -51,13 +52,15 @@ interface State {
 
 class Todos extends LiveView<State> {
   static override events = ["add", "next"] as const;
-  static model = ["title"] as const;
+  static model = { title: "string" } as const;
 
   state: State = { todos: [], title: "", page: 1, stats: loading(), ticks: 0 };
 
   override mount(params: Params, session: Session): void {
     const user: JsonValue | undefined = session.data["user"];
+    const address: string = session.address;
     void user;
+    void address;
     if (params["page"] !== undefined) this.setState({ page: Number(params["page"]) });
     if (session.connected) {
       this.subscribe("todos");
@@ -86,6 +89,11 @@ class Todos extends LiveView<State> {
     if (topic === "edited" && typeof data === "object" && data !== null) this.clearFlash();
   }
 
+  override handleError(error: UpdateTooLargeError): void {
+    this.putFlash("error", `${error.bytes} bytes is too much to show`);
+    this.setState({ todos: this.state.todos.slice(0, 100) });
+  }
+
   override render(): Html {
     const { stats } = this.state;
     return html`${flashGroup(this.flash)}
@@ -96,19 +104,42 @@ class Todos extends LiveView<State> {
   }
 }
 
-class FormView extends LiveView<{ name: string; email: string }> {
-  static model = modelFields<{ name: string; email: string }>("name", "email");
-  state = { name: "", email: "" };
-  override render(): string {
-    return `<p>${this.state.name.length}</p>`;
+interface FormState {
+  name: string;
+  age: number;
+  agree: boolean;
+  tags: readonly string[];
+}
+
+class FormView extends LiveView<FormState> {
+  static model = modelFields<FormState>({ name: "string", age: "number", agree: "boolean", tags: "string[]" });
+  state: FormState = { name: "", age: 0, agree: false, tags: [] };
+  override render(): Html {
+    return html`<p>${this.state.name.length}</p>`;
   }
 }
 
 class BadModel extends LiveView<{ name: string }> {
-  static model = ["nmae"] as const;
+  static model = { nmae: "string" } as const;
   state = { name: "" };
   override render(): Html {
     return html``;
+  }
+}
+
+class MistypedModel extends LiveView<{ count: number }> {
+  static model = { count: "string" } as const;
+  state = { count: 0 };
+  override render(): Html {
+    return html``;
+  }
+}
+
+class StringRender extends LiveView<{ name: string }> {
+  state = { name: "" };
+  // @ts-expect-error: render must return Html; a plain string would go out unescaped
+  override render(): string {
+    return `<p>${this.state.name}</p>`;
   }
 }
 
@@ -133,6 +164,11 @@ class Misuse extends LiveView<{ count: number; stats: AsyncResult<number> }> {
     this.setState({ nope: 1 });
     // @ts-expect-error: pushPatch takes options, not a boolean
     this.pushPatch("/x", true);
+    // @ts-expect-error: leaving the site must be said with { external: true }, not a boolean
+    this.redirect("https://example.com/", true);
+    this.redirect("https://example.com/", { external: true });
+    // @ts-expect-error: a model type must fit the field
+    modelFields<{ n: number }>({ n: "string" });
   }
 }
 
@@ -154,6 +190,12 @@ export async function main(): Promise<number> {
   server.registerComponent("/todos", Todos).route("/form", FormView).route("/misuse", Misuse);
   // @ts-expect-error: "nmae" is not a field of BadModel's state
   server.route("/bad", BadModel);
+  // @ts-expect-error: count is a number, not a string
+  server.route("/mistyped", MistypedModel);
+  void StringRender;
+  new LiveTSServer({ maxPageBytes: 1 << 20, maxLiveMessageBytes: 1 << 20, frameAncestors: "'none'", allowedHosts: ["example.com"], trustedProxies: ["10.0.0.1"], allowedOrigins: "*", httpsOrigins: true, eventRate: 50 });
+  // @ts-expect-error: allowedHosts is a list of names
+  new LiveTSServer({ allowedHosts: "example.com" });
   // @ts-expect-error: head must be Html, never a plain string
   new LiveTSServer({ head: "<script>" });
   const port: number = await server.listen();
