@@ -135,7 +135,7 @@ test('an exception thrown by onEvents reaches process uncaughtException', async 
       console.log('caught: ' + err.message)
       n.stop(h)
     })
-    const c = net.connect(port, '127.0.0.1', () => c.write('GET / HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n'))
+    const c = net.connect(port, '127.0.0.1', () => c.write('GET / HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\n\\r\\n'))
     c.on('error', () => {})
     c.on('close', () => {})
     setTimeout(() => c.destroy(), 500).unref()

@@ -148,7 +148,7 @@ test('records that pile up while JavaScript is busy arrive in one batch', async 
     const child = spawnSync(process.execPath, ['-e', `
       const net = require('net')
       for (let i = 0; i < 5; i++) {
-        const c = net.connect(${port}, '127.0.0.1', () => c.write('GET /b' + i + ' HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n'))
+        const c = net.connect(${port}, '127.0.0.1', () => c.write('GET /b' + i + ' HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\n\\r\\n'))
         c.on('error', () => {})
       }
       setTimeout(() => process.exit(0), 400)
