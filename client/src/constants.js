@@ -56,6 +56,11 @@ export const DISABLE_WITH = 'ts-disable-with'
 export const CONNECTED = 'ts-connected'
 export const DISCONNECTED = 'ts-disconnected'
 export const ERROR = 'ts-error'
+// On a view root whose rejoin after a lost connection mounted a fresh
+// server instance (the server keeps no state across connections), with
+// the event of the same name dispatched on the root.
+export const REMOUNTED = 'ts-remounted'
+export const REMOUNTED_EVENT = 'livets:remounted'
 // On the element, and its form, whose event still awaits the server's answer.
 export const LOADING = 'ts-loading'
 
@@ -63,6 +68,9 @@ export const LOADING = 'ts-loading'
 // restarted server is not hit by every page at the same instant.
 export const BACKOFF_BASE = 500
 export const BACKOFF_CAP = 15000
+
+// A refusal no reload can cure: the view renders more than the server sends.
+export const TOO_LARGE = 'update too large'
 
 // Debounce or throttle in ms when the page names none.
 export const DELAY = 300

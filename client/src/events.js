@@ -18,9 +18,21 @@ export const fieldsOf = entries => {
   return out
 }
 
-// What a control stands for, to ts-model and to expressions.
+// What a control stands for, to ts-model and to expressions, typed as the
+// server's `static model` declares it: checkboxes boolean, number and range
+// inputs number (NaN while one holds no number), multiple selects string[],
+// the rest string.
 export const valueOf = el =>
-  el.type == 'checkbox' ? el.checked : el.type == 'select-multiple' ? [...el.selectedOptions].map(o => o.value) : el.value
+  el.type == 'checkbox'
+    ? el.checked
+    : el.type == 'number' || el.type == 'range'
+      ? el.valueAsNumber
+      : el.type == 'select-multiple'
+        ? [...el.selectedOptions].map(o => o.value)
+        : el.value
+
+// Whether a control's value can be sent: not an unfinished number.
+export const sendable = value => value === value
 
 // The attribute `name` or `name.<modifiers>` of an element.
 export const attrOf = (el, name) => [...el.attributes].find(a => (a.name + '.').startsWith(name + '.'))
@@ -112,7 +124,7 @@ export const listen = viewOf => {
         const v = viewOf(t)
         if (a && v && (a.name.includes('.lazy') ? 'change' : 'input') == type) {
           const p = modelPayload(t, a)
-          limit(a, timing(a.name.split('.'), n => t.getAttribute(n)), () => v.event(MODEL_EVENT, p, t))
+          if (sendable(p.value)) limit(a, timing(a.name.split('.'), n => t.getAttribute(n)), () => v.event(MODEL_EVENT, p, t))
         }
         if (v && (type == 'input' || type == 'change')) v.refresh()
         for (let el = t; el && el.getAttribute && !run(el, e, t, viewOf, false); ) el = el.parentNode

@@ -1,4 +1,4 @@
-import { ID_ATTR, TOKEN_ATTR, LEAVE } from './constants.js'
+import { ID_ATTR, TOKEN_ATTR, LEAVE, REMOUNTED, REMOUNTED_EVENT, TOO_LARGE } from './constants.js'
 
 // What the LiveTS server's pages need beyond the core protocol
 // (docs/protocol.md): the join's credentials, reloading when a join is
@@ -22,15 +22,28 @@ export const joinParams = () => {
 }
 
 // A refused join reloads the page (a new token, a new CSRF token), at most
-// MAX_RELOADS times in a row; a join that works resets the count.
-export const refused = (storage = sessionStorage, load = () => location.reload()) => {
+// MAX_RELOADS times in a row; a join that works resets the count. A render
+// too large to send is no matter of tokens: no reload cures it.
+export const refused = (storage = sessionStorage, load = () => location.reload(), reason) => {
   const n = Number(storage.getItem(RELOADS)) || 0
+  if (reason == TOO_LARGE) return false
   if (n >= MAX_RELOADS) return false
   storage.setItem(RELOADS, String(n + 1))
   load()
   return true
 }
 export const joined = (storage = sessionStorage) => storage.removeItem(RELOADS)
+
+// The server keeps no view state across connections, so a rejoin after a
+// lost connection (a restart, a network drop) always mounts afresh: only
+// the ts-model values and ts-on:change forms the connector sent again
+// (`recovered`: their fields) survive. The page is told, to say so to the
+// user: the root gets ts-remounted and a bubbling livets:remounted event
+// with detail {id, recovered}.
+export const remounted = (root, recovered) => {
+  root.classList.add(REMOUNTED)
+  root.dispatchEvent(new CustomEvent(REMOUNTED_EVENT, { bubbles: true, detail: { id: idOf(root), recovered } }))
+}
 
 // The component roots directly inside `root` (not inside another one).
 const componentsOf = root => [...root.querySelectorAll(ROOT)].filter(e => e.parentNode.closest(ROOT) == root)

@@ -1,4 +1,4 @@
-import { joinParams, refused, joined, nested, navigation, adopt } from './live.js'
+import { joinParams, refused, joined, remounted, nested, navigation, adopt } from './live.js'
 
 // /_livets/live.js: runs before the connector (livets.js) on the LiveTS
 // server's pages and hands it the server layer (live.js) through
@@ -8,8 +8,11 @@ window.LiveTS = Object.assign(window.LiveTS || {}, {
   ext: {
     params: joinParams,
     wrap: nested,
-    refused: () => refused(),
-    joined: () => joined(),
+    refused: reason => refused(sessionStorage, undefined, reason),
+    joined: (root, recovered) => {
+      joined()
+      if (recovered) remounted(root, recovered)
+    },
     route(msg, views, make, push) {
       nav = nav || navigation(views, make, push)
       nav(msg)

@@ -8,7 +8,7 @@ import { keep } from './keep.js'
 import { busy } from './loading.js'
 import { hookSet } from './hooks.js'
 import { reveal, modelOf } from './directives.js'
-import { attrOf, payloadOf, withAttr, changed } from './events.js'
+import { attrOf, payloadOf, withAttr, changed, sendable } from './events.js'
 import { ext } from './ext.js'
 
 const WATCH = { subtree: true, childList: true, attributes: true, characterData: true }
@@ -61,10 +61,14 @@ export const view = (root, push) => {
 
   // After a rejoin the server has a fresh instance: tell it what the user
   // had entered, as the ts-model and form change events would have.
+  // Returns the ts-model fields sent again.
   const recover = () => {
-    for (const [field, value] of Object.entries(modelOf(root))) event(MODEL_EVENT, { field, value }, root)
+    const recovered = []
+    for (const [field, value] of Object.entries(modelOf(root)))
+      if (sendable(value)) recovered.push(field), event(MODEL_EVENT, { field, value }, root)
     for (const form of withAttr(root, ON_PREFIX + 'change'))
       if (form.localName == 'form') event(attrOf(form, ON_PREFIX + 'change').value, payloadOf(form, {}, form), form)
+    return recovered
   }
 
   return {
@@ -85,7 +89,7 @@ export const view = (root, push) => {
     receive([kind, , a, b, body]) {
       if (kind == REFUSED) {
         console.warn('LiveTS', id, b)
-        if (a == joinRef) status(ERROR), ext.refused()
+        if (a == joinRef) status(ERROR), ext.refused(b)
         // Marked until the remounted view's render arrives.
         if (b == 'crashed') root.classList.add(ERROR)
         return settle(a, false)
@@ -99,7 +103,12 @@ export const view = (root, push) => {
         seq = a
         status(CONNECTED)
         refresh(records)
-        if (b == joinRef) ext.joined(), joined ? (hooks.all('reconnected'), recover()) : (joined = 1)
+        if (b == joinRef) {
+          // A rejoin after the socket was lost: the extension learns what was recovered.
+          const again = joined && (hooks.all('reconnected'), recover())
+          joined = 1
+          ext.joined(root, again)
+        }
       } else if (kind == PATCH && seq) {
         const [ok, records] = a == seq + 1 ? update(() => applyPatch(root, body)) : []
         if (ok) {

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { valuesOf, fieldsOf, timing, keyMatches, payloadOf, valueOf, attrOf } from '../src/events.js'
+import { valuesOf, fieldsOf, timing, keyMatches, payloadOf, valueOf, attrOf, sendable } from '../src/events.js'
 import { DELAY } from '../src/constants.js'
 
 const attrs = o => Object.entries(o).map(([name, value]) => ({ name, value }))
@@ -74,11 +74,20 @@ test('payloads: values, then the control or the whole form', () => {
   assert.deepEqual(payloadOf(button, { type: 'click' }, button), { id: '7' }, 'a click sends values only')
 })
 
-test('valueOf: checkboxes are booleans, multiple selects arrays, the rest strings', () => {
+test('valueOf: checkboxes are booleans, number inputs numbers, multiple selects arrays, the rest strings', () => {
   assert.equal(valueOf({ type: 'checkbox', checked: true, value: 'on' }), true)
   assert.deepEqual(valueOf({ type: 'select-multiple', selectedOptions: [{ value: 'a' }, { value: 'c' }] }), ['a', 'c'])
   assert.equal(valueOf({ type: 'radio', checked: true, value: 'red' }), 'red')
   assert.equal(valueOf({ type: 'text', value: 'x' }), 'x')
+  // The server refuses a model value of another type than declared: "3" is not a number.
+  assert.equal(valueOf({ type: 'number', value: '3', valueAsNumber: 3 }), 3)
+  assert.equal(valueOf({ type: 'range', value: '0.5', valueAsNumber: 0.5 }), 0.5)
+  assert.ok(Number.isNaN(valueOf({ type: 'number', value: '', valueAsNumber: NaN })))
+})
+
+test('an unfinished number is not sent; every other value is', () => {
+  assert.equal(sendable(NaN), false)
+  for (const v of [0, 3, '', 'x', false, true, [], ['a']]) assert.equal(sendable(v), true, JSON.stringify(v))
 })
 
 test('attrOf finds an attribute with or without modifiers', () => {

@@ -10,7 +10,7 @@ const memory = () => {
 
 globalThis.location = { pathname: '/items', search: '?page=2' }
 globalThis.document = { querySelector: () => null }
-const { refused, joined, joinParams } = await import('../src/live.js')
+const { refused, joined, joinParams, remounted } = await import('../src/live.js')
 
 test('a refused join reloads at most three times in a row', () => {
   const storage = memory()
@@ -27,6 +27,26 @@ test('a refused join reloads at most three times in a row', () => {
   joined(storage)
   assert.equal(refused(storage, load), true)
   assert.equal(loads, 4)
+})
+
+test('a join refused for a render too large to send does not reload: a reload cannot cure it', () => {
+  const storage = memory()
+  let loads = 0
+  assert.equal(refused(storage, () => loads++, 'update too large'), false)
+  assert.equal(loads, 0)
+  assert.equal(refused(storage, () => loads++, 'invalid token (expired)'), true)
+  assert.equal(loads, 1)
+})
+
+test('a remount marks the root ts-remounted and dispatches a bubbling livets:remounted with the id and the recovered fields', () => {
+  const root = new EventTarget()
+  const classes = new Set(['ts-connected'])
+  root.classList = { add: c => classes.add(c) }
+  root.getAttribute = name => (name == 'data-livets-id' ? 'lv-1' : null)
+  const seen = []
+  root.addEventListener('livets:remounted', e => seen.push([e.bubbles, e.detail, [...classes]]))
+  remounted(root, ['title'])
+  assert.deepEqual(seen, [[true, { id: 'lv-1', recovered: ['title'] }, ['ts-connected', 'ts-remounted']]])
 })
 
 test('join params carry the page\'s CSRF token and URL, when the page has one', () => {
