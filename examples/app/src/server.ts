@@ -55,7 +55,8 @@ async function main(): Promise<void> {
     host: "127.0.0.1",
     title: "LiveTS examples",
     secret: secretFromEnvOrFile(),
-    head: html`<link rel="stylesheet" href="/assets/app.css">`,
+    // app.js tells the user when a view came back with fresh state (livets:remounted).
+    head: html`<link rel="stylesheet" href="/assets/app.css"><script defer src="/assets/app.js"></script>`,
     assets: { prefix: "/assets/", dir: join(__dirname, "..", "public") },
     allowedHosts: allowedHostsFromEnv(),
     // LIVETS_REDIS_URL (read by LiveTSServer) makes this process one node of several.
