@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from live_pages import open_view
 from support import CHROMIUM
 
-POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'"
+POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'self'"
 
 
 def header(url):

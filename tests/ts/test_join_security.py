@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 CONNECTED = re.compile(r"\bts-connected\b")
 ERROR = re.compile(r"\bts-error\b")
-POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'"
+POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'self'"
 
 
 def tamper(page, change, times):

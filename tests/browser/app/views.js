@@ -191,4 +191,22 @@ class Hooks extends ModelView {
   }
 }
 
-module.exports = { Typing, Scroll, Form, Events, Show, Hooks }
+/** ts-model values of each declared type, as the connector sends them. */
+class Typed extends ModelView {
+  static events = ['$model']
+  static model = { qty: 'number', level: 'number', gift: 'boolean', title: 'string' }
+  state = { qty: 1, level: 5, gift: false, title: '', log: [] }
+
+  render() {
+    const s = this.state
+    // toFixed and trim throw on a value of another type: the server must never let one through.
+    return html`<input id="qty" type="number" ts-model="qty" value="${s.qty}">
+      <input id="level" type="range" min="0" max="10" ts-model="level" value="${s.level}">
+      <input id="gift" type="checkbox" ts-model="gift" ${s.gift ? 'checked' : ''}>
+      <input id="title" ts-model="title" value="${s.title}" autocomplete="off">
+      <p id="total">${(s.qty * 2).toFixed(0)} / ${s.level.toFixed(0)} / ${s.gift ? 'gift' : 'no gift'} / ${s.title.trim()}</p>
+      ${this.logHtml()}`
+  }
+}
+
+module.exports = { Typing, Scroll, Form, Events, Show, Hooks, Typed }

@@ -30,6 +30,20 @@ class Fragile extends LiveView {
   }
 }
 
+/**
+ * Builds its echo as a plain string once there is text, as a careless view
+ * would: the server refuses that render rather than send the text as markup.
+ */
+class StringEcho extends LiveView {
+  static model = { text: 'string' }
+  state = { text: '' }
+  render() {
+    const input = html`<input id="text" ts-model="text" value="${this.state.text}" autocomplete="off">`
+    if (this.state.text === '') return input
+    return `${input}<p id="echo">${this.state.text}</p>`
+  }
+}
+
 async function main() {
   const server = new LiveTSServer({
     port: Number(process.env.PORT || 0),
@@ -45,6 +59,7 @@ async function main() {
     .route('/elements/:symbol', ElementView)
     .route('/clock', Clock)
     .route('/fragile', Fragile)
+    .route('/string-echo', StringEcho)
   const port = await server.listen()
   console.log(`listening on http://127.0.0.1:${port}/`)
   const stop = () => server.close().then(() => process.exit(0))
