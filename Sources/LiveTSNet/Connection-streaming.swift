@@ -27,7 +27,7 @@ extension Connection {
     }
 
     private func pumpStream() {
-        while let body = streamingBody, !isClosing, streamWritesInFlight < Connection.streamWindow {
+        while let body = streamingBody, !isClosed, streamWritesInFlight < Connection.streamWindow {
             guard body.remaining > 0 else {
                 finishStream()
                 return
@@ -74,7 +74,7 @@ extension Connection {
 
     private func chunkWritten(status: Int32) {
         streamWritesInFlight -= 1
-        guard !isClosing else { return }
+        guard !isClosed else { return }
         guard status == 0 else {
             closeHandle()
             return

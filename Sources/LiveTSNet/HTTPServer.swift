@@ -215,13 +215,14 @@ public final class HTTPServer {
         return id
     }
 
-    func connectionDidClose(_ connection: Connection) {
+    /// `webSocketCode`: the code the host is told, for a WebSocket; nil for HTTP.
+    func connectionDidClose(_ connection: Connection, webSocketCode: UInt16?) {
         // Connections refused at accept were never counted.
         guard connections.removeValue(forKey: connection.id) != nil else { return }
         if let address = connection.countedAddress { connectionCounts.remove(address) }
         pendingRequests = pendingRequests.filter { $0.value != connection.id }
-        if connection.isWebSocket {
-            delegate?.server(self, didClose: connection.id, code: connection.closeCode)
+        if let code = webSocketCode {
+            delegate?.server(self, didClose: connection.id, code: code)
         }
     }
 

@@ -41,15 +41,18 @@ final class WriteCork {
 
     func discard() { count = 0 }
 
-    /// The caller has checked `space`.
+    /// - Precondition: `bytes` fit in `space`.
     func append(_ bytes: UnsafeRawBufferPointer) {
+        precondition(bytes.count <= space, "the cork would overflow: drain it first (Connection.makeRoom)")
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
         UnsafeMutableRawPointer(buffer + count).copyMemory(from: base, byteCount: bytes.count)
         count += bytes.count
     }
 
-    /// Space for `n` bytes the caller writes at once; the caller has checked `space`.
+    /// Space for `n` bytes the caller writes at once.
+    /// - Precondition: `n` fits in `space`.
     func reserve(_ n: Int) -> UnsafeMutablePointer<UInt8> {
+        precondition(n <= space, "the cork would overflow: drain it first (Connection.makeRoom)")
         let at = buffer + count
         count += n
         return at

@@ -1,0 +1,131 @@
+/// The WebSocket phase: reading frames, accounting for unfinished
+/// messages, and sending frames (compressed when agreed).
+extension Connection {
+    /// Switches to the WebSocket phase after the 101 answer; bytes that
+    /// came with the request are the first frames.
+    func upgrade(_ request: HTTPRequest, response: [UInt8], deflate: DeflateAgreement?) {
+        writeRaw(response)
+        // A 101 refused for the outbound limit closed the connection: the
+        // host never hears of a socket that did not open.
+        guard case .http = phase else { return }
+        let socket = WebSocketPhase(maxMessageBytes: server.settings.maxMessageBytes, deflate: deflate)
+        phase = .webSocket(socket)
+        let leftover = inbound
+        inbound = []
+        server.delegate?.server(server, didOpen: id, path: request.target)
+        if !leftover.isEmpty { leftover.withUnsafeBytes { receivedWebSocket($0, socket) } }
+    }
+
+    func receivedWebSocket(_ bytes: UnsafeRawBufferPointer, _ socket: WebSocketPhase) {
+        let (events, error) = socket.decoder.feed(bytes)
+        guard accountPartial(socket) else { return }
+        for event in events {
+            guard case .webSocket = phase else { return }
+            switch event {
+                case .message(let opcode, let payload):
+                    server.delegate?.server(server, connection: id, message: payload, opcode: opcode)
+                case .compressedMessage(let opcode, let compressed):
+                    switch server.codec.decompressMessage(compressed, limit: server.settings.maxMessageBytes) {
+                    case .tooBig:
+                        shutdown(code: CloseCode.tooBig, reason: Array("message too big".utf8))
+                        return
+                    case .invalid:
+                        shutdown(code: CloseCode.invalidPayload, reason: Array("invalid compressed data".utf8))
+                        return
+                    case .ok(let payload):
+                        if opcode == .text && !UTF8Validator.isValid(payload) {
+                            shutdown(code: CloseCode.invalidPayload, reason: Array("invalid UTF-8".utf8))
+                            return
+                        }
+                        server.delegate?.server(server, connection: id, message: payload, opcode: opcode)
+                    }
+                case .ping(let payload):
+                    sendFrame(.pong, payload: payload)
+                case .pong:
+                    break
+                case .close(let code, _):
+                    socket.closeCode = code
+                    // Echo the peer's code (§5.5.1); with no code, answer without one.
+                    if code == CloseCode.noStatus {
+                        writeRaw(WebSocketEncoder.frame(.close, payload: []))
+                    } else {
+                        writeRaw(WebSocketEncoder.close(code: code))
+                    }
+                    closeAfterFlush(peerSentClose: true)
+            }
+        }
+        if let error { shutdown(code: error.code, reason: Array(error.reason.utf8)) }
+    }
+
+    /// Brings the server's total of unfinished message bytes up to date
+    /// with this connection's decoder, and starts or ends the message's
+    /// clock. False when the total would pass max_partial_bytes: the
+    /// connection is then closed 1013 and what it held released.
+    private func accountPartial(_ socket: WebSocketPhase) -> Bool {
+        let held = socket.decoder.bufferedBytes
+        let settings = server.settings
+        if held > socket.heldPartialBytes && server.partialBytes - socket.heldPartialBytes + held > settings.maxPartialBytes {
+            server.refuse(.partialBytes, connection: id, address: clientAddress,
+                          detail: "A WebSocket was closed 1013: unfinished messages of all connections would hold over \(settings.maxPartialBytes) bytes (lts_config.max_partial_bytes).")
+            shutdown(code: CloseCode.tryAgainLater, reason: Array("server busy".utf8))
+            return false
+        }
+        server.partialBytes += held - socket.heldPartialBytes
+        socket.heldPartialBytes = held
+        if !socket.decoder.isMidMessage {
+            socket.messageStartedAt = 0
+        } else if socket.messageStartedAt == 0 || socket.decoder.messagesEnded != socket.messagesEndedBefore {
+            socket.messageStartedAt = server.now
+        }
+        socket.messagesEndedBefore = socket.decoder.messagesEnded
+        return true
+    }
+
+    /// Leaving the WebSocket phase gives back its unfinished message at
+    /// once, and its share of the server's total.
+    func releasePartial(_ socket: WebSocketPhase) {
+        server.partialBytes -= socket.heldPartialBytes
+        socket.heldPartialBytes = 0
+        socket.messageStartedAt = 0
+        assert(server.partialBytes >= 0)
+    }
+
+    func sendFrame(_ opcode: WebSocketOpcode, payload: [UInt8]) {
+        payload.withUnsafeBytes { sendFrame(opcode, payload: $0) }
+    }
+
+    /// Nothing is sent after our close frame: it is the last frame.
+    func sendFrame(_ opcode: WebSocketOpcode, payload: UnsafeRawBufferPointer) {
+        guard case .webSocket(let socket) = phase else { return }
+        if !opcode.isControl, payload.count >= server.settings.compressionThreshold,
+           let window = socket.deflate?.serverWindowBits, let compressed = server.codec.compressMessage(Array(payload), windowBits: window) {
+            writeRaw(WebSocketEncoder.frame(opcode, payload: compressed, compressed: true))
+        } else {
+            writeFrame(opcode, payload: payload)
+        }
+    }
+
+    /// Builds the frame straight into the cork when this connection holds
+    /// it, saving the frame's own array.
+    private func writeFrame(_ opcode: WebSocketOpcode, payload: UnsafeRawBufferPointer) {
+        let cork = server.cork
+        let total = WebSocketEncoder.headerLength(payload.count) + payload.count
+        guard cork.owner == ObjectIdentifier(self), total <= WriteCork.capacity else {
+            writeRaw(WebSocketEncoder.frame(opcode, payload: payload))
+            return
+        }
+        guard admit(total), makeRoom(total, in: cork) else { return }
+        let at = cork.reserve(total)
+        WebSocketEncoder.writeHeader(opcode, length: payload.count, to: at)
+        if let base = payload.baseAddress {
+            UnsafeMutableRawPointer(at + (total - payload.count)).copyMemory(from: base, byteCount: payload.count)
+        }
+        updateOutboundPause()
+    }
+
+    /// The window this connection's messages may be compressed with, if any.
+    var compressionWindow: Int32? {
+        guard case .webSocket(let socket) = phase else { return nil }
+        return socket.deflate?.serverWindowBits
+    }
+}

@@ -1,0 +1,122 @@
+import CLibUV
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Every byte a connection sends passes `admit` (the outbound limits), then
+/// the cork while this connection's read is handled, then send(2), and
+/// what the kernel does not take waits in libuv's write queue.
+extension Connection {
+    func writeRaw(_ data: [UInt8]) {
+        data.withUnsafeBytes { write($0) }
+    }
+
+    private func write(_ bytes: UnsafeRawBufferPointer) {
+        guard admit(bytes.count) else { return }
+        let cork = server.cork
+        if cork.owner == ObjectIdentifier(self) {
+            guard makeRoom(bytes.count, in: cork) else { return }
+            if cork.space >= bytes.count {
+                cork.append(bytes)
+                updateOutboundPause()
+                return
+            }
+        }
+        writeNow(bytes)
+    }
+
+    /// Sends what the cork gathered when `count` more bytes would not fit,
+    /// so order is kept: what was gathered goes first. False if that write
+    /// closed the connection.
+    func makeRoom(_ count: Int, in cork: WriteCork) -> Bool {
+        guard cork.space < count else { return true }
+        cork.drain { writeNow($0) }
+        return !isClosed
+    }
+
+    /// Applies the outbound limits to `count` more bytes: false when they
+    /// must not be sent, because the connection is closing or was just
+    /// closed for them. Bytes in the cork count as unsent.
+    func admit(_ count: Int) -> Bool {
+        guard isOpen, count > 0 else { return false }
+        let queued = Int(uv_stream_get_write_queue_size(asStream(tcp))) + server.cork.pending(for: ObjectIdentifier(self))
+        // One message bigger than the limit is no sign of a slow reader when
+        // nothing is waiting ahead of it.
+        guard queued > 0 && queued + count > server.settings.maxOutboundBytes else { return true }
+        // A peer that stops reading must not make the server buffer
+        // without bound. Its buffer is full, so the close frame goes out
+        // only if the kernel takes it at once; gathered replies are dropped.
+        server.countSlowConsumer()
+        server.refuse(.slowConsumer, connection: isWebSocket ? id : 0, address: clientAddress,
+                      detail: "A connection was closed: over \(server.settings.maxOutboundBytes) bytes were waiting for it to read (lts_config.max_outbound_bytes).")
+        if server.cork.owner == ObjectIdentifier(self) { server.cork.discard() }
+        if case .webSocket(let socket) = phase {
+            socket.closeCode = CloseCode.policyViolation
+            var frame = WebSocketEncoder.close(code: CloseCode.policyViolation, reason: Array("slow consumer".utf8))
+            frame.withUnsafeMutableBytes { raw in
+                var buffer = uv_buf_init(raw.baseAddress!.assumingMemoryBound(to: CChar.self), UInt32(raw.count))
+                _ = uv_try_write(asStream(tcp), &buffer, 1)
+            }
+        }
+        closeHandle()
+        return false
+    }
+
+    /// Writes past the cork, after the limits were applied.
+    func writeNow(_ bytes: UnsafeRawBufferPointer) {
+        guard !isClosed, let base = bytes.baseAddress, bytes.count > 0 else { return }
+        var rest = bytes
+        if uv_stream_get_write_queue_size(asStream(tcp)) == 0 {
+            // Most writes fit the socket buffer at once: skip the copy and the
+            // request. send(2) rather than uv_try_write's write(2): a socket
+            // write through the file layer costs the kernel more, and this is
+            // one syscall per broadcast receiver.
+            var written: Int
+            repeat {
+                written = send(fd, base, bytes.count, Int32(MSG_DONTWAIT | MSG_NOSIGNAL))
+            } while written < 0 && errno == EINTR
+            if written == bytes.count {
+                updateOutboundPause()
+                return
+            }
+            if written > 0 {
+                rest = UnsafeRawBufferPointer(rebasing: bytes[written...])
+            } else if written < 0 && errno != EAGAIN && errno != EWOULDBLOCK {
+                closeHandle()
+                return
+            }
+        }
+        queueWrite(rest)
+        updateOutboundPause()
+    }
+
+    private func queueWrite(_ data: UnsafeRawBufferPointer) {
+        let request = UnsafeMutablePointer<uv_write_t>.allocate(capacity: 1)
+        let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: data.count)
+        UnsafeMutableRawPointer(bytes).copyMemory(from: data.baseAddress!, byteCount: data.count)
+        request.pointee.data = UnsafeMutableRawPointer(bytes)
+        var buffer = uv_buf_init(UnsafeMutableRawPointer(bytes).assumingMemoryBound(to: CChar.self), UInt32(data.count))
+        let rc = uv_write(request, asStream(tcp), &buffer, 1) { request, _ in
+            guard let request else { return }
+            request.pointee.data?.deallocate()
+            let stream = request.pointee.handle
+            request.deallocate()
+            if let stream, let data = stream.pointee.data {
+                Unmanaged<Connection>.fromOpaque(data).takeUnretainedValue().updateOutboundPause()
+            }
+        }
+        if rc != 0 {
+            bytes.deallocate()
+            request.deallocate()
+            closeHandle()
+        }
+    }
+
+    /// Sends what this connection gathered in the cork, so bytes written
+    /// past it next do not overtake them.
+    func flushCork() {
+        let cork = server.cork
+        guard cork.owner == ObjectIdentifier(self) else { return }
+        cork.drain { writeNow($0) }
+    }
+}
