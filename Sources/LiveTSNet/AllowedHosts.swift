@@ -16,6 +16,15 @@ extension HostPolicy {
         return HostPolicy.hostName(ofBound: bound).map { $0 == name } ?? false
     }
 
+    /// Why a request is refused for its Host (the detail of a 400), or nil
+    /// if it is answered.
+    func refusal(_ request: HTTPRequest, bound: String) -> String? {
+        let header = request.header("host")
+        guard !allows(host: header, bound: bound) else { return nil }
+        let host = String(decoding: (header ?? []).prefix(100), as: UTF8.self)
+        return "A request for host \"\(host)\" got 400: only the bound address, localhost, 127.0.0.1, [::1] and allowed_hosts are answered (lts_config.allowed_hosts)."
+    }
+
     static let alwaysAllowed: Set<[UInt8]> = [Array("localhost".utf8), Array("127.0.0.1".utf8), Array("[::1]".utf8)]
 
     /// The Host header's name: lowercase, port removed, IPv6 kept in brackets.

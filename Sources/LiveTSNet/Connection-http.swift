@@ -32,13 +32,13 @@ extension Connection {
         }
     }
 
+    /// Acts on the decisions of the Host policy, the per-address cap, the
+    /// handshake, the static mounts and the page rate, in that order; what
+    /// passes them all goes to the host.
     private func handle(_ request: HTTPRequest) {
-        let path = request.path
         let settings = server.settings
-        guard settings.allowedHosts.allows(host: request.header("host"), bound: settings.host) else {
-            let host = String(decoding: (request.header("host") ?? []).prefix(100), as: UTF8.self)
-            server.refuse(.hostNotAllowed, connection: 0, address: clientAddress,
-                          detail: "A request for host \"\(host)\" got 400: only the bound address, localhost, 127.0.0.1, [::1] and allowed_hosts are answered (lts_config.allowed_hosts).")
+        if let refusal = settings.allowedHosts.refusal(request, bound: settings.host) {
+            server.refuse(.hostNotAllowed, connection: 0, address: clientAddress, detail: refusal)
             writeRaw(HTTPResponse.error(status: 400))
             closeAfterFlush()
             return
@@ -50,30 +50,30 @@ extension Connection {
                 return
             }
         }
-        if WebSocketHandshake.isUpgrade(request) {
-            if let wanted = settings.webSocketPath, wanted != path {
-                writeRaw(HTTPResponse.error(status: 404))
-                closeAfterFlush()
-                return
-            }
-            if let refusal = WebSocketHandshake.originRefusal(request, policy: settings.originPolicy, httpsOrigins: settings.httpsOrigins) {
+        switch WebSocketHandshake.decide(request, settings: settings) {
+        case .notAnUpgrade:
+            break
+        case .refuse(let status, let extraHeaders, let originRefusal):
+            if let originRefusal {
                 server.countRejectedOrigin()
-                server.refuse(.origin, connection: 0, address: clientAddress, detail: refusal)
-                writeRaw(HTTPResponse.error(status: 403))
-                closeAfterFlush()
-                return
+                server.refuse(.origin, connection: 0, address: clientAddress, detail: originRefusal)
             }
-            switch WebSocketHandshake.respond(to: request, compressionEnabled: server.settings.compressionEnabled) {
-            case .reject(let status, let headers):
-                writeRaw(HTTPResponse.error(status: status, extraHeaders: headers))
-                closeAfterFlush()
-            case .accept(let response, let agreement):
-                upgrade(request, response: response, deflate: agreement)
-            }
+            writeRaw(HTTPResponse.error(status: status, extraHeaders: extraHeaders))
+            closeAfterFlush()
+            return
+        case .accept(let response, let deflate):
+            upgrade(request, response: response, deflate: deflate)
             return
         }
-        if let mount = server.staticMounts.first(where: { $0.matches(path) }) {
-            serveStatic(mount, request)
+        if let mount = server.staticMounts.first(where: { $0.matches(request.path) }) {
+            switch mount.reply(to: request, gzipCache: server.gzipCache) {
+            case .complete(let response):
+                writeRaw(response)
+                if !request.keepAlive { closeAfterFlush() }
+            case .streamed(let head, let body):
+                writeRaw(head)
+                startStreaming(body, keepAlive: request.keepAlive)
+            }
             return
         }
         if let retryAfter = server.pageRate.take(clientAddress, now: server.now) {
@@ -87,47 +87,6 @@ extension Connection {
         let requestID = server.registerRequest(from: id)
         server.delegate?.server(server, request: request, id: requestID)
         if server.delegate == nil { server.respond(request: requestID, status: 404, headers: [], body: []) }
-    }
-
-    private func serveStatic(_ mount: StaticMount, _ request: HTTPRequest) {
-        let isHead = request.method == Array("HEAD".utf8)
-        guard request.method == Array("GET".utf8) || isHead else {
-            writeRaw(HTTPResponse.error(status: 405, extraHeaders: "Allow: GET, HEAD\r\n", keepAlive: request.keepAlive))
-            if !request.keepAlive { closeAfterFlush() }
-            return
-        }
-        switch mount.lookup(request.path) {
-        case .notFound:
-            writeRaw(HTTPResponse.error(status: 404, keepAlive: request.keepAlive))
-        case .largeFile(let descriptor, let size, let contentType, let etag):
-            let body = ResponseBody(.file(descriptor: descriptor), length: size)
-            let common = "ETag: \(etag)\r\nCache-Control: no-cache\r\nVary: Accept-Encoding\r\n"
-            if let match = request.header("if-none-match"), StaticMount.etagMatches(match, etag) {
-                writeRaw(HTTPResponse.build(status: 304, extraHeaders: Array(common.utf8), body: [], keepAlive: request.keepAlive))
-            } else {
-                let headers = "Content-Type: \(contentType)\r\n\(common)X-Content-Type-Options: nosniff\r\n"
-                writeRaw(HTTPResponse.head(status: 200, extraHeaders: Array(headers.utf8), contentLength: size, keepAlive: request.keepAlive))
-                if !isHead {
-                    startStreaming(body, keepAlive: request.keepAlive)
-                    return
-                }
-            }
-        case .file(let body, let contentType, let etag, let path):
-            let common = "ETag: \(etag)\r\nCache-Control: no-cache\r\nVary: Accept-Encoding\r\n"
-            if let match = request.header("if-none-match"), StaticMount.etagMatches(match, etag) {
-                writeRaw(HTTPResponse.build(status: 304, extraHeaders: Array(common.utf8), body: [], keepAlive: request.keepAlive))
-            } else {
-                var headers = "Content-Type: \(contentType)\r\n\(common)X-Content-Type-Options: nosniff\r\n"
-                var payload = body
-                if request.accepts(encoding: "gzip"), let compressed = server.gzipCache.compressed(body, path: path, etag: etag, contentType: contentType) {
-                    headers += "Content-Encoding: gzip\r\n"
-                    payload = compressed
-                }
-                writeRaw(HTTPResponse.build(status: 200, extraHeaders: Array(headers.utf8), body: payload, keepAlive: request.keepAlive,
-                                            omitBody: isHead))
-            }
-        }
-        if !request.keepAlive { closeAfterFlush() }
     }
 
     /// The host's answer to the request it was handed. Dropped once the

@@ -7,6 +7,34 @@ public enum WebSocketHandshake {
         case reject(status: Int, extraHeaders: String)
     }
 
+    /// What a request that may ask for a WebSocket gets.
+    enum Decision {
+        /// Not an upgrade: served as HTTP.
+        case notAnUpgrade
+        /// Answered with `status` and closed. `originRefusal` is the reason
+        /// when the Origin was it (counted and reported).
+        case refuse(status: Int, extraHeaders: String, originRefusal: String?)
+        case accept(response: [UInt8], deflate: DeflateAgreement?)
+    }
+
+    /// The path, Origin and handshake checks, in that order, against the
+    /// server's settings.
+    static func decide(_ request: HTTPRequest, settings: ServerSettings) -> Decision {
+        guard isUpgrade(request) else { return .notAnUpgrade }
+        if let wanted = settings.webSocketPath, wanted != request.path {
+            return .refuse(status: 404, extraHeaders: "", originRefusal: nil)
+        }
+        if let refusal = originRefusal(request, policy: settings.originPolicy, httpsOrigins: settings.httpsOrigins) {
+            return .refuse(status: 403, extraHeaders: "", originRefusal: refusal)
+        }
+        switch respond(to: request, compressionEnabled: settings.compressionEnabled) {
+        case .reject(let status, let extraHeaders):
+            return .refuse(status: status, extraHeaders: extraHeaders, originRefusal: nil)
+        case .accept(let response, let deflate):
+            return .accept(response: response, deflate: deflate)
+        }
+    }
+
     /// Whether the request asks for a WebSocket at all.
     public static func isUpgrade(_ request: HTTPRequest) -> Bool {
         request.headerHasToken("upgrade", "websocket")
