@@ -6,7 +6,8 @@ import LiveTSNet
 /// are thread-safe: they copy their input and run it on the loop thread.
 public final class LiveEngine: ServerDelegate {
     public let loop: EventLoop
-    public let http: HTTPServer
+    /// Every socket of this server, HTTP and WebSocket alike.
+    public let http: SocketServer
     public let mode: EngineMode
     /// Not weak: a weak reference gives its object a side table, and then
     /// every retain and release of it takes the slow path, a few per
@@ -39,7 +40,7 @@ public final class LiveEngine: ServerDelegate {
     public init(settings: ServerSettings, limits: LiveLimits = LiveLimits(), mode: EngineMode, host: EngineHost) throws {
         self.limits = limits
         loop = try EventLoop()
-        http = HTTPServer(loop: loop, settings: settings)
+        http = SocketServer(loop: loop, settings: settings)
         self.mode = mode
         self.host = host
         http.delegate = self
@@ -274,7 +275,7 @@ public final class LiveEngine: ServerDelegate {
 
     // MARK: - ServerDelegate (loop thread)
 
-    public func server(_ server: HTTPServer, request: HTTPRequest, id: UInt64) {
+    public func server(_ server: SocketServer, request: HTTPRequest, id: UInt64) {
         if let host {
             host.engineRequest(request, id: id)
         } else {
@@ -282,15 +283,15 @@ public final class LiveEngine: ServerDelegate {
         }
     }
 
-    public func server(_ server: HTTPServer, notice: RefusalNotice) {
+    public func server(_ server: SocketServer, notice: RefusalNotice) {
         host?.engineNotice(notice)
     }
 
-    public func server(_ server: HTTPServer, didOpen connection: UInt64, path: [UInt8]) {
+    public func server(_ server: SocketServer, didOpen connection: UInt64, path: [UInt8]) {
         host?.engineOpen(connection: connection, path: path)
     }
 
-    public func server(_ server: HTTPServer, didClose connection: UInt64, code: UInt16) {
+    public func server(_ server: SocketServer, didClose connection: UInt64, code: UInt16) {
         for key in registry.removeConnection(connection) { broker.unsubscribeAll(key) }
         broker.unsubscribeAll(ComponentRegistry.Key(connection: connection, component: []))
         forgetLedger(of: connection)

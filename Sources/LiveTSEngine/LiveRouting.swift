@@ -15,7 +15,7 @@ extension LiveEngine {
 
     private var loopNow: UInt64 { uv_now(loop.loop) }
 
-    public func server(_ server: HTTPServer, connection: UInt64, message: [UInt8], opcode: WebSocketOpcode) {
+    public func server(_ server: SocketServer, connection: UInt64, message: [UInt8], opcode: WebSocketOpcode) {
         if mode == .raw {
             host?.engineMessage(connection: connection, data: message, binary: opcode == .binary)
             return

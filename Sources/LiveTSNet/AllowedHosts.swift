@@ -1,3 +1,13 @@
+/// Which Host headers a server answers: the bound address, localhost,
+/// 127.0.0.1 and [::1] always, the names configured besides, or any.
+public struct HostPolicy {
+    /// Lowercase, IPv6 in brackets, no port.
+    public var extraNames: Set<[UInt8]> = []
+    public var anyHost = false
+
+    public init() {}
+}
+
 /// The Host check against DNS rebinding: a page on a hostile name that its
 /// DNS later points at 127.0.0.1 reaches this server with that name in Host,
 /// so only names the server is known by are answered.

@@ -88,7 +88,7 @@ final class Connection {
     /// unowned(unsafe): the server outlives its connections (it closes them
     /// all before its loop stops), and a checked reference costs an atomic
     /// operation on every use, several per message.
-    unowned(unsafe) let server: HTTPServer
+    unowned(unsafe) let server: SocketServer
     let tcp: UnsafeMutablePointer<uv_tcp_t>
     var fd: Int32 = -1
     var phase = Phase.http(.ready)
@@ -122,7 +122,7 @@ final class Connection {
     /// request names; nil until then.
     var countedAddress: [UInt8]?
 
-    init(server: HTTPServer, id: UInt64) {
+    init(server: SocketServer, id: UInt64) {
         self.server = server
         self.id = id
         tcp = .allocate(capacity: 1)
@@ -189,7 +189,7 @@ final class Connection {
         // One buffer serves every connection of a server: reads on its loop
         // thread are consumed before the next read can start.
         let connection = Unmanaged<Connection>.fromOpaque(handle!.pointee.data).takeUnretainedValue()
-        buf!.pointee = uv_buf_init(connection.server.readBuffer, UInt32(HTTPServer.readBufferSize))
+        buf!.pointee = uv_buf_init(connection.server.readBuffer, UInt32(SocketServer.readBufferSize))
     }
 
     static let didRead: uv_read_cb = { stream, nread, buf in

@@ -1,75 +1,10 @@
 /// What the network layer reports upward. Every call runs on the loop thread.
 public protocol ServerDelegate: AnyObject {
-    /// A request that is neither static nor an upgrade; answer with `HTTPServer.respond`.
-    func server(_ server: HTTPServer, request: HTTPRequest, id: UInt64)
-    func server(_ server: HTTPServer, didOpen connection: UInt64, path: [UInt8])
-    func server(_ server: HTTPServer, connection: UInt64, message: [UInt8], opcode: WebSocketOpcode)
-    func server(_ server: HTTPServer, didClose connection: UInt64, code: UInt16)
+    /// A request that is neither static nor an upgrade; answer with `SocketServer.respond`.
+    func server(_ server: SocketServer, request: HTTPRequest, id: UInt64)
+    func server(_ server: SocketServer, didOpen connection: UInt64, path: [UInt8])
+    func server(_ server: SocketServer, connection: UInt64, message: [UInt8], opcode: WebSocketOpcode)
+    func server(_ server: SocketServer, didClose connection: UInt64, code: UInt16)
     /// Something was refused (see RefusalLog): for the host's log.
-    func server(_ server: HTTPServer, notice: RefusalNotice)
-}
-
-/// Settings of the network layer.
-public struct ServerSettings {
-    public var host = "127.0.0.1"
-    public var port: Int32 = 0
-    /// Only this path upgrades to a WebSocket; nil accepts any path.
-    public var webSocketPath: [UInt8]?
-    public var httpLimits = HTTPLimits()
-    public var maxMessageBytes = 1 << 20
-    /// Unsent bytes a connection may hold before it is closed as a slow consumer.
-    public var maxOutboundBytes = 4 << 20
-    public var backlog: Int32 = 1024
-    /// Unsent bytes above which a connection's reads pause until it drains.
-    public var outboundHighWater = 1 << 20
-    public var originPolicy = OriginPolicy.sameHost
-    /// A request (head and body) must arrive within this, counted from its
-    /// first byte, so a client trickling bytes cannot hold a connection.
-    public var headerTimeoutMs: UInt64 = 10_000
-    /// A keep-alive connection with no request in flight closes after this.
-    public var idleTimeoutMs: UInt64 = 60_000
-    /// A WebSocket silent this long gets a ping; silent as long again, it is dropped.
-    public var pingIntervalMs: UInt64 = 30_000
-    /// Negotiate permessage-deflate when a client offers it.
-    public var compressionEnabled = true
-    /// Messages shorter than this go out uncompressed: deflate would not pay.
-    public var compressionThreshold = 128
-
-    // Limits against one hostile client (docs/security.md).
-
-    /// Open TCP connections per client address.
-    public var maxConnectionsPerIP = 256
-    /// Open TCP connections in all; nil = the descriptor limit less `reservedDescriptors`.
-    public var maxConnections: Int?
-    /// Descriptors kept free for the listener, Redis, files and the host.
-    public static let reservedDescriptors = 64
-    /// A WebSocket message must be complete this long after its first byte.
-    public var messageTimeoutMs: UInt64 = 10_000
-    /// Bytes of unfinished inbound WebSocket messages, all connections together.
-    public var maxPartialBytes = 64 << 20
-    /// Requests per second per client address that reach the host, and the bucket's size.
-    public var pageRate = 20
-    public var pageBurst = 100
-    /// Largest response body the host may give.
-    public var maxResponseBytes = 16 << 20
-    /// Which Host headers are answered (a defence against DNS rebinding).
-    /// A server bound to 0.0.0.0 or :: has no address a client names, so
-    /// only localhost's names pass until its real names are listed here.
-    public var allowedHosts = HostPolicy()
-    /// Peers whose X-Forwarded-For names the client.
-    public var trustedProxies: Set<[UInt8]> = []
-    /// Accept https:// Origins on this plain-HTTP server (TLS ends at a proxy).
-    public var httpsOrigins = false
-
-    public init() {}
-}
-
-/// Which Host headers a server answers: the bound address, localhost,
-/// 127.0.0.1 and [::1] always, the names configured besides, or any.
-public struct HostPolicy {
-    /// Lowercase, IPv6 in brackets, no port.
-    public var extraNames: Set<[UInt8]> = []
-    public var anyHost = false
-
-    public init() {}
+    func server(_ server: SocketServer, notice: RefusalNotice)
 }

@@ -3,9 +3,11 @@ import CLibUV
 import Glibc
 #endif
 
-/// The TCP listener and its connections. Loop thread only, except `start`
-/// (before the thread runs) and the thread-safe wrappers in the engine.
-public final class HTTPServer {
+/// The TCP listener and every connection on it: HTTP/1.1, WebSocket
+/// upgrades and frames, broadcast, deadlines and the limits against one
+/// hostile client. Loop thread only, except `listen` (before the thread
+/// runs) and the thread-safe wrappers in the engine.
+public final class SocketServer {
     public let loop: EventLoop
     public let settings: ServerSettings
     /// Not weak, for the reason given at LiveEngine.host: the delegate owns
@@ -29,7 +31,7 @@ public final class HTTPServer {
     static let readBufferSize = 64 * 1024
     /// Shared by the server's connections (see Connection.allocate); one per
     /// server, as servers run on loop threads of their own.
-    let readBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: HTTPServer.readBufferSize)
+    let readBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: SocketServer.readBufferSize)
     private let sweepTimer: UnsafeMutablePointer<uv_timer_t>
     private var sweepTimerOpen = false
     /// Set by closeAll: connections then close as soon as their writes are
@@ -93,7 +95,7 @@ public final class HTTPServer {
         spareDescriptor = SpareDescriptor()
         let listenRC = uv_listen(asStream(listener), settings.backlog) { server, status in
             guard let server, let data = server.pointee.data else { return }
-            let http = Unmanaged<HTTPServer>.fromOpaque(data).takeUnretainedValue()
+            let http = Unmanaged<SocketServer>.fromOpaque(data).takeUnretainedValue()
             if status == 0 {
                 http.acceptOne()
             } else if status == UV_EMFILE.rawValue || status == UV_ENFILE.rawValue {
@@ -125,7 +127,7 @@ public final class HTTPServer {
         let period = max(10, min(1000, shortest / 4))
         uv_timer_start(sweepTimer, { timer in
             guard let timer, let data = timer.pointee.data else { return }
-            let server = Unmanaged<HTTPServer>.fromOpaque(data).takeUnretainedValue()
+            let server = Unmanaged<SocketServer>.fromOpaque(data).takeUnretainedValue()
             let now = server.now
             for connection in Array(server.connections.values) { connection.sweep(now: now) }
             server.refusals.sweep(now: now)
