@@ -1,10 +1,17 @@
-/// Topic subscriptions of components, and of connections themselves (a key
-/// whose component id is empty). Fan-out runs on the loop thread; the
-/// two indexes make unsubscribe-on-close proportional to what the component
-/// held, not to the number of topics.
-struct Broker {
-    typealias Subscriber = ComponentRegistry.Key
+/// Who a publish on a topic reaches, and how (LiveEngine.deliverPublish).
+enum Subscriber: Hashable {
+    /// The host itself (lts_host_subscribe): on_info with conn 0 and no component.
+    case host
+    /// A connection itself: publishes reach it as raw text frames.
+    case connection(UInt64)
+    /// A joined component: on_info for the host to re-render it.
+    case component(ComponentRegistry.Key)
+}
 
+/// Topic subscriptions of components, connections and the host. Fan-out
+/// runs on the loop thread; the two indexes make unsubscribe-on-close
+/// proportional to what the subscriber held, not to the number of topics.
+struct Broker {
     private var subscribers: [[UInt8]: Set<Subscriber>] = [:]
     private var topicsOf: [Subscriber: Set<[UInt8]>] = [:]
 

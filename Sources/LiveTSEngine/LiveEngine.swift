@@ -171,7 +171,7 @@ public final class LiveEngine: ServerDelegate {
         loop.runOrPost { [self] in
             let key = ComponentRegistry.Key(connection: connection, component: component)
             registry[key] = nil
-            broker.unsubscribeAll(key)
+            broker.unsubscribeAll(.component(key))
         }
     }
 
@@ -186,13 +186,13 @@ public final class LiveEngine: ServerDelegate {
         loop.runOrPost { [self] in
             let key = ComponentRegistry.Key(connection: connection, component: component)
             guard registry[key] != nil else { return }
-            add(key, to: topic)
+            add(.component(key), to: topic)
         }
     }
 
     public func unsubscribe(connection: UInt64, component: [UInt8], topic: [UInt8]) {
         loop.runOrPost { [self] in
-            broker.unsubscribe(ComponentRegistry.Key(connection: connection, component: component), from: topic)
+            broker.unsubscribe(.component(ComponentRegistry.Key(connection: connection, component: component)), from: topic)
         }
     }
 
@@ -200,13 +200,13 @@ public final class LiveEngine: ServerDelegate {
     public func subscribe(connection: UInt64, topic: [UInt8]) {
         loop.runOrPost { [self] in
             guard http.hasConnection(connection) else { return }
-            add(ComponentRegistry.Key(connection: connection, component: []), to: topic)
+            add(.connection(connection), to: topic)
         }
     }
 
     public func unsubscribe(connection: UInt64, topic: [UInt8]) {
         loop.runOrPost { [self] in
-            broker.unsubscribe(ComponentRegistry.Key(connection: connection, component: []), from: topic)
+            broker.unsubscribe(.connection(connection), from: topic)
         }
     }
 
@@ -214,11 +214,11 @@ public final class LiveEngine: ServerDelegate {
     /// `engineInfo` with connection 0 and no component, so a process can keep
     /// shared state in step with other nodes even while no view is open.
     public func subscribeHost(topic: [UInt8]) {
-        loop.runOrPost { [self] in add(Self.hostSubscriber, to: topic) }
+        loop.runOrPost { [self] in add(.host, to: topic) }
     }
 
     public func unsubscribeHost(topic: [UInt8]) {
-        loop.runOrPost { [self] in broker.unsubscribe(Self.hostSubscriber, from: topic) }
+        loop.runOrPost { [self] in broker.unsubscribe(.host, from: topic) }
     }
 
     /// Topics starting with this are the core's own: anyone may subscribe,
@@ -231,15 +231,12 @@ public final class LiveEngine: ServerDelegate {
     /// Loop thread. A new subscriber of the Redis link topic hears the
     /// link's state at once, as a retained message, so one that subscribes
     /// after the last change (a refusal, say) still learns it.
-    private func add(_ subscriber: ComponentRegistry.Key, to topic: [UInt8]) {
+    private func add(_ subscriber: Subscriber, to topic: [UInt8]) {
         guard broker.subscribe(subscriber, to: topic), topic == Self.redisLinkTopic, let state = redisLinkState() else { return }
-        deliver(state, on: topic, to: subscriber)
+        deliverPublish(state, on: topic, to: subscriber)
     }
 
     public static func isReserved(topic: [UInt8]) -> Bool { topic.starts(with: reservedTopicPrefix) }
-
-    /// Connection ids start at 1, so 0 never collides with a browser.
-    static let hostSubscriber = ComponentRegistry.Key(connection: 0, component: [])
 
     /// Delivers here at once and, with Redis, once to the other nodes.
     public func publish(topic: [UInt8], data: [UInt8]) {
@@ -254,22 +251,24 @@ public final class LiveEngine: ServerDelegate {
         var rawConnections: [UInt64] = []
         for subscriber in broker.subscribers(of: topic) {
             // Connections are gathered so the frame is encoded once for all of them.
-            if subscriber != Self.hostSubscriber && subscriber.component.isEmpty {
-                rawConnections.append(subscriber.connection)
+            if case .connection(let connection) = subscriber {
+                rawConnections.append(connection)
             } else {
-                deliver(data, on: topic, to: subscriber)
+                deliverPublish(data, on: topic, to: subscriber)
             }
         }
         if !rawConnections.isEmpty { http.send(rawConnections, text: data) }
     }
 
-    private func deliver(_ data: [UInt8], on topic: [UInt8], to subscriber: ComponentRegistry.Key) {
-        if subscriber == Self.hostSubscriber {
+    /// Delivers one publish to one subscriber.
+    private func deliverPublish(_ data: [UInt8], on topic: [UInt8], to subscriber: Subscriber) {
+        switch subscriber {
+        case .host:
             host?.engineInfo(connection: 0, component: [], topic: topic, data: data)
-        } else if subscriber.component.isEmpty {
-            http.send([subscriber.connection], text: data)
-        } else {
-            host?.engineInfo(connection: subscriber.connection, component: subscriber.component, topic: topic, data: data)
+        case .connection(let connection):
+            http.send([connection], text: data)
+        case .component(let key):
+            host?.engineInfo(connection: key.connection, component: key.component, topic: topic, data: data)
         }
     }
 
@@ -292,8 +291,8 @@ public final class LiveEngine: ServerDelegate {
     }
 
     public func server(_ server: SocketServer, didClose connection: UInt64, code: UInt16) {
-        for key in registry.removeConnection(connection) { broker.unsubscribeAll(key) }
-        broker.unsubscribeAll(ComponentRegistry.Key(connection: connection, component: []))
+        for key in registry.removeConnection(connection) { broker.unsubscribeAll(.component(key)) }
+        broker.unsubscribeAll(.connection(connection))
         forgetLedger(of: connection)
         presenceConnectionClosed(connection)
         host?.engineClose(connection: connection, code: code)

@@ -61,7 +61,7 @@ extension LiveEngine {
                 }
                 ledger.views.insert(message.component)
             }
-            deliver(.join, message, connection, &ledger)
+            handToHost(.join, message, connection, &ledger)
         case .event, .urlChange:
             guard registry[key] != nil else {
                 refuse(connection: connection, component: message.component, ref: message.ref,
@@ -72,7 +72,7 @@ extension LiveEngine {
                 refuseRate(.eventRate, message, connection, &ledger, limit: "\(limits.eventRate) events/s, burst \(limits.eventBurst) (event_rate, event_burst)")
                 return
             }
-            deliver(message.kind == .event ? .event : .urlChange, message, connection, &ledger)
+            handToHost(message.kind == .event ? .event : .urlChange, message, connection, &ledger)
         case .leave:
             ledger.views.remove(message.component)
             guard registry[key] != nil else {
@@ -81,8 +81,8 @@ extension LiveEngine {
                 return
             }
             registry[key] = nil
-            broker.unsubscribeAll(key)
-            deliver(.leave, message, connection, &ledger)
+            broker.unsubscribeAll(.component(key))
+            handToHost(.leave, message, connection, &ledger)
         case .resync:
             guard var entry = registry[key] else {
                 refuse(connection: connection, component: message.component, ref: message.ref,
@@ -103,7 +103,7 @@ extension LiveEngine {
 
     /// Hands a message to the host, counting it against the connection's
     /// and the server's backlog; reads pause while either is over its limit.
-    private func deliver(_ kind: LiveEvent.Kind, _ message: ClientMessage, _ connection: UInt64, _ ledger: inout ConnectionLedger) {
+    private func handToHost(_ kind: LiveEvent.Kind, _ message: ClientMessage, _ connection: UInt64, _ ledger: inout ConnectionLedger) {
         if kind != .leave {
             let bytes = message.component.count + message.name.count + message.payload.count + Self.messageOverheadBytes
             ledger.handedToHost(ref: message.ref, bytes: bytes, joining: kind == .join ? message.component : nil)
