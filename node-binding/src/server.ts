@@ -438,7 +438,8 @@ export class LiveTSServer {
   /** The core already counted and spaced these out: one line each. */
   private onNotice(notice: NoticeRecord): void {
     const who = notice.conn !== 0 ? `conn ${notice.conn} ` : "";
-    const rest = notice.count > 1 ? ` … and ${(notice.count - 1).toLocaleString("en-US")} more in ${REFUSAL_INTERVAL_MS / 1000} s` : "";
+    // A notice with a count > 1 folds that many refusals of the last interval.
+    const rest = notice.count > 1 ? ` (${notice.count.toLocaleString("en-US")} times in ${REFUSAL_INTERVAL_MS / 1000} s)` : "";
     this.logger.warn(`[livets] refused (${notice.cause}) ${who}from ${notice.address}: ${notice.detail}${rest}`);
   }
 

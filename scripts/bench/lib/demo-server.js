@@ -15,7 +15,7 @@ const { root, freePort } = require('./harness');
 const SERVER_JS = path.join(root, 'examples', 'app', 'dist', 'server.js');
 const TICKS_PER_SECOND = 100;
 // A log line of the TS layer for a refusal the core reported.
-const REFUSED_LINE = /\[livets\] refused \(([a-z_]+)\)(?:.*?\b(\d+) times\b)?/;
+const REFUSED_LINE = /\[livets\] refused \(([a-z_]+)\)(?:.*?\(([\d,]+) times in)?/;
 
 // A tool that gives up (its time limit, an exception) must not leave a
 // server behind.
@@ -54,7 +54,7 @@ class DemoServer {
       return;
     }
     const refused = REFUSED_LINE.exec(text);
-    if (refused) this.refusedLines[refused[1]] = (this.refusedLines[refused[1]] || 0) + Number(refused[2] || 1);
+    if (refused) this.refusedLines[refused[1]] = (this.refusedLines[refused[1]] || 0) + Number((refused[2] || '1').replace(/,/g, ''));
     // The last lines, for a report on a server that died or complained.
     this.tail.push(text);
     if (this.tail.length > 40) this.tail.shift();
