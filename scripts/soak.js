@@ -19,7 +19,7 @@ const USAGE = `usage: scripts/soak VIEWS SECONDS [--attackers] [--write] [--quie
   VIEWS          well-behaved views (one WebSocket each)
   SECONDS        how long they run once all are open
   --attackers    attack after a quiet first part (default: a fifth of SECONDS, at least 10 s)
-  --write        write the "Reliability" section of docs/benchmarks.md
+  --write        write its section of docs/benchmarks.md ("Reliability", or "Reliability under attack" with --attackers)
   --interval S   seconds between one view's events (default 5)
   --no-nice      run the attackers at normal priority`;
 
@@ -355,10 +355,16 @@ function text(r, env) {
   return lines.join('\n');
 }
 
+// Two sections side by side, so the quiet run and the attacked run can be
+// rerun apart without one erasing the other.
+function sectionHeading(o) {
+  return o.attackers ? 'Reliability under attack' : 'Reliability';
+}
+
 function section(r, env) {
   const o = r.o;
   return [
-    '## Reliability',
+    `## ${sectionHeading(o)}`,
     '',
     `Measured by \`scripts/soak ${o.views} ${o.seconds}${o.attackers ? ' --attackers' : ''}\` on ${env.date}: the demo ` +
       `(\`examples/app\`, ${env.core}) with its default limits, ${fmtNumber(o.views)} well-behaved views from ` +
@@ -399,8 +405,8 @@ async function main() {
   env.core = `commit ${sh('git', ['rev-parse', '--short', 'HEAD'])}${sh('git', ['status', '--porcelain', '--', 'Sources', 'include', 'node-binding/src', 'node-binding/native']) ? ' with uncommitted changes' : ''}`;
   console.log(text(r, env));
   if (o.write) {
-    updateDocs('Reliability', section(r, env));
-    console.log('\nwritten to docs/benchmarks.md, section "Reliability"');
+    updateDocs(sectionHeading(o), section(r, env), o.attackers ? 'Reliability' : null);
+    console.log(`\nwritten to docs/benchmarks.md, section "${sectionHeading(o)}"`);
   }
   process.exit(verdict(r) ? 0 : 1);
 }
