@@ -30,9 +30,12 @@ let package = Package(
         .executableTarget(name: "FuzzHTML", dependencies: ["LiveTSHTML", "FuzzDriver"], path: "Sources/FuzzHTML"),
         .executableTarget(name: "FuzzEngine", dependencies: ["LiveTSEngine", "LiveTSHTML", "FuzzDriver"],
                           path: "Sources/FuzzEngine"),
-        .testTarget(name: "LiveTSHTMLTests", dependencies: ["LiveTSHTML"]),
-        .testTarget(name: "LiveTSNetTests", dependencies: ["LiveTSNet"]),
-        .testTarget(name: "LiveTSEngineTests", dependencies: ["LiveTSEngine", "LiveTSNet"]),
-        .testTarget(name: "LiveTSCoreTests", dependencies: ["LiveTSCore", "CLiveTS"]),
+        // The core's unit tests live in CoreTests/ (tests/ holds the system
+        // tests over real sockets and browsers, which drive every layer).
+        .testTarget(name: "LiveTSHTMLTests", dependencies: ["LiveTSHTML"], path: "CoreTests/LiveTSHTMLTests"),
+        .testTarget(name: "LiveTSNetTests", dependencies: ["LiveTSNet"], path: "CoreTests/LiveTSNetTests"),
+        .testTarget(name: "LiveTSEngineTests", dependencies: ["LiveTSEngine", "LiveTSNet"],
+                    path: "CoreTests/LiveTSEngineTests"),
+        .testTarget(name: "LiveTSCoreTests", dependencies: ["LiveTSCore", "CLiveTS"], path: "CoreTests/LiveTSCoreTests"),
     ]
 )

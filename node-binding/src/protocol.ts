@@ -1,0 +1,60 @@
+// The wire protocol as the Node layer sees it (docs/protocol.md). The core
+// parses browser frames and writes renders, patches and refusals
+// (Sources/LiveTSEngine/Protocol.swift); this module is the only place the
+// host writes the frames it owns, and the only place TS code names a
+// message's letter. tests/fixtures/wire-frames.json holds a sample of every
+// kind, checked against this module, the core and the connector.
+
+import type { Flash } from "./view-host";
+
+/** The letter of every message kind, both directions. */
+export const Kind = {
+  join: "j",
+  event: "e",
+  leave: "l",
+  resync: "s",
+  urlChange: "u",
+  render: "r",
+  patch: "p",
+  refused: "x",
+  history: "h",
+  navigate: "n",
+  redirect: "g",
+  flash: "f",
+} as const;
+
+export type RenderFrame = readonly [typeof Kind.render, string, number, number, string];
+export type PatchFrame = readonly [typeof Kind.patch, string, number, number, unknown];
+export type RefusedFrame = readonly [typeof Kind.refused, string, number, string];
+export type HistoryFrame = readonly [typeof Kind.history, string, string, boolean];
+export type NavigateFrame = readonly [typeof Kind.navigate, string, string, boolean];
+export type RedirectFrame = readonly [typeof Kind.redirect, string];
+export type FlashFrame = readonly [typeof Kind.flash, string, Flash];
+
+/** The frames the host writes itself, through the core's `send`. */
+export type HostFrame = HistoryFrame | NavigateFrame | RedirectFrame | FlashFrame;
+
+/** Live patch: view `id` changed the URL to `url` and stays mounted. */
+export function historyFrame(id: string, url: string, replace: boolean): HistoryFrame {
+  return [Kind.history, id, url, replace];
+}
+
+/** Live navigation: the browser swaps view `id` for the page at `url` over the same socket. */
+export function navigateFrame(id: string, url: string, replace: boolean): NavigateFrame {
+  return [Kind.navigate, id, url, replace];
+}
+
+/** Redirect: the browser leaves the page for `url`. */
+export function redirectFrame(url: string): RedirectFrame {
+  return [Kind.redirect, url];
+}
+
+/** Flash messages for view `id`, all of them (`{}` clears). */
+export function flashFrame(id: string, flash: Flash): FlashFrame {
+  return [Kind.flash, id, flash];
+}
+
+/** A host frame's text, as it goes out in one WebSocket text frame. */
+export function encodeFrame(frame: HostFrame): string {
+  return JSON.stringify(frame);
+}
