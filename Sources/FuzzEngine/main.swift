@@ -34,14 +34,11 @@ private func checkRoundTrip(_ message: ClientMessage) {
     guard JSONReader.topLevelArray(Array("[".utf8) + message.payload + Array("]".utf8))?.count == 1 else {
         fatalError("payload is not one JSON value")
     }
-    let letter: String
     switch message.kind {
-    case .join: letter = "j"
-    case .event: letter = "e"
-    case .urlChange: letter = "u"
+    case .join, .event, .urlChange: break
     case .leave, .resync: return
     }
-    var frame = Array("[\"\(letter)\",\(message.ref),".utf8)
+    var frame = Array("[\"\(message.kind.rawValue)\",\(message.ref),".utf8)
     appendJSONString(message.component, to: &frame)
     frame.append(UInt8(ascii: ","))
     appendJSONString(message.name, to: &frame)

@@ -1,22 +1,36 @@
 import LiveTSHTML
 
-/// The wire protocol's message kinds (docs/protocol.md). The browser's copy
-/// of these letters lives in client/src/constants.js.
+/// The letters of the message kinds the core reads and writes
+/// (docs/protocol.md; a sample of each is in tests/fixtures/wire-frames.json).
+/// The parser and the frame writers below take their letters from here and
+/// nowhere else. The host's own kinds (h, n, g, f) pass through the core
+/// untouched and are named in node-binding/src/protocol.ts; the browser's
+/// copy of every letter is client/src/constants.js.
 enum WireKind {
-    static let join = UInt8(ascii: "j")
-    static let event = UInt8(ascii: "e")
-    static let leave = UInt8(ascii: "l")
-    static let resync = UInt8(ascii: "s")
-    static let urlChange = UInt8(ascii: "u")
-    static let render = "r"
-    static let patch = "p"
-    static let refused = "x"
+    /// Browser → server: what `ClientMessage.parse` accepts.
+    enum Inbound: Unicode.Scalar, CaseIterable {
+        case join = "j"
+        case event = "e"
+        case leave = "l"
+        case resync = "s"
+        case urlChange = "u"
+
+        init?(byte: UInt8) { self.init(rawValue: Unicode.Scalar(byte)) }
+    }
+
+    /// Server → browser, written by `ServerMessage`.
+    enum Outbound: Unicode.Scalar, CaseIterable {
+        case render = "r"
+        case patch = "p"
+        case refused = "x"
+
+        var byte: UInt8 { UInt8(rawValue.value) }
+    }
 }
 
 /// A browser message that passed the shape checks.
 struct ClientMessage {
-    enum Kind { case join, event, leave, resync, urlChange }
-    let kind: Kind
+    let kind: WireKind.Inbound
     let ref: UInt64
     let component: [UInt8]
     /// Join: the token. Event: the event name. URL change: the URL. Otherwise empty.
@@ -67,29 +81,29 @@ extension ClientMessage {
                 return r
             }
         }
-        switch kindText[0] {
-        case WireKind.join:
+        switch WireKind.Inbound(byte: kindText[0]) {
+        case .join:
             guard elements.count >= 4, elements.count <= 5, case .string(let token) = elements[3] else {
                 return .failure(.badShape("join is [\"j\", ref, id, token, params]"))
             }
             return .success(ClientMessage(kind: .join, ref: ref, component: component, name: token, payload: payload(at: 4)))
-        case WireKind.event:
+        case .event:
             guard elements.count >= 4, elements.count <= 5, case .string(let name) = elements[3], !name.isEmpty,
                   name.count <= ProtocolLimits.maxIdentifierBytes else {
                 return .failure(.badShape("event is [\"e\", ref, id, name, payload]"))
             }
             return .success(ClientMessage(kind: .event, ref: ref, component: component, name: name, payload: payload(at: 4)))
-        case WireKind.urlChange:
+        case .urlChange:
             guard elements.count == 4, case .string(let url) = elements[3], url.first == UInt8(ascii: "/"),
                   url.count <= 8192 else {
                 return .failure(.badShape("url change is [\"u\", ref, id, \"/path?query\"]"))
             }
             return .success(ClientMessage(kind: .urlChange, ref: ref, component: component, name: url, payload: null))
-        case WireKind.leave:
+        case .leave:
             return .success(ClientMessage(kind: .leave, ref: ref, component: component, name: [], payload: null))
-        case WireKind.resync:
+        case .resync:
             return .success(ClientMessage(kind: .resync, ref: ref, component: component, name: [], payload: null))
-        default:
+        case nil:
             return .failure(.badShape("unknown message kind"))
         }
     }
@@ -98,7 +112,7 @@ extension ClientMessage {
 /// Server → browser messages.
 enum ServerMessage {
     static func render(component: [UInt8], seq: UInt64, ref: UInt64, html: [UInt8]) -> [UInt8] {
-        var out = sequencedHead("r", component: component, seq: seq, ref: ref, bodyCapacity: html.count)
+        var out = sequencedHead(.render, component: component, seq: seq, ref: ref, bodyCapacity: html.count)
         appendJSONString(html, to: &out)
         out.append(UInt8(ascii: "]"))
         return out
@@ -106,18 +120,18 @@ enum ServerMessage {
 
     /// `ops` is already a JSON array (the differ's output).
     static func patch(component: [UInt8], seq: UInt64, ref: UInt64, ops: [UInt8]) -> [UInt8] {
-        var out = sequencedHead("p", component: component, seq: seq, ref: ref, bodyCapacity: ops.count)
+        var out = sequencedHead(.patch, component: component, seq: seq, ref: ref, bodyCapacity: ops.count)
         out += ops
         out.append(UInt8(ascii: "]"))
         return out
     }
 
     /// `["<kind>","<component>",seq,ref,` — what renders and patches share before their body.
-    private static func sequencedHead(_ kind: Unicode.Scalar, component: [UInt8], seq: UInt64, ref: UInt64,
+    private static func sequencedHead(_ kind: WireKind.Outbound, component: [UInt8], seq: UInt64, ref: UInt64,
                                       bodyCapacity: Int) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(bodyCapacity + component.count + 32)
-        out += [UInt8(ascii: "["), UInt8(ascii: "\""), UInt8(ascii: kind), UInt8(ascii: "\""), UInt8(ascii: ",")]
+        appendKind(kind, to: &out)
         appendJSONString(component, to: &out)
         out.append(UInt8(ascii: ","))
         appendJSONInteger(seq, to: &out)
@@ -128,7 +142,8 @@ enum ServerMessage {
     }
 
     static func refused(component: [UInt8], ref: UInt64, reason: [UInt8]) -> [UInt8] {
-        var out = Array("[\"x\",".utf8)
+        var out: [UInt8] = []
+        appendKind(.refused, to: &out)
         appendJSONString(component, to: &out)
         out.append(UInt8(ascii: ","))
         appendJSONInteger(ref, to: &out)
@@ -136,5 +151,10 @@ enum ServerMessage {
         appendJSONString(reason, to: &out)
         out.append(UInt8(ascii: "]"))
         return out
+    }
+
+    /// `["<kind>",` — how every frame the core writes begins.
+    private static func appendKind(_ kind: WireKind.Outbound, to out: inout [UInt8]) {
+        out += [UInt8(ascii: "["), UInt8(ascii: "\""), kind.byte, UInt8(ascii: "\""), UInt8(ascii: ",")]
     }
 }

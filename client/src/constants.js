@@ -1,7 +1,8 @@
 // The one place the connector names what the server or the page also names:
-// wire letters (docs/protocol.md; the server's twin is
-// Sources/LiveTSEngine/Protocol.swift), markup attributes, CSS hooks, and
-// the tunables worth finding without reading the code.
+// wire letters (docs/protocol.md; a sample of each kind is in
+// tests/fixtures/wire-frames.json, which the core and the Node layer are
+// checked against too), markup attributes, CSS hooks, and the tunables
+// worth finding without reading the code.
 
 // Browser -> server
 export const JOIN = 'j'

@@ -1,4 +1,6 @@
-import { ID_ATTR, TOKEN_ATTR, LEAVE, REMOUNTED, REMOUNTED_EVENT, TOO_LARGE } from './constants.js'
+import {
+  ID_ATTR, TOKEN_ATTR, LEAVE, URL_CHANGE, HISTORY, NAVIGATE, REDIRECT, REMOUNTED, REMOUNTED_EVENT, TOO_LARGE,
+} from './constants.js'
 
 // What the LiveTS server's pages need beyond the core protocol
 // (docs/protocol.md): the join's credentials, reloading when a join is
@@ -77,7 +79,7 @@ export const navigation = (views, make, push) => {
   const main = () => document.querySelector(MAIN)
   const patched = () => {
     path = location.pathname
-    push('u', idOf(main()), here())
+    push(URL_CHANGE, idOf(main()), here())
   }
   // how: 0 pushes a history entry, 1 replaces it, 2 neither (back, forward).
   const go = async (url, how) => {
@@ -111,9 +113,9 @@ export const navigation = (views, make, push) => {
     patched()
   })
   return ([kind, id, url, replace]) => {
-    if (kind == 'g') location.assign(id)
-    else if (kind == 'n') go(url, replace ? 1 : 0)
-    else if (kind == 'h') hist(url, replace), (path = location.pathname)
+    if (kind == REDIRECT) location.assign(id)
+    else if (kind == NAVIGATE) go(url, replace ? 1 : 0)
+    else if (kind == HISTORY) hist(url, replace), (path = location.pathname)
   }
 }
 

@@ -1,6 +1,7 @@
 // Just enough DOM for the connector's tree logic (patch operations and the
 // morph of full renders) to run under node --test: nodes, attributes,
-// child lists, a <template> that parses well-formed markup, and a document.
+// child lists, a <template> that parses well-formed markup, a document, and
+// the selectors the connector queries by (`tag[attr]`, `tag[attr=value]`).
 // Browser behaviour beyond that is tested in Chromium (tests/browser).
 
 const VOID = new Set(['br', 'hr', 'img', 'input', 'meta', 'link', 'col', 'area', 'base', 'wbr', 'source'])
@@ -29,6 +30,16 @@ class Node {
   contains(other) {
     for (let n = other; n; n = n.parentNode) if (n === this) return true
     return false
+  }
+  querySelectorAll(selector) {
+    const test = matcher(selector)
+    const found = []
+    const walk = n => n.childNodes.forEach(c => (c.nodeType == 1 && test(c) && found.push(c), walk(c)))
+    walk(this)
+    return found
+  }
+  querySelector(selector) {
+    return this.querySelectorAll(selector)[0] || null
   }
   get textContent() {
     return this.nodeType == 3 || this.nodeType == 8 ? this.data : this.childNodes.map(c => c.textContent).join('')
@@ -92,6 +103,14 @@ export class Fragment extends Node {
   }
 }
 
+// `tag`, `[attr]`, `tag[attr]` or `tag[attr=value]`: what the connector asks for.
+const matcher = selector => {
+  const m = /^([a-z]*)(?:\[([\w:-]+)(?:=([\w-]+))?\])?$/.exec(selector)
+  if (!m) throw new Error(`fake-dom: unsupported selector ${selector}`)
+  const [, tag, attr, value] = m
+  return el => (!tag || el.localName == tag) && (!attr || (value == null ? el.hasAttribute(attr) : el.getAttribute(attr) == value))
+}
+
 const escape = (s, attr) => s.replace(attr ? /[&"]/g : /[&<>]/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c])
 const unescape = s => s.replace(/&(amp|lt|gt|quot);/g, (_, e) => ({ amp: '&', lt: '<', gt: '>', quot: '"' })[e])
 
@@ -104,6 +123,21 @@ export class Element extends Node {
   }
   get id() {
     return this.getAttribute('id') || ''
+  }
+  closest(selector) {
+    const test = matcher(selector)
+    for (let n = this; n && n.nodeType == 1; n = n.parentNode) if (test(n)) return n
+    return null
+  }
+  // Over the class attribute, as in the DOM.
+  get classList() {
+    const names = () => (this.getAttribute('class') || '').split(' ').filter(Boolean)
+    const set = list => this.setAttribute('class', list.join(' '))
+    return {
+      add: (...cs) => set([...names(), ...cs.filter(c => !names().includes(c))]),
+      remove: (...cs) => set(names().filter(c => !cs.includes(c))),
+      contains: c => names().includes(c),
+    }
   }
   getAttribute(name) {
     const a = this.attributes.find(a => a.name == name)
