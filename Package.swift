@@ -20,16 +20,18 @@ let package = Package(
         .target(name: "LiveTSNet", dependencies: ["CLibUV", "CZlib"], path: "Sources/LiveTSNet"),
         .target(name: "LiveTSEngine", dependencies: ["LiveTSNet", "LiveTSHTML", "CLibUV", "CHiredis"],
                 path: "Sources/LiveTSEngine"),
-        .target(name: "LiveTSCore", dependencies: ["LiveTSEngine", "LiveTSHTML", "CLiveTS"],
+        .target(name: "LiveTSCore", dependencies: ["LiveTSEngine", "LiveTSNet", "LiveTSHTML", "CLibUV", "CLiveTS"],
                 path: "Sources/LiveTSCore", exclude: ["exports.map"]),
-        // libFuzzer targets (scripts/fuzz): the HTML parser and differ, and the
-        // engine's readers of browser and peer messages. The C driver finds
+        // libFuzzer targets (scripts/fuzz), one folder each under Fuzz/ with
+        // its seed corpus: the HTML parser and differ, and the engine's
+        // readers of browser and peer messages (FuzzHTTP and FuzzWebSocket
+        // are compiled into LiveTSNet by scripts/fuzz). The C driver finds
         // libFuzzer when it is linked in, so a normal build gets corpus
         // replayers instead of a link error.
-        .target(name: "FuzzDriver", path: "Sources/FuzzDriver"),
-        .executableTarget(name: "FuzzHTML", dependencies: ["LiveTSHTML", "FuzzDriver"], path: "Sources/FuzzHTML"),
+        .target(name: "FuzzDriver", path: "Fuzz/FuzzDriver"),
+        .executableTarget(name: "FuzzHTML", dependencies: ["LiveTSHTML", "FuzzDriver"], path: "Fuzz/FuzzHTML"),
         .executableTarget(name: "FuzzEngine", dependencies: ["LiveTSEngine", "LiveTSHTML", "FuzzDriver"],
-                          path: "Sources/FuzzEngine"),
+                          path: "Fuzz/FuzzEngine", exclude: ["corpus"]),
         // The core's unit tests live in CoreTests/ (tests/ holds the system
         // tests over real sockets and browsers, which drive every layer).
         .testTarget(name: "LiveTSHTMLTests", dependencies: ["LiveTSHTML"], path: "CoreTests/LiveTSHTMLTests"),

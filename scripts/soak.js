@@ -5,14 +5,15 @@
 // do, so per-address limits see them as different people. Each view sends
 // an event every few seconds (spread out), and every event must be
 // answered. With --attackers the first part of the run is quiet and the
-// rest under attack (scripts/bench/lib/attackers.js, each kind from its
+// rest under attack (scripts/bench/load/attackers.js, each kind from its
 // own address), so both phases are measured against the same server.
 'use strict';
 
-const { facts, pinning, updateDocs, fmtNumber, sh } = require('./bench/lib/harness');
-const { startDemo } = require('./bench/lib/demo-server');
-const { fetchPage, LiveSocket, Pacer } = require('./bench/lib/live-client');
-const { spawnAttackers } = require('./bench/lib/attackers');
+const { facts, pinning, fmtNumber, sh } = require('./bench/lib/harness');
+const { updateDocs } = require('./bench/lib/benchmarks-doc');
+const { startDemo } = require('./bench/peers/demo-server');
+const { fetchPage, LiveSocket, Pacer } = require('./bench/load/live-client');
+const { spawnAttackers } = require('./bench/load/attackers');
 const { lagSampler, summary, ms, mib, counts, delta, markdownTable } = require('./bench/lib/stats');
 
 const USAGE = `usage: scripts/soak VIEWS SECONDS [--attackers] [--write] [--quiet-seconds S] [--interval S]

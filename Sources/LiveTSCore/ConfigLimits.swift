@@ -1,9 +1,6 @@
 import CLiveTS
 import LiveTSEngine
 import LiveTSNet
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// A field of lts_config that cannot be used, with the sentence for lts_last_error.
 struct ConfigProblem: Error {
@@ -46,7 +43,7 @@ func applyLimits(_ c: lts_config, to settings: inout ServerSettings) throws(Conf
     if let proxies = copyCString(c.trusted_proxies) {
         var addresses: Set<[UInt8]> = []
         for entry in proxies.split(separator: ",") {
-            guard let address = canonicalIP(entry.trimmingSpaces()) else {
+            guard let address = IPAddressText.canonical(entry.trimmingSpaces().utf8) else {
                 throw ConfigProblem(message: "lts_config.trusted_proxies: \(quoted(entry.trimmingSpaces())) is not an IP address (comma-separated IPv4 or IPv6 literals)")
             }
             addresses.insert(address)
@@ -62,26 +59,11 @@ private func isHostName(_ name: [UInt8]) -> Bool {
     guard !name.isEmpty, name.count <= 255 else { return false }
     if name.first == UInt8(ascii: "[") {
         guard name.last == UInt8(ascii: "]") else { return false }
-        return canonicalIP(String(decoding: name.dropFirst().dropLast(), as: UTF8.self)) != nil
+        return IPAddressText.canonical(name.dropFirst().dropLast()) != nil
     }
     return name.allSatisfy { b in
         (b >= 97 && b <= 122) || (b >= 48 && b <= 57) || b == UInt8(ascii: ".") || b == UInt8(ascii: "-") || b == UInt8(ascii: "_")
     }
-}
-
-/// An IP literal in the form peer addresses are printed in, so a
-/// configured "::0001" matches a peer "::1"; nil if it is not one.
-func canonicalIP(_ text: String) -> [UInt8]? {
-    var storage = in6_addr()
-    var out = [CChar](repeating: 0, count: 64)
-    for family in [AF_INET, AF_INET6] {
-        let parsed = withUnsafeMutableBytes(of: &storage) { inet_pton(family, text, $0.baseAddress) == 1 }
-        guard parsed else { continue }
-        let printed = withUnsafeBytes(of: &storage) { inet_ntop(family, $0.baseAddress, &out, socklen_t(out.count)) != nil }
-        guard printed else { return nil }
-        return out.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
-    }
-    return nil
 }
 
 /// lts_stats.refusals is a C array, which Swift sees as a tuple of 32.

@@ -109,7 +109,7 @@ private func startFailure(_ settings: ServerSettings, _ error: UVError) -> Int32
         return fail(LTS_EADDRINUSE, "\(address) is already in use (lts_config.port; 0 picks a free port)")
     }
     if error.code == -22 {
-        if canonicalIP(host) == nil {
+        if IPAddressText.canonical(host.utf8) == nil {
             return fail(LTS_EINVAL, "lts_config.host must be an IPv4 or IPv6 literal, got \(quoted(host))")
         }
         return fail(LTS_EINVAL, "lts_server_start: cannot listen on \(address): \(error)")

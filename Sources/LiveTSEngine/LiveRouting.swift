@@ -35,66 +35,39 @@ extension LiveEngine {
     private func route(_ message: ClientMessage, from connection: UInt64) {
         let key = ComponentRegistry.Key(connection: connection, component: message.component)
         if message.kind != .leave && message.kind != .resync && !(1...Self.maxRef).contains(message.ref) {
-            refuse(connection: connection, component: message.component, ref: message.ref,
-                   reason: "ref must be an integer from 1 to 2^53-1", cause: .badMessage)
-            return
+            return refuse(message, from: connection, reason: "ref must be an integer from 1 to 2^53-1")
         }
         var ledger = ledgers[connection] ?? ConnectionLedger(limits: limits, now: loopNow)
         defer { if http.hasConnection(connection) { ledgers[connection] = ledger } }
         if message.kind != .leave && message.kind != .resync && ledger.isAwaiting(message.ref) {
-            refuse(connection: connection, component: message.component, ref: message.ref,
-                   reason: "ref is already awaiting an answer", cause: .badMessage)
-            return
+            return refuse(message, from: connection, reason: "ref is already awaiting an answer")
         }
         switch message.kind {
         case .join:
-            guard ledger.joins.take(now: loopNow) else {
-                refuseRate(.joinRate, message, connection, &ledger, limit: "\(limits.joinRate) joins/s, burst \(limits.joinBurst) (join_rate, join_burst)")
-                return
-            }
+            guard withinRate(.joins, message, connection, &ledger) else { return }
             if !ledger.views.contains(message.component) {
                 guard ledger.views.count < limits.maxViewsPerConnection else {
-                    refuse(connection: connection, component: message.component, ref: message.ref, reason: "too many views",
-                           cause: .viewsPerConnection,
-                           detail: "join refused: \(limits.maxViewsPerConnection) views already on this connection (max_views_per_connection)")
-                    return
+                    return refuse(message, from: connection, reason: "too many views", cause: .viewsPerConnection,
+                                  detail: "join refused: \(limits.maxViewsPerConnection) views already on this connection (max_views_per_connection)")
                 }
                 ledger.views.insert(message.component)
             }
             handToHost(.join, message, connection, &ledger)
         case .event, .urlChange:
-            guard registry[key] != nil else {
-                refuse(connection: connection, component: message.component, ref: message.ref,
-                       reason: "component not joined on this connection", cause: .badMessage)
-                return
-            }
-            guard ledger.events.take(now: loopNow) else {
-                refuseRate(.eventRate, message, connection, &ledger, limit: "\(limits.eventRate) events/s, burst \(limits.eventBurst) (event_rate, event_burst)")
-                return
-            }
+            guard registry[key] != nil else { return refuseNotJoined(message, connection) }
+            guard withinRate(.events, message, connection, &ledger) else { return }
             handToHost(message.kind == .event ? .event : .urlChange, message, connection, &ledger)
         case .leave:
             ledger.views.remove(message.component)
-            guard registry[key] != nil else {
-                refuse(connection: connection, component: message.component, ref: message.ref,
-                       reason: "component not joined on this connection", cause: .badMessage)
-                return
-            }
+            guard registry[key] != nil else { return refuseNotJoined(message, connection) }
             registry[key] = nil
             broker.unsubscribeAll(.component(key))
             handToHost(.leave, message, connection, &ledger)
         case .resync:
-            guard var entry = registry[key] else {
-                refuse(connection: connection, component: message.component, ref: message.ref,
-                       reason: "component not joined on this connection", cause: .badMessage)
-                return
-            }
+            guard var entry = registry[key] else { return refuseNotJoined(message, connection) }
             // A resync sends the whole HTML: it draws on the event budget,
             // or it would be the cheapest way to make the server write.
-            guard ledger.events.take(now: loopNow) else {
-                refuseRate(.eventRate, message, connection, &ledger, limit: "\(limits.eventRate) events/s, burst \(limits.eventBurst) (event_rate, event_burst)")
-                return
-            }
+            guard withinRate(.events, message, connection, &ledger) else { return }
             entry.seq += 1
             registry[key] = entry
             http.send(connection, text: ServerMessage.render(component: message.component, seq: entry.seq, ref: message.ref, html: entry.html))
@@ -168,16 +141,40 @@ extension LiveEngine {
         resumeAfterServerBacklog()
     }
 
-    private func refuseRate(_ cause: RefusalCause, _ message: ClientMessage, _ connection: UInt64, _ ledger: inout ConnectionLedger,
-                            limit: String) {
-        refuse(connection: connection, component: message.component, ref: message.ref, reason: "rate limited", cause: cause,
-               detail: "over \(limit)")
-        let burst = cause == .joinRate ? limits.joinBurst : limits.eventBurst
+    /// The two per-connection token buckets a message can draw on.
+    private enum RateBudget { case joins, events }
+
+    /// Takes a token from `budget`; without one, refuses the message, and
+    /// closes a connection that keeps sending past its limit.
+    private func withinRate(_ budget: RateBudget, _ message: ClientMessage, _ connection: UInt64,
+                            _ ledger: inout ConnectionLedger) -> Bool {
+        let cause: RefusalCause, rate: Int, burst: Int, limit: String
+        switch budget {
+        case .joins:
+            guard !ledger.joins.take(now: loopNow) else { return true }
+            (cause, rate, burst) = (.joinRate, limits.joinRate, limits.joinBurst)
+            limit = "\(rate) joins/s, burst \(burst) (join_rate, join_burst)"
+        case .events:
+            guard !ledger.events.take(now: loopNow) else { return true }
+            (cause, rate, burst) = (.eventRate, limits.eventRate, limits.eventBurst)
+            limit = "\(rate) events/s, burst \(burst) (event_rate, event_burst)"
+        }
+        refuse(message, from: connection, reason: "rate limited", cause: cause, detail: "over \(limit)")
         if ledger.rateRefusedIsAbuse(now: loopNow, burst: burst) {
             http.refuse(.rateAbuse, connection: connection, address: http.clientAddress(of: connection),
                         detail: "closed 1008: more than \(burst) rate-limited messages in \(ConnectionLedger.abuseWindowMs / 1000) s")
             http.close(connection, code: CloseCode.policyViolation, reason: Array("rate limit exceeded".utf8))
         }
+        return false
+    }
+
+    private func refuseNotJoined(_ message: ClientMessage, _ connection: UInt64) {
+        refuse(message, from: connection, reason: "component not joined on this connection")
+    }
+
+    private func refuse(_ message: ClientMessage, from connection: UInt64, reason: String,
+                        cause: RefusalCause = .badMessage, detail: String? = nil) {
+        refuse(connection: connection, component: message.component, ref: message.ref, reason: reason, cause: cause, detail: detail)
     }
 
     func refuse(connection: UInt64, component: [UInt8], ref: UInt64, reason: String, cause: RefusalCause, detail: String? = nil) {

@@ -192,13 +192,7 @@ static void report_human(wl_ctx *ctx, FILE *out) {
   if (s.last_p50 > 0)
     fprintf(out, "%-16s%.0f deliveries/s (receivers / median fan-out time)\n", "fan-out rate",
             (double)bc.receivers / ((double)s.last_p50 / 1e9));
-  double server_cpu = ctx->server_cpu_end - ctx->server_cpu_start;
-  if (ctx->opt.server_pid > 0 && bc.all_deliveries > 0 && ctx->server_cpu_start >= 0 && server_cpu >= 0) {
-    double n = (double)bc.all_deliveries;
-    fprintf(out, "%-16s%.2f us of server CPU per delivery (user %.2f, system %.2f; %llu, warm-up included)\n", "cost",
-            server_cpu * 1e6 / n, (ctx->server_user_end - ctx->server_user_start) * 1e6 / n,
-            (ctx->server_sys_end - ctx->server_sys_start) * 1e6 / n, (unsigned long long)bc.all_deliveries);
-  }
+  report_server_cost(out, ctx, bc.all_deliveries, "delivery");
   if (bc.incomplete || bc.stale || bc.duplicates || bc.wrong_size)
     fprintf(out, "%-16s%d incomplete rounds (%llu deliveries missing), %llu late, %llu duplicate, %llu wrong size\n",
             "rounds", bc.incomplete, (unsigned long long)bc.missing, (unsigned long long)bc.stale,

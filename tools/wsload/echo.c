@@ -225,13 +225,7 @@ static void report_human(wl_ctx *ctx, FILE *out) {
           fmt_ns(a[0], hist_percentile(&echo.latency, 0.5)), fmt_ns(a[1], hist_percentile(&echo.latency, 0.9)),
           fmt_ns(a[2], hist_percentile(&echo.latency, 0.99)), fmt_ns(a[3], hist_percentile(&echo.latency, 0.999)),
           fmt_ns(a[4], echo.latency.count ? echo.latency.max : 0), (unsigned long long)echo.latency.count);
-  double server_cpu = ctx->server_cpu_end - ctx->server_cpu_start;
-  if (ctx->opt.server_pid > 0 && echo.replies > 0 && ctx->server_cpu_start >= 0 && server_cpu >= 0) {
-    double n = (double)echo.replies;
-    fprintf(out, "%-16s%.2f us of server CPU per reply (user %.2f, system %.2f; %llu, warm-up included)\n", "cost",
-            server_cpu * 1e6 / n, (ctx->server_user_end - ctx->server_user_start) * 1e6 / n,
-            (ctx->server_sys_end - ctx->server_sys_start) * 1e6 / n, (unsigned long long)echo.replies);
-  }
+  report_server_cost(out, ctx, echo.replies, "reply");
   if (echo.skipped) fprintf(out, "%-16s%llu sends skipped: %d already waiting on a connection\n", "rate not met",
                             (unsigned long long)echo.skipped, RATE_BACKLOG);
   if (echo.mismatches || echo.lost_messages || echo.unanswered || echo.strays)

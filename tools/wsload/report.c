@@ -74,6 +74,15 @@ static int server_cpu_ok(wl_ctx *ctx) {
   return ctx->server_cpu_start >= 0 && ctx->server_cpu_end >= ctx->server_cpu_start;
 }
 
+void report_server_cost(FILE *out, wl_ctx *ctx, uint64_t count, const char *per) {
+  if (ctx->opt.server_pid <= 0 || count == 0 || !server_cpu_ok(ctx)) return;
+  double n = (double)count;
+  fprintf(out, "%-16s%.2f us of server CPU per %s (user %.2f, system %.2f; %llu, warm-up included)\n", "cost",
+          (ctx->server_cpu_end - ctx->server_cpu_start) * 1e6 / n, per,
+          (ctx->server_user_end - ctx->server_user_start) * 1e6 / n, (ctx->server_sys_end - ctx->server_sys_start) * 1e6 / n,
+          (unsigned long long)count);
+}
+
 static double per_connection_bytes(wl_ctx *ctx) {
   if (ctx->rss_before_kb <= 0 || ctx->rss_after_kb <= 0 || ctx->open == 0) return 0;
   return (double)(ctx->rss_after_kb - ctx->rss_before_kb) * 1024 / ctx->open;

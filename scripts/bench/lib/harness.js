@@ -1,7 +1,7 @@
 // What the wsload-driven benchmarks (scripts/bench/transport and
 // scripts/bench/pubsub) share: building, pinning, CPU accounting, server
-// processes, wsload runs, arithmetic, the machine facts of the write-up and
-// the update of one section of docs/benchmarks.md.
+// processes, wsload runs, arithmetic and the machine facts of the write-up
+// (lib/benchmarks-doc.js writes it into docs/benchmarks.md).
 'use strict';
 
 const { spawn, spawnSync } = require('child_process');
@@ -11,9 +11,8 @@ const os = require('os');
 const path = require('path');
 
 const root = path.resolve(__dirname, '..', '..', '..');
-const wsloadWrapper = path.join(root, 'scripts', 'bench', 'wsload');
-const wsEcho = path.join(root, 'scripts', 'bench', 'ws-echo.js');
-const docsFile = path.join(root, 'docs', 'benchmarks.md');
+const wsloadWrapper = path.join(root, 'scripts', 'bench', 'load', 'wsload');
+const wsEcho = path.join(root, 'scripts', 'bench', 'peers', 'ws-echo.js');
 
 function logger(name) {
   return (line) => process.stderr.write(`${name}: ${line}\n`);
@@ -243,41 +242,8 @@ function facts(pin) {
   };
 }
 
-// ---------------------------------------------------------------------------
-// docs/benchmarks.md
-
-// Replaces only the "## <heading>" section; other sections belong to others.
-// A new section goes after the section named `after` when there is one, else last.
-function updateDocs(heading, text, after = null) {
-  let doc = fs.existsSync(docsFile) ? fs.readFileSync(docsFile, 'utf8') : '# Benchmarks\n';
-  const lines = doc.split('\n');
-  const find = (name) => lines.findIndex((l) => l.replace(/\s+$/, '') === `## ${name}`);
-  const start = find(heading);
-  const anchor = after ? find(after) : -1;
-  if (start === -1 && anchor !== -1) {
-    let end = lines.findIndex((l, i) => i > anchor && /^## /.test(l));
-    if (end === -1) end = lines.length;
-    const before = lines.slice(0, end).join('\n').replace(/\n*$/, '');
-    const rest = lines.slice(end).join('\n').replace(/^\n*/, '');
-    doc = `${before}\n\n${text}${rest ? `\n${rest}` : ''}`;
-  } else if (start === -1) {
-    doc = `${doc.replace(/\n*$/, '')}\n\n${text}`;
-  } else {
-    let end = lines.findIndex((l, i) => i > start && /^## /.test(l));
-    if (end === -1) end = lines.length;
-    const before = lines.slice(0, start).join('\n').replace(/\n*$/, '');
-    const after = lines.slice(end).join('\n').replace(/^\n*/, '');
-    doc = `${before}${before ? '\n\n' : ''}${text}${after ? `\n${after}` : ''}`;
-  }
-  fs.mkdirSync(path.dirname(docsFile), { recursive: true });
-  const temp = `${docsFile}.${process.pid}.tmp`;
-  fs.writeFileSync(temp, doc.endsWith('\n') ? doc : `${doc}\n`);
-  fs.renameSync(temp, docsFile);
-}
-
 module.exports = {
   root,
-  docsFile,
   logger,
   ensureBuilt,
   pinning,
@@ -297,5 +263,4 @@ module.exports = {
   fmtRatio,
   sh,
   facts,
-  updateDocs,
 };

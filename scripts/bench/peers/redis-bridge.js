@@ -6,7 +6,7 @@
 'use strict';
 
 const crypto = require('crypto');
-const { RespClient, parseRedisUrl } = require('./resp');
+const { RespClient, parseRedisUrl } = require('../lib/resp');
 
 const PATTERN = 'livets:*';
 const TOPIC_PREFIX = 'livets:t:';

@@ -2,8 +2,8 @@
 // persistence, and a wait until the nodes under test have subscribed.
 'use strict';
 
-const { freePort, startProcess, sh } = require('./harness');
-const { RespClient } = require('./resp');
+const { freePort, startProcess, sh } = require('../lib/harness');
+const { RespClient } = require('../lib/resp');
 
 async function startRedis(pin) {
   const port = await freePort();

@@ -10,7 +10,7 @@ const fs = require('fs');
 const path = require('path');
 const readline = require('readline');
 
-const { root, freePort } = require('./harness');
+const { root, freePort } = require('../lib/harness');
 
 const SERVER_JS = path.join(root, 'examples', 'app', 'dist', 'server.js');
 const TICKS_PER_SECOND = 100;

@@ -3,7 +3,7 @@
 // whose event changes one row, on the real stack. PORT picks the port.
 
 const path = require('path')
-const { LiveTSServer, LiveView, html } = require(path.join(__dirname, '..', '..', 'node-binding'))
+const { LiveTSServer, LiveView, html } = require(path.join(__dirname, '..', '..', '..', 'node-binding'))
 
 class Counter extends LiveView {
   static events = ['inc']

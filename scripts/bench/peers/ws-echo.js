@@ -5,10 +5,10 @@
 // opened on P join one set, and a text message from any of them is sent to
 // every member by a loop calling ws.send. With --redis URL it is one node of
 // several, as examples/echo-server is with the same flag: the loop runs here,
-// then the message goes once to Redis (scripts/bench/lib/redis-bridge.js), and
+// then the message goes once to Redis (scripts/bench/peers/redis-bridge.js), and
 // every other node runs its own loop when Redis brings it.
 //
-// usage: node scripts/bench/ws-echo.js --port N [--host ADDR] [--broadcast-path P] [--redis URL]
+// usage: node scripts/bench/peers/ws-echo.js --port N [--host ADDR] [--broadcast-path P] [--redis URL]
 'use strict';
 
 const http = require('http');
@@ -20,7 +20,7 @@ try {
   ws = require('/usr/share/nodejs/ws'); // Debian's node-ws, when NODE_PATH is not set
 }
 const { WebSocketServer, WebSocket } = ws;
-const { connectBridge } = require('./lib/redis-bridge');
+const { connectBridge } = require('./redis-bridge');
 
 const TOPIC = 'broadcast';
 const options = { host: '127.0.0.1', port: 9001, broadcastPath: null, redis: null };
