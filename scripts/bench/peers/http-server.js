@@ -5,7 +5,7 @@
 // the live views), `--front node` serves it with Node's own http server.
 // Prints "listening on PORT" when ready; SIGTERM stops it.
 //
-// usage: scripts/bench/http-server.js --front livets|node [--port N]
+// usage: scripts/bench/peers/http-server.js --front livets|node [--port N]
 'use strict';
 const http = require('http');
 const path = require('path');
@@ -45,7 +45,7 @@ async function main() {
     console.log(`listening on ${server.address().port}`);
     close = () => new Promise((resolve) => server.close(resolve));
   } else {
-    const { LiveTSServer } = require(path.join(__dirname, '..', '..', 'node-binding'));
+    const { LiveTSServer } = require(path.join(__dirname, '..', '..', '..', 'node-binding'));
     // One load generator connection is one client address; the page rate
     // limit is for browsers, not for this.
     const server = new LiveTSServer({ port, host: '127.0.0.1', secret: 'http bench', handler: app, pageRate: 1_000_000, pageBurst: 1_000_000 });
