@@ -7,9 +7,10 @@ import { REDIS_LINK_TOPIC, isRedisLink, ownTopic, type RedisLink } from "./core-
 import { allowedEvents, checkViewClass, modelFieldsOf } from "./events";
 import { Html } from "./html";
 import { LiveHub, UNKNOWN_ADDRESS } from "./hub";
+import { decodeInfo, encodeInfo } from "./info-codec";
 import { DEFAULT_MAX_LIVE_MESSAGE_BYTES, DEFAULT_MAX_PAGE_BYTES, formatBytes } from "./limits";
-import { decodeInfo, encodeInfo, type CorePort, type Logger } from "./live-instance";
 import type { CheckedViewClass, LiveView, LiveViewClass } from "./live-view";
+import type { Logger } from "./logger";
 import {
   isCoreError,
   loadNative,
@@ -21,6 +22,7 @@ import {
   type RequestRecord,
   type ServerHandle,
 } from "./native";
+import { NativeCorePort } from "./native-core-port";
 import { CLIENT_PREFIX, DEFAULT_FRAME_ANCESTORS, checkFrameAncestors, livePage, pageHeaders, statusPage } from "./page";
 import { REFUSAL_INTERVAL_MS } from "./refusal-log";
 import { parseCookies, parseHeaders, renderPage, type PageSettings, type SessionFunction } from "./page-render";
@@ -277,7 +279,7 @@ export class LiveTSServer {
       if (dir !== null) native.addStatic(handle, CLIENT_PREFIX, dir);
       else this.logger.warn("[livets] no client build found: pages will render but not go live");
       if (this.assets !== null) native.addStatic(handle, this.assets.prefix, path.resolve(this.assets.dir));
-      const hub = new LiveHub(corePort(native, handle), {
+      const hub = new LiveHub(new NativeCorePort(native, handle), {
         secret: this.secret,
         router: this.router,
         logger: this.logger,
@@ -471,7 +473,8 @@ export class LiveTSServer {
           );
           return respond(500, statusPage(title, 500, "Internal Server Error"));
         }
-        if (!isCoreError(err, "LTS_ENOTFOUND") && !isCoreError(err, "LTS_ESTATE")) throw err;
+        // The server stopped while the page rendered: nobody is waiting for it.
+        if (!isCoreError(err, "LTS_ESTATE")) throw err;
       }
     };
     const { title } = this;
@@ -518,20 +521,4 @@ export class LiveTSServer {
       },
     ).catch((err: unknown) => this.logger.error(`[livets] page ${request.target.slice(0, 200)}: could not answer:`, err));
   }
-}
-
-function corePort(native: NativeBinding, handle: ServerHandle): CorePort {
-  return {
-    register: (conn, id, ref, html) => native.register(handle, conn, id, ref, html),
-    update: (conn, id, ref, html) => native.update(handle, conn, id, ref, html),
-    unregister: (conn, id) => native.unregister(handle, conn, id),
-    replyError: (conn, id, ref, reason) => native.replyError(handle, conn, id, ref, reason),
-    subscribe: (conn, id, topic) => native.subscribe(handle, conn, id, topic),
-    unsubscribe: (conn, id, topic) => native.unsubscribe(handle, conn, id, topic),
-    publish: (topic, data) => native.publish(handle, topic, data),
-    presenceTrack: (conn, topic, key, meta) => native.presenceTrack(handle, conn, topic, key, meta),
-    presenceUntrack: (conn, topic, key) => native.presenceUntrack(handle, conn, topic, key),
-    presenceList: (topic) => native.presenceList(handle, topic),
-    send: (conn, text) => native.send(handle, conn, text),
-  };
 }
