@@ -74,9 +74,11 @@ function shownAddress({ host, address, port }: ListenTarget): string {
 /**
  * The error for a failed start: the core's LTS_E* code and errno are kept
  * (and the core's error as `cause`), the message says which option to
- * change. Errors that are not the core's pass through.
+ * change. Errors that are not the core's pass through, and so do its
+ * other errors, whose sentences already name what to fix (assets.dir is
+ * checked before the core sees it: checkAssetsDir).
  */
-export function listenError(err: unknown, target: ListenTarget, assetsDir: string | null): unknown {
+export function listenError(err: unknown, target: ListenTarget): unknown {
   if (!isCoreError(err)) return err;
   let message: string;
   switch (err.code) {
@@ -86,10 +88,6 @@ export function listenError(err: unknown, target: ListenTarget, assetsDir: strin
     case "LTS_EINVAL":
       if (!err.message.includes("host")) return err;
       message = `host must be an IP address (without a %zone) or a resolvable name, got ${JSON.stringify(target.host)}`;
-      break;
-    case "LTS_ENOTFOUND":
-      if (assetsDir === null) return err;
-      message = `assets.dir ${JSON.stringify(assetsDir)} does not exist: create it, or set assets.dir to the folder that holds the files`;
       break;
     case "LTS_EIO":
       // The core's sentence ends with the system's reason ("address not available").

@@ -269,6 +269,7 @@ export class LiveTSServer {
     if (this.running !== null) throw new Error("LiveTSServer is already listening");
     const native = loadNative();
     const target = { host: this.host, address: await resolveHost(this.host), port: this.port0 };
+    // Another listen() may have started the server during the lookup.
     if (this.running !== null) throw new Error("LiveTSServer is already listening");
     let running: Running | null = null;
     const config: NativeConfig = {
@@ -307,7 +308,7 @@ export class LiveTSServer {
       } catch {
         // the start error is the one worth reporting
       }
-      throw listenError(err, target, this.assets?.dir ?? null);
+      throw listenError(err, target);
     }
   }
 

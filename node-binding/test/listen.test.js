@@ -85,6 +85,14 @@ test("a host address that is not this machine's fails at listen(), naming the ad
   })
 })
 
+test('an IPv6 address with a zone the core cannot bind fails at listen(), naming host', async () => {
+  await assert.rejects(makeServer({ host: 'fe80::1%no-such-interface' }).listen(), (err) => {
+    assert.equal(err.code, 'LTS_EINVAL')
+    assert.equal(err.message, 'host must be an IP address (without a %zone) or a resolvable name, got "fe80::1%no-such-interface"')
+    return true
+  })
+})
+
 test('port and host of the wrong kind fail at construction with the value given', () => {
   assert.throws(() => new LiveTSServer({ port: 70000 }), {
     name: 'TypeError',
