@@ -22,8 +22,6 @@ import { ViewSubscriptions } from "./view-subscriptions";
 import { ViewTimers } from "./view-timers";
 import { ViewTree, type NodeInstance, type TreeNode } from "./view-tree";
 
-export type { InstanceEnv, MountContext } from "./instance-env";
-
 const MAX_REMOUNT_DELAY_MS = 30_000;
 
 type Phase = "new" | "live" | "crashed" | "closed";

@@ -97,7 +97,7 @@ export class ViewNavigation {
     return nav;
   }
 
-  /** A torn-down view's asks go with it; the flash stays for the next one. */
+  /** A torn-down view's asks go with it; the flash is the next mount's to set (startWith). */
   forgetAsks(): void {
     this.asked = null;
     this.history = [];
