@@ -14,6 +14,7 @@ import { LiveRender, nodeName, nodePlace, type Answer, type TooLarge } from "./l
 import type { LiveView, LiveViewClass, Session } from "./live-view";
 import { liveNodeHost, type LiveNodeOwner } from "./live-node-host";
 import { navigateFrame, redirectFrame } from "./protocol";
+import { RemountBackoff } from "./remount-backoff";
 import { TaskQueue } from "./task-queue";
 import type { Params } from "./token";
 import type { Cancel } from "./view-host";
@@ -21,8 +22,6 @@ import { ViewNavigation } from "./view-navigation";
 import { ViewSubscriptions } from "./view-subscriptions";
 import { ViewTimers } from "./view-timers";
 import { ViewTree, type NodeInstance, type TreeNode } from "./view-tree";
-
-const MAX_REMOUNT_DELAY_MS = 30_000;
 
 type Phase = "new" | "live" | "crashed" | "closed";
 
@@ -47,8 +46,7 @@ export class LiveInstance {
   private ctx: MountContext;
   /** Bumped on every teardown, so work started by an older view is dropped. */
   private generation = 0;
-  private crashes = 0;
-  private remountTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly backoff: RemountBackoff;
   private inTask = false;
   private flushQueued = false;
   private readonly queue: TaskQueue;
@@ -68,6 +66,7 @@ export class LiveInstance {
   ) {
     this.label = `${View.name || "LiveView"} (${route})`;
     this.ctx = { route, params: {}, url: route, session: {}, connectParams: {}, flash: {}, address: "unknown" };
+    this.backoff = new RemountBackoff(env.remountDelayMs, env.maxCrashes);
     this.queue = new TaskQueue((err) => this.env.logger.error(`[livets] ${this.label}: internal error:`, err));
     this.core = new InstanceCore(env.core, env.logger, conn, id, this.label);
     this.render = new LiveRender(this.core, env.logger, this.label, env.maxLiveMessageBytes);
@@ -82,7 +81,7 @@ export class LiveInstance {
 
   /** Whether work is queued, async work is in flight or a remount is pending. */
   get busy(): boolean {
-    return this.queue.busy || (this.timers.asyncPending && this.phase === "live") || this.remountTimer !== null;
+    return this.queue.busy || (this.timers.asyncPending && this.phase === "live") || this.backoff.pending;
   }
 
   /** Settles when the queue is empty, including work queued meanwhile. */
@@ -158,7 +157,7 @@ export class LiveInstance {
   dispose(): Promise<void> {
     if (this.phase !== "closed") {
       this.phase = "closed";
-      this.cancelRemount();
+      this.backoff.cancel();
       this.run(() => this.teardown(true));
     }
     return this.idle();
@@ -373,7 +372,7 @@ export class LiveInstance {
       this.core.update(node.wireId, ref, node.html ?? "");
     }
     this.render.afterRender(rendered);
-    this.crashes = 0;
+    this.backoff.recovered();
     this.sendLeaving();
   }
 
@@ -445,33 +444,23 @@ export class LiveInstance {
     // the browser marks as failed.
     if (wireId !== this.id && ref !== 0) this.core.reply(ref, "crashed", wireId);
     this.core.reply(wireId !== this.id ? 0 : ref, "crashed");
-    this.crashes++;
-    if (this.crashes > this.env.maxCrashes) {
-      this.env.logger.error(`[livets] ${this.label}: gave up after ${this.env.maxCrashes} crashes in a row`);
+    const delay = this.backoff.crashed();
+    if (delay === null) {
+      this.env.logger.error(`[livets] ${this.label}: gave up after ${this.backoff.maxCrashes} crashes in a row`);
       this.phase = "closed";
       this.core.unregister(this.id);
       this.env.gone(this);
       return;
     }
-    const delay = Math.min(this.env.remountDelayMs * 2 ** (this.crashes - 1), MAX_REMOUNT_DELAY_MS);
     // Without a delay the fresh view is in place before the next message.
     if (delay === 0) return this.remount();
-    this.remountTimer = setTimeout(() => {
-      this.remountTimer = null;
-      this.run(() => this.remount());
-    }, delay);
-    this.remountTimer.unref?.();
+    this.backoff.schedule(delay, () => this.run(() => this.remount()));
   }
 
   private async remount(): Promise<void> {
     if (this.phase !== "crashed") return;
     this.navigation.startWith({});
     await this.start(0);
-  }
-
-  private cancelRemount(): void {
-    if (this.remountTimer !== null) clearTimeout(this.remountTimer);
-    this.remountTimer = null;
   }
 
   /**
