@@ -1,9 +1,8 @@
 // The core's limits against hostile clients (docs/security.md), as
 // LiveTSServer options. They are checked here, at construction, so a bad
 // value fails where it was written rather than at listen(), and passed
-// to the core under the same names (native.ts NativeConfig).
-
-import type { NativeConfig } from "./native";
+// to the core under the same names (native.ts NativeConfig extends this
+// list).
 
 /** The options the core enforces; each is left at the core's default when absent. */
 export interface CoreLimitOptions {
@@ -134,7 +133,7 @@ function check(name: string, kind: Kind, value: unknown): void {
  * bad one. Absent (undefined) options are left out, so the core's
  * defaults apply.
  */
-export function coreLimits(options: CoreLimitOptions): Partial<NativeConfig> {
+export function coreLimits(options: CoreLimitOptions): CoreLimitOptions {
   const config: Record<string, unknown> = {};
   for (const [name, kind] of Object.entries(LIMITS) as [keyof CoreLimitOptions, Kind][]) {
     const value = options[name];
@@ -142,5 +141,5 @@ export function coreLimits(options: CoreLimitOptions): Partial<NativeConfig> {
     check(name, kind, value);
     config[name] = Array.isArray(value) ? [...value] : value;
   }
-  return config as Partial<NativeConfig>;
+  return config as CoreLimitOptions;
 }

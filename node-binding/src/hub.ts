@@ -2,11 +2,14 @@
 // from the core, routed to the instance of the view they concern. Shared
 // by LiveTSServer and the test kit, so a test runs exactly this code.
 
+import type { CorePort } from "./core-port";
 import { quoted } from "./events";
+import type { InstanceEnv } from "./instance-env";
 import { isJsonObject, parseJson, type JsonValue } from "./json";
 import { DEFAULT_MAX_LIVE_MESSAGE_BYTES } from "./limits";
-import { LiveInstance, type CorePort, type InstanceEnv, type Logger } from "./live-instance";
+import { LiveInstance } from "./live-instance";
 import type { LiveViewClass } from "./live-view";
+import type { Logger } from "./logger";
 import { isCoreError } from "./native";
 import { RefusalLog, type RefusalClock } from "./refusal-log";
 import type { Router } from "./router";
@@ -66,7 +69,7 @@ export class LiveHub {
 
   /**
    * A browser joins root `id` with `token` and its params (JSON text).
-   * Refused, with `["x", id, ref, reason]`, unless the token is genuine,
+   * Refused, with a refused frame (`Kind.refused`), unless the token is genuine,
    * unexpired and issued for this root, the params echo the page's CSRF
    * token, and the browser's URL (if it says) is served by the same view.
    */
@@ -123,7 +126,7 @@ export class LiveHub {
     instance.event(ref, id, name, payloadText);
   }
 
-  /** The browser's URL changed without a reload (protocol message "u"). */
+  /** The browser's URL changed without a reload (`Kind.urlChange` from the connector). */
   urlChanged(conn: number, ref: number, id: string, url: string, address?: string): void {
     if (address !== undefined) this.addresses.set(conn, address);
     const instance = this.conns.get(conn)?.get(id);
@@ -230,7 +233,9 @@ export class LiveHub {
     try {
       this.core.replyError(conn, id, ref, reason);
     } catch (err) {
-      if (!isCoreError(err, "LTS_ENOTFOUND") && !isCoreError(err, "LTS_ESTATE")) throw err;
+      // A record can still arrive while the server stops (LTS_ESTATE); a
+      // connection that left meanwhile is no error (the core drops the reply).
+      if (!isCoreError(err, "LTS_ESTATE")) throw err;
     }
   }
 }

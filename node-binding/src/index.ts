@@ -29,7 +29,7 @@ export { REDIS_LINK_TOPIC, RESERVED_TOPIC_PREFIX, isRedisLink, type RedisLink } 
 export { isPresenceDiff, applyPresenceDiff, type Presences, type PresenceDiff } from "./presence";
 export type { CoreStats } from "./native";
 export type { PageRequest, SessionFunction } from "./page-render";
-export type { Logger } from "./live-instance";
+export type { Logger } from "./logger";
 export { CONTENT_SECURITY_POLICY, contentSecurityPolicy } from "./page";
 export { ComponentRenderer } from "./renderer";
 export { allowedEvents, isAllowedEvent, MODEL_EVENT, CLEAR_FLASH_EVENT, type ModelType } from "./events";

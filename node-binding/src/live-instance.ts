@@ -5,99 +5,36 @@
 // is answered exactly once.
 
 import type { AsyncResult } from "./async-result";
-import { ownTopic } from "./core-topics";
 import { decideEvent, quoted } from "./events";
-import type { Html } from "./html";
-import type { JsonObject, JsonValue } from "./json";
-import { formatBytes } from "./limits";
+import { decodeInfo } from "./info-codec";
+import { InstanceCore } from "./instance-core";
+import type { InstanceEnv, MountContext } from "./instance-env";
+import type { JsonValue } from "./json";
+import { LiveRender, nodeName, nodePlace, type Answer, type TooLarge } from "./live-render";
 import type { LiveView, LiveViewClass, Session } from "./live-view";
-import { isCoreError } from "./native";
-import { parsePresences, presenceArgs, type Presences } from "./presence";
+import { liveNodeHost, type LiveNodeOwner } from "./live-node-host";
+import { navigateFrame, redirectFrame } from "./protocol";
+import { RemountBackoff } from "./remount-backoff";
 import { TaskQueue } from "./task-queue";
 import type { Params } from "./token";
-import { UpdateTooLargeError } from "./update-error";
-import type { Cancel, ComponentType, Flash, Navigation, NodeHost } from "./view-host";
+import type { Cancel } from "./view-host";
+import { ViewNavigation } from "./view-navigation";
+import { ViewSubscriptions } from "./view-subscriptions";
+import { ViewTimers } from "./view-timers";
 import { ViewTree, type NodeInstance, type TreeNode } from "./view-tree";
-
-/** The core calls a live view needs, already bound to one server. */
-export interface CorePort {
-  register(conn: number, id: string, ref: number, html: string): void;
-  update(conn: number, id: string, ref: number, html: string): void;
-  unregister(conn: number, id: string): void;
-  replyError(conn: number, id: string, ref: number, reason: string): void;
-  subscribe(conn: number, id: string, topic: string): void;
-  unsubscribe(conn: number, id: string, topic: string): void;
-  publish(topic: string, data: string): void;
-  presenceTrack(conn: number, topic: string, key: string, metaJson: string): void;
-  presenceUntrack(conn: number, topic: string, key: string): void;
-  /** JSON text: key → metas, on every node. */
-  presenceList(topic: string): string;
-  /** One protocol message (docs/protocol.md) as JSON text. */
-  send(conn: number, text: string): void;
-}
-
-/** Where the framework writes what went wrong: `console` by default. */
-export interface Logger {
-  warn(...args: unknown[]): void;
-  error(...args: unknown[]): void;
-}
-
-/** What a view is mounted with. */
-export interface MountContext {
-  readonly route: string;
-  readonly params: Params;
-  readonly url: string;
-  readonly session: JsonObject;
-  readonly connectParams: Readonly<Record<string, JsonValue>>;
-  readonly flash: Flash;
-  /** The client's IP address as the core resolved it, or "unknown". */
-  readonly address: string;
-}
-
-/** What the instance needs from the server around it. */
-export interface InstanceEnv {
-  readonly core: CorePort;
-  readonly logger: Logger;
-  /** Base delay before a crashed view is mounted again; doubles per crash in a row. */
-  readonly remountDelayMs: number;
-  /** Crashes in a row after which the view is given up. */
-  readonly maxCrashes: number;
-  /** Largest HTML one render or patch may carry; a larger one is not sent. */
-  readonly maxLiveMessageBytes: number;
-  /** Logs a refusal of `cause` on `conn` (counted, not one line each). */
-  refused(conn: number, cause: string, what: string): void;
-  /** The params of `url` if the same view class serves it, else null. */
-  resolve(url: string, View: LiveViewClass): Params | null;
-  /** A pushNavigate is leaving with this flash: the next view on the connection shows it. */
-  carryFlash(conn: number, flash: Flash): void;
-  /** The instance is gone for good (failed join, given up after crashes). */
-  gone(instance: LiveInstance): void;
-}
-
-/** Serialises `data` for a publish; `undefined` travels as null. */
-export function encodeInfo(data: unknown): string {
-  return JSON.stringify(data) ?? "null";
-}
-
-/** Parses a publish's data; text that is not JSON arrives as the string itself. */
-export function decodeInfo(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    // Publishers other than broadcast() may send plain text.
-    return text;
-  }
-}
-
-const MAX_PATCHES_PER_TASK = 8;
-const MAX_REMOUNT_DELAY_MS = 30_000;
 
 type Phase = "new" | "live" | "crashed" | "closed";
 
-interface Timer {
-  handle: ReturnType<typeof setTimeout> | null;
-  queued: boolean;
-  readonly repeat: boolean;
+/** Where a handler's outcome goes: the request it answers and the names its log lines use. */
+interface HandlerSite {
+  /** The browser's request to answer (0: none). */
+  readonly ref: number;
+  /** The wire id the request was made on. */
+  readonly target: string;
+  /** What ran, for a crash's log line ("handleEvent("inc")"). */
+  readonly where: string;
+  /** What caused the render, for a failed render's log line. */
+  readonly cause: string;
 }
 
 /** The server side of one view joined by one connection. */
@@ -107,24 +44,18 @@ export class LiveInstance {
   private phase: Phase = "new";
   private tree: ViewTree | null = null;
   private ctx: MountContext;
-  private flash: Flash = {};
-  private flashChanged = false;
-  private navigation: Navigation | null = null;
-  /** Messages for the browser that go out before the next patches. */
-  private pending: JsonValue[] = [];
-  private readonly topics = new Set<string>();
-  /** Presences this view tracked, by "topic\0key"; sent to the core once live. */
-  private readonly tracked = new Map<string, { topic: string; key: string; meta: string }>();
-  private readonly timers = new Set<Timer>();
-  private readonly asyncs = new Map<string, number>();
-  private asyncSeq = 0;
   /** Bumped on every teardown, so work started by an older view is dropped. */
   private generation = 0;
-  private crashes = 0;
-  private remountTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly backoff: RemountBackoff;
   private inTask = false;
   private flushQueued = false;
   private readonly queue: TaskQueue;
+  private readonly core: InstanceCore;
+  private readonly render: LiveRender;
+  private readonly navigation: ViewNavigation;
+  private readonly subscriptions: ViewSubscriptions;
+  private readonly timers: ViewTimers;
+  private readonly owner: LiveNodeOwner;
 
   constructor(
     private readonly env: InstanceEnv,
@@ -135,12 +66,22 @@ export class LiveInstance {
   ) {
     this.label = `${View.name || "LiveView"} (${route})`;
     this.ctx = { route, params: {}, url: route, session: {}, connectParams: {}, flash: {}, address: "unknown" };
+    this.backoff = new RemountBackoff(env.remountDelayMs, env.maxCrashes);
     this.queue = new TaskQueue((err) => this.env.logger.error(`[livets] ${this.label}: internal error:`, err));
+    this.core = new InstanceCore(env.core, env.logger, conn, id, this.label);
+    this.render = new LiveRender(this.core, env.logger, this.label, env.maxLiveMessageBytes);
+    this.navigation = new ViewNavigation(id);
+    this.subscriptions = new ViewSubscriptions(this.core);
+    this.timers = new ViewTimers(
+      (task) => this.run(task),
+      () => this.phase === "live",
+    );
+    this.owner = this.nodeOwner();
   }
 
   /** Whether work is queued, async work is in flight or a remount is pending. */
   get busy(): boolean {
-    return this.queue.busy || (this.asyncs.size > 0 && this.phase === "live") || this.remountTimer !== null;
+    return this.queue.busy || (this.timers.asyncPending && this.phase === "live") || this.backoff.pending;
   }
 
   /** Settles when the queue is empty, including work queued meanwhile. */
@@ -158,8 +99,7 @@ export class LiveInstance {
       await after;
       if (this.phase !== "new") return;
       this.ctx = ctx;
-      this.flash = ctx.flash;
-      this.flashChanged = Object.keys(ctx.flash).length > 0;
+      this.navigation.startWith(ctx.flash);
       await this.start(ref);
     });
   }
@@ -173,17 +113,16 @@ export class LiveInstance {
       try {
         raw = JSON.parse(payloadText) as JsonValue;
       } catch {
-        this.env.refused(this.conn, "malformed payload", `malformed payload of ${quoted(name)} on ${this.named(node)}`);
-        return this.reply(ref, "malformed payload", wireId);
+        this.env.refused(this.conn, "malformed payload", `malformed payload of ${quoted(name)} on ${nodeName(this.label, node)}`);
+        return this.core.reply(ref, "malformed payload", wireId);
       }
       const decision = decideEvent(node.Class, name, raw);
-      const where = this.where(node, `handleEvent(${quoted(name)})`);
+      const where = nodePlace(node, `handleEvent(${quoted(name)})`);
       if (decision.kind === "refused") {
-        this.env.refused(this.conn, decision.reason, `${decision.log} on ${this.named(node)}`);
-        return this.reply(ref, decision.reason, wireId);
+        this.env.refused(this.conn, decision.reason, `${decision.log} on ${nodeName(this.label, node)}`);
+        return this.core.reply(ref, decision.reason, wireId);
       }
-      const generation = this.generation;
-      try {
+      const handler = async (): Promise<void> => {
         if (decision.kind === "model") {
           node.instance.setState({ [decision.field]: decision.value });
           if (decision.notify) await node.instance.handleEvent(name, decision.payload);
@@ -193,12 +132,8 @@ export class LiveInstance {
         } else {
           await node.instance.handleEvent(name, decision.payload);
         }
-        if (generation !== this.generation) return;
-        await this.followNavigation();
-      } catch (err) {
-        return this.crash(err, where, ref, generation, wireId);
-      }
-      return this.flush(ref, wireId, where);
+      };
+      return this.guarded(handler, { ref, target: wireId, where, cause: where });
     });
   }
 
@@ -222,7 +157,7 @@ export class LiveInstance {
   dispose(): Promise<void> {
     if (this.phase !== "closed") {
       this.phase = "closed";
-      this.cancelRemount();
+      this.backoff.cancel();
       this.run(() => this.teardown(true));
     }
     return this.idle();
@@ -241,41 +176,72 @@ export class LiveInstance {
     });
   }
 
+  /**
+   * The one way a handler runs, whatever called it (an event, a URL
+   * change, an info, a timer, an async result): the handler, then the
+   * pushPatches it asked for, then a render that answers `site.ref`. Work
+   * of a view torn down meanwhile stops there; a throw crashes the view.
+   */
+  private async guarded(handler: () => unknown, site: HandlerSite): Promise<void> {
+    const generation = this.generation;
+    try {
+      await handler();
+      if (generation !== this.generation) return;
+      await this.followNavigation();
+    } catch (err) {
+      return this.crash(err, site.where, site.ref, generation, site.target);
+    }
+    return this.flush(site.ref, site.target, site.cause);
+  }
+
   /** Runs a view-level handler as a task, then renders and answers `ref`. */
   private handle(ref: number, what: string, fn: (view: LiveView<object>) => void | Promise<void>): void {
-    this.run(async () => {
-      if (this.phase !== "live" || this.tree === null) {
-        if (ref !== 0) this.reply(ref, this.phase === "crashed" ? "view is restarting" : "not joined");
+    this.run(() => {
+      const tree = this.tree;
+      if (this.phase !== "live" || tree === null) {
+        if (ref !== 0) this.core.reply(ref, this.phase === "crashed" ? "view is restarting" : "not joined");
         return;
       }
-      const generation = this.generation;
-      try {
-        await fn(this.tree.root.instance as unknown as LiveView<object>);
-        if (generation !== this.generation) return;
-        await this.followNavigation();
-      } catch (err) {
-        return this.crash(err, what, ref, generation);
-      }
-      return this.flush(ref, this.id, what);
+      const view = tree.root.instance as unknown as LiveView<object>;
+      return this.guarded(() => fn(view), { ref, target: this.id, where: what, cause: what });
     });
   }
 
   private liveNode(ref: number, wireId: string): TreeNode | null {
     const node = this.phase === "live" ? this.tree?.nodes.get(wireId) : undefined;
     if (node === undefined) {
-      this.reply(ref, this.phase === "crashed" ? "view is restarting" : "not joined", wireId);
+      this.core.reply(ref, this.phase === "crashed" ? "view is restarting" : "not joined", wireId);
       return null;
     }
     return node;
   }
 
-  private where(node: TreeNode, what: string): string {
-    return node.parent === null ? what : `${node.Class.name} ${quoted(node.cid)} ${what}`;
+  /** State changed outside a task: render on the next tick. */
+  private changed(): void {
+    if (this.inTask || this.flushQueued || this.phase !== "live") return;
+    this.flushQueued = true;
+    this.run(() => {
+      this.flushQueued = false;
+      return this.flush(0, this.id, "setState");
+    });
   }
 
-  /** "Counter (/counter)", or "TodoItem "t1" in Todos (/todos)" for a component. */
-  private named(node: TreeNode): string {
-    return node.parent === null ? this.label : `${node.Class.name} ${quoted(node.cid)} in ${this.label}`;
+  private timer(ms: number, fn: () => void | Promise<void>, repeat: boolean): Cancel {
+    const generation = this.generation;
+    const where = repeat ? `every(${ms}) callback` : `after(${ms}) callback`;
+    return this.timers.start(ms, repeat, async () => {
+      if (generation !== this.generation || this.phase !== "live") return;
+      await this.guarded(fn, { ref: 0, target: this.id, where, cause: "timer" });
+    });
+  }
+
+  private startAsync(name: string, work: () => unknown, settle: (result: AsyncResult<unknown>) => void | Promise<void>): void {
+    const generation = this.generation;
+    const where = `async ${quoted(name.replace(/^\w+:/, ""))}`;
+    this.timers.startAsync(name, work, async (outcome) => {
+      if (generation !== this.generation) return;
+      await this.guarded(() => settle(outcome), { ref: 0, target: this.id, where, cause: "async result" });
+    });
   }
 
   // ---- mounting ---------------------------------------------------------
@@ -284,7 +250,7 @@ export class LiveInstance {
   private async start(ref: number): Promise<void> {
     const generation = ++this.generation;
     const view = new this.View();
-    const tree = new ViewTree(this.id, view as unknown as NodeInstance, this.View, (node) => this.hostFor(node), false);
+    const tree = new ViewTree(this.id, view as unknown as NodeInstance, this.View, (node) => liveNodeHost(node, this.owner), false);
     this.tree = tree;
     const session: Session = {
       connected: true,
@@ -303,19 +269,19 @@ export class LiveInstance {
       if (generation !== this.generation) return;
       await this.followNavigation();
       if (this.leaveDuringMount(ref)) return;
-      markup = this.renderNode(tree.root);
+      markup = this.render.render(tree, tree.root);
       // Over the limit, the view may shrink what it shows (handleError);
       // without that, the join cannot be answered with a render.
       const size = Buffer.byteLength(markup);
       if (size > this.env.maxLiveMessageBytes) {
-        const error = this.tooLarge(tree.root, size);
+        const error = this.render.tooLarge(tree.root, size);
         if (typeof view.handleError !== "function") return this.failStart(ref, "render", null, "update too large");
         await view.handleError(error);
         if (generation !== this.generation) return;
-        markup = this.renderNode(tree.root);
+        markup = this.render.render(tree, tree.root);
         const again = Buffer.byteLength(markup);
         if (again > this.env.maxLiveMessageBytes) {
-          this.tooLarge(tree.root, again);
+          this.render.tooLarge(tree.root, again);
           return this.failStart(ref, "render", null, "update too large");
         }
       }
@@ -324,33 +290,31 @@ export class LiveInstance {
     }
     if (generation !== this.generation) return;
     this.phase = "live";
-    this.sendPending();
-    const registered = this.deliver(() => this.env.core.register(this.conn, this.id, ref, markup));
+    this.sendBeforePatches();
+    const registered = this.core.register(this.id, ref, markup);
     if (registered === "too-large") {
-      this.tooLarge(tree.root, Buffer.byteLength(markup));
+      this.render.tooLarge(tree.root, Buffer.byteLength(markup));
       return this.failStart(ref, "register", null, "update too large");
     }
     if (registered !== "sent") return this.failStart(ref, "register", null);
     tree.root.html = markup;
-    for (const topic of this.topics) this.call(() => this.env.core.subscribe(this.conn, this.id, topic));
-    for (const { topic, key, meta } of this.tracked.values()) this.call(() => this.env.core.presenceTrack(this.conn, topic, key, meta));
+    this.subscriptions.goLive();
     const rendered: TreeNode[] = [tree.root];
     try {
-      for (const child of tree.root.children.values()) this.visit(child, 0, "", rendered, { answered: true }, []);
+      for (const child of tree.root.children.values()) this.render.visit(tree, child, 0, "", rendered, { answered: true }, []);
     } catch (err) {
       return this.crash(err, "render", 0, generation);
     }
-    this.afterRender(rendered);
+    this.render.afterRender(rendered);
   }
 
   /** A redirect or navigation asked for while mounting: the page is left at once. */
   private leaveDuringMount(ref: number): boolean {
-    const nav = this.navigation;
-    if (nav === null || nav.kind === "patch") return false;
-    this.navigation = null;
-    this.send(["g", nav.url]);
+    const departure = this.navigation.takeDeparture();
+    if (departure === null) return false;
+    this.core.send(redirectFrame(departure.url));
     // The join must be answered; the browser is already leaving.
-    this.call(() => this.env.core.register(this.conn, this.id, ref, ""));
+    this.core.register(this.id, ref, "");
     this.phase = "closed";
     this.teardown(true);
     this.env.gone(this);
@@ -359,7 +323,7 @@ export class LiveInstance {
 
   private failStart(ref: number, stage: string, err: unknown, reason = "join failed"): void {
     if (err !== null) this.env.logger.error(`[livets] ${this.label}: ${stage} threw while joining:`, err);
-    if (ref !== 0) this.reply(ref, reason);
+    if (ref !== 0) this.core.reply(ref, reason);
     this.phase = "closed";
     this.teardown(true);
     this.env.gone(this);
@@ -376,19 +340,19 @@ export class LiveInstance {
     const tree = this.tree;
     if (this.phase !== "live" || tree === null) return;
     const generation = this.generation;
-    this.sendPending();
+    this.sendBeforePatches();
     const rendered: TreeNode[] = [];
-    const answer = { answered: ref === 0 };
-    const tooLarge: { node: TreeNode; error: UpdateTooLargeError }[] = [];
+    const answer: Answer = { answered: ref === 0 };
+    const tooLarge: TooLarge[] = [];
     try {
-      this.visit(tree.root, ref, target, rendered, answer, tooLarge);
+      this.render.visit(tree, tree.root, ref, target, rendered, answer, tooLarge);
     } catch (err) {
       return this.crash(err, `render after ${cause}`, answer.answered ? 0 : ref, generation);
     }
     if (tooLarge.length > 0) {
       // The request's effect is not on the page: its loading state ends
       // with a refusal, not a success.
-      if (!answer.answered) this.reply(ref, "update too large", target);
+      if (!answer.answered) this.core.reply(ref, "update too large", target);
       answer.answered = true;
       // Each view or component hears of it once and may render something
       // smaller; what is still too large then is only logged.
@@ -398,160 +362,63 @@ export class LiveInstance {
           await node.instance.handleError(error);
           if (generation !== this.generation) return;
         }
-        this.visit(tree.root, 0, target, rendered, answer, []);
+        this.render.visit(tree, tree.root, 0, target, rendered, answer, []);
       } catch (err) {
         return this.crash(err, `handleError after ${cause}`, 0, generation);
       }
     }
     if (!answer.answered) {
       const node = tree.nodes.get(target) ?? tree.root;
-      const html = node.html ?? "";
-      this.call(() => this.env.core.update(this.conn, node.wireId, ref, html));
+      this.core.update(node.wireId, ref, node.html ?? "");
     }
-    this.afterRender(rendered);
-    this.crashes = 0;
+    this.render.afterRender(rendered);
+    this.backoff.recovered();
     this.sendLeaving();
-  }
-
-  /**
-   * Renders `node` and its changed descendants and sends each. A render
-   * over the live limit is not sent (the browser and the core keep the
-   * last one) and goes into `tooLarge`; components it placed wait for a
-   * render of it that is sent, since their roots are not on the page.
-   */
-  private visit(
-    node: TreeNode,
-    ref: number,
-    target: string,
-    rendered: TreeNode[],
-    answer: { answered: boolean },
-    tooLarge: { node: TreeNode; error: UpdateTooLargeError }[],
-  ): void {
-    const tree = this.tree;
-    if (tree === null) return;
-    if (node.dirty || node.html === null) {
-      const { markup, removed } = tree.render(node);
-      const unmountRemoved = (): void => {
-        for (const gone of removed) tree.remove(gone, (id) => this.unregister(id), (err, what) => this.logThrow(err, what));
-      };
-      const size = Buffer.byteLength(markup);
-      let outcome: "sent" | "too-large" | "failed" = "too-large";
-      if (size <= this.env.maxLiveMessageBytes) {
-        if (node.html === null) {
-          outcome = this.deliver(() => this.env.core.register(this.conn, node.wireId, 0, markup));
-        } else {
-          const withRef = !answer.answered && node.wireId === target ? ref : 0;
-          outcome = this.deliver(() => this.env.core.update(this.conn, node.wireId, withRef, markup));
-          if (withRef !== 0 && outcome !== "too-large") answer.answered = true;
-        }
-      }
-      // After the update, so a component's root is gone from the page before it is.
-      unmountRemoved();
-      if (outcome === "too-large") {
-        tooLarge.push({ node, error: this.tooLarge(node, size) });
-        return;
-      }
-      node.html = markup;
-      rendered.push(node);
-    }
-    for (const child of node.children.values()) this.visit(child, ref, target, rendered, answer, tooLarge);
-  }
-
-  /** Renders `node`, unmounting the components it no longer places. */
-  private renderNode(node: TreeNode): string {
-    const tree = this.tree as ViewTree;
-    const { markup, removed } = tree.render(node);
-    for (const gone of removed) tree.remove(gone, (id) => this.unregister(id), (err, what) => this.logThrow(err, what));
-    return markup;
-  }
-
-  /** Logs a render over the live limit; returns what the view's handleError gets. */
-  private tooLarge(node: TreeNode, size: number): UpdateTooLargeError {
-    const limit = this.env.maxLiveMessageBytes;
-    this.env.logger.error(
-      `[livets] ${this.named(node)}: a render of ${formatBytes(size)} is over maxLiveMessageBytes ` +
-        `(${formatBytes(limit)}) and was not sent; the page keeps the last render. ` +
-        "Render less (paginate), or raise the maxLiveMessageBytes option.",
-    );
-    return new UpdateTooLargeError(node.Class.name, size, limit);
-  }
-
-  private afterRender(rendered: readonly TreeNode[]): void {
-    for (const node of rendered) {
-      if (typeof node.instance.updated !== "function") continue;
-      try {
-        node.instance.updated();
-      } catch (err) {
-        this.logThrow(err, `${node.Class.name}.updated`);
-      }
-    }
   }
 
   // ---- navigation and flash ---------------------------------------------
 
   /** Runs `handleParams` for each pushPatch the last handler asked for. */
-  private async followNavigation(): Promise<void> {
-    for (let i = 0; i < MAX_PATCHES_PER_TASK; i++) {
-      const nav = this.navigation;
-      if (nav === null || nav.kind !== "patch") return;
-      this.navigation = null;
-      const params = this.env.resolve(nav.url, this.View);
-      if (params === null) {
-        this.navigation = { kind: "navigate", url: nav.url, replace: nav.replace };
-        return;
-      }
-      this.ctx = { ...this.ctx, url: nav.url, params };
-      this.pending.push(["h", this.id, nav.url, nav.replace]);
-      const view = this.tree?.root.instance as unknown as LiveView<object> | undefined;
-      if (view !== undefined) await view.handleParams(params, nav.url);
-    }
-    throw new Error(`pushPatch called from handleParams more than ${MAX_PATCHES_PER_TASK} times in a row`);
+  private followNavigation(): Promise<void> {
+    return this.navigation.followPatches(
+      (url) => this.env.resolve(url, this.View),
+      async (url, params) => {
+        this.ctx = { ...this.ctx, url, params };
+        const view = this.tree?.root.instance as unknown as LiveView<object> | undefined;
+        if (view !== undefined) await view.handleParams(params, url);
+      },
+    );
   }
 
   /** Flash and history changes go out before the patches they explain. */
-  private sendPending(): void {
-    if (this.flashChanged) {
-      this.flashChanged = false;
-      this.pending.unshift(["f", this.id, this.flash]);
-    }
-    const out = this.pending;
-    this.pending = [];
-    for (const message of out) this.send(message);
+  private sendBeforePatches(): void {
+    for (const frame of this.navigation.takeBeforePatches()) this.core.send(frame);
   }
 
   /** Navigations away go out after the last patch. */
   private sendLeaving(): void {
-    const nav = this.navigation;
-    if (nav === null || nav.kind === "patch") return;
-    this.navigation = null;
-    if (nav.kind === "redirect") {
-      this.send(["g", nav.url]);
+    const departure = this.navigation.takeDeparture();
+    if (departure === null) return;
+    if (departure.kind === "redirect") {
+      this.core.send(redirectFrame(departure.url));
     } else {
-      if (Object.keys(this.flash).length > 0) this.env.carryFlash(this.conn, this.flash);
-      this.send(["n", this.id, nav.url, nav.replace]);
+      const { flash } = this.navigation;
+      if (Object.keys(flash).length > 0) this.env.carryFlash(this.conn, flash);
+      this.core.send(navigateFrame(this.id, departure.url, departure.replace));
     }
   }
 
   private putFlash(kind: string, message: string): void {
-    this.flash = { ...this.flash, [kind]: message };
+    this.navigation.put(kind, message);
     this.flashDirty();
   }
 
   private clearFlash(kind?: string): void {
-    if (kind === undefined) {
-      if (Object.keys(this.flash).length === 0) return;
-      this.flash = {};
-    } else {
-      if (!Object.prototype.hasOwnProperty.call(this.flash, kind)) return;
-      const next: Record<string, string> = { ...this.flash };
-      delete next[kind];
-      this.flash = next;
-    }
-    this.flashDirty();
+    if (this.navigation.clear(kind)) this.flashDirty();
   }
 
+  /** The flash shows in the view's root: it renders again. */
   private flashDirty(): void {
-    this.flashChanged = true;
     const root = this.tree?.root;
     if (root !== undefined) root.dirty = true;
     this.changed();
@@ -567,7 +434,7 @@ export class LiveInstance {
    */
   private crash(err: unknown, where: string, ref: number, generation: number, wireId: string = this.id): void | Promise<void> {
     if (generation !== this.generation || this.phase !== "live") {
-      if (ref !== 0) this.reply(ref, "view is restarting", wireId);
+      if (ref !== 0) this.core.reply(ref, "view is restarting", wireId);
       return;
     }
     this.env.logger.error(`[livets] ${this.label}: ${where} threw:`, err);
@@ -575,36 +442,25 @@ export class LiveInstance {
     this.teardown(false);
     // The request is answered where it was made; the view's root is what
     // the browser marks as failed.
-    if (wireId !== this.id && ref !== 0) this.reply(ref, "crashed", wireId);
-    this.reply(wireId !== this.id ? 0 : ref, "crashed");
-    this.crashes++;
-    if (this.crashes > this.env.maxCrashes) {
-      this.env.logger.error(`[livets] ${this.label}: gave up after ${this.env.maxCrashes} crashes in a row`);
+    if (wireId !== this.id && ref !== 0) this.core.reply(ref, "crashed", wireId);
+    this.core.reply(wireId !== this.id ? 0 : ref, "crashed");
+    const delay = this.backoff.crashed();
+    if (delay === null) {
+      this.env.logger.error(`[livets] ${this.label}: gave up after ${this.backoff.maxCrashes} crashes in a row`);
       this.phase = "closed";
-      this.unregister(this.id);
+      this.core.unregister(this.id);
       this.env.gone(this);
       return;
     }
-    const delay = Math.min(this.env.remountDelayMs * 2 ** (this.crashes - 1), MAX_REMOUNT_DELAY_MS);
     // Without a delay the fresh view is in place before the next message.
     if (delay === 0) return this.remount();
-    this.remountTimer = setTimeout(() => {
-      this.remountTimer = null;
-      this.run(() => this.remount());
-    }, delay);
-    this.remountTimer.unref?.();
+    this.backoff.schedule(delay, () => this.run(() => this.remount()));
   }
 
   private async remount(): Promise<void> {
     if (this.phase !== "crashed") return;
-    this.flash = {};
-    this.flashChanged = false;
+    this.navigation.startWith({});
     await this.start(0);
-  }
-
-  private cancelRemount(): void {
-    if (this.remountTimer !== null) clearTimeout(this.remountTimer);
-    this.remountTimer = null;
   }
 
   /**
@@ -613,215 +469,51 @@ export class LiveInstance {
    */
   private teardown(dropView: boolean): void {
     this.generation++;
-    for (const timer of this.timers) if (timer.handle !== null) clearTimeout(timer.handle);
-    this.timers.clear();
-    this.asyncs.clear();
-    this.navigation = null;
-    this.pending = [];
-    for (const topic of this.topics) this.call(() => this.env.core.unsubscribe(this.conn, this.id, topic));
-    this.topics.clear();
-    // The connection may stay (live navigation): its presences go with the view.
-    for (const { topic, key } of this.tracked.values()) this.call(() => this.env.core.presenceUntrack(this.conn, topic, key));
-    this.tracked.clear();
+    this.timers.stopAll();
+    this.navigation.forgetAsks();
+    this.subscriptions.dropAll();
     const tree = this.tree;
     this.tree = null;
     tree?.removeAll(
       (wireId) => {
-        if (wireId !== this.id || dropView) this.unregister(wireId);
+        if (wireId !== this.id || dropView) this.core.unregister(wireId);
       },
-      (err, what) => this.logThrow(err, what),
+      (err, what) => this.core.logThrow(err, what),
     );
   }
 
-  // ---- the host each node talks to --------------------------------------
-
-  private hostFor(node: TreeNode): NodeHost {
+  /** What the hosts of this view's nodes reach. */
+  private nodeOwner(): LiveNodeOwner {
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const self = this;
-    const isView = node.parent === null;
-    const viewOnly = (what: string): void => {
-      if (!isView) throw new Error(`${what} is for views; a component can notifyView() instead`);
-    };
     return {
-      connected: true,
-      get id() {
-        return node.cid;
-      },
-      get props() {
-        return node.props;
+      get live() {
+        return self.phase === "live";
       },
       get flash() {
-        return self.flash;
+        return self.navigation.flash;
       },
-      stateChanged: () => {
+      core: this.core,
+      subscriptions: this.subscriptions,
+      stateChanged: (node) => {
         node.dirty = true;
         this.changed();
       },
-      subscribe: (topic) => {
-        viewOnly("subscribe");
-        if (this.topics.has(topic)) return;
-        this.topics.add(topic);
-        if (this.phase === "live") this.call(() => this.env.core.subscribe(this.conn, this.id, topic));
-      },
-      unsubscribe: (topic) => {
-        if (!this.topics.delete(topic) || this.phase !== "live") return;
-        this.call(() => this.env.core.unsubscribe(this.conn, this.id, topic));
-      },
-      broadcast: (topic, data) => this.env.core.publish(ownTopic(topic, "broadcast"), encodeInfo(data)),
-      track: (topic, key, meta) => {
-        viewOnly("track");
-        const entry = presenceArgs(topic, key, meta);
-        this.tracked.set(`${topic}\0${key}`, entry);
-        if (this.phase === "live") this.call(() => this.env.core.presenceTrack(this.conn, entry.topic, entry.key, entry.meta));
-      },
-      untrack: (topic, key) => {
-        viewOnly("untrack");
-        if (!this.tracked.delete(`${topic}\0${key}`)) return;
-        this.call(() => this.env.core.presenceUntrack(this.conn, topic, key));
-      },
-      presence: (topic): Presences => parsePresences(this.env.core.presenceList(topic)),
       navigate: (to) => {
-        this.navigation = to;
+        this.navigation.ask(to);
         this.changed();
       },
       putFlash: (kind, message) => this.putFlash(kind, message),
       clearFlash: (kind) => this.clearFlash(kind),
-      timer: (ms, fn, repeat) => {
-        viewOnly("every() and after()");
-        return this.timer(ms, fn, repeat);
-      },
-      async: (name, work, settle) => {
-        viewOnly("assignAsync() and startAsync()");
-        this.startAsync(name, work, settle);
-      },
-      cancelAsync: (name) => {
-        this.asyncs.delete(name);
-      },
-      component: (parent: object, Component: ComponentType, id: string, props: object): Html => {
+      timer: (ms, fn, repeat) => this.timer(ms, fn, repeat),
+      startAsync: (name, work, settle) => this.startAsync(name, work, settle),
+      cancelAsync: (name) => this.timers.cancelAsync(name),
+      place: (parent, Component, id, props) => {
         const tree = this.tree;
         if (tree === null) throw new Error("component() on a view that is not mounted");
         return tree.place(parent, Component, id, props);
       },
-      notifyView: (topic, data) => {
-        this.handle(0, `handleInfo(${quoted(topic)})`, (view) => view.handleInfo(topic, data));
-      },
+      notifyView: (topic, data) => this.handle(0, `handleInfo(${quoted(topic)})`, (view) => view.handleInfo(topic, data)),
     };
-  }
-
-  /** State changed outside a task: render on the next tick. */
-  private changed(): void {
-    if (this.inTask || this.flushQueued || this.phase !== "live") return;
-    this.flushQueued = true;
-    this.run(() => {
-      this.flushQueued = false;
-      return this.flush(0, this.id, "setState");
-    });
-  }
-
-  private timer(ms: number, fn: () => void | Promise<void>, repeat: boolean): Cancel {
-    const generation = this.generation;
-    const timer: Timer = { handle: null, queued: false, repeat };
-    const tick = (): void => {
-      if (!repeat) this.timers.delete(timer);
-      if (timer.queued) return;
-      timer.queued = true;
-      this.run(async () => {
-        timer.queued = false;
-        if (generation !== this.generation || this.phase !== "live") return;
-        try {
-          await fn();
-          if (generation !== this.generation) return;
-          await this.followNavigation();
-        } catch (err) {
-          return this.crash(err, repeat ? `every(${ms}) callback` : `after(${ms}) callback`, 0, generation);
-        }
-        return this.flush(0, this.id, "timer");
-      });
-    };
-    timer.handle = repeat ? setInterval(tick, ms) : setTimeout(tick, ms);
-    timer.handle.unref?.();
-    this.timers.add(timer);
-    return () => {
-      if (timer.handle !== null) clearTimeout(timer.handle);
-      timer.handle = null;
-      this.timers.delete(timer);
-    };
-  }
-
-  private startAsync(name: string, work: () => unknown, settle: (result: AsyncResult<unknown>) => void | Promise<void>): void {
-    const generation = this.generation;
-    const seq = ++this.asyncSeq;
-    this.asyncs.set(name, seq);
-    let promise: Promise<unknown>;
-    try {
-      promise = Promise.resolve(work());
-    } catch (err) {
-      promise = Promise.reject(err);
-    }
-    promise
-      .then(
-        (result): AsyncResult<unknown> => ({ status: "ok", result }),
-        (error: unknown): AsyncResult<unknown> => ({ status: "failed", error }),
-      )
-      .then((outcome) =>
-        this.run(async () => {
-          if (generation !== this.generation || this.asyncs.get(name) !== seq || this.phase !== "live") return;
-          this.asyncs.delete(name);
-          try {
-            await settle(outcome);
-            if (generation !== this.generation) return;
-            await this.followNavigation();
-          } catch (err) {
-            return this.crash(err, `async ${quoted(name.replace(/^\w+:/, ""))}`, 0, generation);
-          }
-          return this.flush(0, this.id, "async result");
-        }),
-      );
-  }
-
-  // ---- the core ---------------------------------------------------------
-
-  private send(message: JsonValue): void {
-    const text = JSON.stringify(message);
-    this.call(() => this.env.core.send(this.conn, text));
-  }
-
-  private unregister(wireId: string): void {
-    this.call(() => this.env.core.unregister(this.conn, wireId));
-  }
-
-  private reply(ref: number, reason: string, wireId: string = this.id): void {
-    this.call(() => this.env.core.replyError(this.conn, wireId, ref, reason));
-  }
-
-  private logThrow(err: unknown, what: string): void {
-    this.env.logger.error(`[livets] ${this.label}: ${what} threw:`, err);
-  }
-
-  /** Hands HTML to the core: sent, refused by the core's own size limit, or failed otherwise. */
-  private deliver(fn: () => void): "sent" | "too-large" | "failed" {
-    try {
-      fn();
-      return "sent";
-    } catch (err) {
-      if (isCoreError(err, "LTS_ETOOBIG")) return "too-large";
-      if (!isCoreError(err, "LTS_ENOTFOUND") && !isCoreError(err, "LTS_ESTATE")) {
-        this.env.logger.error(`[livets] ${this.label}: the core refused a call:`, err);
-      }
-      return "failed";
-    }
-  }
-
-  /** Runs a core call; a vanished connection is expected, anything else is logged. */
-  private call(fn: () => void): boolean {
-    try {
-      fn();
-      return true;
-    } catch (err) {
-      if (!isCoreError(err, "LTS_ENOTFOUND") && !isCoreError(err, "LTS_ESTATE")) {
-        this.env.logger.error(`[livets] ${this.label}: the core refused a call:`, err);
-      }
-      return false;
-    }
   }
 }

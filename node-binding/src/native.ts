@@ -3,46 +3,24 @@
 
 import * as path from "path";
 
+import type { CoreLimitOptions } from "./core-limits";
+
 /** An opaque core server handle from `createServer`. */
 export type ServerHandle = { readonly __livetsServerHandle: unique symbol };
 
-/** Options for the core server (see lts_config in livetscore.h). */
-export interface NativeConfig {
+/**
+ * Options for the core server (see lts_config in livetscore.h): the limits
+ * a LiveTSServer passes as given (core-limits.ts, one list), and the
+ * server's own settings.
+ */
+export interface NativeConfig extends CoreLimitOptions {
   host?: string;
   port?: number;
   /** 0: the LiveTS protocol (default), 1: raw messages. */
   mode?: number;
   wsPath?: string;
-  maxMessageBytes?: number;
-  maxOutboundBytes?: number;
   /** "redis://host:port[/db]": this server is one node of several. */
   redisUrl?: string;
-  /** Exact origins that may open a WebSocket, or "*"; default: the Host's. */
-  allowedOrigins?: string | readonly string[];
-  headerTimeoutMs?: number;
-  idleTimeoutMs?: number;
-  pingIntervalMs?: number;
-  disableCompression?: boolean;
-  // The limits of docs/security.md; the lts_config field of each is its
-  // name in snake case, and 0 or absent means the core's default.
-  maxViewsPerConnection?: number;
-  maxConnectionsPerIp?: number;
-  maxConnections?: number;
-  messageTimeoutMs?: number;
-  maxPartialBytes?: number;
-  maxHostQueueBytes?: number;
-  maxHostQueueBytesTotal?: number;
-  eventRate?: number;
-  eventBurst?: number;
-  joinRate?: number;
-  joinBurst?: number;
-  pageRate?: number;
-  pageBurst?: number;
-  maxResponseBytes?: number;
-  maxLiveMessageBytes?: number;
-  allowedHosts?: string | readonly string[];
-  trustedProxies?: string | readonly string[];
-  httpsOrigins?: boolean;
 }
 
 /** Counters of a running core server (lts_stats). */

@@ -4,7 +4,7 @@
 import { randomBytes } from "crypto";
 
 import type { JsonObject } from "./json";
-import type { Logger } from "./live-instance";
+import type { Logger } from "./logger";
 import type { LiveViewClass } from "./live-view";
 import type { Presences } from "./presence";
 import { renderOnce } from "./renderer";

@@ -5,7 +5,7 @@
 // when its interval ends (the core does the same for its own refusals,
 // LiveTSNet/Refusals.swift).
 
-import type { Logger } from "./live-instance";
+import type { Logger } from "./logger";
 
 /** How long one line stands for the refusals of its cause on its connection. */
 export const REFUSAL_INTERVAL_MS = 10_000;

@@ -5,7 +5,7 @@
 import { checkViewClass } from "./events";
 import type { JsonObject } from "./json";
 import type { LiveView, LiveViewClass, Session } from "./live-view";
-import type { Logger } from "./live-instance";
+import type { Logger } from "./logger";
 import type { Presences } from "./presence";
 import type { Params } from "./token";
 import type { Flash, Navigation, NodeHost } from "./view-host";

@@ -7,9 +7,11 @@ import { REDIS_LINK_TOPIC, isRedisLink, ownTopic, type RedisLink } from "./core-
 import { allowedEvents, checkViewClass, modelFieldsOf } from "./events";
 import { Html } from "./html";
 import { LiveHub, UNKNOWN_ADDRESS } from "./hub";
+import { decodeInfo, encodeInfo } from "./info-codec";
 import { DEFAULT_MAX_LIVE_MESSAGE_BYTES, DEFAULT_MAX_PAGE_BYTES, formatBytes } from "./limits";
-import { decodeInfo, encodeInfo, type CorePort, type Logger } from "./live-instance";
+import { allowedHostsWith, checkAssetsDir, checkListenOptions, listenError, resolveHost } from "./listen-address";
 import type { CheckedViewClass, LiveView, LiveViewClass } from "./live-view";
+import type { Logger } from "./logger";
 import {
   isCoreError,
   loadNative,
@@ -21,6 +23,7 @@ import {
   type RequestRecord,
   type ServerHandle,
 } from "./native";
+import { NativeCorePort } from "./native-core-port";
 import { CLIENT_PREFIX, DEFAULT_FRAME_ANCESTORS, checkFrameAncestors, livePage, pageHeaders, statusPage } from "./page";
 import { REFUSAL_INTERVAL_MS } from "./refusal-log";
 import { parseCookies, parseHeaders, renderPage, type PageSettings, type SessionFunction } from "./page-render";
@@ -36,7 +39,7 @@ import { DEFAULT_TOKEN_TTL_MS, type Secret } from "./token";
 export interface LiveTSServerOptions extends CoreLimitOptions {
   /** TCP port; 0 (the default) picks a free one, reported by `listen()`. */
   port?: number;
-  /** IP literal to bind; default 127.0.0.1. */
+  /** Address to bind: an IP address, or a name looked up at `listen()` ("localhost"); default 127.0.0.1. */
   host?: string;
   /**
    * Key that signs join tokens. Defaults to random bytes per process, so
@@ -145,8 +148,13 @@ function clientDir(): string | null {
   return null;
 }
 
+/** A value as an error message shows it: strings quoted. */
+function shown(value: unknown): string {
+  return typeof value === "string" ? JSON.stringify(value) : String(value);
+}
+
 function nonNegative(value: number, name: string): number {
-  if (!(Number.isFinite(value) && value >= 0)) throw new TypeError(`${name} must be a non-negative number`);
+  if (!(Number.isFinite(value) && value >= 0)) throw new TypeError(`${name} must be a non-negative number, got ${shown(value)}`);
   return value;
 }
 
@@ -179,25 +187,24 @@ export class LiveTSServer {
 
   constructor(options: LiveTSServerOptions = {}) {
     const { port = 0, host = "127.0.0.1", title = "LiveTS", tokenTtlMs = DEFAULT_TOKEN_TTL_MS } = options;
-    if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      throw new TypeError("port must be an integer from 0 to 65535");
-    }
-    if (typeof host !== "string" || host === "") throw new TypeError("host must be a non-empty string");
-    if (typeof title !== "string") throw new TypeError("title must be a string");
-    if (!(tokenTtlMs > 0)) throw new TypeError("tokenTtlMs must be a positive number");
+    checkListenOptions(port, host);
+    if (typeof title !== "string") throw new TypeError(`title must be a string, got ${shown(title)}`);
+    if (!(tokenTtlMs > 0)) throw new TypeError(`tokenTtlMs must be a positive number of milliseconds, got ${shown(tokenTtlMs)}`);
     if (options.head !== undefined && !(options.head instanceof Html)) {
       throw new TypeError("head must be built with html`` (it is inserted unescaped)");
     }
     if (options.assets !== undefined) {
-      const { prefix } = options.assets;
+      const { prefix, dir } = options.assets;
       if (typeof prefix !== "string" || !prefix.startsWith("/") || !prefix.endsWith("/") || prefix === "/") {
-        throw new TypeError('assets.prefix must be a path such as "/assets/"');
+        throw new TypeError(`assets.prefix must be a path such as "/assets/" (with a "/" at each end), got ${shown(prefix)}`);
       }
+      if (typeof dir !== "string" || dir === "") throw new TypeError(`assets.dir must be the path of a folder, got ${shown(dir)}`);
       if (prefix.startsWith(CLIENT_PREFIX)) throw new TypeError(`assets.prefix ${prefix} is taken by LiveTS itself`);
     }
     const secret = options.secret ?? randomBytes(32);
     if (!(typeof secret === "string" || secret instanceof Uint8Array) || secret.length === 0) {
-      throw new TypeError("secret must be a non-empty string or Uint8Array");
+      // A string or bytes are never shown: they may be a real key.
+      throw new TypeError(`secret must be a non-empty string or Uint8Array, got ${typeof secret === "string" || secret instanceof Uint8Array ? "an empty one" : shown(secret)}`);
     }
     this.port0 = port;
     this.host = host;
@@ -261,12 +268,16 @@ export class LiveTSServer {
   async listen(): Promise<number> {
     if (this.running !== null) throw new Error("LiveTSServer is already listening");
     const native = loadNative();
+    const target = { host: this.host, address: await resolveHost(this.host), port: this.port0 };
+    // Another listen() may have started the server during the lookup.
+    if (this.running !== null) throw new Error("LiveTSServer is already listening");
     let running: Running | null = null;
     const config: NativeConfig = {
-      host: this.host,
+      host: target.address,
       port: this.port0,
       wsPath: LIVE_PATH,
       ...this.limits,
+      allowedHosts: allowedHostsWith(this.host, this.limits.allowedHosts),
       ...(this.redisUrl !== null ? { redisUrl: this.redisUrl } : {}),
     };
     const handle: ServerHandle = native.createServer(config, (records) => {
@@ -276,8 +287,8 @@ export class LiveTSServer {
       const dir = clientDir();
       if (dir !== null) native.addStatic(handle, CLIENT_PREFIX, dir);
       else this.logger.warn("[livets] no client build found: pages will render but not go live");
-      if (this.assets !== null) native.addStatic(handle, this.assets.prefix, path.resolve(this.assets.dir));
-      const hub = new LiveHub(corePort(native, handle), {
+      if (this.assets !== null) native.addStatic(handle, this.assets.prefix, checkAssetsDir(this.assets.dir));
+      const hub = new LiveHub(new NativeCorePort(native, handle), {
         secret: this.secret,
         router: this.router,
         logger: this.logger,
@@ -297,7 +308,7 @@ export class LiveTSServer {
       } catch {
         // the start error is the one worth reporting
       }
-      throw err;
+      throw listenError(err, target);
     }
   }
 
@@ -331,8 +342,8 @@ export class LiveTSServer {
    * at once, if known. Returns a function that stops it.
    */
   subscribe(topic: string, handler: TopicHandler): () => void {
-    if (typeof topic !== "string" || topic === "") throw new TypeError("topic must be a non-empty string");
-    if (typeof handler !== "function") throw new TypeError("handler must be a function");
+    if (typeof topic !== "string" || topic === "") throw new TypeError(`topic must be a non-empty string, got ${shown(topic)}`);
+    if (typeof handler !== "function") throw new TypeError(`handler must be a function, got ${shown(handler)}`);
     let set = this.handlers.get(topic);
     if (set === undefined) {
       set = new Set();
@@ -471,7 +482,8 @@ export class LiveTSServer {
           );
           return respond(500, statusPage(title, 500, "Internal Server Error"));
         }
-        if (!isCoreError(err, "LTS_ENOTFOUND") && !isCoreError(err, "LTS_ESTATE")) throw err;
+        // The server stopped while the page rendered: nobody is waiting for it.
+        if (!isCoreError(err, "LTS_ESTATE")) throw err;
       }
     };
     const { title } = this;
@@ -518,20 +530,4 @@ export class LiveTSServer {
       },
     ).catch((err: unknown) => this.logger.error(`[livets] page ${request.target.slice(0, 200)}: could not answer:`, err));
   }
-}
-
-function corePort(native: NativeBinding, handle: ServerHandle): CorePort {
-  return {
-    register: (conn, id, ref, html) => native.register(handle, conn, id, ref, html),
-    update: (conn, id, ref, html) => native.update(handle, conn, id, ref, html),
-    unregister: (conn, id) => native.unregister(handle, conn, id),
-    replyError: (conn, id, ref, reason) => native.replyError(handle, conn, id, ref, reason),
-    subscribe: (conn, id, topic) => native.subscribe(handle, conn, id, topic),
-    unsubscribe: (conn, id, topic) => native.unsubscribe(handle, conn, id, topic),
-    publish: (topic, data) => native.publish(handle, topic, data),
-    presenceTrack: (conn, topic, key, meta) => native.presenceTrack(handle, conn, topic, key, meta),
-    presenceUntrack: (conn, topic, key) => native.presenceUntrack(handle, conn, topic, key),
-    presenceList: (topic) => native.presenceList(handle, topic),
-    send: (conn, text) => native.send(handle, conn, text),
-  };
 }

@@ -6,12 +6,14 @@
 import { AssertionError } from "assert";
 import { randomBytes } from "crypto";
 
+import type { CorePort } from "./core-port";
 import { LiveHub } from "./hub";
 import type { JsonObject, JsonValue } from "./json";
-import type { CorePort, Logger } from "./live-instance";
 import type { LiveView, LiveViewClass } from "./live-view";
+import type { Logger } from "./logger";
 import { renderPage } from "./page-render";
 import { parsePresences, type Presences } from "./presence";
+import { Kind, type HostFrame, type RefusedFrame, type RenderFrame } from "./protocol";
 import { Router } from "./router";
 import { parseLocal } from "./url";
 import type { Flash } from "./view-host";
@@ -41,14 +43,11 @@ export interface TargetOptions {
   readonly target?: string;
 }
 
+/** A patch as the test kit records it: the new HTML in place of patch operations. */
+export type TestPatch = readonly [typeof Kind.patch, string, number, number, string];
+
 /** A message the browser would have received, with HTML in place of patch operations. */
-export type TestMessage =
-  | readonly ["r" | "p", string, number, number, string]
-  | readonly ["x", string, number, string]
-  | readonly ["h", string, string, boolean]
-  | readonly ["n", string, string, boolean]
-  | readonly ["g", string]
-  | readonly ["f", string, Flash];
+export type TestMessage = RenderFrame | TestPatch | RefusedFrame | HostFrame;
 
 /** The view asked to leave for another URL while mounting. */
 export class LiveRedirect extends Error {
@@ -72,6 +71,8 @@ export class EventRefused extends Error {
 
 const CONN = 1;
 
+type NavigationKind = typeof Kind.history | typeof Kind.navigate | typeof Kind.redirect;
+
 class RecordingCore implements CorePort {
   readonly html = new Map<string, string>();
   readonly seq = new Map<string, number>();
@@ -87,7 +88,7 @@ class RecordingCore implements CorePort {
   register(_conn: number, id: string, ref: number, html: string): void {
     this.html.set(id, html);
     this.seq.set(id, 1);
-    this.messages.push(["r", id, 1, ref, html]);
+    this.messages.push([Kind.render, id, 1, ref, html]);
   }
 
   update(_conn: number, id: string, ref: number, html: string): void {
@@ -95,7 +96,7 @@ class RecordingCore implements CorePort {
     if (seq === undefined) return;
     this.html.set(id, html);
     this.seq.set(id, seq + 1);
-    this.messages.push(["p", id, seq + 1, ref, html]);
+    this.messages.push([Kind.patch, id, seq + 1, ref, html]);
   }
 
   unregister(_conn: number, id: string): void {
@@ -105,7 +106,7 @@ class RecordingCore implements CorePort {
   }
 
   replyError(_conn: number, id: string, ref: number, reason: string): void {
-    this.messages.push(["x", id, ref, reason]);
+    this.messages.push([Kind.refused, id, ref, reason]);
   }
 
   subscribe(_conn: number, id: string, topic: string): void {
@@ -204,7 +205,7 @@ export class TestView {
   get flash(): Flash {
     for (let i = this.core.messages.length - 1; i >= 0; i--) {
       const m = this.core.messages[i];
-      if (m[0] === "f" && m[1] === this.id) return m[2];
+      if (m[0] === Kind.flash && m[1] === this.id) return m[2];
     }
     return {};
   }
@@ -268,17 +269,17 @@ export class TestView {
 
   /** Asserts that the view changed the URL to `url` (pushPatch) since the last navigation assert. */
   assertPatched(url: string): void {
-    this.assertNavigation("h", url, "patched");
+    this.assertNavigation(Kind.history, url, "patched");
   }
 
   /** Asserts that the view navigated to `url` (pushNavigate) since the last navigation assert. */
   assertNavigated(url: string): void {
-    this.assertNavigation("n", url, "navigated");
+    this.assertNavigation(Kind.navigate, url, "navigated");
   }
 
   /** Asserts that the view redirected to `url` since the last navigation assert. */
   assertRedirected(url: string): void {
-    this.assertNavigation("g", url, "redirected");
+    this.assertNavigation(Kind.redirect, url, "redirected");
   }
 
   /**
@@ -304,7 +305,7 @@ export class TestView {
 
   private async answer(ref: number): Promise<string> {
     await this.settle();
-    const refusal = this.core.messages.find((m): m is readonly ["x", string, number, string] => m[0] === "x" && m[2] === ref);
+    const refusal = this.core.messages.find((m): m is RefusedFrame => m[0] === Kind.refused && m[2] === ref);
     if (refusal !== undefined) {
       const cause = refusal[3] === "crashed" ? this.errors[this.errors.length - 1]?.find((a) => a instanceof Error) : undefined;
       throw new EventRefused(refusal[3], cause === undefined ? undefined : { cause });
@@ -312,12 +313,16 @@ export class TestView {
     return this.html();
   }
 
-  private assertNavigation(kind: "h" | "n" | "g", url: string, verb: string): void {
+  private assertNavigation(kind: NavigationKind, url: string, verb: string): void {
     const messages = this.core.messages;
     const found: string[] = [];
     for (let i = this.checkedNavigation; i < messages.length; i++) {
       const m = messages[i];
-      if (m[0] === kind) found.push(kind === "g" ? (m[1] as string) : (m[2] as string));
+      if (m[0] === Kind.redirect) {
+        if (kind === Kind.redirect) found.push(m[1]);
+      } else if (m[0] === kind) {
+        found.push(m[2] as string);
+      }
     }
     this.checkedNavigation = messages.length;
     if (!found.includes(url)) {
@@ -388,10 +393,10 @@ export async function mountView<V extends LiveView<object>>(View: LiveViewClass<
   const view = new TestView(hub, core, page.id, page.markup, warnings, errors);
   await view.settle();
   const last = core.messages[core.messages.length - 1];
-  if (last !== undefined && last[0] === "g") throw new LiveRedirect(last[1]);
-  const refused = core.messages.find((m) => m[0] === "x" && m[1] === page.id && m[2] === 1);
+  if (last !== undefined && last[0] === Kind.redirect) throw new LiveRedirect(last[1]);
+  const refused = core.messages.find((m): m is RefusedFrame => m[0] === Kind.refused && m[1] === page.id && m[2] === 1);
   if (refused !== undefined || !core.html.has(page.id)) {
-    throw new Error(`the join was refused: ${refused !== undefined ? String(refused[3]) : "no render"}`);
+    throw new Error(`the join was refused: ${refused !== undefined ? refused[3] : "no render"}`);
   }
   return view;
 }

@@ -1,0 +1,20 @@
+// The core calls the live half of a server makes, bound to one running
+// core. NativeCorePort is the production one; the test kit records calls
+// instead, so the hub and its views run the same code either way.
+
+/** The core calls a live view needs, already bound to one server. */
+export interface CorePort {
+  register(conn: number, id: string, ref: number, html: string): void;
+  update(conn: number, id: string, ref: number, html: string): void;
+  unregister(conn: number, id: string): void;
+  replyError(conn: number, id: string, ref: number, reason: string): void;
+  subscribe(conn: number, id: string, topic: string): void;
+  unsubscribe(conn: number, id: string, topic: string): void;
+  publish(topic: string, data: string): void;
+  presenceTrack(conn: number, topic: string, key: string, metaJson: string): void;
+  presenceUntrack(conn: number, topic: string, key: string): void;
+  /** JSON text: key → metas, on every node. */
+  presenceList(topic: string): string;
+  /** One protocol message (docs/protocol.md) as JSON text. */
+  send(conn: number, text: string): void;
+}

@@ -1,0 +1,107 @@
+// Rendering a live view's tree: each node that changed renders on its
+// own, top-down, and its HTML goes to the core, which diffs it against
+// what it holds. A render over maxLiveMessageBytes is not sent.
+
+import { quoted } from "./events";
+import type { InstanceCore } from "./instance-core";
+import { formatBytes } from "./limits";
+import type { Logger } from "./logger";
+import { UpdateTooLargeError } from "./update-error";
+import type { TreeNode, ViewTree } from "./view-tree";
+
+/** Whether the request being answered got its answer yet. */
+export interface Answer {
+  answered: boolean;
+}
+
+/** A node whose render was over the limit, with what its handleError gets. */
+export interface TooLarge {
+  readonly node: TreeNode;
+  readonly error: UpdateTooLargeError;
+}
+
+/** "Counter (/counter)", or "TodoItem "t1" in Todos (/todos)" for a component. */
+export function nodeName(label: string, node: TreeNode): string {
+  return node.parent === null ? label : `${node.Class.name} ${quoted(node.cid)} in ${label}`;
+}
+
+/** Where in a view `what` ran, for a crash's log line. */
+export function nodePlace(node: TreeNode, what: string): string {
+  return node.parent === null ? what : `${node.Class.name} ${quoted(node.cid)} ${what}`;
+}
+
+/** Renders the nodes of one view's tree and hands them to the core. */
+export class LiveRender {
+  constructor(
+    private readonly core: InstanceCore,
+    private readonly logger: Logger,
+    private readonly label: string,
+    private readonly maxBytes: number,
+  ) {}
+
+  /**
+   * Renders `node` and its changed descendants and sends each, answering
+   * `ref` with the patch of the node `target`. A render over the limit is
+   * not sent (the browser and the core keep the last one) and goes into
+   * `tooLarge`; components it placed wait for a render of it that is
+   * sent, since their roots are not on the page.
+   */
+  visit(tree: ViewTree, node: TreeNode, ref: number, target: string, rendered: TreeNode[], answer: Answer, tooLarge: TooLarge[]): void {
+    if (node.dirty || node.html === null) {
+      const { markup, removed } = tree.render(node);
+      const size = Buffer.byteLength(markup);
+      let outcome: "sent" | "too-large" | "failed" = "too-large";
+      if (size <= this.maxBytes) {
+        if (node.html === null) {
+          outcome = this.core.register(node.wireId, 0, markup);
+        } else {
+          const withRef = !answer.answered && node.wireId === target ? ref : 0;
+          outcome = this.core.update(node.wireId, withRef, markup);
+          if (withRef !== 0 && outcome !== "too-large") answer.answered = true;
+        }
+      }
+      // After the update, so a component's root is gone from the page before it is.
+      this.unmount(tree, removed);
+      if (outcome === "too-large") {
+        tooLarge.push({ node, error: this.tooLarge(node, size) });
+        return;
+      }
+      node.html = markup;
+      rendered.push(node);
+    }
+    for (const child of node.children.values()) this.visit(tree, child, ref, target, rendered, answer, tooLarge);
+  }
+
+  /** Renders `node` without sending it, unmounting the components it no longer places. */
+  render(tree: ViewTree, node: TreeNode): string {
+    const { markup, removed } = tree.render(node);
+    this.unmount(tree, removed);
+    return markup;
+  }
+
+  /** Logs a render over the live limit; returns what the view's handleError gets. */
+  tooLarge(node: TreeNode, size: number): UpdateTooLargeError {
+    this.logger.error(
+      `[livets] ${nodeName(this.label, node)}: a render of ${formatBytes(size)} is over maxLiveMessageBytes ` +
+        `(${formatBytes(this.maxBytes)}) and was not sent; the page keeps the last render. ` +
+        "Render less (paginate), or raise the maxLiveMessageBytes option.",
+    );
+    return new UpdateTooLargeError(node.Class.name, size, this.maxBytes);
+  }
+
+  /** Calls `updated()` on each node that rendered; a throw there is logged, not a crash. */
+  afterRender(rendered: readonly TreeNode[]): void {
+    for (const node of rendered) {
+      if (typeof node.instance.updated !== "function") continue;
+      try {
+        node.instance.updated();
+      } catch (err) {
+        this.core.logThrow(err, `${node.Class.name}.updated`);
+      }
+    }
+  }
+
+  private unmount(tree: ViewTree, removed: readonly TreeNode[]): void {
+    for (const gone of removed) tree.remove(gone, (id) => this.core.unregister(id), (err, what) => this.core.logThrow(err, what));
+  }
+}
