@@ -19,6 +19,7 @@ export const HISTORY = 'h'
 export const NAVIGATE = 'n'
 export const REDIRECT = 'g'
 export const FLASH = 'f'
+export const TITLE = 't'
 
 // Patch operation codes
 export const OP_REPLACE = 0

@@ -24,11 +24,13 @@ let started
 
 // Connects every live root on the page over one socket. Does nothing, and
 // returns false, when there is no root or the page is already connected.
-// ws: for http:, wss: for https:.
-export const connect = (url = 'ws' + location.protocol.slice(4) + '//' + location.host + SOCKET_PATH) => {
+// ws: for http:, wss: for https:. `params` (an object, or a function called
+// at each join) go with every join: views read them as session.connectParams.
+export const connect = ({ url = 'ws' + location.protocol.slice(4) + '//' + location.host + SOCKET_PATH, params } = {}) => {
   const roots = document.querySelectorAll(`[${ID_ATTR}]`)
   if (started || !roots.length) return false
   started = 1
+  if (params) window.LiveTS.params = params
   const views = new Map()
   const each = f => views.forEach(f)
   const make = root => view(root, push)

@@ -1,5 +1,5 @@
 import {
-  ID_ATTR, TOKEN_ATTR, LEAVE, URL_CHANGE, HISTORY, NAVIGATE, REDIRECT, REMOUNTED, REMOUNTED_EVENT, TOO_LARGE,
+  ID_ATTR, TOKEN_ATTR, LEAVE, URL_CHANGE, HISTORY, NAVIGATE, REDIRECT, TITLE, REMOUNTED, REMOUNTED_EVENT, TOO_LARGE,
 } from './constants.js'
 
 // What the LiveTS server's pages need beyond the core protocol
@@ -17,10 +17,17 @@ const idOf = el => el.getAttribute(ID_ATTR)
 const here = () => location.pathname + location.search
 const hist = (url, replace) => history[replace ? 'replaceState' : 'pushState'](null, '', url)
 
-// The page's CSRF token and URL, which the server checks on join.
+// Join params the page set before the connector loaded (window.LiveTS.params,
+// as hooks are set), which the connector's own window.LiveTS then replaces;
+// LiveTS.connect({ params }) sets them after.
+const preset = (globalThis.LiveTS || {}).params
+
+// The page's CSRF token and URL, which the server checks on join, after
+// the app's params (session.connectParams in its views).
 export const joinParams = () => {
   const meta = document.querySelector(META)
-  return meta ? { _csrf_token: meta.content, _url: here() } : {}
+  const app = (globalThis.LiveTS || {}).params || preset
+  return meta ? { ...(typeof app == 'function' ? app() : app), _csrf_token: meta.content, _url: here() } : {}
 }
 
 // A refused join reloads the page (a new token, a new CSRF token), at most
@@ -116,6 +123,7 @@ export const navigation = (views, make, push) => {
     if (kind == REDIRECT) location.assign(id)
     else if (kind == NAVIGATE) go(url, replace ? 1 : 0)
     else if (kind == HISTORY) hist(url, replace), (path = location.pathname)
+    else if (kind == TITLE) document.title = url
   }
 }
 

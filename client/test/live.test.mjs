@@ -55,6 +55,17 @@ test('join params carry the page\'s CSRF token and URL, when the page has one', 
   assert.deepEqual(joinParams(), { _csrf_token: 'tok', _url: '/items?page=2' })
 })
 
+test('join params carry the app\'s params (LiveTS.params or connect({ params })), an object or a function called per join, under the connector\'s own', () => {
+  globalThis.document = { querySelector: s => (s == 'meta[name=csrf-token]' ? { content: 'tok' } : null) }
+  globalThis.LiveTS = { params: { tz: 'Europe/Paris', _csrf_token: 'forged' } }
+  assert.deepEqual(joinParams(), { tz: 'Europe/Paris', _csrf_token: 'tok', _url: '/items?page=2' })
+  let joins = 0
+  globalThis.LiveTS = { params: () => ({ joins: ++joins }) }
+  assert.deepEqual(joinParams(), { joins: 1, _csrf_token: 'tok', _url: '/items?page=2' })
+  assert.deepEqual(joinParams(), { joins: 2, _csrf_token: 'tok', _url: '/items?page=2' })
+  delete globalThis.LiveTS
+})
+
 test('the connector\'s extension point does nothing by default', async () => {
   const { ext } = await import('../src/ext.js')
   assert.deepEqual(ext.params(), {})

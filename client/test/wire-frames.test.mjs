@@ -117,7 +117,7 @@ test('a session on a live page: the connector writes the samples and acts on eac
   const { root, seen, popstate, click } = page()
   await import('../src/server-page.js')
   const { connect } = await import('../src/index.js')
-  assert.equal(connect('ws://h/live?v=1'), true)
+  assert.equal(connect({ url: 'ws://h/live?v=1' }), true)
   const ws = sockets.at(-1)
   const receive = kind => ws.message(sample(kind).frame)
   const sentSince = n => ws.sent.slice(n)
@@ -155,6 +155,10 @@ test('a session on a live page: the connector writes the samples and acts on eac
   assert.equal(ws.sent.length, 4, 'flash is for the view to render; the connector sends nothing')
   assert.equal(root.innerHTML, before)
   assert.equal(seen.history.length, 1)
+
+  receive('title')
+  assert.equal(document.title, sample('title').fields.title)
+  assert.equal(ws.sent.length, 4, 'a title needs no answer')
 
   receive('navigate')
   await settle()

@@ -12,7 +12,9 @@ import type { LiveViewClass } from "./live-view";
 import type { Logger } from "./logger";
 import { isCoreError } from "./native";
 import { RefusalLog, type RefusalClock } from "./refusal-log";
+import type { MountHook } from "./mount-hooks";
 import type { Router } from "./router";
+import type { ServerSessions } from "./server-sessions";
 import { sameSecret, verifyToken, type Params, type Secret } from "./token";
 import { mergeParams, parseLocal } from "./url";
 import type { Flash } from "./view-host";
@@ -36,8 +38,14 @@ export interface HubOptions {
   readonly maxCrashes: number;
   /** Largest HTML a live render or patch may have (the core's maxLiveMessageBytes). */
   readonly maxLiveMessageBytes?: number;
+  /** Follows every view's `pageTitle()` in the page title; default "". */
+  readonly titleSuffix?: string;
   /** The clock refusal lines are counted by; the real one by default. */
   readonly refusalClock?: RefusalClock;
+  /** The cookie sessions a join's token is checked against; without them, tokens are not tied to a cookie. */
+  readonly sessions?: ServerSessions;
+  /** The on-mount hooks of a route pattern, the server's first. */
+  readonly mountHooks?: (route: string) => readonly MountHook[];
 }
 
 /** Routes live traffic to view instances. */
@@ -46,6 +54,8 @@ export class LiveHub {
   private readonly carried = new Map<number, { flash: Flash; until: number }>();
   /** Each open connection's client address, as its last record gave it. */
   private readonly addresses = new Map<number, string>();
+  /** Each open connection's Cookie header, from its upgrade request. */
+  private readonly cookies = new Map<number, string>();
   private readonly refusals: RefusalLog;
   private readonly env: InstanceEnv;
 
@@ -58,6 +68,7 @@ export class LiveHub {
       core,
       logger: options.logger,
       maxLiveMessageBytes: options.maxLiveMessageBytes ?? DEFAULT_MAX_LIVE_MESSAGE_BYTES,
+      titleSuffix: options.titleSuffix ?? "",
       refused: (conn, cause, what) => this.refusals.refuse(conn, this.addressOf(conn), cause, what),
       remountDelayMs: options.remountDelayMs,
       maxCrashes: options.maxCrashes,
@@ -73,6 +84,11 @@ export class LiveHub {
    * unexpired and issued for this root, the params echo the page's CSRF
    * token, and the browser's URL (if it says) is served by the same view.
    */
+  /** A WebSocket is open; `cookie` is its upgrade request's Cookie header, if it had one. */
+  open(conn: number, cookie: string | undefined): void {
+    if (cookie !== undefined) this.cookies.set(conn, cookie);
+  }
+
   join(conn: number, ref: number, id: string, token: string, paramsText: string, address: string = UNKNOWN_ADDRESS): void {
     this.addresses.set(conn, address);
     const check = verifyToken(this.options.secret, token);
@@ -82,6 +98,14 @@ export class LiveHub {
     const params = isJsonObject(sent) ? sent : {};
     const csrf = params[CSRF_PARAM];
     if (typeof csrf !== "string" || !sameSecret(csrf, check.csrf)) return this.refuseJoin(conn, id, ref, "csrf token mismatch", check.view);
+    // The page was rendered for the session its cookie held then; a socket
+    // without that cookie (signed out since, or another browser holding a
+    // copied page) cannot join it. The connector reloads, and the page
+    // request sees the session as it is now.
+    const sessions = this.options.sessions;
+    if (check.binding !== undefined && sessions !== undefined && sessions.binding(sessions.read(this.cookies.get(conn))) !== check.binding) {
+      return this.refuseJoin(conn, id, ref, "session changed", check.view);
+    }
     const View = this.options.router.get(check.view);
     if (View === undefined) return this.refuseJoin(conn, id, ref, "unknown view", check.view);
     let url = check.url;
@@ -113,6 +137,7 @@ export class LiveHub {
         connectParams: appParams(params),
         flash: this.takeCarried(conn),
         address,
+        onMount: this.options.mountHooks?.(check.view) ?? [],
       },
       after,
     );
@@ -160,6 +185,7 @@ export class LiveHub {
     this.carried.delete(conn);
     this.refusals.closed(conn);
     this.addresses.delete(conn);
+    this.cookies.delete(conn);
     if (views === undefined) return;
     this.conns.delete(conn);
     for (const instance of views.values()) void instance.dispose();

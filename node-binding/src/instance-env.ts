@@ -1,6 +1,7 @@
 // What a live view instance is given: how it was joined, and what it needs
 // from the server around it.
 
+import type { MountHook } from "./mount-hooks";
 import type { CorePort } from "./core-port";
 import type { JsonObject, JsonValue } from "./json";
 import type { LiveInstance } from "./live-instance";
@@ -19,6 +20,8 @@ export interface MountContext {
   readonly flash: Flash;
   /** The client's IP address as the core resolved it, or "unknown". */
   readonly address: string;
+  /** The route's on-mount hooks, the server's first; run before every mount. */
+  readonly onMount: readonly MountHook[];
 }
 
 /** What the instance needs from the server around it. */
@@ -31,6 +34,8 @@ export interface InstanceEnv {
   readonly maxCrashes: number;
   /** Largest HTML one render or patch may carry; a larger one is not sent. */
   readonly maxLiveMessageBytes: number;
+  /** Follows every view's `pageTitle()` in the page title. */
+  readonly titleSuffix: string;
   /** Logs a refusal of `cause` on `conn` (counted, not one line each). */
   refused(conn: number, cause: string, what: string): void;
   /** The params of `url` if the same view class serves it, else null. */

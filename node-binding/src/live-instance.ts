@@ -13,7 +13,8 @@ import type { JsonValue } from "./json";
 import { LiveRender, nodeName, nodePlace, type Answer, type TooLarge } from "./live-render";
 import type { LiveView, LiveViewClass, Session } from "./live-view";
 import { liveNodeHost, type LiveNodeOwner } from "./live-node-host";
-import { navigateFrame, redirectFrame } from "./protocol";
+import { runMountHooks } from "./mount-hooks";
+import { navigateFrame, redirectFrame, titleFrame } from "./protocol";
 import { RemountBackoff } from "./remount-backoff";
 import { TaskQueue } from "./task-queue";
 import type { Params } from "./token";
@@ -49,6 +50,8 @@ export class LiveInstance {
   private readonly backoff: RemountBackoff;
   private inTask = false;
   private flushQueued = false;
+  /** The page title last sent, so only changes go out. */
+  private sentTitle: string | undefined;
   private readonly queue: TaskQueue;
   private readonly core: InstanceCore;
   private readonly render: LiveRender;
@@ -65,7 +68,7 @@ export class LiveInstance {
     route: string,
   ) {
     this.label = `${View.name || "LiveView"} (${route})`;
-    this.ctx = { route, params: {}, url: route, session: {}, connectParams: {}, flash: {}, address: "unknown" };
+    this.ctx = { route, params: {}, url: route, session: {}, connectParams: {}, flash: {}, address: "unknown", onMount: [] };
     this.backoff = new RemountBackoff(env.remountDelayMs, env.maxCrashes);
     this.queue = new TaskQueue((err) => this.env.logger.error(`[livets] ${this.label}: internal error:`, err));
     this.core = new InstanceCore(env.core, env.logger, conn, id, this.label);
@@ -263,6 +266,9 @@ export class LiveInstance {
     };
     let markup: string;
     try {
+      const halt = await runMountHooks(this.ctx.onMount, view as LiveView<object>, this.ctx.params, session);
+      if (generation !== this.generation) return;
+      if (halt !== null) return this.leaveForUrl(ref, halt);
       await view.mount(this.ctx.params, session);
       if (generation !== this.generation) return;
       await view.handleParams(this.ctx.params, this.ctx.url);
@@ -306,19 +312,25 @@ export class LiveInstance {
       return this.crash(err, "render", 0, generation);
     }
     this.render.afterRender(rendered);
+    this.syncTitle();
   }
 
   /** A redirect or navigation asked for while mounting: the page is left at once. */
   private leaveDuringMount(ref: number): boolean {
     const departure = this.navigation.takeDeparture();
     if (departure === null) return false;
-    this.core.send(redirectFrame(departure.url));
+    this.leaveForUrl(ref, departure.url);
+    return true;
+  }
+
+  /** Sends the browser to `url` (a redirect) instead of mounting. */
+  private leaveForUrl(ref: number, url: string): void {
+    this.core.send(redirectFrame(url));
     // The join must be answered; the browser is already leaving.
     this.core.register(this.id, ref, "");
     this.phase = "closed";
     this.teardown(true);
     this.env.gone(this);
-    return true;
   }
 
   private failStart(ref: number, stage: string, err: unknown, reason = "join failed"): void {
@@ -372,6 +384,7 @@ export class LiveInstance {
       this.core.update(node.wireId, ref, node.html ?? "");
     }
     this.render.afterRender(rendered);
+    this.syncTitle();
     this.backoff.recovered();
     this.sendLeaving();
   }
@@ -388,6 +401,20 @@ export class LiveInstance {
         if (view !== undefined) await view.handleParams(params, url);
       },
     );
+  }
+
+  /**
+   * The page title follows the view's `pageTitle()`: sent at the join (the
+   * page may have been rendered with other state) and whenever it changes.
+   */
+  private syncTitle(): void {
+    const view = this.tree?.root.instance as unknown as LiveView<object> | undefined;
+    const own = view?.pageTitle();
+    if (own === undefined || own === null) return;
+    const title = String(own) + this.env.titleSuffix;
+    if (title === this.sentTitle) return;
+    this.sentTitle = title;
+    this.core.send(titleFrame(this.id, title));
   }
 
   /** Flash and history changes go out before the patches they explain. */

@@ -99,6 +99,16 @@ export abstract class LiveView<State extends object = Record<string, never>> {
   abstract render(): Html;
 
   /**
+   * The page's title while this view is shown ("Counter (3)"), followed by
+   * the server's `titleSuffix`; undefined (the default) for the server's
+   * `title`. Read after every render: when it changes, `document.title`
+   * follows, and live navigation takes the next page's.
+   */
+  pageTitle(): string | undefined {
+    return undefined;
+  }
+
+  /**
    * A browser event from the `events` list, with its payload. May be
    * async; the view renders once it settles.
    */

@@ -60,6 +60,8 @@ export interface OpenRecord {
   type: "open";
   conn: number;
   path: string;
+  /** The upgrade request's Cookie header, when it had one. */
+  cookie?: string;
 }
 
 /** A WebSocket connection closed; the core already forgot its components. */

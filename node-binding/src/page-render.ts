@@ -8,7 +8,9 @@ import type { Logger } from "./logger";
 import type { LiveViewClass } from "./live-view";
 import type { Presences } from "./presence";
 import { renderOnce } from "./renderer";
+import type { MountHook } from "./mount-hooks";
 import type { Router } from "./router";
+import type { ServerSessions } from "./server-sessions";
 import { signToken, type Secret } from "./token";
 import { mergeParams, parseLocal } from "./url";
 import type { Flash } from "./view-host";
@@ -30,9 +32,9 @@ export interface PageRequest {
 }
 
 /**
- * Computes the session values of a page request: the signed-in user, say,
- * from a cookie. They are signed into the join token, so the connected
- * mount gets them without cookies on the WebSocket.
+ * Adds session values to a page request's, beyond its session cookie's:
+ * the signed-in user from another store, say. They are signed into the
+ * join token, so the connected mount sees what the page render saw.
  */
 export type SessionFunction = (request: PageRequest) => JsonObject | Promise<JsonObject>;
 
@@ -42,6 +44,10 @@ export interface PageSettings {
   readonly secret: Secret;
   readonly tokenTtlMs: number;
   readonly session?: SessionFunction;
+  /** The cookie sessions: a page's session starts from its cookie's, and its token is tied to it. */
+  readonly sessions?: ServerSessions;
+  /** The on-mount hooks of a route pattern, the server's first. */
+  readonly mountHooks?: (route: string) => readonly MountHook[];
   readonly logger: Logger;
   readonly broadcast?: (topic: string, data: unknown) => void;
   readonly presence?: (topic: string) => Presences;
@@ -59,6 +65,8 @@ export type PageOutcome =
       readonly csrf: string;
       readonly markup: string;
       readonly flash: Flash;
+      /** The view's `pageTitle()`, when it has one. */
+      readonly title?: string;
     }
   | { readonly kind: "redirect"; readonly location: string }
   | { readonly kind: "not-found" }
@@ -76,7 +84,9 @@ export async function renderPage(settings: PageSettings, request: PageRequest): 
   const match = settings.router.match(local.pathname);
   if (match === null) return { kind: "not-found" };
   const params = mergeParams(local.query, match.pathParams);
-  const session = settings.session !== undefined ? await settings.session(request) : {};
+  const fromCookie = settings.sessions?.read(request.headers.cookie) ?? {};
+  const added = settings.session !== undefined ? await settings.session(request) : {};
+  const session = { ...fromCookie, ...added };
   const id = newRootId();
   const result = await renderOnce(match.value, {
     route: match.pattern,
@@ -88,15 +98,16 @@ export async function renderPage(settings: PageSettings, request: PageRequest): 
     broadcast: settings.broadcast,
     presence: settings.presence,
     logger: settings.logger,
+    onMount: settings.mountHooks?.(match.pattern) ?? [],
   });
   if (result.navigation !== null) return { kind: "redirect", location: result.navigation.url };
   const csrf = randomBytes(18).toString("base64url");
   const token = signToken(
     settings.secret,
-    { view: match.pattern, params, url: local.href, id, csrf, session },
+    { view: match.pattern, params, url: local.href, id, csrf, session, binding: settings.sessions?.binding(fromCookie) },
     settings.tokenTtlMs,
   );
-  return { kind: "page", view: match.value.name || "LiveView", route: match.pattern, id, token, csrf, markup: result.markup, flash: result.flash };
+  return { kind: "page", view: match.value.name || "LiveView", route: match.pattern, id, token, csrf, markup: result.markup, flash: result.flash, title: result.title };
 }
 
 /** Header lines ("Name: value\r\n") as a lowercase-keyed record. */

@@ -21,6 +21,7 @@ export const Kind = {
   navigate: "n",
   redirect: "g",
   flash: "f",
+  title: "t",
 } as const;
 
 export type RenderFrame = readonly [typeof Kind.render, string, number, number, string];
@@ -30,9 +31,10 @@ export type HistoryFrame = readonly [typeof Kind.history, string, string, boolea
 export type NavigateFrame = readonly [typeof Kind.navigate, string, string, boolean];
 export type RedirectFrame = readonly [typeof Kind.redirect, string];
 export type FlashFrame = readonly [typeof Kind.flash, string, Flash];
+export type TitleFrame = readonly [typeof Kind.title, string, string];
 
 /** The frames the host writes itself, through the core's `send`. */
-export type HostFrame = HistoryFrame | NavigateFrame | RedirectFrame | FlashFrame;
+export type HostFrame = HistoryFrame | NavigateFrame | RedirectFrame | FlashFrame | TitleFrame;
 
 /** Live patch: view `id` changed the URL to `url` and stays mounted. */
 export function historyFrame(id: string, url: string, replace: boolean): HistoryFrame {
@@ -52,6 +54,11 @@ export function redirectFrame(url: string): RedirectFrame {
 /** Flash messages for view `id`, all of them (`{}` clears). */
 export function flashFrame(id: string, flash: Flash): FlashFrame {
   return [Kind.flash, id, flash];
+}
+
+/** The page title while view `id` is shown (its `pageTitle()`, completed by the server). */
+export function titleFrame(id: string, title: string): TitleFrame {
+  return [Kind.title, id, title];
 }
 
 /** A host frame's text, as it goes out in one WebSocket text frame. */

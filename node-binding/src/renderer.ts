@@ -6,6 +6,7 @@ import { checkViewClass } from "./events";
 import type { JsonObject } from "./json";
 import type { LiveView, LiveViewClass, Session } from "./live-view";
 import type { Logger } from "./logger";
+import { runMountHooks, type MountHook } from "./mount-hooks";
 import type { Presences } from "./presence";
 import type { Params } from "./token";
 import type { Flash, Navigation, NodeHost } from "./view-host";
@@ -26,6 +27,8 @@ export interface RenderRequest {
   /** Answers `presence()` calls made while rendering. */
   readonly presence?: (topic: string) => Presences;
   readonly logger?: Logger;
+  /** The route's on-mount hooks, run before `mount`; one that halts makes the result a redirect. */
+  readonly onMount?: readonly MountHook[];
 }
 
 /** The outcome of a page render. */
@@ -35,6 +38,8 @@ export interface RenderResult {
   /** A redirect or navigation the view asked for while mounting: answer with it instead. */
   readonly navigation: Navigation | null;
   readonly flash: Flash;
+  /** What the view's `pageTitle()` gave after the render; undefined for the server's title. */
+  readonly title?: string;
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -108,7 +113,8 @@ function render(View: LiveViewClass, request: RenderRequest, sync: boolean): Ren
     const t = tree as ViewTree;
     const nav = navigation as Navigation | null;
     const markup = nav !== null && nav.kind !== "patch" ? "" : t.render(t.root).markup;
-    return { markup, navigation: nav, flash };
+    const title = nav === null || nav.kind === "patch" ? (view as LiveView<object>).pageTitle() : undefined;
+    return { markup, navigation: nav, flash, title: title === undefined || title === null ? undefined : String(title) };
   };
   const cleanup = (): void => {
     tree?.removeAll(
@@ -131,6 +137,11 @@ function render(View: LiveViewClass, request: RenderRequest, sync: boolean): Ren
   }
   return (async () => {
     try {
+      const halt = await runMountHooks(request.onMount ?? [], view as LiveView<object>, request.params, session);
+      if (halt !== null) {
+        navigation = { kind: "redirect", url: halt };
+        return finish();
+      }
       await view.mount(request.params, session);
       await (view as LiveView<object>).handleParams(request.params, request.url);
       return finish();

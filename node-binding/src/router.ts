@@ -40,6 +40,11 @@ export class Router<T> {
   private readonly exact = new Map<string, T>();
   private readonly patterns: Pattern<T>[] = [];
 
+  /** Whether `pattern` has a route. */
+  has(pattern: string): boolean {
+    return this.exact.has(pattern) || this.patterns.some((p) => p.pattern === pattern);
+  }
+
   /** Adds or replaces the route for `pattern`. */
   add(pattern: string, value: T): void {
     checkPattern(pattern);

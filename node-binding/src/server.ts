@@ -28,7 +28,12 @@ import { CLIENT_PREFIX, DEFAULT_FRAME_ANCESTORS, checkFrameAncestors, livePage, 
 import { REFUSAL_INTERVAL_MS } from "./refusal-log";
 import { parseCookies, parseHeaders, renderPage, type PageSettings, type SessionFunction } from "./page-render";
 import { parsePresences, type Presences } from "./presence";
+import { checkMountHooks, type MountHook } from "./mount-hooks";
+import { RouteSettings, type RouteOptions } from "./route-settings";
 import { Router } from "./router";
+import { ServerSessions } from "./server-sessions";
+import type { SessionCookieOptions } from "./session-cookie";
+import type { SessionMiddleware } from "./session-middleware";
 import { DEFAULT_TOKEN_TTL_MS, type Secret } from "./token";
 
 /**
@@ -46,8 +51,10 @@ export interface LiveTSServerOptions extends CoreLimitOptions {
    * pages rendered before a restart must be reloaded; set it to keep them.
    */
   secret?: Secret;
-  /** The <title> of every page; default "LiveTS". */
+  /** The <title> of every page whose view has no `pageTitle()`; default "LiveTS". */
   title?: string;
+  /** Follows a view's `pageTitle()` in the page title, e.g. " · MyApp"; default "". */
+  titleSuffix?: string;
   /** Trusted markup for every page's <head>: stylesheets, icons. Build it with html``. */
   head?: Html;
   /** Serves the files under `dir` at URL `prefix` ("/assets/"), from the core. */
@@ -91,6 +98,23 @@ export interface LiveTSServerOptions extends CoreLimitOptions {
    * logged as a warning, with the reason.
    */
   pubsub?: { readonly redis?: string };
+  /**
+   * Run before every view's `mount`, on its page render and on every join,
+   * before the hooks of its group and route (see `MountHook`): where a
+   * whole app checks who is signed in.
+   */
+  onMount?: readonly MountHook[];
+  /**
+   * The cookie session (`sessionMiddleware()` in your handlers, `session.data`
+   * in every view): signed with a key derived from `secret`, or encrypted
+   * too (`encrypt: true`); HttpOnly, SameSite=Lax, 14 days by default.
+   */
+  sessionCookie?: SessionCookieOptions;
+}
+
+/** What `LiveTSServer.group` hands its callback. */
+export interface RouteGroup {
+  route<V extends LiveView<object>, M = unknown>(route: string, View: CheckedViewClass<V, M>, options?: RouteOptions): RouteGroup;
 }
 
 /** A handler for `LiveTSServer.subscribe`: the published data, parsed. */
@@ -165,9 +189,12 @@ function nonNegative(value: number, name: string): number {
  */
 export class LiveTSServer {
   private readonly router = new Router<LiveViewClass>();
+  private readonly routes: RouteSettings;
+  private readonly sessions: ServerSessions;
   private readonly port0: number;
   private readonly host: string;
   private readonly title: string;
+  private readonly titleSuffix: string;
   private readonly head: string;
   private readonly assets: { readonly prefix: string; readonly dir: string } | null;
   private readonly secret: Secret;
@@ -189,6 +216,8 @@ export class LiveTSServer {
     const { port = 0, host = "127.0.0.1", title = "LiveTS", tokenTtlMs = DEFAULT_TOKEN_TTL_MS } = options;
     checkListenOptions(port, host);
     if (typeof title !== "string") throw new TypeError(`title must be a string, got ${shown(title)}`);
+    const { titleSuffix = "" } = options;
+    if (typeof titleSuffix !== "string") throw new TypeError(`titleSuffix must be a string, got ${shown(titleSuffix)}`);
     if (!(tokenTtlMs > 0)) throw new TypeError(`tokenTtlMs must be a positive number of milliseconds, got ${shown(tokenTtlMs)}`);
     if (options.head !== undefined && !(options.head instanceof Html)) {
       throw new TypeError("head must be built with html`` (it is inserted unescaped)");
@@ -209,6 +238,7 @@ export class LiveTSServer {
     this.port0 = port;
     this.host = host;
     this.title = title;
+    this.titleSuffix = titleSuffix;
     this.head = options.head?.toString() ?? "";
     this.assets = options.assets ?? null;
     this.secret = secret;
@@ -224,11 +254,15 @@ export class LiveTSServer {
     this.pageHeaders = pageHeaders(checkFrameAncestors(options.frameAncestors ?? DEFAULT_FRAME_ANCESTORS));
     this.redisUrl = redisUrlOf(options.pubsub);
     if (this.redisUrl !== null) this.subscribe(REDIS_LINK_TOPIC, (link) => this.onRedisLink(link));
+    this.routes = new RouteSettings(checkMountHooks(options.onMount, "onMount"));
+    this.sessions = new ServerSessions(secret, options.sessionCookie ?? {});
     this.pages = {
       router: this.router,
       secret,
       tokenTtlMs,
       session: options.session,
+      sessions: this.sessions,
+      mountHooks: (route) => this.routes.mountHooks(route),
       logger: this.logger,
       broadcast: (topic, data) => {
         if (this.running !== null) this.broadcast(topic, data);
@@ -241,22 +275,58 @@ export class LiveTSServer {
    * Serves `View` at `route`: "/counter", or a pattern with placeholders
    * such as "/users/:id" (their values join the query params). A GET
    * renders a fresh instance, and each browser tab then joins its own live
-   * instance. Returns `this`.
+   * instance. `options.onMount` adds hooks for this route. A route can be
+   * registered once. Returns `this`.
    */
-  registerComponent<V extends LiveView<object>, M = unknown>(route: string, View: CheckedViewClass<V, M>): this {
+  registerComponent<V extends LiveView<object>, M = unknown>(route: string, View: CheckedViewClass<V, M>, options?: RouteOptions): this {
     if (typeof route === "string" && (route.startsWith(CLIENT_PREFIX) || route === LIVE_PATH)) {
       throw new TypeError(`path ${route} is taken by LiveTS itself`);
     }
     checkViewClass(View);
     allowedEvents(View);
     modelFieldsOf(View);
+    if (this.router.has(route)) {
+      throw new Error(`route ${route} is already registered (to ${this.router.get(route)?.name || "a view"}): each route serves one view`);
+    }
+    this.routes.set(route, options);
     this.router.add(route, View as unknown as LiveViewClass);
     return this;
   }
 
   /** Same as `registerComponent`. */
-  route<V extends LiveView<object>, M = unknown>(route: string, View: CheckedViewClass<V, M>): this {
-    return this.registerComponent<V, M>(route, View);
+  route<V extends LiveView<object>, M = unknown>(route: string, View: CheckedViewClass<V, M>, options?: RouteOptions): this {
+    return this.registerComponent<V, M>(route, View, options);
+  }
+
+  /**
+   * Routes that share settings (Phoenix's live_session): `register` gets a
+   * `route(path, View, options?)` whose routes run `options.onMount`
+   * after the server's hooks and before each route's own.
+   *
+   *     server.group({ onMount: [requireUser] }, (routes) => {
+   *       routes.route("/account", Account);
+   *     });
+   */
+  group(options: RouteOptions, register: (routes: RouteGroup) => void): this {
+    const groupHooks = checkMountHooks(options.onMount, "onMount of a group");
+    const routes: RouteGroup = {
+      route: (route, View, own) => {
+        this.registerComponent(route, View, { ...own, onMount: [...groupHooks, ...checkMountHooks(own?.onMount, `onMount of route ${route}`)] });
+        return routes;
+      },
+    };
+    register(routes);
+    return this;
+  }
+
+  /**
+   * Express-style middleware giving each request `req.session`, the same
+   * cookie session views read as `session.data`: set it to sign someone
+   * in, set it to null to sign them out. Pages rendered for the old
+   * session can no longer join: they reload and see the new one.
+   */
+  sessionMiddleware(): SessionMiddleware {
+    return this.sessions.middleware();
   }
 
   /** The bound port while listening, else null. */
@@ -295,6 +365,9 @@ export class LiveTSServer {
         remountDelayMs: this.remountDelayMs,
         maxCrashes: this.maxCrashes,
         maxLiveMessageBytes: this.limits.maxLiveMessageBytes ?? DEFAULT_MAX_LIVE_MESSAGE_BYTES,
+        sessions: this.sessions,
+        mountHooks: (route) => this.routes.mountHooks(route),
+        titleSuffix: this.titleSuffix,
       });
       running = { native, handle, port: 0, hub };
       this.running = running;
@@ -441,6 +514,8 @@ export class LiveTSServer {
         this.onNotice(record);
         break;
       case "open":
+        hub.open(record.conn, record.cookie);
+        break;
       case "message":
         break;
     }
@@ -510,7 +585,8 @@ export class LiveTSServer {
           case "redirect":
             return respond(302, statusPage(title, 302, "Found"), `Location: ${outcome.location}\r\n`);
           case "page": {
-            const page = livePage({ title, head: this.head, id: outcome.id, token: outcome.token, csrf: outcome.csrf, body: outcome.markup });
+            const pageTitle = outcome.title !== undefined ? outcome.title + this.titleSuffix : title;
+            const page = livePage({ title: pageTitle, head: this.head, id: outcome.id, token: outcome.token, csrf: outcome.csrf, body: outcome.markup });
             const size = Buffer.byteLength(page);
             if (size > this.maxPageBytes) {
               this.logger.error(

@@ -42,12 +42,23 @@ const TAG_BYTES = 16;
 export class SessionKeys {
   private readonly signing: Buffer;
   private readonly encryption: Buffer;
+  private readonly binding: Buffer;
 
   constructor(secret: Secret) {
     // Separate keys per use: a session MAC can never pass for a join token's.
     const derive = (label: string) => Buffer.from(hkdfSync("sha256", secret, "livets", label, 32));
     this.signing = derive("session cookie signing");
     this.encryption = derive("session cookie encryption");
+    this.binding = derive("session binding");
+  }
+
+  /**
+   * A digest of a session's values, for a join token: the join must come
+   * with a cookie whose session has the same digest, so a page rendered
+   * for one session cannot join under another (or none) after a sign-out.
+   */
+  digest(data: SessionData): string {
+    return createHmac("sha256", this.binding).update(JSON.stringify(data)).digest("base64url").slice(0, 22);
   }
 
   /**

@@ -21,8 +21,13 @@ export interface JoinClaims {
   readonly id: string;
   /** The CSRF token the page carries, which the join must echo. */
   readonly csrf: string;
-  /** Values the server's `session` option gave the page. */
+  /** The page's session: its session cookie's values, then what the server's `session` option added. */
   readonly session: JsonObject;
+  /**
+   * The digest of the session cookie's values the page was rendered with
+   * (ServerSessions.binding); a join's cookie must give the same.
+   */
+  readonly binding?: string;
 }
 
 /** What a valid token grants. */
@@ -56,8 +61,8 @@ export function signToken(
   ttlMs: number = DEFAULT_TOKEN_TTL_MS,
   now: number = Date.now(),
 ): string {
-  const { view, params, url, id, csrf, session } = claims;
-  const payload = { v: view, p: params, u: url, i: id, c: csrf, s: session, e: now + ttlMs };
+  const { view, params, url, id, csrf, session, binding } = claims;
+  const payload = { v: view, p: params, u: url, i: id, c: csrf, s: session, b: binding, e: now + ttlMs };
   const body = Buffer.from(JSON.stringify(payload)).toString("base64url");
   return `${body}.${mac(secret, body)}`;
 }
@@ -94,7 +99,7 @@ export function verifyToken(
     return { ok: false, reason: "malformed" };
   }
   if (!isJsonObject(claims)) return { ok: false, reason: "malformed" };
-  const { v, p, u, i, c, s, e } = claims;
+  const { v, p, u, i, c, s, b, e } = claims;
   if (
     typeof v !== "string" ||
     !isParams(p) ||
@@ -102,6 +107,7 @@ export function verifyToken(
     typeof i !== "string" ||
     typeof c !== "string" ||
     !isJsonObject(s) ||
+    (b !== undefined && typeof b !== "string") ||
     typeof e !== "number" ||
     !Number.isFinite(e)
   ) {
@@ -109,7 +115,7 @@ export function verifyToken(
   }
   if (now >= e) return { ok: false, reason: "expired" };
   if (expectedView !== undefined && v !== expectedView) return { ok: false, reason: "view" };
-  return { ok: true, view: v, params: p, url: u, id: i, csrf: c, session: s, expires: e };
+  return { ok: true, view: v, params: p, url: u, id: i, csrf: c, session: s, ...(b !== undefined ? { binding: b } : {}), expires: e };
 }
 
 /** Whether two secrets-in-transit are equal, in time independent of where they differ. */
