@@ -365,3 +365,22 @@ test('a 100 MB upload streams through a server whose memory stays flat', { timeo
     child.kill()
   }
 })
+
+test('HEAD gets the head alone, and a body that stops arriving gets 408', async () => {
+  const handler = (req, res) => {
+    if (req.method === 'HEAD') return res.end('not sent')
+    req.on('data', () => {})
+    req.on('end', () => res.end('late'))
+  }
+  await withServer({ handler, bodyTimeoutMs: 200 }, async (port) => {
+    const head = await raw(port, (s) => s.write('HEAD /x HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'), () => false)
+    assert.match(head, /^HTTP\/1\.1 200 OK\r\n/)
+    assert.ok(head.endsWith('\r\n\r\n'), `no body after the head: ${JSON.stringify(head)}`)
+    assert.match(head, /Content-Length: 8\r\n/i, 'the length the body would have had')
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    const stalled = await raw(port, (s) => s.write('POST /slow HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10\r\n\r\nabc'), () => false)
+    assert.match(stalled, /^HTTP\/1\.1 408 /)
+  })
+  assert.throws(() => new LiveTSServer({ handler: 'app' }), /handler must be a function/)
+  assert.throws(() => new LiveTSServer({ maxBodyBytes: -1 }), /maxBodyBytes must be a positive whole number/)
+})

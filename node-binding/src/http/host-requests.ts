@@ -14,7 +14,8 @@ export interface HostRequestOptions {
    * It gets every request that is not a live page (GET or HEAD on a
    * registered route), a static file or the live socket. A throw (or a
    * rejected promise) is logged and answered 500; without a handler such
-   * requests get 404.
+   * requests get 404. Handled requests count against `pageRate` and
+   * `pageBurst` like pages (per client address): raise them for an API.
    */
   handler?: RequestHandler;
   /**
