@@ -384,3 +384,25 @@ test('HEAD gets the head alone, and a body that stops arriving gets 408', async 
   assert.throws(() => new LiveTSServer({ handler: 'app' }), /handler must be a function/)
   assert.throws(() => new LiveTSServer({ maxBodyBytes: -1 }), /maxBodyBytes must be a positive whole number/)
 })
+
+test('framing follows the client and the headers: chunked for 1.1, until close for 1.0, Content-Length as given', async () => {
+  const handler = (req, res) => {
+    if (req.url === '/sized') res.setHeader('Content-Length', 2)
+    res.write('a')
+    setImmediate(() => res.end('b'))
+  }
+  await withServer({ handler }, async (port) => {
+    const old = await raw(port, (s) => s.write('GET /x HTTP/1.0\r\n\r\n'), () => false)
+    assert.match(old, /^HTTP\/1\.1 200 OK\r\n/)
+    assert.match(old, /Connection: close\r\n/)
+    assert.doesNotMatch(old, /Transfer-Encoding/i)
+    assert.ok(old.endsWith('\r\n\r\nab'), JSON.stringify(old))
+    const current = await request(port, { path: '/x' })
+    assert.equal(current.headers['transfer-encoding'], 'chunked')
+    assert.equal(current.body.toString(), 'ab')
+    const sized = await request(port, { path: '/sized' })
+    assert.equal(sized.headers['content-length'], '2')
+    assert.equal(sized.headers['transfer-encoding'], undefined)
+    assert.equal(sized.body.toString(), 'ab')
+  })
+})
