@@ -182,3 +182,78 @@ final class HTTPStreamABITests: XCTestCase {
         XCTAssertEqual(streamLog.ended, [], "the body never ended")
     }
 }
+
+/// A host that writes `total` bytes in 64 KiB pieces, waiting for drain
+/// whenever a write says LTS_BUFFERED, and takes no request body.
+private final class Writer {
+    static let total = 32 << 20
+    static let piece = [UInt8](repeating: UInt8(ascii: "w"), count: 64 << 10)
+    var written: [UInt64: Int] = [:]
+    var buffered = 0
+    var drains = 0
+    var bodyEnds = 0
+}
+
+private func writer(_ userdata: UnsafeMutableRawPointer?) -> Writer {
+    Unmanaged<Writer>.fromOpaque(userdata!).takeUnretainedValue()
+}
+
+private func pump(_ server: OpaquePointer?, _ id: UInt64, _ w: Writer) {
+    while w.written[id, default: 0] < Writer.total {
+        w.written[id, default: 0] += Writer.piece.count
+        let rc = Writer.piece.withUnsafeBytes { lts_response_write(server, id, $0.baseAddress, $0.count) }
+        if rc == LTS_BUFFERED {
+            w.buffered += 1
+            return
+        }
+        precondition(rc == LTS_OK, String(cString: lts_last_error()))
+    }
+    _ = lts_response_end(server, id, nil, 0)
+}
+
+private let writerHead: @convention(c) (OpaquePointer?, UnsafePointer<lts_http_request>?, UnsafeMutableRawPointer?) -> Void = { server, request, _ in
+    _ = start(server, request!.pointee.id, 200, "")
+}
+
+private let writerEnd: @convention(c) (OpaquePointer?, UInt64, UnsafeMutableRawPointer?) -> Void = { server, id, userdata in
+    writer(userdata).bodyEnds += 1
+    pump(server, id, writer(userdata))
+}
+
+private let writerDrain: @convention(c) (OpaquePointer?, UInt64, UnsafeMutableRawPointer?) -> Void = { server, id, userdata in
+    writer(userdata).drains += 1
+    pump(server, id, writer(userdata))
+}
+
+final class HTTPStreamBackpressureTests: XCTestCase {
+    func testWritesWaitForDrainAndABodyNobodyReadsIsConsumed() {
+        let w = Writer()
+        var config = lts_config()
+        config.max_body_bytes = 8 << 20
+        var callbacks = lts_callbacks()
+        var server: OpaquePointer?
+        XCTAssertEqual(lts_server_new(&config, &callbacks, Unmanaged.passUnretained(w).toOpaque(), &server), LTS_OK)
+        defer { lts_server_free(server) }
+        var http = lts_http_callbacks()
+        http.on_request_head = writerHead
+        http.on_request_end = writerEnd
+        http.on_response_drain = writerDrain
+        XCTAssertEqual(lts_server_set_http_callbacks(server, &http), LTS_OK)
+        XCTAssertEqual(lts_server_start(server), LTS_OK)
+        let client = TestClient(port: lts_server_port(server))
+        // 2 MiB of body with no on_request_body: far past the 256 KiB window,
+        // so it must be taken as it comes for on_request_end to arrive.
+        client.send("POST /download HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: \(2 << 20)\r\n\r\n")
+        client.send([UInt8](repeating: UInt8(ascii: "b"), count: 2 << 20))
+        // Not reading for a while: the kernel's buffers fill and writes queue.
+        usleep(300_000)
+        let response = client.readChunkedResponse()
+        XCTAssertEqual(response?.status, 200)
+        XCTAssertEqual(response?.body.count, Writer.total)
+        var stats = lts_stats()
+        XCTAssertEqual(lts_server_stats(server, &stats), LTS_OK)
+        XCTAssertEqual(w.bodyEnds, 1)
+        XCTAssertGreaterThan(w.buffered, 0, "32 MiB to a client that is not reading passes the 64 KiB high-water mark")
+        XCTAssertEqual(w.drains, w.buffered, "one drain per LTS_BUFFERED")
+    }
+}
