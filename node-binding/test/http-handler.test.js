@@ -406,3 +406,32 @@ test('framing follows the client and the headers: chunked for 1.1, until close f
     assert.equal(sized.body.toString(), 'ab')
   })
 })
+
+test('express.static and piped file streams: the body, ETag revalidation (304) and HEAD', async () => {
+  const fs = require('fs')
+  const os = require('os')
+  const path = require('path')
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'livets-static-'))
+  const content = crypto.randomBytes(300_000)
+  fs.writeFileSync(path.join(dir, 'blob.bin'), content)
+  const a = express()
+  a.use('/files', express.static(dir))
+  a.get('/piped', (req, res) => fs.createReadStream(path.join(dir, 'blob.bin')).pipe(res))
+  try {
+    await withServer({ handler: a }, async (port) => {
+      const first = await request(port, { path: '/files/blob.bin' })
+      assert.equal(first.status, 200)
+      assert.ok(first.body.equals(content))
+      assert.ok(first.headers.etag)
+      const again = await request(port, { path: '/files/blob.bin', headers: { 'if-none-match': first.headers.etag } })
+      assert.equal(again.status, 304)
+      assert.equal(again.body.length, 0)
+      const head = await request(port, { method: 'HEAD', path: '/files/blob.bin' })
+      assert.equal(head.headers['content-length'], String(content.length))
+      const piped = await request(port, { path: '/piped' })
+      assert.ok(piped.body.equals(content))
+    })
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+})
