@@ -36,7 +36,8 @@
  *  - Methods that name a connection, request or component queue their work
  *    for the loop and return LTS_OK at once: one that is gone by then (the
  *    client left) is dropped silently. LTS_ENOTFOUND is for lookups made
- *    at call time (a static directory that does not exist).
+ *    at call time (a static directory that does not exist, a streamed
+ *    request that is unknown or already done: see "Streamed HTTP").
  *  - Lifetimes: pointers handed to a callback are valid only during that
  *    callback; copy what you keep. Strings are UTF-8 with explicit lengths
  *    and are not NUL-terminated unless stated.
@@ -76,6 +77,11 @@ extern "C" {
 #define LTS_EMISUSE -9      /* a NULL, freed or foreign handle, or a call from
                                a thread or callback where it is not allowed:
                                a bug in the caller, as SQLITE_MISUSE */
+
+/* Not an error: lts_response_write took the bytes, and more than the
+ * high-water mark of this response is unsent. Wait for on_response_drain
+ * before writing more (see "Streamed HTTP"). */
+#define LTS_BUFFERED 1
 
 /* These six cannot fail, may be called from any thread at any time, and
  * leave lts_last_error() as it was, so they can be used to report an error. */
@@ -226,6 +232,18 @@ typedef struct lts_config {
   int https_origins;                 /* non-zero: accept https:// Origins on this
                                         plain-HTTP server (a proxy terminates TLS).
                                         0: an https Origin is refused with 403. */
+  size_t max_body_bytes;             /* largest request body; 0 = 1 MiB. A declared
+                                        Content-Length over it is answered 413 before
+                                        the host sees the request; a chunked body
+                                        that passes it gets 413 (or, once the host
+                                        began its answer, nothing more) and the
+                                        connection closes. Without streamed
+                                        requests the whole body is held in memory,
+                                        so keep it small there. */
+  unsigned body_timeout_ms;          /* a streamed request body must make progress:
+                                        no byte for this long while the host is
+                                        ready for more is answered 408 and closes
+                                        the connection; 0 = 10 s */
 } lts_config;
 
 /* A kind of lts_live_event. */
@@ -403,7 +421,9 @@ void lts_server_free(lts_server *server);
  * a header block with a bare CR or LF, a NUL or a line not ending in CRLF
  * (it could split the response); LTS_ETOOBIG for a body over
  * max_response_bytes (the request stays open: answer it again, with a 500
- * say); LTS_ESTATE if the server is not running. */
+ * say); LTS_ESTATE if the server is not running. On a streamed request
+ * (see "Streamed HTTP") it is the whole answer at once: LTS_ESTATE if
+ * lts_response_start was called for it. */
 int lts_respond(lts_server *server, lts_request_id id, int status,
                 const char *headers, size_t headers_len, const char *body, size_t body_len);
 
@@ -423,6 +443,137 @@ int lts_send_binary(lts_server *server, lts_conn_id conn, const void *data, size
  * over 123 bytes (what a close frame holds); LTS_EPARSE for a reason that
  * is not UTF-8; LTS_ESTATE if the server is not running. */
 int lts_close(lts_server *server, lts_conn_id conn, int code, const char *reason, size_t reason_len);
+
+/* ---------------------------------------------------------------------- */
+/* Streamed HTTP                                                          */
+/* ---------------------------------------------------------------------- */
+
+/* With lts_server_set_http_callbacks, every request the core does not
+ * answer itself (static files, WebSocket upgrades, refusals) goes to the
+ * host as a stream, whatever its method: on_request_head with the head,
+ * then on_request_body with the body as it arrives (Content-Length and
+ * chunked bodies decoded by the core: the host sees body bytes only),
+ * then on_request_end. on_request is not called any more.
+ *
+ * Body backpressure: the core hands the host at most 256 KiB of body it
+ * has not consumed; past that it stops reading the connection (the
+ * client slows down) until lts_request_consume says the host took some.
+ * A body is never held whole in memory, so max_body_bytes may be large.
+ *
+ * The answer: lts_response_start (status and headers), any number of
+ * lts_response_write, then lts_response_end; or lts_respond with the whole
+ * answer at once. Without a Content-Length header the body is sent with
+ * Transfer-Encoding: chunked (HTTP/1.1), or until the connection closes
+ * (HTTP/1.0). HEAD answers, 204 and 304 carry no body: written bytes are
+ * dropped. "Expect: 100-continue" is answered "100 Continue" as soon as
+ * the request is handed to the host (as Node does by default).
+ *
+ * Every request gets exactly one on_request_done: after lts_response_end
+ * (or lts_respond) has been handed to the socket (aborted = 0), or when
+ * the request ends otherwise (aborted = 1): the client went away, its body
+ * broke its framing, passed max_body_bytes or body_timeout_ms, the host
+ * called lts_request_abort, or the server stopped. After it, no callback
+ * names the id and every call naming it returns LTS_ENOTFOUND; the host
+ * stops writing. A response that ends before its body was all read is
+ * fine: the rest is read and dropped, then the connection takes its next
+ * request. Pipelined requests wait until both body and response are done.
+ *
+ * Unlike the calls above, these check the request at call time: an id that
+ * is unknown or done is LTS_ENOTFOUND, a call out of order LTS_ESTATE. A
+ * request can be done on the loop thread while a call is being made: a
+ * host that gets LTS_ENOTFOUND after having had the head should treat it
+ * as an abort and wait for on_request_done. */
+
+typedef struct lts_http_request {
+  lts_request_id id;       /* valid until on_request_done */
+  const char *method;      /* a token, e.g. "POST"; the core takes GET, HEAD,
+                              POST, PUT, PATCH, DELETE and OPTIONS (others: 501) */
+  size_t method_len;
+  const char *target;      /* path and query as sent ("*" for OPTIONS *) */
+  size_t target_len;
+  int version_minor;       /* HTTP/1.<version_minor>: 1 or 0 */
+  const char *headers;     /* "name: value\r\n" lines in the order received,
+                              names lowercased, values trimmed */
+  size_t headers_len;
+  const char *address;     /* the client's IP address as text, through
+                              trusted proxies (see lts_config.trusted_proxies) */
+  size_t address_len;
+  int64_t body_length;     /* 0: no body; > 0: its Content-Length; -1: chunked,
+                              length unknown until on_request_end */
+} lts_http_request;
+
+/* All run on the loop thread; pointers are valid only during the call. */
+typedef struct lts_http_callbacks {
+  /* Required. A request to answer. */
+  void (*on_request_head)(lts_server *server, const lts_http_request *request, void *userdata);
+  /* The next piece of the body, in order, at most 256 KiB beyond what was
+   * consumed. Report what you take with lts_request_consume. NULL: the
+   * body is consumed as it arrives and dropped. */
+  void (*on_request_body)(lts_server *server, lts_request_id id, const char *data, size_t len,
+                          void *userdata);
+  /* The body is complete (also for a request without one). Not called when
+   * the response ended first. */
+  void (*on_request_end)(lts_server *server, lts_request_id id, void *userdata);
+  /* After lts_response_write returned LTS_BUFFERED: the unsent bytes are
+   * down to 16 KiB; write again. Once per LTS_BUFFERED. */
+  void (*on_response_drain)(lts_server *server, lts_request_id id, void *userdata);
+  /* The request is over (see above). */
+  void (*on_request_done)(lts_server *server, lts_request_id id, int aborted, void *userdata);
+} lts_http_callbacks;
+
+/* Answers requests as streams from now on (see above). The callbacks are
+ * copied; they get the userdata given to lts_server_new. Before
+ * lts_server_start only. Returns LTS_EINVAL for NULL callbacks or a NULL
+ * on_request_head, LTS_ESTATE once the server was started. */
+int lts_server_set_http_callbacks(lts_server *server, const lts_http_callbacks *callbacks);
+
+/* The host took `bytes` more of the body delivered by on_request_body;
+ * reading resumes once less than 256 KiB is untaken. 0 is allowed (does
+ * nothing). Returns LTS_EINVAL for id 0 or more bytes than were delivered
+ * and not yet consumed; LTS_ENOTFOUND for an unknown or done request;
+ * LTS_ESTATE if the server is not running. */
+int lts_request_consume(lts_server *server, lts_request_id id, size_t bytes);
+
+/* Sends the status line and headers. `reason` is the reason phrase (NULL
+ * or empty: the standard one for the status). `headers` holds "Name:
+ * value\r\n" lines (may be NULL); the core adds Date (unless given),
+ * Connection (a given "Connection: close" is honoured) and, without a
+ * Content-Length, Transfer-Encoding: chunked. Returns LTS_EINVAL for id 0,
+ * a status outside 200..999 (1xx answers are the core's), NULL reason or
+ * headers with a non-zero length, a Content-Length that is not a number
+ * or differs from another, a Transfer-Encoding other than chunked or
+ * beside a Content-Length; LTS_EPARSE for a reason with a control byte or
+ * a header block with a line not ending in CRLF, a name that is not a
+ * token, or a CR, LF, NUL or other control byte in a value (it could split
+ * the response); LTS_ENOTFOUND for an unknown or done request; LTS_ESTATE
+ * if the head was already given (or lts_respond answered) or the server
+ * is not running. */
+int lts_response_start(lts_server *server, lts_request_id id, int status, const char *reason,
+                       size_t reason_len, const char *headers, size_t headers_len);
+
+/* Sends body bytes (copied; one chunk when chunked; len 0 does nothing).
+ * Returns LTS_OK, or LTS_BUFFERED when they were taken but more than
+ * 64 KiB of this response is unsent: wait for on_response_drain. A host
+ * that keeps writing regardless is closed as a slow consumer once
+ * max_outbound_bytes are waiting (on_request_done, aborted). Returns
+ * LTS_EINVAL for id 0, NULL data with a non-zero len, or bytes past the
+ * Content-Length given (nothing is sent); LTS_ENOTFOUND for an unknown or
+ * done request; LTS_ESTATE before lts_response_start, after
+ * lts_response_end, or if the server is not running. */
+int lts_response_write(lts_server *server, lts_request_id id, const void *data, size_t len);
+
+/* Sends the last body bytes (may be NULL with len 0) and ends the
+ * response. A body shorter than its Content-Length closes the connection
+ * after it (the client can tell only so). Returns the codes of
+ * lts_response_write, for the same reasons, and never LTS_BUFFERED. */
+int lts_response_end(lts_server *server, lts_request_id id, const void *data, size_t len);
+
+/* Ends a request at once by closing its connection: for an answer that
+ * failed after its head was sent (the client sees it cut off), or a body
+ * the host refuses to read. on_request_done follows with aborted = 1.
+ * Returns LTS_EINVAL for id 0, LTS_ENOTFOUND for an unknown or done
+ * request, LTS_ESTATE if the server is not running. */
+int lts_request_abort(lts_server *server, lts_request_id id);
 
 /* ---------------------------------------------------------------------- */
 /* Components (LTS_MODE_LIVETS)                                           */

@@ -104,6 +104,12 @@ private func topicProbes(_ call: @escaping (OpaquePointer?, UnsafePointer<CChar>
      Probe("a NULL topic with a length", LTS_EINVAL, mentions: "topic_len") { call($0, nil, 2) }]
 }
 
+private let streamingCallbacks: lts_http_callbacks = {
+    var callbacks = lts_http_callbacks()
+    callbacks.on_request_head = { _, _, _ in }
+    return callbacks
+}()
+
 private let contract: [String: Row] = [
     "lts_version_number": .infallible { _ = lts_version_number() },
     "lts_version_string": .infallible { _ = lts_version_string() },
@@ -197,6 +203,43 @@ private let contract: [String: Row] = [
               mentions: "body of \(responseLimit + 1) bytes is over max_response_bytes (\(responseLimit))") {
             lts_respond($0, 1, 200, nil, 0, manyBytes, responseLimit + 1)
         },
+    ]),
+    "lts_server_set_http_callbacks": .method(valid: { var c = streamingCallbacks; return lts_server_set_http_callbacks($0, &c) },
+                                             whenStopped: LTS_ESTATE, probes: [
+        Probe("NULL callbacks", LTS_EINVAL, mentions: "callbacks is NULL") { lts_server_set_http_callbacks($0, nil) },
+        Probe("no on_request_head", LTS_EINVAL, mentions: "on_request_head") { var c = lts_http_callbacks(); return lts_server_set_http_callbacks($0, &c) },
+        Probe("a running server", LTS_ESTATE, mentions: "before lts_server_start") { var c = streamingCallbacks; return lts_server_set_http_callbacks($0, &c) },
+    ]),
+    "lts_request_consume": .method(valid: { lts_request_consume($0, 1, 0) }, whenStopped: LTS_ESTATE, probes: [
+        Probe("request 0", LTS_EINVAL, mentions: "id is 0") { lts_request_consume($0, 0, 1) },
+        Probe("a count past SIZE_MAX/2", LTS_EINVAL, mentions: "bytes") { lts_request_consume($0, 1, hugeLength) },
+        Probe("an unknown request", LTS_ENOTFOUND, mentions: "unknown or done") { lts_request_consume($0, 77, 1) },
+    ]),
+    "lts_response_start": .method(valid: { lts_response_start($0, 1, 200, nil, 0, nil, 0) }, whenStopped: LTS_ESTATE, probes: [
+        Probe("request 0", LTS_EINVAL, mentions: "id is 0") { lts_response_start($0, 0, 200, nil, 0, nil, 0) },
+        Probe("status 100", LTS_EINVAL, mentions: "status") { lts_response_start($0, 1, 100, nil, 0, nil, 0) },
+        Probe("a NULL reason with a length", LTS_EINVAL, mentions: "reason_len") { lts_response_start($0, 1, 200, nil, 2, nil, 0) },
+        Probe("a reason with a line break", LTS_EPARSE, mentions: "reason") { lts_response_start($0, 1, 200, "O\nK", 3, nil, 0) },
+        Probe("a CR in a header value", LTS_EPARSE, mentions: "X-A") { lts_response_start($0, 1, 200, nil, 0, "X-A: b\rc\r\n", 11) },
+        Probe("a header name with a space", LTS_EPARSE, mentions: "token") { lts_response_start($0, 1, 200, nil, 0, "X A: b\r\n", 8) },
+        Probe("two Content-Lengths", LTS_EINVAL, mentions: "Content-Length") {
+            lts_response_start($0, 1, 200, nil, 0, "Content-Length: 1\r\nContent-Length: 2\r\n", 40)
+        },
+        Probe("an unknown request", LTS_ENOTFOUND, mentions: "unknown or done") { lts_response_start($0, 77, 200, nil, 0, nil, 0) },
+    ]),
+    "lts_response_write": .method(valid: { lts_response_write($0, 1, "x", 1) }, whenStopped: LTS_ESTATE, probes: [
+        Probe("request 0", LTS_EINVAL, mentions: "id is 0") { lts_response_write($0, 0, "x", 1) },
+        Probe("NULL data with a length", LTS_EINVAL, mentions: "len") { lts_response_write($0, 1, nil, 3) },
+        Probe("an unknown request", LTS_ENOTFOUND, mentions: "unknown or done") { lts_response_write($0, 77, "x", 1) },
+    ]),
+    "lts_response_end": .method(valid: { lts_response_end($0, 1, nil, 0) }, whenStopped: LTS_ESTATE, probes: [
+        Probe("request 0", LTS_EINVAL, mentions: "id is 0") { lts_response_end($0, 0, nil, 0) },
+        Probe("NULL data with a length", LTS_EINVAL, mentions: "len") { lts_response_end($0, 1, nil, 3) },
+        Probe("an unknown request", LTS_ENOTFOUND, mentions: "unknown or done") { lts_response_end($0, 77, nil, 0) },
+    ]),
+    "lts_request_abort": .method(valid: { lts_request_abort($0, 1) }, whenStopped: LTS_ESTATE, probes: [
+        Probe("request 0", LTS_EINVAL, mentions: "id is 0") { lts_request_abort($0, 0) },
+        Probe("an unknown request", LTS_ENOTFOUND, mentions: "unknown or done") { lts_request_abort($0, 77) },
     ]),
     "lts_send": .method(valid: { lts_send($0, 1, "x", 1) }, whenStopped: LTS_ESTATE, probes: [
         Probe("conn 0", LTS_EINVAL, mentions: "conn") { lts_send($0, 0, "x", 1) },

@@ -62,6 +62,31 @@ final class TestClient {
         }
     }
 
+    /// One HTTP response with a chunked body, decoded; nil on timeout, close or bad framing.
+    func readChunkedResponse() -> (status: Int, head: String, body: [UInt8])? {
+        while find([13, 10, 13, 10]) == nil { guard fill(pending.count + 1) else { return nil } }
+        let end = find([13, 10, 13, 10])!
+        let head = String(decoding: pending[0..<end], as: UTF8.self)
+        let status = Int(head.split(separator: " ")[1]) ?? 0
+        pending.removeFirst(end + 4)
+        var body: [UInt8] = []
+        while true {
+            while find([13, 10]) == nil { guard fill(pending.count + 1) else { return nil } }
+            let lineEnd = find([13, 10])!
+            guard let size = Int(String(decoding: pending[0..<lineEnd], as: UTF8.self), radix: 16) else { return nil }
+            guard fill(lineEnd + 2 + size + 2) else { return nil }
+            body += pending[(lineEnd + 2)..<(lineEnd + 2 + size)]
+            pending.removeFirst(lineEnd + 2 + size + 2)
+            if size == 0 { return (status, head, body) }
+        }
+    }
+
+    /// Whether the peer closed the connection with nothing more to read.
+    func readsEndOfStream() -> Bool {
+        guard pending.isEmpty else { return false }
+        return !fill(1)
+    }
+
     private func find(_ needle: [UInt8]) -> Int? {
         guard pending.count >= needle.count else { return nil }
         for i in 0...(pending.count - needle.count) where Array(pending[i..<(i + needle.count)]) == needle { return i }

@@ -34,7 +34,44 @@ public func fuzzHTTP(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
             rest.removeFirst(consumed)
         }
     }
+    streamRequests(bytes, parser: parser)
     return 0
+}
+
+/// The same bytes read as streamed requests: heads, then bodies decoded as
+/// they come. A body decodes the same whether it arrives whole or a byte
+/// at a time (reads split it anywhere), within the limit, and the next
+/// request starts where the body ended.
+private func streamRequests(_ bytes: [UInt8], parser: HTTPParser) {
+    var rest = bytes[...]
+    while !rest.isEmpty {
+        guard case .head(_, let headBytes, let framing) = parser.parseHead(Array(rest)) else { return }
+        precondition(headBytes > 0 && headBytes <= rest.count, "head of \(headBytes) in \(rest.count)")
+        rest = rest.dropFirst(headBytes)
+        let whole = decodeBody(rest, framing, limits: parser.limits, step: rest.count + 1)
+        let piecewise = decodeBody(rest, framing, limits: parser.limits, step: 1)
+        precondition(whole.body == piecewise.body && whole.consumed == piecewise.consumed && whole.outcome == piecewise.outcome,
+                     "a body decoded differently a byte at a time")
+        precondition(whole.body.count <= parser.limits.maxBodyBytes && whole.consumed <= rest.count)
+        guard whole.outcome == .done else { return }
+        rest = rest.dropFirst(whole.consumed)
+    }
+}
+
+private func decodeBody(_ input: ArraySlice<UInt8>, _ framing: HTTPParser.BodyFraming, limits: HTTPLimits, step: Int)
+    -> (body: [UInt8], consumed: Int, outcome: HTTPBodyDecoder.Outcome) {
+    var decoder = HTTPBodyDecoder(framing: framing, limits: limits)
+    var body: [UInt8] = []
+    var at = input.startIndex
+    var outcome: HTTPBodyDecoder.Outcome = decoder.isDone ? .done : .needMore
+    while outcome == .needMore && at < input.endIndex {
+        let end = min(input.endIndex, at + step)
+        let (consumed, result) = input[at..<end].withUnsafeBytes { decoder.decode($0) { body += $0 } }
+        at += consumed
+        outcome = result
+        if at < end && outcome == .needMore { preconditionFailure("needMore without consuming all it was given") }
+    }
+    return (body, at - input.startIndex, outcome)
 }
 
 /// A static mount over a scratch folder holding a file and a symlink out of

@@ -10,6 +10,8 @@ final class CoreServer: EngineHost {
     var engine: LiveEngine!
     var handle: OpaquePointer?
     var stopped = false
+    /// Set before start by lts_server_set_http_callbacks.
+    var httpCallbacks: lts_http_callbacks?
 
     init(settings: ServerSettings, limits: LiveLimits, mode: EngineMode, callbacks: lts_callbacks,
          userdata: UnsafeMutableRawPointer?) throws {

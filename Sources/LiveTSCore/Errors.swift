@@ -18,6 +18,7 @@ enum ErrorCode {
         case LTS_EIO: return ("LTS_EIO", "the operating system refused the operation")
         case LTS_EPARSE: return ("LTS_EPARSE", "input is not in the expected format (UTF-8, JSON, header lines)")
         case LTS_ETOOBIG: return ("LTS_ETOOBIG", "input is over a configured limit")
+        case LTS_BUFFERED: return ("LTS_BUFFERED", "taken, but above the response's high-water mark: wait for on_response_drain")
         case LTS_EMISUSE: return ("LTS_EMISUSE", "library misuse (a NULL, freed or foreign handle, or a call from a thread where it is not allowed)")
         default: return nil
         }

@@ -38,6 +38,8 @@ public func lts_server_new(_ config: UnsafePointer<lts_config>?, _ callbacks: Un
     if c.header_timeout_ms > 0 { settings.headerTimeoutMs = UInt64(c.header_timeout_ms) }
     if c.idle_timeout_ms > 0 { settings.idleTimeoutMs = UInt64(c.idle_timeout_ms) }
     if c.ping_interval_ms > 0 { settings.pingIntervalMs = UInt64(c.ping_interval_ms) }
+    if c.max_body_bytes > 0 { settings.httpLimits.maxBodyBytes = Int(clamping: UInt(c.max_body_bytes)) }
+    if c.body_timeout_ms > 0 { settings.bodyTimeoutMs = UInt64(c.body_timeout_ms) }
     settings.compressionEnabled = c.disable_compression == 0
     let limits: LiveLimits
     do {
@@ -192,6 +194,7 @@ public func lts_respond(_ handle: OpaquePointer?, _ id: UInt64, _ status: Int32,
         return fail(LTS_ETOOBIG, "lts_respond: body of \(size) bytes is over max_response_bytes (\(maximum)); the request is still open, answer it again")
     }
     guard server.engine.isRunning else { return server.notRunning("lts_respond") }
+    if let whole = http.responses.answerWhole(id), let refusal = whole { return refused("lts_respond", id, refusal) }
     guard let bodyBytes = copyBytes(body, bodyLength) else { return unreadable("lts_respond", "body", "body_len", bodyLength) }
     server.engine.respond(request: id, status: Int(status), headers: headerBytes, body: bodyBytes)
     return LTS_OK

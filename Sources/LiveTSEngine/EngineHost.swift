@@ -12,6 +12,12 @@ public protocol EngineHost: AnyObject {
     func engineMessage(connection: UInt64, data: [UInt8], binary: Bool)
     func engineInfo(connection: UInt64, component: [UInt8], topic: [UInt8], data: [UInt8])
     func engineNotice(_ notice: RefusalNotice)
+    // Streamed requests (LiveEngine.streamRequests); see ServerDelegate.
+    func engineRequestHead(_ request: HTTPRequest, id: UInt64, bodyFraming: HTTPParser.BodyFraming)
+    func engineRequestBody(_ bytes: [UInt8], id: UInt64)
+    func engineRequestEnded(id: UInt64)
+    func engineResponseDrained(id: UInt64)
+    func engineRequestDone(id: UInt64, aborted: Bool)
 }
 
 /// A join, event, leave or URL change from a browser, after the engine's checks.

@@ -30,6 +30,7 @@ extension Connection {
             closeHandle()
             return
         case .http(let http):
+            if case .exchange(let exchange) = http { finishExchange(exchange, aborted: true) }
             closing = Closing(webSocketCode: nil, deadline: httpDeadline(http)?.at)
         case .webSocket(let socket):
             let deadline = socket.pingSentAt == 0 ? nil : socket.pingSentAt + server.settings.pingIntervalMs
@@ -85,7 +86,9 @@ extension Connection {
         switch phase {
         case .closed:
             return
-        case .http:
+        case .http(let http):
+            if case .exchange(let exchange) = http { finishExchange(exchange, aborted: true) }
+            guard !isClosed else { return }
             webSocketCode = nil
         case .webSocket(let socket):
             webSocketCode = code ?? socket.closeCode

@@ -5,11 +5,20 @@ extension Connection {
     /// Answering a request: later requests wait until it is done.
     var isBusy: Bool {
         if case .http(.awaitingHost) = phase { return true }
+        if case .http(.exchange) = phase { return true }
         return streamingBody != nil
     }
 
     func processHTTP() {
+        if case .http(.exchange(let exchange)) = phase {
+            pumpBody(exchange)
+            return
+        }
         let parser = HTTPParser(limits: server.settings.httpLimits)
+        if server.streamsRequests {
+            processHeads(parser)
+            return
+        }
         // Once a close is decided, requests pipelined behind it are not answered.
         while case .http(.ready) = phase, streamingBody == nil, !inbound.isEmpty {
             switch parser.parse(inbound) {
@@ -32,10 +41,43 @@ extension Connection {
         }
     }
 
+    /// processHTTP when the host streams requests: only heads are parsed
+    /// here; a body goes to the host through the exchange.
+    private func processHeads(_ parser: HTTPParser) {
+        while case .http(.ready) = phase, streamingBody == nil, !inbound.isEmpty {
+            switch parser.parseHead(inbound) {
+            case .needMore:
+                return
+            case .failure(let status):
+                if status == 413 {
+                    server.refuse(.tooBig, connection: 0, address: clientAddress,
+                                  detail: "A request declared a body over \(server.settings.httpLimits.maxBodyBytes) bytes (lts_config.max_body_bytes): answered 413 and closed.")
+                }
+                inbound.removeAll()
+                writeRaw(HTTPResponse.error(status: status))
+                closeAfterFlush()
+                return
+            case .head(var request, let headBytes, let framing):
+                inbound.removeFirst(headBytes)
+                clientAddress = ForwardedFor.clientAddress(peer: peerAddress, request: request,
+                                                           trustedProxies: server.settings.trustedProxies)
+                request.clientAddress = clientAddress
+                requestStartedAt = 0
+                handle(request, framing: framing)
+            }
+        }
+    }
+
     /// Acts on the decisions of the Host policy, the per-address cap, the
     /// handshake, the static mounts and the page rate, in that order; what
-    /// passes them all goes to the host.
-    private func handle(_ request: HTTPRequest) {
+    /// passes them all goes to the host. `framing` is set when the host
+    /// streams requests: the body, if any, is still unread in `inbound`.
+    private func handle(_ request: HTTPRequest, framing: HTTPParser.BodyFraming? = nil) {
+        var request = request
+        // What the core answers itself does not read a body: the
+        // connection closes after the answer rather than parse the body as
+        // the next request.
+        if let framing, framing != .none { request.closesAfterResponse = true }
         let settings = server.settings
         if let refusal = settings.allowedHosts.refusal(request, bound: settings.host) {
             server.refuse(.hostNotAllowed, connection: 0, address: clientAddress, detail: refusal)
@@ -83,6 +125,11 @@ extension Connection {
             if !request.keepAlive { closeAfterFlush() }
             return
         }
+        if let framing {
+            request.closesAfterResponse = false
+            startExchange(request, framing: framing)
+            return
+        }
         phase = .http(.awaitingHost(keepAlive: request.keepAlive, isHead: request.method == Array("HEAD".utf8)))
         let requestID = server.registerRequest(from: id)
         server.delegate?.server(server, request: request, id: requestID)
@@ -117,6 +164,9 @@ extension Connection {
     /// whole request's worth, the rest waits in the kernel instead.
     func updatePipelinePause() {
         let limits = server.settings.httpLimits
-        setPaused(.pipeline, isBusy && inbound.count > limits.maxHeadBytes + limits.maxBodyBytes)
+        // A streamed request's body is decoded out of `inbound` as it comes,
+        // so only the next head needs room beside the body window.
+        let allowance = limits.maxHeadBytes + (server.streamsRequests ? HostExchange.bodyWindow : limits.maxBodyBytes)
+        setPaused(.pipeline, isBusy && inbound.count > allowance)
     }
 }

@@ -33,6 +33,9 @@ final class Connection {
         case ready
         /// The host has a request; later pipelined requests wait for its answer.
         case awaitingHost(keepAlive: Bool, isHead: Bool)
+        /// The host has a request whose body streams to it and whose answer
+        /// streams back (Connection-exchange).
+        case exchange(HostExchange)
     }
 
     /// A WebSocket's reading state. A class, so the decoder is fed in
@@ -82,6 +85,8 @@ final class Connection {
         /// A whole request is buffered behind the one being answered: more
         /// pipelined bytes wait in the kernel, not here.
         static let pipeline = PauseReasons(rawValue: 1 << 2)
+        /// The host holds HostExchange.bodyWindow bytes of a request body untaken.
+        static let requestBody = PauseReasons(rawValue: 1 << 3)
     }
 
     let id: UInt64
@@ -257,6 +262,8 @@ final class Connection {
             switch deadline.kind {
             case .abandonedStream:
                 closeHandle()
+            case .body:
+                if case .exchange(let exchange) = http { bodyTimedOut(exchange) }
             case .request:
                 inbound.removeAll()
                 writeRaw(HTTPResponse.error(status: 408))
@@ -275,6 +282,8 @@ final class Connection {
         case request
         /// A keep-alive connection with nothing in flight.
         case idle
+        /// A streamed request body made no progress for body_timeout_ms.
+        case body
     }
 
     /// The deadline an HTTP connection is under, if any: none while the
@@ -283,6 +292,7 @@ final class Connection {
         let settings = server.settings
         if streamingBody != nil { return (max(lastWriteAt, lastReadAt) + settings.idleTimeoutMs, .abandonedStream) }
         if case .awaitingHost = http { return nil }
+        if case .exchange(let exchange) = http { return exchangeDeadline(exchange).map { ($0, .body) } }
         if requestStartedAt != 0 { return (requestStartedAt + settings.headerTimeoutMs, .request) }
         return (lastReadAt + settings.idleTimeoutMs, .idle)
     }
@@ -326,5 +336,6 @@ final class Connection {
         let highWater = server.settings.outboundHighWater
         let paused = pauseReasons.contains(.outbound)
         if paused ? unsent < highWater / 4 : unsent > highWater { setPaused(.outbound, !paused) }
+        if case .http(.exchange(let exchange)) = phase, exchange.responseStarted { reportProgress(exchange, sent: 0) }
     }
 }

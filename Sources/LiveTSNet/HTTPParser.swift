@@ -15,8 +15,46 @@ public struct HTTPParser {
 
     public static let knownMethods: Set<[UInt8]> = Set(["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"].map { Array($0.utf8) })
 
-    /// Parses one request from the start of `buffer`.
+    /// How the body of a request is delimited (RFC 9112 §6.3).
+    public enum BodyFraming: Equatable {
+        case none
+        case length(Int)
+        case chunked
+    }
+
+    public enum HeadResult {
+        case needMore
+        case head(HTTPRequest, headBytes: Int, framing: BodyFraming)
+        case failure(status: Int)
+    }
+
+    /// Parses one request from the start of `buffer`, its body included:
+    /// the whole request is in memory once. Chunked bodies are refused
+    /// (501) here; `parseHead` and HTTPBodyDecoder stream them.
     public func parse(_ buffer: [UInt8]) -> Result {
+        switch parseHead(buffer) {
+        case .needMore:
+            return .needMore
+        case .failure(let status):
+            return .failure(status: status)
+        case .head(var request, let headBytes, let framing):
+            var bodyLength = 0
+            switch framing {
+            case .none: break
+            case .length(let n): bodyLength = n
+            case .chunked: return .failure(status: 501)
+            }
+            if buffer.count < headBytes + bodyLength { return .needMore }
+            request.body = Array(buffer[headBytes..<(headBytes + bodyLength)])
+            return .request(request, consumed: headBytes + bodyLength)
+        }
+    }
+
+    /// Parses the head of one request from the start of `buffer`: the body,
+    /// if any, follows `headBytes` and is delimited as `framing` says. A
+    /// declared length over `limits.maxBodyBytes` fails with 413 here,
+    /// before any of it is read.
+    public func parseHead(_ buffer: [UInt8]) -> HeadResult {
         guard let headEnd = findHeadEnd(buffer) else {
             if buffer.count > limits.maxHeadBytes { return .failure(status: 431) }
             if let status = earlyFailure(buffer) { return .failure(status: status) }
@@ -42,25 +80,26 @@ public struct HTTPParser {
             headers.append((ASCII.lowercased(name), Array(value)))
             if headers.count > limits.maxHeaderCount { return .failure(status: 431) }
         }
-        var request = HTTPRequest(method: method, target: target, minorVersion: minor, headers: headers, body: [])
+        let request = HTTPRequest(method: method, target: target, minorVersion: minor, headers: headers, body: [])
         if minor == 1 && request.header("host") == nil { return .failure(status: 400) }
         guard HTTPParser.knownMethods.contains(method) else { return .failure(status: 501) }
 
         let lengths = headers.filter { $0.name == Array("content-length".utf8) }
-        let hasTransferEncoding = headers.contains { $0.name == Array("transfer-encoding".utf8) }
-        if hasTransferEncoding && !lengths.isEmpty { return .failure(status: 400) }
-        if hasTransferEncoding { return .failure(status: 501) }
-        if lengths.count > 1 { return .failure(status: 400) }
-        var bodyLength = 0
-        if let raw = lengths.first?.value {
-            guard !raw.isEmpty, raw.count <= 12, raw.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return .failure(status: 400) }
-            bodyLength = raw.reduce(0) { $0 * 10 + Int($1 - 48) }
+        let codings = headers.filter { $0.name == Array("transfer-encoding".utf8) }
+        if !codings.isEmpty && !lengths.isEmpty { return .failure(status: 400) }
+        let headBytes = headEnd + 4
+        if !codings.isEmpty {
+            // Only "chunked" alone: a coding the core cannot undo would reach
+            // the host as bytes it cannot read, and a list hides smuggling.
+            guard codings.count == 1, ASCII.lowercased(codings[0].value) == Array("chunked".utf8) else { return .failure(status: 501) }
+            return .head(request, headBytes: headBytes, framing: .chunked)
         }
+        if lengths.count > 1 { return .failure(status: 400) }
+        guard let raw = lengths.first?.value else { return .head(request, headBytes: headBytes, framing: .none) }
+        guard !raw.isEmpty, raw.count <= 12, raw.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return .failure(status: 400) }
+        let bodyLength = raw.reduce(0) { $0 * 10 + Int($1 - 48) }
         if bodyLength > limits.maxBodyBytes { return .failure(status: 413) }
-        let bodyStart = headEnd + 4
-        if buffer.count < bodyStart + bodyLength { return .needMore }
-        request.body = Array(buffer[bodyStart..<(bodyStart + bodyLength)])
-        return .request(request, consumed: bodyStart + bodyLength)
+        return .head(request, headBytes: headBytes, framing: bodyLength == 0 ? .none : .length(bodyLength))
     }
 
     private struct Status: Error { let code: Int }
@@ -143,8 +182,11 @@ public struct HTTPLimits {
     public var maxHeadBytes = 16 * 1024
     /// More headers than this: 431.
     public var maxHeaderCount = 100
-    /// A Content-Length above this: 413.
+    /// A request body longer than this: 413 (a declared Content-Length at
+    /// once; a chunked body when it passes it).
     public var maxBodyBytes = 1024 * 1024
+    /// A chunk-size line (with its extensions) longer than this: 400.
+    public var maxChunkLineBytes = 4 * 1024
 
     public init() {}
 }

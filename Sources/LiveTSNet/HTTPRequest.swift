@@ -9,6 +9,9 @@ public struct HTTPRequest {
     /// The client's IP address as text: the peer's, or through trusted
     /// proxies the one X-Forwarded-For names. Set by the connection.
     public var clientAddress: [UInt8] = []
+    /// Set when the connection must close after this request's answer: a
+    /// body the core does not read follows it.
+    public var closesAfterResponse = false
 
     /// The first value of header `name` (lowercase).
     public func header(_ name: String) -> [UInt8]? {
@@ -53,6 +56,7 @@ public struct HTTPRequest {
 
     /// Whether the connection stays open after the response (RFC 9112 §9.3).
     public var keepAlive: Bool {
+        if closesAfterResponse { return false }
         if headerHasToken("connection", "close") { return false }
         if minorVersion == 0 { return headerHasToken("connection", "keep-alive") }
         return true

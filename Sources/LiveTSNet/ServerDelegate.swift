@@ -7,4 +7,14 @@ public protocol ServerDelegate: AnyObject {
     func server(_ server: SocketServer, didClose connection: UInt64, code: UInt16)
     /// Something was refused (see RefusalLog): for the host's log.
     func server(_ server: SocketServer, notice: RefusalNotice)
+
+    // Streamed requests (SocketServer.streamsRequests), in this order per
+    // id: the head, body pieces, the end of the body, then done. Drain may
+    // come between; nothing comes after done. The end of the body is not
+    // reported when the response ended first.
+    func server(_ server: SocketServer, requestHead: HTTPRequest, id: UInt64, bodyFraming: HTTPParser.BodyFraming)
+    func server(_ server: SocketServer, requestBody: [UInt8], id: UInt64)
+    func server(_ server: SocketServer, requestEnded id: UInt64)
+    func server(_ server: SocketServer, responseDrained id: UInt64)
+    func server(_ server: SocketServer, requestDone id: UInt64, aborted: Bool)
 }

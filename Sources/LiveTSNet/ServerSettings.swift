@@ -15,6 +15,9 @@ public struct ServerSettings {
     /// A request (head and body) must arrive within this, counted from its
     /// first byte, so a client trickling bytes cannot hold a connection.
     public var headerTimeoutMs: UInt64 = 10_000
+    /// A streamed request body must make progress within this: no byte for
+    /// so long, while the host is ready for more, is answered 408.
+    public var bodyTimeoutMs: UInt64 = 10_000
     /// A keep-alive connection with no request in flight closes after this.
     public var idleTimeoutMs: UInt64 = 60_000
     /// A WebSocket silent this long gets a ping; silent as long again, it is dropped.

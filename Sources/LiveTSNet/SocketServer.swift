@@ -42,8 +42,14 @@ public final class SocketServer {
     private var listenerOpen = false
     var connections: [UInt64: Connection] = [:]
     private var nextConnectionID: UInt64 = 1
-    /// Requests handed to the host, by id, waiting for `respond`.
+    /// Requests handed to the host, by id, waiting for `respond` (or, streamed, for their end).
     var pendingRequests: [UInt64: UInt64] = [:]
+    /// Set before the loop starts when the host answers requests as streams
+    /// (lts_server_set_http_callbacks): bodies are then read as they come,
+    /// in any method, and never whole in memory.
+    public var streamsRequests = false
+    /// What the host may still do with each streamed request (thread-safe).
+    public let responses = ResponseLedger()
     private var nextRequestID: UInt64 = 1
 
     // Limits against one hostile client (ServerSettings).
@@ -123,7 +129,8 @@ public final class SocketServer {
         uv_timer_init(loop.loop, sweepTimer)
         sweepTimer.pointee.data = Unmanaged.passUnretained(self).toOpaque()
         sweepTimerOpen = true
-        let shortest = min(settings.headerTimeoutMs, settings.idleTimeoutMs, settings.pingIntervalMs, settings.messageTimeoutMs)
+        let shortest = min(settings.headerTimeoutMs, settings.idleTimeoutMs, settings.pingIntervalMs, settings.messageTimeoutMs,
+                           settings.bodyTimeoutMs)
         let period = max(10, min(1000, shortest / 4))
         uv_timer_start(sweepTimer, { timer in
             guard let timer, let data = timer.pointee.data else { return }
@@ -256,6 +263,10 @@ public final class SocketServer {
     /// Answers a pending request; false if it is unknown or its client left.
     @discardableResult
     public func respond(request id: UInt64, status: Int, headers: [UInt8], body: [UInt8]) -> Bool {
+        if case let (connection, exchange)? = streamedRequest(id) {
+            connection.respondWhole(exchange, status: status, headers: headers, body: body)
+            return true
+        }
         guard let connectionID = pendingRequests.removeValue(forKey: id), let connection = connections[connectionID] else { return false }
         connection.finishRequest(status: status, headers: headers, body: body)
         return true

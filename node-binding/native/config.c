@@ -58,6 +58,8 @@ static const numeric_option numeric_options[] = {
     SIZE_OPT("maxResponseBytes", max_response_bytes),
     SIZE_OPT("maxLiveMessageBytes", max_live_message_bytes),
     BOOL_OPT("httpsOrigins", https_origins),
+    SIZE_OPT("maxBodyBytes", max_body_bytes),
+    UINT_OPT("bodyTimeoutMs", body_timeout_ms),
 };
 
 static int read_numeric(napi_env env, napi_value v, const numeric_option *o, lts_config *cfg) {

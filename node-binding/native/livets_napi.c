@@ -28,7 +28,11 @@
 /* Records                                                                */
 /* ---------------------------------------------------------------------- */
 
-enum rec_type { REC_REQUEST, REC_OPEN, REC_CLOSE, REC_LIVE, REC_MESSAGE, REC_INFO, REC_NOTICE };
+enum rec_type {
+  REC_REQUEST, REC_OPEN, REC_CLOSE, REC_LIVE, REC_MESSAGE, REC_INFO, REC_NOTICE,
+  /* Streamed requests (lts_http_callbacks). */
+  REC_HTTP_HEAD, REC_HTTP_BODY, REC_HTTP_END, REC_HTTP_DRAIN, REC_HTTP_DONE
+};
 
 #define REC_MAX_STRINGS 5
 
@@ -36,10 +40,12 @@ enum rec_type { REC_REQUEST, REC_OPEN, REC_CLOSE, REC_LIVE, REC_MESSAGE, REC_INF
 typedef struct rec {
   struct rec *next;
   int type;
-  int kind; /* LTS_EVENT_* (REC_LIVE), is_binary (REC_MESSAGE), LTS_CAUSE_* (REC_NOTICE) */
+  int kind; /* LTS_EVENT_* (REC_LIVE), is_binary (REC_MESSAGE), LTS_CAUSE_* (REC_NOTICE),
+               version_minor (REC_HTTP_HEAD), aborted (REC_HTTP_DONE) */
   int code; /* close code (REC_CLOSE) */
   uint64_t id; /* connection, or request for REC_REQUEST */
   uint64_t ref; /* the browser's ref (REC_LIVE), the count (REC_NOTICE) */
+  int64_t length; /* body_length (REC_HTTP_HEAD) */
   int nstr;
   const char *str[REC_MAX_STRINGS];
   size_t len[REC_MAX_STRINGS];
@@ -234,6 +240,55 @@ static void on_notice(lts_server *server, const lts_notice *notice, void *ud) {
   enqueue(ud, r);
 }
 
+static void on_request_head(lts_server *server, const lts_http_request *q, void *ud) {
+  const char *s[4] = {q->method, q->target, q->headers, q->address};
+  size_t n[4] = {q->method_len, q->target_len, q->headers_len, q->address_len};
+  rec *r = rec_new(REC_HTTP_HEAD, 4, s, n);
+  if (r == NULL) {
+    /* Nobody else will ever answer this request. */
+    lts_request_abort(server, q->id);
+    return;
+  }
+  r->id = q->id;
+  r->kind = q->version_minor;
+  r->length = q->body_length;
+  enqueue(ud, r);
+}
+
+static void on_request_body(lts_server *server, lts_request_id id, const char *data, size_t len, void *ud) {
+  rec *r = rec_new(REC_HTTP_BODY, 1, &data, &len);
+  if (r == NULL) {
+    /* A hole in the body would corrupt it: end the request instead. */
+    lts_request_abort(server, id);
+    return;
+  }
+  r->id = id;
+  enqueue(ud, r);
+}
+
+static void http_event(int type, lts_request_id id, int kind, void *ud) {
+  rec *r = rec_new(type, 0, NULL, NULL);
+  if (r == NULL) return;
+  r->id = id;
+  r->kind = kind;
+  enqueue(ud, r);
+}
+
+static void on_request_end(lts_server *server, lts_request_id id, void *ud) {
+  (void)server;
+  http_event(REC_HTTP_END, id, 0, ud);
+}
+
+static void on_response_drain(lts_server *server, lts_request_id id, void *ud) {
+  (void)server;
+  http_event(REC_HTTP_DRAIN, id, 0, ud);
+}
+
+static void on_request_done(lts_server *server, lts_request_id id, int aborted, void *ud) {
+  (void)server;
+  http_event(REC_HTTP_DONE, id, aborted, ud);
+}
+
 static napi_status set_str(napi_env env, napi_value obj, const char *key, const char *s, size_t n) {
   napi_value v;
   napi_status st = napi_create_string_utf8(env, s, n, &v);
@@ -313,6 +368,38 @@ static napi_status rec_to_js(napi_env env, const rec *r, napi_value *out) {
       TRY(set_str(env, o, "topic", r->str[1], r->len[1]));
       TRY(set_str(env, o, "data", r->str[2], r->len[2]));
       break;
+    case REC_HTTP_HEAD:
+      TRY(set_str(env, o, "type", "http-head", NAPI_AUTO_LENGTH));
+      TRY(set_num(env, o, "id", (double)r->id));
+      TRY(set_str(env, o, "method", r->str[0], r->len[0]));
+      TRY(set_str(env, o, "target", r->str[1], r->len[1]));
+      TRY(set_str(env, o, "headers", r->str[2], r->len[2]));
+      TRY(set_str(env, o, "address", r->str[3], r->len[3]));
+      TRY(set_num(env, o, "versionMinor", (double)r->kind));
+      TRY(set_num(env, o, "bodyLength", (double)r->length));
+      break;
+    case REC_HTTP_BODY: {
+      napi_value data;
+      void *copy = NULL;
+      TRY(set_str(env, o, "type", "http-body", NAPI_AUTO_LENGTH));
+      TRY(set_num(env, o, "id", (double)r->id));
+      TRY(napi_create_buffer_copy(env, r->len[0], r->str[0], &copy, &data));
+      TRY(napi_set_named_property(env, o, "data", data));
+      break;
+    }
+    case REC_HTTP_END:
+    case REC_HTTP_DRAIN:
+      TRY(set_str(env, o, "type", r->type == REC_HTTP_END ? "http-end" : "http-drain", NAPI_AUTO_LENGTH));
+      TRY(set_num(env, o, "id", (double)r->id));
+      break;
+    case REC_HTTP_DONE: {
+      napi_value aborted;
+      TRY(set_str(env, o, "type", "http-done", NAPI_AUTO_LENGTH));
+      TRY(set_num(env, o, "id", (double)r->id));
+      TRY(napi_get_boolean(env, r->kind != 0, &aborted));
+      TRY(napi_set_named_property(env, o, "aborted", aborted));
+      break;
+    }
     case REC_NOTICE:
       TRY(set_str(env, o, "type", "notice", 6));
       TRY(set_str(env, o, "cause", lts_cause_name(r->kind), NAPI_AUTO_LENGTH));
@@ -422,7 +509,19 @@ static instance *get_instance(napi_env env) {
   return data;
 }
 
-/* createServer(options, onEvents) → handle; options as config.c reads them. */
+/* options.streamRequests: requests reach onEvents as http-* records. */
+static int streams_requests(napi_env env, napi_value options) {
+  napi_value v;
+  bool has = false, on = false;
+  if (type_of(env, options) != napi_object) return 0;
+  if (napi_has_named_property(env, options, "streamRequests", &has) != napi_ok || !has) return 0;
+  if (napi_get_named_property(env, options, "streamRequests", &v) != napi_ok) return 0;
+  if (napi_get_value_bool(env, v, &on) != napi_ok) return 0;
+  return on;
+}
+
+/* createServer(options, onEvents) → handle; options as config.c reads them,
+ * and streamRequests. */
 static napi_value js_create_server(napi_env env, napi_callback_info info) {
   napi_value argv[2], result = NULL, name;
   config_strings strings = {0};
@@ -447,6 +546,11 @@ static napi_value js_create_server(napi_env env, napi_callback_info info) {
   pthread_mutex_init(&b->mu, NULL);
   lts_callbacks cbs = {on_request, on_open, on_close, on_live_event, on_message, on_info, on_notice};
   int rc = lts_server_new(&cfg, &cbs, b, &b->server);
+  if (rc >= 0 && streams_requests(env, argv[0])) {
+    lts_http_callbacks http = {on_request_head, on_request_body, on_request_end, on_response_drain, on_request_done};
+    rc = lts_server_set_http_callbacks(b->server, &http);
+    if (rc < 0) lts_server_free(b->server);
+  }
   if (rc < 0) {
     pthread_mutex_destroy(&b->mu);
     free(b);
@@ -555,6 +659,61 @@ static napi_value js_respond(napi_env env, napi_callback_info info) {
   napi_value ret = NULL;
   binding *b = server_call(env, info, 5, "request id:u, status:i100:999, headers:s?, body:b", &a);
   if (b != NULL) ret = lts_result(env, lts_respond(b->server, a.u[0], a.i[0], a.s[0], a.n[0], a.bytes, a.bytes_len));
+  free_args(&a);
+  return ret;
+}
+
+/* requestConsume(h, reqId, bytes): the host took that much of the body. */
+static napi_value js_request_consume(napi_env env, napi_callback_info info) {
+  call_args a;
+  napi_value ret = NULL;
+  binding *b = server_call(env, info, 3, "request id:u, bytes:u", &a);
+  if (b != NULL) ret = lts_result(env, lts_request_consume(b->server, a.u[0], (size_t)a.u[1]));
+  free_args(&a);
+  return ret;
+}
+
+/* responseStart(h, reqId, status, reason?, headers?) */
+static napi_value js_response_start(napi_env env, napi_callback_info info) {
+  call_args a;
+  napi_value ret = NULL;
+  binding *b = server_call(env, info, 5, "request id:u, status:i200:999, reason:s?, headers:s?", &a);
+  if (b != NULL) ret = lts_result(env, lts_response_start(b->server, a.u[0], a.i[0], a.s[0], a.n[0], a.s[1], a.n[1]));
+  free_args(&a);
+  return ret;
+}
+
+/* responseWrite(h, reqId, bytes) → false when the caller should wait for an http-drain record */
+static napi_value js_response_write(napi_env env, napi_callback_info info) {
+  call_args a;
+  napi_value ret = NULL;
+  binding *b = server_call(env, info, 3, "request id:u, body:b", &a);
+  if (b != NULL) {
+    int rc = lts_response_write(b->server, a.u[0], a.bytes, a.bytes_len);
+    if (rc < 0) throw_lts(env, rc);
+    else NAPI_OK_GOTO(env, napi_get_boolean(env, rc != LTS_BUFFERED, &ret), done);
+  }
+done:
+  free_args(&a);
+  return ret;
+}
+
+/* responseEnd(h, reqId, bytes?) */
+static napi_value js_response_end(napi_env env, napi_callback_info info) {
+  call_args a;
+  napi_value ret = NULL;
+  binding *b = server_call(env, info, 3, "request id:u, body:b", &a);
+  if (b != NULL) ret = lts_result(env, lts_response_end(b->server, a.u[0], a.bytes, a.bytes_len));
+  free_args(&a);
+  return ret;
+}
+
+/* requestAbort(h, reqId) */
+static napi_value js_request_abort(napi_env env, napi_callback_info info) {
+  call_args a;
+  napi_value ret = NULL;
+  binding *b = server_call(env, info, 2, "request id:u", &a);
+  if (b != NULL) ret = lts_result(env, lts_request_abort(b->server, a.u[0]));
   free_args(&a);
   return ret;
 }
@@ -852,6 +1011,11 @@ static napi_value init(napi_env env, napi_value exports) {
       {"start", NULL, js_start, NULL, NULL, NULL, napi_enumerable, NULL},
       {"stop", NULL, js_stop, NULL, NULL, NULL, napi_enumerable, NULL},
       {"respond", NULL, js_respond, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"requestConsume", NULL, js_request_consume, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"responseStart", NULL, js_response_start, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"responseWrite", NULL, js_response_write, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"responseEnd", NULL, js_response_end, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"requestAbort", NULL, js_request_abort, NULL, NULL, NULL, napi_enumerable, NULL},
       {"register", NULL, js_register, NULL, NULL, NULL, napi_enumerable, NULL},
       {"update", NULL, js_update, NULL, NULL, NULL, napi_enumerable, NULL},
       {"unregister", NULL, js_unregister, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -36,6 +36,15 @@ export interface CoreLimitOptions {
   maxResponseBytes?: number;
   /** Largest render or patch sent to a browser; default 4 MiB. A larger render is not sent (see `LiveView.handleError`). */
   maxLiveMessageBytes?: number;
+  /**
+   * Largest request body the core accepts for a `handler`, in bytes;
+   * default 1 MiB. Larger ones get 413 and the connection closes. Bodies
+   * stream to the handler as they arrive, so a large limit costs no memory
+   * by itself.
+   */
+  maxBodyBytes?: number;
+  /** A request body that stops arriving for this long (ms) gets 408; default 10000. */
+  bodyTimeoutMs?: number;
   /** Largest WebSocket message a browser may send (inflated size); default 1 MiB. */
   maxMessageBytes?: number;
   /** Unsent bytes per connection before a client that does not read is closed; default 4 MiB. */
@@ -77,6 +86,8 @@ const LIMITS: Readonly<Record<keyof CoreLimitOptions, Kind>> = {
   pageBurst: "count",
   maxResponseBytes: "bytes",
   maxLiveMessageBytes: "bytes",
+  maxBodyBytes: "bytes",
+  bodyTimeoutMs: "count",
   maxMessageBytes: "bytes",
   maxOutboundBytes: "bytes",
   allowedHosts: "list",

@@ -21,6 +21,8 @@ export interface NativeConfig extends CoreLimitOptions {
   wsPath?: string;
   /** "redis://host:port[/db]": this server is one node of several. */
   redisUrl?: string;
+  /** Every request the core does not answer itself arrives as http-* records (livetscore.h, "Streamed HTTP"). */
+  streamRequests?: boolean;
 }
 
 /** Counters of a running core server (lts_stats). */
@@ -121,8 +123,46 @@ export interface NoticeRecord {
   count: number;
 }
 
+/** A streamed request's head; its body follows in http-body records. */
+export interface HttpHeadRecord {
+  type: "http-head";
+  id: number;
+  method: string;
+  target: string;
+  /** HTTP/1.<versionMinor>. */
+  versionMinor: number;
+  /** "name: value\r\n" lines in the order received, names lowercased. */
+  headers: string;
+  address: string;
+  /** 0: no body; > 0: its Content-Length; -1: chunked. */
+  bodyLength: number;
+}
+
+/** The next piece of a streamed request's body; acknowledge it with requestConsume. */
+export interface HttpBodyRecord {
+  type: "http-body";
+  id: number;
+  data: Buffer;
+}
+
+/** The body is complete, the response may write again, or the request is over. */
+export interface HttpEventRecord {
+  type: "http-end" | "http-drain";
+  id: number;
+}
+
+export interface HttpDoneRecord {
+  type: "http-done";
+  id: number;
+  /** The request ended before its response did: the client left, or the core closed it. */
+  aborted: boolean;
+}
+
+export type HttpRecord = HttpHeadRecord | HttpBodyRecord | HttpEventRecord | HttpDoneRecord;
+
 /** Anything the core reports. */
 export type CoreRecord =
+  | HttpRecord
   | RequestRecord
   | OpenRecord
   | CloseRecord
@@ -148,6 +188,15 @@ export interface NativeBinding {
     headers: string | null,
     body: string | Uint8Array | null,
   ): void;
+  /** The host took `bytes` more of the body (reading resumes below 256 KiB untaken). */
+  requestConsume(h: ServerHandle, requestId: number, bytes: number): void;
+  /** Status line and headers ("Name: value\r\n" lines); reason null for the standard phrase. */
+  responseStart(h: ServerHandle, requestId: number, status: number, reason: string | null, headers: string | null): void;
+  /** False when over 64 KiB is unsent: wait for the http-drain record. */
+  responseWrite(h: ServerHandle, requestId: number, bytes: Uint8Array | string): boolean;
+  responseEnd(h: ServerHandle, requestId: number, bytes: Uint8Array | string | null): void;
+  /** Closes the request's connection at once. */
+  requestAbort(h: ServerHandle, requestId: number): void;
   register(h: ServerHandle, conn: number, component: string, ref: number, html: string): void;
   update(h: ServerHandle, conn: number, component: string, ref: number, html: string): void;
   unregister(h: ServerHandle, conn: number, component: string): void;

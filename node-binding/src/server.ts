@@ -6,6 +6,7 @@ import { coreLimits, type CoreLimitOptions } from "./core-limits";
 import { REDIS_LINK_TOPIC, isRedisLink, ownTopic, type RedisLink } from "./core-topics";
 import { allowedEvents, checkViewClass, modelFieldsOf } from "./events";
 import { Html } from "./html";
+import { HostRequests, hostRequestConfig, type HostRequestOptions } from "./http/host-requests";
 import { LiveHub, UNKNOWN_ADDRESS } from "./hub";
 import { decodeInfo, encodeInfo } from "./info-codec";
 import { DEFAULT_MAX_LIVE_MESSAGE_BYTES, DEFAULT_MAX_PAGE_BYTES, formatBytes } from "./limits";
@@ -41,7 +42,7 @@ import { DEFAULT_TOKEN_TTL_MS, type Secret } from "./token";
  * against hostile clients (`CoreLimitOptions`: rates, caps, sizes, hosts,
  * proxies; docs/security.md) are options too, passed to the core as given.
  */
-export interface LiveTSServerOptions extends CoreLimitOptions {
+export interface LiveTSServerOptions extends CoreLimitOptions, HostRequestOptions {
   /** TCP port; 0 (the default) picks a free one, reported by `listen()`. */
   port?: number;
   /** Address to bind: an IP address, or a name looked up at `listen()` ("localhost"); default 127.0.0.1. */
@@ -123,7 +124,7 @@ export type TopicHandler = (data: unknown, topic: string) => void;
 /** The WebSocket endpoint the connector uses (docs/protocol.md). */
 export const LIVE_PATH = "/live";
 
-type Running = { native: NativeBinding; handle: ServerHandle; port: number; hub: LiveHub };
+type Running = { native: NativeBinding; handle: ServerHandle; port: number; hub: LiveHub; requests?: HostRequests };
 
 // The core's grammar (RedisEndpoint.swift), checked here too so a bad URL
 // fails at construction: printable ASCII, %XX escapes in the credentials,
@@ -206,6 +207,7 @@ export class LiveTSServer {
   private readonly pageHeaders: string;
   /** The core's limits as the options set them, for createServer. */
   private readonly limits: Partial<NativeConfig>;
+  private readonly options: LiveTSServerOptions;
   private readonly redisUrl: string | null;
   /** The Redis link as the core last told it; null before it has, or with no Redis. */
   private redisLink: RedisLink | null = null;
@@ -245,7 +247,8 @@ export class LiveTSServer {
     this.logger = options.logger ?? console;
     this.remountDelayMs = nonNegative(options.remountDelayMs ?? 1000, "remountDelayMs");
     this.maxCrashes = nonNegative(options.maxCrashes ?? 5, "maxCrashes");
-    this.limits = coreLimits(options);
+    this.limits = { ...coreLimits(options), ...hostRequestConfig(options) };
+    this.options = options;
     const maxPageBytes = options.maxPageBytes ?? DEFAULT_MAX_PAGE_BYTES;
     if (!(Number.isSafeInteger(maxPageBytes) && maxPageBytes > 0)) {
       throw new TypeError(`maxPageBytes must be a positive whole number of bytes, not ${String(maxPageBytes)}`);
@@ -370,6 +373,11 @@ export class LiveTSServer {
         titleSuffix: this.titleSuffix,
       });
       running = { native, handle, port: 0, hub };
+      const { handler } = this.options, live = running;
+      if (handler !== undefined) {
+        running.requests = new HostRequests(native, handle, handler, (path) => this.router.match(path) !== null,
+                                            (request) => this.onRequest(live, request), this.logger);
+      }
       this.running = running;
       running.port = native.start(handle);
       for (const topic of this.handlers.keys()) native.hostSubscribe(handle, topic);
@@ -512,6 +520,13 @@ export class LiveTSServer {
         break;
       case "notice":
         this.onNotice(record);
+        break;
+      case "http-head":
+      case "http-body":
+      case "http-end":
+      case "http-drain":
+      case "http-done":
+        running.requests?.onRecord(record);
         break;
       case "open":
         hub.open(record.conn, record.cookie);
