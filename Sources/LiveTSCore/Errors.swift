@@ -19,6 +19,7 @@ enum ErrorCode {
         case LTS_EPARSE: return ("LTS_EPARSE", "input is not in the expected format (UTF-8, JSON, header lines)")
         case LTS_ETOOBIG: return ("LTS_ETOOBIG", "input is over a configured limit")
         case LTS_EMISUSE: return ("LTS_EMISUSE", "library misuse (a NULL, freed or foreign handle, or a call from a thread where it is not allowed)")
+        case LTS_ETLS: return ("LTS_ETLS", "a TLS certificate or key cannot be read or used")
         default: return nil
         }
     }
