@@ -23,6 +23,7 @@ export type { JsonValue, JsonObject } from "./json";
 export { flashGroup } from "./flash";
 export { LiveTSServer, LIVE_PATH, type LiveTSServerOptions, type TopicHandler } from "./server";
 export type { CoreLimitOptions } from "./core-limits";
+export type { TlsOptions } from "./tls-options";
 export { UpdateTooLargeError } from "./update-error";
 export type { RedirectOptions } from "./url";
 export { REDIS_LINK_TOPIC, RESERVED_TOPIC_PREFIX, isRedisLink, type RedisLink } from "./core-topics";

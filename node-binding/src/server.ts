@@ -26,6 +26,7 @@ import { REFUSAL_INTERVAL_MS } from "./refusal-log";
 import { parseCookies, parseHeaders, renderPage, type PageSettings, type SessionFunction } from "./page-render";
 import { parsePresences, type Presences } from "./presence";
 import { Router } from "./router";
+import { tlsConfig, type TlsOptions } from "./tls-options";
 import { DEFAULT_TOKEN_TTL_MS, type Secret } from "./token";
 
 /**
@@ -88,6 +89,8 @@ export interface LiveTSServerOptions extends CoreLimitOptions {
    * logged as a warning, with the reason.
    */
   pubsub?: { readonly redis?: string };
+  /** Serve HTTPS and WSS from the core with these PEM files; see `reloadTls`. */
+  tls?: TlsOptions;
 }
 
 /** A handler for `LiveTSServer.subscribe`: the published data, parsed. */
@@ -171,6 +174,7 @@ export class LiveTSServer {
   private readonly pageHeaders: string;
   /** The core's limits as the options set them, for createServer. */
   private readonly limits: Partial<NativeConfig>;
+  private readonly tls: Partial<NativeConfig>;
   private readonly redisUrl: string | null;
   /** The Redis link as the core last told it; null before it has, or with no Redis. */
   private redisLink: RedisLink | null = null;
@@ -209,6 +213,7 @@ export class LiveTSServer {
     this.remountDelayMs = nonNegative(options.remountDelayMs ?? 1000, "remountDelayMs");
     this.maxCrashes = nonNegative(options.maxCrashes ?? 5, "maxCrashes");
     this.limits = coreLimits(options);
+    this.tls = tlsConfig(options.tls);
     const maxPageBytes = options.maxPageBytes ?? DEFAULT_MAX_PAGE_BYTES;
     if (!(Number.isSafeInteger(maxPageBytes) && maxPageBytes > 0)) {
       throw new TypeError(`maxPageBytes must be a positive whole number of bytes, not ${String(maxPageBytes)}`);
@@ -267,6 +272,7 @@ export class LiveTSServer {
       port: this.port0,
       wsPath: LIVE_PATH,
       ...this.limits,
+      ...this.tls,
       ...(this.redisUrl !== null ? { redisUrl: this.redisUrl } : {}),
     };
     const handle: ServerHandle = native.createServer(config, (records) => {
@@ -361,6 +367,16 @@ export class LiveTSServer {
   presence(topic: string): Presences {
     const running = this.listening();
     return parsePresences(running.native.presenceList(running.handle, String(topic)));
+  }
+
+  /**
+   * Reads the `tls` files again (a renewed certificate) for connections
+   * accepted from now on. Throws a core error (LTS_ETLS, naming the file)
+   * if they cannot be used; the server then keeps its certificate.
+   */
+  reloadTls(): void {
+    const running = this.listening();
+    running.native.reloadTls(running.handle, null, null);
   }
 
   /** The core's counters: connections, subscriptions, the Redis link. Needs a listening server. */
