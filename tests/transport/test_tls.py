@@ -3,7 +3,6 @@ the C echo server with --cert/--key: real clients (Python's ssl, the
 websockets package) trusting a CA made for the test, reloads through
 SIGHUP (lts_server_reload_tls), and the clients TLS must turn away."""
 
-import asyncio
 import hashlib
 import http.client
 import os
@@ -17,7 +16,7 @@ import time
 import pytest
 import websockets
 
-from support import free_port
+from support import free_port, run_async
 from tls_support import CertificateAuthority, common_name
 from transport_support import ECHO_SERVER, start_echo
 
@@ -113,7 +112,7 @@ def test_wss_echoes_text_and_binary(server, ca):
                 await ws.send(f"m{i}")
             assert [await ws.recv() for _ in range(200)] == [f"m{i}" for i in range(200)]
 
-    asyncio.run(run())
+    run_async(run())
 
 
 def open_wss(server, ca, path, receive_buffer=None):
@@ -166,7 +165,7 @@ def test_a_wss_subscriber_that_does_not_read_is_closed_as_a_slow_consumer(server
                 # The publisher reads its own copies: only the silent one falls behind.
                 assert await ws.recv() == "z" * 60000
 
-    asyncio.run(publish())
+    run_async(publish())
     reader.settimeout(10)
     received = 0
     try:
