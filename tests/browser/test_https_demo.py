@@ -10,7 +10,7 @@ import signal
 import time
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from support import CHROMIUM, REPO, Server, free_port
 from tls_support import CertificateAuthority, common_name, spki_hash
@@ -28,26 +28,26 @@ def https_demo(tmp_path):
     server.stop()
 
 
-def test_the_demo_goes_live_over_https_and_wss(https_demo):
+def test_the_demo_goes_live_over_https_and_wss(chromium, https_demo):
     url = f"https://127.0.0.1:{https_demo.port}"
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                     args=["--no-sandbox", f"--ignore-certificate-errors-spki-list={spki_hash(https_demo.cert)}"])
-        try:
-            page = browser.new_page()
-            sockets = []
-            page.on("websocket", lambda ws: sockets.append(ws.url))
-            page.goto(url + "/counter")
-            expect(page.locator("[data-livets-id]")).to_have_class(re.compile(r"\bts-connected\b"))
-            for _ in range(3):
-                page.click("#inc")
-            expect(page.locator("#count")).to_have_text("3")
-            assert sockets and all(s.startswith(f"wss://127.0.0.1:{https_demo.port}/") for s in sockets), sockets
-            # The connector's bundle and the app's assets come from the core's static files, over TLS.
-            assert page.evaluate("document.querySelector('script[src=\"/assets/app.js\"]') !== null")
-            assert page.evaluate("location.protocol") == "https:"
-        finally:
-            browser.close()
+    # A browser of its own, from the session's Playwright: only this one trusts the key.
+    browser = chromium.browser_type.launch(executable_path=CHROMIUM, headless=True,
+                                           args=["--no-sandbox", f"--ignore-certificate-errors-spki-list={spki_hash(https_demo.cert)}"])
+    try:
+        page = browser.new_page()
+        sockets = []
+        page.on("websocket", lambda ws: sockets.append(ws.url))
+        page.goto(url + "/counter")
+        expect(page.locator("[data-livets-id]")).to_have_class(re.compile(r"\bts-connected\b"))
+        for _ in range(3):
+            page.click("#inc")
+        expect(page.locator("#count")).to_have_text("3")
+        assert sockets and all(s.startswith(f"wss://127.0.0.1:{https_demo.port}/") for s in sockets), sockets
+        # The connector's bundle and the app's assets come from the core's static files, over TLS.
+        assert page.evaluate("document.querySelector('script[src=\"/assets/app.js\"]') !== null")
+        assert page.evaluate("location.protocol") == "https:"
+    finally:
+        browser.close()
 
 
 def test_sighup_reloads_the_demos_certificate(https_demo):
