@@ -16,8 +16,9 @@ let package = Package(
         .systemLibrary(name: "CLiveTS", path: "Sources/CLiveTS"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CHiredis", path: "Sources/CHiredis", providers: [.apt(["libhiredis-dev"])]),
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", providers: [.apt(["libssl-dev"])]),
         .target(name: "LiveTSHTML", path: "Sources/LiveTSHTML"),
-        .target(name: "LiveTSNet", dependencies: ["CLibUV", "CZlib"], path: "Sources/LiveTSNet"),
+        .target(name: "LiveTSNet", dependencies: ["CLibUV", "CZlib", "COpenSSL"], path: "Sources/LiveTSNet"),
         .target(name: "LiveTSEngine", dependencies: ["LiveTSNet", "LiveTSHTML", "CLibUV", "CHiredis"],
                 path: "Sources/LiveTSEngine"),
         .target(name: "LiveTSCore", dependencies: ["LiveTSEngine", "LiveTSNet", "LiveTSHTML", "CLibUV", "CLiveTS"],
@@ -35,7 +36,7 @@ let package = Package(
         // The core's unit tests live in CoreTests/ (tests/ holds the system
         // tests over real sockets and browsers, which drive every layer).
         .testTarget(name: "LiveTSHTMLTests", dependencies: ["LiveTSHTML"], path: "CoreTests/LiveTSHTMLTests"),
-        .testTarget(name: "LiveTSNetTests", dependencies: ["LiveTSNet"], path: "CoreTests/LiveTSNetTests"),
+        .testTarget(name: "LiveTSNetTests", dependencies: ["LiveTSNet", "COpenSSL"], path: "CoreTests/LiveTSNetTests"),
         .testTarget(name: "LiveTSEngineTests", dependencies: ["LiveTSEngine", "LiveTSNet"],
                     path: "CoreTests/LiveTSEngineTests"),
         .testTarget(name: "LiveTSCoreTests", dependencies: ["LiveTSCore", "CLiveTS"], path: "CoreTests/LiveTSCoreTests"),

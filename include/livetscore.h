@@ -77,6 +77,9 @@ extern "C" {
 #define LTS_EMISUSE -9      /* a NULL, freed or foreign handle, or a call from
                                a thread or callback where it is not allowed:
                                a bug in the caller, as SQLITE_MISUSE */
+#define LTS_ETLS -10        /* a TLS certificate or key file that cannot be
+                               read or used (lts_last_error names the file
+                               and gives OpenSSL's reason) */
 
 /* Not an error: lts_response_write took the bytes, and more than the
  * high-water mark of this response is unsent. Wait for on_response_drain
@@ -244,6 +247,19 @@ typedef struct lts_config {
                                         no byte for this long while the host is
                                         ready for more is answered 408 and closes
                                         the connection; 0 = 10 s */
+
+  /* TLS: with both set, every connection speaks HTTPS and WSS (TLS 1.2 or
+   * 1.3, Mozilla's "intermediate" ciphers, ALPN http/1.1); with both NULL,
+   * plain HTTP. NUL-terminated paths, read by lts_server_new (a bad file
+   * fails it with LTS_ETLS) and again by lts_server_reload_tls. A server
+   * with TLS accepts https:// Origins (as https_origins does). Handshake
+   * and record failures close the connection and count as LTS_CAUSE_TLS;
+   * a plain-HTTP request on the port gets 400 first. */
+  const char *tls_cert_file;         /* PEM: the certificate, then any
+                                        intermediates (a "fullchain" file) */
+  const char *tls_key_file;          /* PEM private key, unencrypted (an
+                                        encrypted one is LTS_ETLS: the core
+                                        never asks for a passphrase) */
 } lts_config;
 
 /* A kind of lts_live_event. */
@@ -303,7 +319,10 @@ typedef struct lts_request {
 #define LTS_CAUSE_SLOW_CONSUMER 13     /* closed: max_outbound_bytes passed */
 #define LTS_CAUSE_TOO_BIG 14           /* a response or live message over its limit */
 #define LTS_CAUSE_RATE_ABUSE 15        /* closed 1008 after sustained rate refusals */
-#define LTS_CAUSE_COUNT 16             /* one past the largest cause */
+#define LTS_CAUSE_TLS 16               /* a TLS handshake or record failed (an old
+                                          protocol, no shared cipher, a client that
+                                          does not trust the certificate, plain HTTP) */
+#define LTS_CAUSE_COUNT 17             /* one past the largest cause */
 
 /* A stable lowercase name for a cause ("event_rate"); "unknown" otherwise. */
 const char *lts_cause_name(int cause);
@@ -355,10 +374,12 @@ typedef struct lts_callbacks {
 
 /* CONSTRUCTOR. Copies config and callbacks; *out is NULL after a failure.
  * Returns LTS_EINVAL for a NULL out, config or callbacks, a port outside
- * 0..65535, an unknown mode, or a malformed list or URL (allowed_origins
+ * 0..65535, an unknown mode, a malformed list or URL (allowed_origins
  * with an empty entry, allowed_hosts or trusted_proxies with an entry that
- * is not a host name or IP address, redis_url); LTS_ENOMEM if the event
- * loop cannot be created. lts_config.host is checked by lts_server_start. */
+ * is not a host name or IP address, redis_url), or only one of
+ * tls_cert_file and tls_key_file; LTS_ETLS if they cannot be read or used;
+ * LTS_ENOMEM if the event loop cannot be created. lts_config.host is
+ * checked by lts_server_start. */
 int lts_server_new(const lts_config *config, const lts_callbacks *callbacks, void *userdata,
                    lts_server **out);
 
@@ -374,6 +395,17 @@ int lts_server_add_static(lts_server *server, const char *prefix, const char *di
  * lts_config.host is not an IPv4 or IPv6 literal; LTS_EIO if the system
  * refused otherwise. A failed start leaves the server stopped. */
 int lts_server_start(lts_server *server);
+
+/* Loads a TLS certificate and key again, for connections accepted from
+ * now on; open connections keep the one they were accepted with. NULL for
+ * both reads the files last loaded again (a renewal written over them);
+ * two paths switch to those files, which later reloads then read. The
+ * files are read on the calling thread; any thread, any time before
+ * lts_server_free, callbacks included. Returns LTS_EINVAL for only one
+ * path NULL; LTS_ESTATE for a server created without TLS (it cannot be
+ * turned on later); LTS_ETLS if the new files cannot be read or used, and
+ * the server goes on with the certificate it had. */
+int lts_server_reload_tls(lts_server *server, const char *cert_file, const char *key_file);
 
 /* The bound port (positive) once started, else LTS_ESTATE. */
 int lts_server_port(lts_server *server);

@@ -163,6 +163,13 @@ private let contract: [String: Row] = [
         Probe("an http:// redis_url", LTS_EINVAL, mentions: "lts_config.redis_url", namesFunction: false) { _ in
             "http://:secret@127.0.0.1".withCString { url in serverNew { $0.redis_url = url } }
         },
+        Probe("a TLS certificate without its key", LTS_EINVAL, mentions: "tls_key_file is NULL", namesFunction: false) { _ in
+            "/x/cert.pem".withCString { file in serverNew { $0.tls_cert_file = file } }
+        },
+        Probe("a TLS certificate file that does not exist", LTS_ETLS,
+              mentions: #"lts_config.tls_cert_file "/x/cert.pem" cannot be read: No such file or directory"#, namesFunction: false) { _ in
+            "/x/cert.pem".withCString { cert in "/x/key.pem".withCString { key in serverNew { $0.tls_cert_file = cert; $0.tls_key_file = key } } }
+        },
     ]),
     "lts_server_add_static": .method(valid: { lts_server_add_static($0, "/s/", "/tmp") }, whenStopped: LTS_ESTATE, probes: [
         Probe("a NULL prefix", LTS_EINVAL, mentions: "prefix") { lts_server_add_static($0, nil, "/tmp") },
@@ -186,6 +193,10 @@ private let contract: [String: Row] = [
     ]),
     "lts_server_port": .method(valid: { lts_server_port($0) }, whenStopped: LTS_ESTATE, probes: [
         Probe("a server not started", LTS_ESTATE, mentions: "lts_server_start first", ownServer: true) { _ in lts_server_port(probeServer()) },
+    ]),
+    "lts_server_reload_tls": .method(valid: { lts_server_reload_tls($0, nil, nil) }, whenStopped: LTS_ESTATE, probes: [
+        Probe("only a certificate", LTS_EINVAL, mentions: "both cert_file and key_file") { lts_server_reload_tls($0, "/x/cert.pem", nil) },
+        Probe("a server without TLS", LTS_ESTATE, mentions: "created without TLS") { lts_server_reload_tls($0, nil, nil) },
     ]),
     "lts_server_stop": .method(valid: { lts_server_stop($0) }, whenStopped: LTS_OK, probes: []),
     "lts_server_stats": .method(valid: { var stats = lts_stats(); return lts_server_stats($0, &stats) }, whenStopped: LTS_ESTATE, probes: [
@@ -410,7 +421,7 @@ final class ABIContractTests: XCTestCase {
         XCTAssertEqual(String(cString: lts_version_string()), LTS_VERSION_STRING)
         XCTAssertEqual(LTS_VERSION_NUMBER, LTS_VERSION_MAJOR * 10000 + LTS_VERSION_MINOR * 100 + LTS_VERSION_PATCH)
         let codes = try declaredErrorCodes()
-        XCTAssertEqual(codes.count, 10, "LTS_OK and nine LTS_E* codes")
+        XCTAssertEqual(codes.count, 11, "LTS_OK and ten LTS_E* codes")
         XCTAssertTrue(codes.contains { $0.name == "LTS_EMISUSE" && $0.code == LTS_EMISUSE })
         for (name, code) in codes {
             XCTAssertEqual(String(cString: lts_err_name(code)), name)

@@ -20,6 +20,7 @@ enum ErrorCode {
         case LTS_ETOOBIG: return ("LTS_ETOOBIG", "input is over a configured limit")
         case LTS_BUFFERED: return ("LTS_BUFFERED", "taken, but above the response's high-water mark: wait for on_response_drain")
         case LTS_EMISUSE: return ("LTS_EMISUSE", "library misuse (a NULL, freed or foreign handle, or a call from a thread where it is not allowed)")
+        case LTS_ETLS: return ("LTS_ETLS", "a TLS certificate or key cannot be read or used")
         default: return nil
         }
     }

@@ -47,6 +47,13 @@ public func lts_server_new(_ config: UnsafePointer<lts_config>?, _ callbacks: Un
     } catch {
         return fail(LTS_EINVAL, error.message)
     }
+    let tls: TLSCredentials?
+    do {
+        tls = try tlsCredentials(c)
+    } catch {
+        return fail(error.code, error.message)
+    }
+    if tls != nil { settings.httpsOrigins = true }
     var redis: RedisEndpoint?
     if let url = copyCString(c.redis_url) {
         // The URL is not echoed: it may hold a password.
@@ -64,6 +71,7 @@ public func lts_server_new(_ config: UnsafePointer<lts_config>?, _ callbacks: Un
         return fail(LTS_ENOMEM, "lts_server_new: could not create the server's event loop (\(error))")
     }
     if let redis { server.engine.useRedis(redis) }
+    server.engine.http.tls = tls
     let handle = HandleTable.insert(server)
     server.handle = handle
     out.pointee = handle

@@ -40,6 +40,7 @@ extension Connection {
         phase = .closing(closing)
         // Gathered replies go before the shutdown, which refuses later writes.
         flushCork()
+        sendCloseNotify()
         guard !isClosed else { return }
         // Reading goes on, dropping what arrives (see Phase.lingering).
         if readingStopped {

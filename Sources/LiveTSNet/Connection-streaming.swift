@@ -50,7 +50,11 @@ extension Connection {
     }
 
     /// Queues one chunk, which the write request owns from then on.
-    private func writeChunk(_ chunk: UnsafeMutableRawBufferPointer) -> Bool {
+    private func writeChunk(_ plain: UnsafeMutableRawBufferPointer) -> Bool {
+        guard let chunk = sealedChunk(plain) else {
+            closeHandle()
+            return false
+        }
         let request = UnsafeMutablePointer<uv_write_t>.allocate(capacity: 1)
         request.pointee.data = chunk.baseAddress
         var buffer = uv_buf_init(chunk.baseAddress!.assumingMemoryBound(to: CChar.self), UInt32(chunk.count))

@@ -52,18 +52,40 @@ extension Connection {
         if server.cork.owner == ObjectIdentifier(self) { server.cork.discard() }
         if case .webSocket(let socket) = phase {
             socket.closeCode = CloseCode.policyViolation
-            var frame = WebSocketEncoder.close(code: CloseCode.policyViolation, reason: Array("slow consumer".utf8))
-            frame.withUnsafeMutableBytes { raw in
-                var buffer = uv_buf_init(raw.baseAddress!.assumingMemoryBound(to: CChar.self), UInt32(raw.count))
-                _ = uv_try_write(asStream(tcp), &buffer, 1)
+            let frame = WebSocketEncoder.close(code: CloseCode.policyViolation, reason: Array("slow consumer".utf8))
+            frame.withUnsafeBytes { plain in
+                if let tls {
+                    guard tls.seal(plain) else { return }
+                    tls.takeCiphertext { tryWrite($0) }
+                } else {
+                    tryWrite(plain)
+                }
             }
         }
         closeHandle()
         return false
     }
 
-    /// Writes past the cork, after the limits were applied.
+    /// What the kernel takes at once, if anything; the rest is dropped.
+    private func tryWrite(_ bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress else { return }
+        var buffer = uv_buf_init(UnsafeMutableRawPointer(mutating: base).assumingMemoryBound(to: CChar.self), UInt32(bytes.count))
+        _ = uv_try_write(asStream(tcp), &buffer, 1)
+    }
+
+    /// Writes past the cork, after the limits were applied: through TLS
+    /// (Connection-tls) when the connection has it.
     func writeNow(_ bytes: UnsafeRawBufferPointer) {
+        guard !isClosed, bytes.count > 0 else { return }
+        if let tls {
+            writeEncrypted(bytes, tls)
+        } else {
+            writeToSocket(bytes)
+        }
+    }
+
+    /// Bytes as they go on the wire: send(2) now, or libuv's write queue.
+    func writeToSocket(_ bytes: UnsafeRawBufferPointer) {
         guard !isClosed, let base = bytes.baseAddress, bytes.count > 0 else { return }
         var rest = bytes
         if uv_stream_get_write_queue_size(asStream(tcp)) == 0 {

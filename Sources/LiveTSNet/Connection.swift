@@ -99,6 +99,9 @@ final class Connection {
     var phase = Phase.http(.ready)
     /// Bytes of requests not yet handled.
     var inbound: [UInt8] = []
+    /// The TLS session when the server serves TLS (Connection-tls), from
+    /// the moment reading starts.
+    var tls: TLSSession?
     /// A response body going out chunk by chunk (Connection-streaming).
     var streamingBody: ResponseBody?
     var streamWritesInFlight = 0
@@ -178,13 +181,15 @@ final class Connection {
 
     /// Reads start only once the connection is admitted under the caps.
     func startReading() {
+        guard startTLS() else { return }
         uv_read_start(asStream(tcp), Connection.allocate, Connection.didRead)
     }
 
     /// Turns away a connection over a cap at once: the fixed answer goes
     /// out with one send(2) if the socket takes it, and nothing is kept.
     func refuseAtAccept(_ answer: [UInt8]) {
-        answer.withUnsafeBytes { _ = send(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT | MSG_NOSIGNAL)) }
+        // A TLS client could not read a plain answer: it sees the close.
+        if server.tls == nil { answer.withUnsafeBytes { _ = send(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT | MSG_NOSIGNAL)) } }
         closeHandle()
     }
 
@@ -205,10 +210,16 @@ final class Connection {
             return
         }
         guard nread > 0, let base = buf?.pointee.base else { return }
-        connection.received(UnsafeRawBufferPointer(start: base, count: nread))
+        let bytes = UnsafeRawBufferPointer(start: base, count: nread)
+        if let tls = connection.tls {
+            connection.receivedEncrypted(bytes, tls)
+        } else {
+            connection.received(bytes)
+        }
     }
 
-    private func received(_ bytes: UnsafeRawBufferPointer) {
+    /// Plaintext from the peer: the socket's bytes, or what TLS decrypted.
+    func received(_ bytes: UnsafeRawBufferPointer) {
         guard isOpen else { return }
         let cork = server.cork
         cork.begin(ObjectIdentifier(self))

@@ -16,6 +16,7 @@ public enum RefusalCause: Int, CaseIterable {
     case slowConsumer = 13
     case tooBig = 14
     case rateAbuse = 15
+    case tls = 16
 
     public static let slots = 32
 
@@ -36,6 +37,7 @@ public enum RefusalCause: Int, CaseIterable {
         case .slowConsumer: return "slow_consumer"
         case .tooBig: return "too_big"
         case .rateAbuse: return "rate_abuse"
+        case .tls: return "tls"
         }
     }
 }

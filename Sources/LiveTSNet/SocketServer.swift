@@ -15,6 +15,10 @@ public final class SocketServer {
     public unowned(unsafe) var delegate: ServerDelegate?
     public private(set) var port: Int32 = 0
     public private(set) var staticMounts: [StaticMount] = []
+    /// The certificate new connections are served with; nil serves plain
+    /// HTTP. Set before `listen`; the credentials themselves may be
+    /// reloaded from any thread (TLSCredentials).
+    public var tls: TLSCredentials?
     /// Slow consumers closed because their outbound buffer overflowed.
     public private(set) var slowConsumersClosed = 0
     /// WebSocket upgrades refused for their Origin.

@@ -11,6 +11,10 @@
  * reaches the broadcast subscribers of every other echo server given the
  * same URL, for the pub/sub benchmark across processes.
  *
+ * With --cert FILE --key FILE, it speaks TLS (wss:// and https://), and
+ * SIGHUP loads the same files again (a renewed certificate), as a
+ * production server would be told to.
+ *
  * --static DIR serves DIR under /static/; the other flags set the limits and
  * timeouts of lts_config, so the transport tests can reach every one.
  * Run with no valid flags to see them all.
@@ -132,7 +136,7 @@ static void usage(const char *program) {
           "          [--max-connections-per-ip N] [--max-connections N] [--message-timeout-ms MS]\n"
           "          [--max-partial-bytes BYTES] [--page-rate N] [--page-burst N]\n"
           "          [--max-response-bytes BYTES] [--allowed-hosts LIST] [--trusted-proxies LIST]\n"
-          "          [--https-origins]\n",
+          "          [--https-origins] [--cert PEM --key PEM]\n",
           program);
 }
 
@@ -196,6 +200,10 @@ int main(int argc, char **argv) {
       config.allowed_hosts = value;
     else if (strcmp(flag, "--trusted-proxies") == 0)
       config.trusted_proxies = value;
+    else if (strcmp(flag, "--cert") == 0)
+      config.tls_cert_file = value;
+    else if (strcmp(flag, "--key") == 0)
+      config.tls_key_file = value;
     else {
       usage(argv[0]);
       return 2;
@@ -205,6 +213,7 @@ int main(int argc, char **argv) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, NULL);
 
   lts_callbacks callbacks = {.on_message = on_message, .on_request = on_request, .on_open = on_open, .on_close = on_close,
@@ -221,10 +230,17 @@ int main(int argc, char **argv) {
     lts_server_free(server);
     return 1;
   }
-  printf("echo server on ws://%s:%d/\n", config.host, lts_server_port(server));
+  printf("echo server on %s://%s:%d/\n", config.tls_cert_file != NULL ? "wss" : "ws", config.host, lts_server_port(server));
   fflush(stdout);
   int signal_number = 0;
-  sigwait(&signals, &signal_number);
+  while (sigwait(&signals, &signal_number) == 0 && signal_number == SIGHUP) {
+    rc = lts_server_reload_tls(server, NULL, NULL);
+    if (rc == LTS_OK)
+      printf("tls reloaded\n");
+    else
+      printf("tls reload failed: %s (%s)\n", lts_last_error(), lts_err_name(rc));
+    fflush(stdout);
+  }
   lts_server_free(server);
   return 0;
 }

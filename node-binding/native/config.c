@@ -153,6 +153,10 @@ int config_read(napi_env env, napi_value options, lts_config *cfg, config_string
   if (present && !get_list(env, v, "config.allowedHosts", &strings->allowed_hosts)) return 0;
   if (!get_option(env, options, "trustedProxies", &v, &present)) return 0;
   if (present && !get_list(env, v, "config.trustedProxies", &strings->trusted_proxies)) return 0;
+  if (!get_option(env, options, "tlsCertFile", &v, &present)) return 0;
+  if (present && !get_string(env, v, "config.tlsCertFile", &strings->tls_cert_file, &unused)) return 0;
+  if (!get_option(env, options, "tlsKeyFile", &v, &present)) return 0;
+  if (present && !get_string(env, v, "config.tlsKeyFile", &strings->tls_key_file, &unused)) return 0;
 
   for (size_t i = 0; i < sizeof numeric_options / sizeof numeric_options[0]; i++) {
     if (!get_option(env, options, numeric_options[i].name, &v, &present)) return 0;
@@ -165,6 +169,8 @@ int config_read(napi_env env, napi_value options, lts_config *cfg, config_string
   cfg->allowed_origins = strings->allowed_origins;
   cfg->allowed_hosts = strings->allowed_hosts;
   cfg->trusted_proxies = strings->trusted_proxies;
+  cfg->tls_cert_file = strings->tls_cert_file;
+  cfg->tls_key_file = strings->tls_key_file;
   return 1;
 }
 
@@ -175,5 +181,7 @@ void config_free(config_strings *strings) {
   free(strings->allowed_origins);
   free(strings->allowed_hosts);
   free(strings->trusted_proxies);
+  free(strings->tls_cert_file);
+  free(strings->tls_key_file);
   memset(strings, 0, sizeof *strings);
 }

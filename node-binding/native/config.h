@@ -10,6 +10,7 @@
 /* The strings an lts_config points at, owned until config_free. */
 typedef struct {
   char *host, *ws_path, *redis_url, *allowed_origins, *allowed_hosts, *trusted_proxies;
+  char *tls_cert_file, *tls_key_file;
 } config_strings;
 
 /* Fills *cfg from the options object; 1, or 0 with a TypeError pending that

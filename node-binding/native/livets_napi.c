@@ -952,6 +952,18 @@ static napi_value js_add_static(napi_env env, napi_callback_info info) {
   return ret;
 }
 
+/* reloadTls(h, certFile?, keyFile?): both absent reads the same files again.
+ * The files are read on this (the JS) thread; a certificate is a few
+ * kilobytes, loaded in about a millisecond. */
+static napi_value js_reload_tls(napi_env env, napi_callback_info info) {
+  call_args a;
+  napi_value ret = NULL;
+  binding *b = server_call(env, info, 3, "certFile:s?, keyFile:s?", &a);
+  if (b != NULL) ret = lts_result(env, lts_server_reload_tls(b->server, a.s[0], a.s[1]));
+  free_args(&a);
+  return ret;
+}
+
 /* diff(oldHtml, newHtml) → patch JSON text */
 static napi_value js_diff(napi_env env, napi_callback_info info) {
   call_args a;
@@ -1035,6 +1047,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"presenceList", NULL, js_presence_list, NULL, NULL, NULL, napi_enumerable, NULL},
       {"stats", NULL, js_stats, NULL, NULL, NULL, napi_enumerable, NULL},
       {"addStatic", NULL, js_add_static, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"reloadTls", NULL, js_reload_tls, NULL, NULL, NULL, napi_enumerable, NULL},
       {"diff", NULL, js_diff, NULL, NULL, NULL, napi_enumerable, NULL},
       {"version", NULL, js_version, NULL, NULL, NULL, napi_enumerable, NULL},
   };

@@ -28,6 +28,7 @@ export type { SessionCookieOptions, SessionData } from "./session-cookie";
 export type { SessionMiddleware } from "./session-middleware";
 export type { CoreLimitOptions } from "./core-limits";
 export type { HostRequestOptions, RequestHandler } from "./http/host-requests";
+export type { TlsOptions } from "./tls-options";
 export { UpdateTooLargeError } from "./update-error";
 export type { RedirectOptions } from "./url";
 export { REDIS_LINK_TOPIC, RESERVED_TOPIC_PREFIX, isRedisLink, type RedisLink } from "./core-topics";

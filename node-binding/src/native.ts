@@ -23,6 +23,9 @@ export interface NativeConfig extends CoreLimitOptions {
   redisUrl?: string;
   /** Every request the core does not answer itself arrives as http-* records (livetscore.h, "Streamed HTTP"). */
   streamRequests?: boolean;
+  /** PEM certificate chain and key: the server speaks HTTPS and WSS (lts_config.tls_cert_file, tls_key_file). */
+  tlsCertFile?: string;
+  tlsKeyFile?: string;
 }
 
 /** Counters of a running core server (lts_stats). */
@@ -220,6 +223,8 @@ export interface NativeBinding {
   presenceList(h: ServerHandle, topic: string): string;
   stats(h: ServerHandle): CoreStats;
   addStatic(h: ServerHandle, prefix: string, dir: string): void;
+  /** Loads the certificate again (null: the same files) for new connections; throws LTS_ETLS and keeps the old one if it cannot. */
+  reloadTls(h: ServerHandle, certFile: string | null, keyFile: string | null): void;
   diff(oldHtml: string, newHtml: string): string;
   version(): { number: number; string: string };
 }

@@ -35,6 +35,7 @@ import { Router } from "./router";
 import { ServerSessions } from "./server-sessions";
 import type { SessionCookieOptions } from "./session-cookie";
 import type { SessionMiddleware } from "./session-middleware";
+import { tlsConfig, type TlsOptions } from "./tls-options";
 import { DEFAULT_TOKEN_TTL_MS, type Secret } from "./token";
 
 /**
@@ -111,6 +112,8 @@ export interface LiveTSServerOptions extends CoreLimitOptions, HostRequestOption
    * too (`encrypt: true`); HttpOnly, SameSite=Lax, 14 days by default.
    */
   sessionCookie?: SessionCookieOptions;
+  /** Serve HTTPS and WSS from the core with these PEM files; see `reloadTls`. */
+  tls?: TlsOptions;
 }
 
 /** What `LiveTSServer.group` hands its callback. */
@@ -208,6 +211,7 @@ export class LiveTSServer {
   /** The core's limits as the options set them, for createServer. */
   private readonly limits: Partial<NativeConfig>;
   private readonly options: LiveTSServerOptions;
+  private readonly tls: Partial<NativeConfig>;
   private readonly redisUrl: string | null;
   /** The Redis link as the core last told it; null before it has, or with no Redis. */
   private redisLink: RedisLink | null = null;
@@ -249,6 +253,7 @@ export class LiveTSServer {
     this.maxCrashes = nonNegative(options.maxCrashes ?? 5, "maxCrashes");
     this.limits = { ...coreLimits(options), ...hostRequestConfig(options) };
     this.options = options;
+    this.tls = tlsConfig(options.tls);
     const maxPageBytes = options.maxPageBytes ?? DEFAULT_MAX_PAGE_BYTES;
     if (!(Number.isSafeInteger(maxPageBytes) && maxPageBytes > 0)) {
       throw new TypeError(`maxPageBytes must be a positive whole number of bytes, not ${String(maxPageBytes)}`);
@@ -351,6 +356,7 @@ export class LiveTSServer {
       wsPath: LIVE_PATH,
       ...this.limits,
       allowedHosts: allowedHostsWith(this.host, this.limits.allowedHosts),
+      ...this.tls,
       ...(this.redisUrl !== null ? { redisUrl: this.redisUrl } : {}),
     };
     const handle: ServerHandle = native.createServer(config, (records) => {
@@ -453,6 +459,16 @@ export class LiveTSServer {
   presence(topic: string): Presences {
     const running = this.listening();
     return parsePresences(running.native.presenceList(running.handle, String(topic)));
+  }
+
+  /**
+   * Reads the `tls` files again (a renewed certificate) for connections
+   * accepted from now on. Throws a core error (LTS_ETLS, naming the file)
+   * if they cannot be used; the server then keeps its certificate.
+   */
+  reloadTls(): void {
+    const running = this.listening();
+    running.native.reloadTls(running.handle, null, null);
   }
 
   /** The core's counters: connections, subscriptions, the Redis link. Needs a listening server. */

@@ -19,7 +19,10 @@ export interface SessionCookieOptions {
   readonly maxAge?: number;
   /** Encrypt the values, not only sign them; default false. */
   readonly encrypt?: boolean;
-  /** Send only over HTTPS; default: whether the server itself serves TLS. */
+  /**
+   * Send only over HTTPS; default: whether the request came over TLS
+   * (`req.secure`, or a TLS socket), so a server with `tls` writes Secure cookies.
+   */
   readonly secure?: boolean;
   /** Default "Lax". */
   readonly sameSite?: "Strict" | "Lax" | "None";

@@ -16,6 +16,15 @@ import {
 export interface SessionRequest {
   headers: { cookie?: string | string[] };
   session?: SessionData | null;
+  /** Express's `req.secure`: https, itself or (with "trust proxy") at a proxy. */
+  readonly secure?: boolean;
+  /** A TLS socket says `encrypted` (Node's https, the core's TLS). */
+  readonly socket?: { readonly encrypted?: boolean } | null;
+}
+
+/** Whether the request came over TLS, as far as the request can tell. */
+function cameOverTls(req: SessionRequest): boolean {
+  return req.secure === true || req.socket?.encrypted === true;
 }
 
 /** The parts of a Node response it writes to. */
@@ -52,6 +61,8 @@ export function sessionCookie(keys: SessionKeys, data: SessionData | null, optio
 export function sessionMiddleware(keys: SessionKeys, options: SessionCookieOptions = {}): SessionMiddleware {
   return (req, res, next) => {
     const name = options.name ?? DEFAULT_SESSION_COOKIE;
+    // A cookie set over HTTPS is sent over HTTPS only, unless told otherwise.
+    const cookieOptions = { ...options, secure: options.secure ?? cameOverTls(req) };
     const cookies = parseCookies(req.headers.cookie);
     const had = cookies.has(name);
     const session = keys.unseal(name, cookies.get(name)) ?? {};
@@ -64,8 +75,8 @@ export function sessionMiddleware(keys: SessionKeys, options: SessionCookieOptio
       res.writeHead = writeHead;
       const now = req.session;
       let line: string | null = null;
-      if (now === null || now === undefined) line = had ? sessionCookie(keys, null, options) : null;
-      else if (JSON.stringify(now) !== before) line = sessionCookie(keys, now, options);
+      if (now === null || now === undefined) line = had ? sessionCookie(keys, null, cookieOptions) : null;
+      else if (JSON.stringify(now) !== before) line = sessionCookie(keys, now, cookieOptions);
       if (line !== null) appendSetCookie(res, line);
       return writeHead.apply(this, args);
     } as SessionResponse["writeHead"];

@@ -78,6 +78,27 @@ test('readSession and sessionCookie round-trip through headers; null deletes', (
   assert.match(sessionCookie(keys, null), /^livets_session=; Path=\/; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Lax$/)
 })
 
+test('the session cookie is Secure when the request came over TLS, unless secure says otherwise', () => {
+  function setCookie(req, options) {
+    const headers = new Map()
+    const res = {
+      getHeader: (name) => headers.get(name),
+      setHeader: (name, value) => headers.set(name, value),
+      writeHead() {},
+    }
+    sessionMiddleware(keys, options)(req, res, () => {
+      req.session.user = 'ada'
+      res.writeHead(200)
+    })
+    return headers.get('set-cookie')[0]
+  }
+  assert.match(setCookie({ headers: {}, socket: { encrypted: true } }), /; HttpOnly; Secure; SameSite=Lax$/)
+  assert.match(setCookie({ headers: {}, secure: true, socket: {} }), /; HttpOnly; Secure; SameSite=Lax$/)
+  assert.match(setCookie({ headers: {}, socket: {} }), /; HttpOnly; SameSite=Lax$/)
+  assert.match(setCookie({ headers: {}, socket: { encrypted: true } }, { secure: false }), /; HttpOnly; SameSite=Lax$/)
+  assert.match(setCookie({ headers: {}, socket: {} }, { secure: true }), /; HttpOnly; Secure; SameSite=Lax$/)
+})
+
 // Express comes from Debian (node-express, installed by scripts/bootstrap;
 // scripts/lib/env.sh puts /usr/share/nodejs on NODE_PATH).
 function loadExpress() {

@@ -34,6 +34,22 @@ function allowedHostsFromEnv(): string[] | undefined {
 }
 
 /**
+ * LIVETS_TLS_CERT and LIVETS_TLS_KEY: PEM files for serving HTTPS and WSS
+ * from the core itself; both or neither. SIGHUP reads them again (after a
+ * renewal) without a restart.
+ */
+function tlsFromEnv(): { cert: string; key: string } | undefined {
+  const cert = process.env.LIVETS_TLS_CERT ?? "";
+  const key = process.env.LIVETS_TLS_KEY ?? "";
+  if (cert === "" && key === "") return undefined;
+  if (cert === "" || key === "") {
+    console.error("LIVETS_TLS_CERT and LIVETS_TLS_KEY go together: set both for HTTPS, or neither");
+    process.exit(2);
+  }
+  return { cert, key };
+}
+
+/**
  * Join tokens are signed with this secret, so it must outlive a restart:
  * open tabs then rejoin the restarted server instead of reloading. In
  * production set LIVETS_SECRET; for the demo a random secret is kept in a
@@ -50,6 +66,7 @@ function secretFromEnvOrFile(): string {
 }
 
 async function main(): Promise<void> {
+  const tls = tlsFromEnv();
   const server = new LiveTSServer({
     port: portFromEnv(),
     host: "127.0.0.1",
@@ -59,6 +76,7 @@ async function main(): Promise<void> {
     head: html`<link rel="stylesheet" href="/assets/app.css"><script defer src="/assets/app.js"></script>`,
     assets: { prefix: "/assets/", dir: join(__dirname, "..", "public") },
     allowedHosts: allowedHostsFromEnv(),
+    tls,
     // LIVETS_REDIS_URL (read by LiveTSServer) makes this process one node of several.
   });
   const shared = [shareTodos(server), shareChat(server)];
@@ -77,7 +95,17 @@ async function main(): Promise<void> {
   process.on("SIGUSR2", () => console.log(`stats ${JSON.stringify(server.stats())}`));
   // Shown without its password: this line ends up in logs.
   const redis = process.env.LIVETS_REDIS_URL?.replace(/\/\/[^/]*@/, "//***@");
-  console.log(`listening on http://127.0.0.1:${port}/${redis ? ` (pub/sub through ${redis})` : ""}`);
+  console.log(`listening on ${tls ? "https" : "http"}://127.0.0.1:${port}/${redis ? ` (pub/sub through ${redis})` : ""}`);
+  if (tls) {
+    process.on("SIGHUP", () => {
+      try {
+        server.reloadTls();
+        console.log("SIGHUP: TLS certificate reloaded");
+      } catch (err) {
+        console.error(`SIGHUP: TLS certificate not reloaded, keeping the current one: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    });
+  }
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
