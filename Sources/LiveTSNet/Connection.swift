@@ -161,6 +161,12 @@ final class Connection {
             closeHandle()
             return false
         }
+        didConnect()
+        return true
+    }
+
+    /// The handle holds a connected socket, accepted or adopted.
+    func didConnect() {
         uv_tcp_nodelay(tcp, 1)
         var descriptor = uv_os_fd_t(-1)
         uv_fileno(asHandle(tcp), &descriptor)
@@ -168,7 +174,6 @@ final class Connection {
         peerAddress = LiveTSNet.peerAddress(of: tcp)
         clientAddress = peerAddress
         lastReadAt = server.now
-        return true
     }
 
     /// Reads start only once the connection is admitted under the caps.
@@ -203,7 +208,9 @@ final class Connection {
         connection.received(UnsafeRawBufferPointer(start: base, count: nread))
     }
 
-    private func received(_ bytes: UnsafeRawBufferPointer) {
+    /// Bytes from the socket, or, for an adopted one, the bytes its first
+    /// owner had already read.
+    func received(_ bytes: UnsafeRawBufferPointer) {
         guard isOpen else { return }
         let cork = server.cork
         cork.begin(ObjectIdentifier(self))
