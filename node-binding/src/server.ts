@@ -266,6 +266,7 @@ export class LiveTSServer {
 
   /** Starts listening; resolves with the bound port. */
   async listen(): Promise<number> {
+    if (this.running?.port === 0) throw new Error("LiveTSServer is already running, attached to a server: call listen() before attach() to serve on both");
     if (this.running !== null) throw new Error("LiveTSServer is already listening");
     return this.startCore(true);
   }

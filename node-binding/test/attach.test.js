@@ -244,7 +244,7 @@ test('close() gives the server back to the app; closing the Node server closes a
   await assert.rejects(sock.next(), /socket closed \(1001\)/)
 })
 
-test('attach refuses what it cannot serve', async () => {
+test('attach refuses what it cannot serve, and works beside listen()', async () => {
   requireNative()
   const live = new LiveTSServer({ secret: 's', logger: quietLogger() })
   assert.throws(() => live.attach(https.createServer()), /plain http\.Server/)
@@ -252,7 +252,21 @@ test('attach refuses what it cannot serve', async () => {
   const server = http.createServer()
   live.attach(server)
   assert.throws(() => live.attach(server), /already attached/)
+  await assert.rejects(live.listen(), /call listen\(\) before attach\(\)/)
   await live.close()
+
+  const both = new LiveTSServer({ secret: 's', logger: quietLogger() }).registerComponent('/counter', Counter)
+  const own = await both.listen()
+  const app = http.createServer((_req, res) => res.end('app'))
+  both.attach(app)
+  const appPort = await listen(app)
+  assert.equal(both.port, own)
+  const sock = await joinAndClick(appPort)
+  await sock.close()
+  assert.match((await get(own, '/counter')).body, /data-livets-token/, 'its own port serves on')
+  await closeServer(app)
+  assert.equal(both.stats().websockets, 0, 'a LiveTS that listens itself outlives the server it was attached to')
+  await both.close()
 })
 
 test('the shim passes the core\'s answers on: a bad descriptor, a server not running', async () => {
