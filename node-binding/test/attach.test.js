@@ -220,6 +220,36 @@ test('an upgrade of another path with no listener of the app is answered 404', a
   })
 })
 
+test('frames sent with the upgrade request, before the 101, reach the core too', async () => {
+  const server = http.createServer((_req, res) => res.end('app'))
+  await withAttached(server, async (port) => {
+    const payload = Buffer.from('["e",7,"nobody","inc",{}]')
+    const mask = Buffer.from([1, 2, 3, 4])
+    const frame = Buffer.concat([Buffer.from([0x81, 0x80 | payload.length]), mask, payload.map((b, i) => b ^ mask[i & 3])])
+    const head = `GET /live?v=1 HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n'
+    const socket = net.connect(port, '127.0.0.1')
+    await new Promise((resolve) => socket.once('connect', resolve))
+    // One write: Node reads the frame with the head and passes it on as the upgrade's `head`.
+    socket.write(Buffer.concat([Buffer.from(head), frame]))
+    let received = Buffer.alloc(0)
+    const answer = await new Promise((resolve, reject) => {
+      socket.on('data', (chunk) => {
+        received = Buffer.concat([received, chunk])
+        const end = received.indexOf('\r\n\r\n')
+        if (end === -1 || received.length < end + 6) return
+        const body = received.subarray(end + 4)
+        if (body.length >= 2 + body[1]) resolve({ status: received.subarray(0, received.indexOf('\r\n')).toString(), text: body.subarray(2, 2 + body[1]).toString() })
+      })
+      socket.on('error', reject)
+      socket.setTimeout(3000, () => reject(new Error('no answer to the early frame')))
+    })
+    socket.destroy()
+    assert.equal(answer.status, 'HTTP/1.1 101 Switching Protocols')
+    assert.deepEqual(JSON.parse(answer.text), ['x', 'nobody', 7, 'component not joined on this connection'])
+  })
+})
+
 test('close() gives the server back to the app; closing the Node server closes an attach-only LiveTS', async () => {
   requireNative()
   const server = http.createServer((req, res) => res.end(`app ${req.url}`))
