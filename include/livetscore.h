@@ -407,8 +407,45 @@ int lts_server_start(lts_server *server);
  * the server goes on with the certificate it had. */
 int lts_server_reload_tls(lts_server *server, const char *cert_file, const char *key_file);
 
-/* The bound port (positive) once started, else LTS_ESTATE. */
+/* Starts the loop thread without binding a socket, for a host whose own
+ * HTTP server owns the port and hands connections over with
+ * lts_server_adopt. Everything else is as after lts_server_start: the
+ * connection caps, deadlines, static mounts and callbacks all apply to
+ * adopted connections. Returns LTS_ESTATE if already running or ever
+ * stopped; LTS_EIO if the system refused the thread. A failed start
+ * leaves the server stopped. */
+int lts_server_start_unbound(lts_server *server);
+
+/* The bound port (positive) once started, else LTS_ESTATE (also for a
+ * server started with lts_server_start_unbound, which has none). */
 int lts_server_port(lts_server *server);
+
+/* Adopts a connection another event loop accepted: `fd`, a connected TCP
+ * socket, and `request`, the bytes already read from it (an HTTP request
+ * head, and whatever followed it, such as early WebSocket frames). The
+ * core takes a duplicate of fd before returning, opens it on its loop
+ * thread and handles `request` as if it had just been read from the
+ * socket, then reads on: a WebSocket upgrade goes through the usual
+ * checks (Host, Origin, ws_path, the caps) and handshake, and any other
+ * request reaches on_request or a static mount. Works on a server started
+ * either way.
+ *   The caller keeps fd and must close it without shutdown(2) once the
+ * call returns LTS_OK, and read or write nothing more on it: the socket
+ * lives on through the duplicate (closing one descriptor of two does not
+ * end a TCP connection). fd's file status flags are shared with the
+ * duplicate: it is left non-blocking. After a failure nothing was taken:
+ * fd is as it was, and still the caller's to answer or close.
+ *   Any thread, and callbacks too (the connection is opened on a later
+ * turn of the loop). A connection over the caps is answered 503 and
+ * closed, and a client that left meanwhile is dropped, as for an accepted
+ * one; neither is reported to the caller.
+ * Returns LTS_EINVAL for a negative fd, one that is not open, not a
+ * socket, not a TCP socket (IPv4 or IPv6), or a listening one, or a NULL
+ * request with a non-zero length; LTS_ETOOBIG for a request over the
+ * largest request head and body the core reads (16 KiB + 1 MiB); LTS_ESTATE if
+ * the server is not running; LTS_EIO if fd cannot be duplicated (out of
+ * descriptors). */
+int lts_server_adopt(lts_server *server, int fd, const char *request, size_t request_len);
 
 /* Closes every connection (1001) and the listener, then joins the loop
  * thread. After it returns no callback runs. Idempotent (LTS_OK on a

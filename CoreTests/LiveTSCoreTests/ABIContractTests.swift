@@ -191,8 +191,42 @@ private let contract: [String: Row] = [
             return lts_server_start(probeServer { $0.port = port })
         },
     ]),
+    "lts_server_start_unbound": .method(valid: { lts_server_start_unbound($0) }, whenStopped: LTS_ESTATE, probes: [
+        Probe("a running server", LTS_ESTATE, mentions: "already running") { lts_server_start_unbound($0) },
+    ]),
     "lts_server_port": .method(valid: { lts_server_port($0) }, whenStopped: LTS_ESTATE, probes: [
         Probe("a server not started", LTS_ESTATE, mentions: "lts_server_start first", ownServer: true) { _ in lts_server_port(probeServer()) },
+        Probe("a server started unbound", LTS_ESTATE, mentions: "listens on no port", ownServer: true) { _ in
+            let server = probeServer()
+            XCTAssertEqual(lts_server_start_unbound(server), LTS_OK)
+            return lts_server_port(server)
+        },
+    ]),
+    "lts_server_adopt": .method(valid: { server in
+        // An unconnected TCP socket passes the argument checks; the core
+        // works on its own duplicate, so this one is closed at once.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        return lts_server_adopt(server, fd, "GET / HTTP/1.1\r\n\r\n", 18)
+    }, whenStopped: LTS_ESTATE, probes: [
+        Probe("a negative fd", LTS_EINVAL, mentions: "fd -1 is negative") { lts_server_adopt($0, -1, nil, 0) },
+        Probe("a descriptor that is not a socket", LTS_EINVAL, mentions: "is not a socket") { server in
+            let file = open("/dev/null", O_RDONLY)
+            defer { close(file) }
+            return lts_server_adopt(server, file, nil, 0)
+        },
+        Probe("a NULL request with a length", LTS_EINVAL, mentions: "request_len") { server in
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(fd) }
+            return lts_server_adopt(server, fd, nil, 4)
+        },
+        Probe("a request over the largest request", LTS_ETOOBIG, mentions: "request of 1100000 bytes") { server in
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(fd) }
+            let request = UnsafeMutablePointer<CChar>.allocate(capacity: 1_100_000)
+            defer { request.deallocate() }
+            return lts_server_adopt(server, fd, request, 1_100_000)
+        },
     ]),
     "lts_server_reload_tls": .method(valid: { lts_server_reload_tls($0, nil, nil) }, whenStopped: LTS_ESTATE, probes: [
         Probe("only a certificate", LTS_EINVAL, mentions: "both cert_file and key_file") { lts_server_reload_tls($0, "/x/cert.pem", nil) },

@@ -131,6 +131,9 @@ private func startFailure(_ settings: ServerSettings, _ error: UVError) -> Int32
 public func lts_server_port(_ handle: OpaquePointer?) -> Int32 {
     guard let server = enter(handle, "lts_server_port") else { return LTS_EMISUSE }
     guard server.engine.isRunning else { return server.notRunning("lts_server_port") }
+    guard server.engine.port > 0 else {
+        return fail(LTS_ESTATE, "lts_server_port: the server listens on no port (it was started with lts_server_start_unbound)")
+    }
     return server.engine.port
 }
 

@@ -48,11 +48,12 @@ public final class LiveEngine: ServerDelegate {
 
     public func addStatic(_ mount: StaticMount) { http.addStatic(mount) }
 
-    /// Binds and starts the loop thread.
-    public func start() throws {
+    /// Binds and starts the loop thread; with `listening` false, starts it
+    /// with no socket bound, for connections handed over by `adopt`.
+    public func start(listening: Bool = true) throws {
         guard state == .created else { return }
         do {
-            try http.listen()
+            if listening { try http.listen() } else { http.startUnbound() }
             try loop.startThread()
             state = .running
         } catch {

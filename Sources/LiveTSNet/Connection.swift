@@ -169,6 +169,12 @@ final class Connection {
             closeHandle()
             return false
         }
+        didConnect()
+        return true
+    }
+
+    /// The handle holds a connected socket, accepted or adopted.
+    func didConnect() {
         uv_tcp_nodelay(tcp, 1)
         var descriptor = uv_os_fd_t(-1)
         uv_fileno(asHandle(tcp), &descriptor)
@@ -176,7 +182,6 @@ final class Connection {
         peerAddress = LiveTSNet.peerAddress(of: tcp)
         clientAddress = peerAddress
         lastReadAt = server.now
-        return true
     }
 
     /// Reads start only once the connection is admitted under the caps.
@@ -218,7 +223,8 @@ final class Connection {
         }
     }
 
-    /// Plaintext from the peer: the socket's bytes, or what TLS decrypted.
+    /// Plaintext from the peer: the socket's bytes, what TLS decrypted, or,
+    /// for an adopted socket, the bytes its first owner had already read.
     func received(_ bytes: UnsafeRawBufferPointer) {
         guard isOpen else { return }
         let cork = server.cork

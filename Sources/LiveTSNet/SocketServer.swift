@@ -127,6 +127,14 @@ public final class SocketServer {
         }
     }
 
+    /// Starts the deadline sweep and fixes the connection cap without
+    /// binding a socket: connections then come only through `adopt`. Runs
+    /// on the caller's thread before the loop thread starts, as `listen`.
+    public func startUnbound() {
+        connectionLimit = settings.maxConnections ?? ConnectionCounts.defaultMaximum()
+        startSweep()
+    }
+
     /// One timer checks every connection's deadlines, instead of a timer
     /// per connection: cheaper in memory, and a scan of 10,000 is ~0.1 ms.
     private func startSweep() {
@@ -147,27 +155,38 @@ public final class SocketServer {
     }
 
     private func acceptOne() {
-        let id = nextConnectionID
-        nextConnectionID += 1
-        let connection = Connection(server: self, id: id)
+        let connection = Connection(server: self, id: takeConnectionID())
         guard connection.accept(from: asStream(listener)) else { return }
+        admitAndRead(connection)
+    }
+
+    func takeConnectionID() -> UInt64 {
+        defer { nextConnectionID += 1 }
+        return nextConnectionID
+    }
+
+    /// Keeps a new connection under the connection caps and starts reading
+    /// it, or answers it 503 and closes it; false if it was refused.
+    @discardableResult
+    func admitAndRead(_ connection: Connection) -> Bool {
         let address = connection.peerAddress
         if connections.count >= connectionLimit {
             refuse(.connections, connection: 0, address: address,
                    detail: "A connection got 503: \(connectionLimit) were open (lts_config.max_connections).")
             connection.refuseAtAccept(ConnectionCounts.refusal())
-            return
+            return false
         }
         // A trusted proxy carries many clients: its connections are counted
         // against the client their first request names (admitProxied).
         if !settings.trustedProxies.contains(address) {
             guard admit(connection, as: address) else {
                 connection.refuseAtAccept(ConnectionCounts.refusal())
-                return
+                return false
             }
         }
-        connections[id] = connection
+        connections[connection.id] = connection
         connection.startReading()
+        return true
     }
 
     /// Counts `connection` against `address`, or refuses it if that

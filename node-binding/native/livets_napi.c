@@ -623,6 +623,27 @@ static napi_value js_start(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/* startUnbound(h): starts the core with no listener; connections arrive
+ * through adopt. */
+static napi_value js_start_unbound(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (!get_args(env, info, 1, argv)) return NULL;
+  binding *b = get_binding(env, argv[0]);
+  if (b == NULL) return NULL;
+  if (b->released || b->server == NULL) {
+    throw_lts_message(env, LTS_ESTATE, "startUnbound: the server was stopped (a stopped server cannot be started again)");
+    return NULL;
+  }
+  int rc = lts_server_start_unbound(b->server);
+  if (rc < 0) {
+    throw_lts(env, rc);
+    return NULL;
+  }
+  /* Live sockets keep the process alive, as a listening server's do. */
+  NAPI_OK(env, napi_ref_threadsafe_function(env, b->tsfn));
+  return lts_result(env, LTS_OK);
+}
+
 /* stop(h): joins the core thread, then lets the event function go so the
  * process can exit once the last queued records are delivered. */
 static napi_value js_stop(napi_env env, napi_callback_info info) {
@@ -651,6 +672,17 @@ static binding *server_call(napi_env env, napi_callback_info info, size_t argc, 
   binding *b = get_binding(env, a->argv[0]);
   if (b == NULL || !convert_args(env, a, 1, spec)) return NULL;
   return b;
+}
+
+/* adopt(h, fd, request): the core takes a duplicate of fd, so the caller
+ * closes its own (without shutting the socket down) once this returns. */
+static napi_value js_adopt(napi_env env, napi_callback_info info) {
+  call_args a;
+  napi_value ret = NULL;
+  binding *b = server_call(env, info, 3, "fd:i-2147483648:2147483647, request:b", &a);
+  if (b != NULL) ret = lts_result(env, lts_server_adopt(b->server, a.i[0], a.bytes, a.bytes_len));
+  free_args(&a);
+  return ret;
 }
 
 /* respond(h, reqId, status, headers?, body?) */
@@ -1022,6 +1054,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"createServer", NULL, js_create_server, NULL, NULL, NULL, napi_enumerable, NULL},
       {"start", NULL, js_start, NULL, NULL, NULL, napi_enumerable, NULL},
       {"stop", NULL, js_stop, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"startUnbound", NULL, js_start_unbound, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"adopt", NULL, js_adopt, NULL, NULL, NULL, napi_enumerable, NULL},
       {"respond", NULL, js_respond, NULL, NULL, NULL, napi_enumerable, NULL},
       {"requestConsume", NULL, js_request_consume, NULL, NULL, NULL, napi_enumerable, NULL},
       {"responseStart", NULL, js_response_start, NULL, NULL, NULL, napi_enumerable, NULL},

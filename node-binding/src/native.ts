@@ -183,6 +183,14 @@ export type CoreRecord =
 export interface NativeBinding {
   createServer(config: NativeConfig, onEvents: (records: CoreRecord[]) => void): ServerHandle;
   start(h: ServerHandle): number;
+  /** Starts the core with no listener: connections come only through `adopt`. */
+  startUnbound(h: ServerHandle): void;
+  /**
+   * Hands the core a connected TCP socket's descriptor and the bytes
+   * already read from it (lts_server_adopt). The core keeps a duplicate:
+   * close yours, without shutting the socket down, once this returns.
+   */
+  adopt(h: ServerHandle, fd: number, request: Uint8Array): void;
   stop(h: ServerHandle): void;
   respond(
     h: ServerHandle,

@@ -1,7 +1,9 @@
 import { randomBytes } from "crypto";
 import * as fs from "fs";
+import type * as http from "http";
 import * as path from "path";
 
+import { attachServer, type PageQuery } from "./attach";
 import { coreLimits, type CoreLimitOptions } from "./core-limits";
 import { REDIS_LINK_TOPIC, isRedisLink, ownTopic, type RedisLink } from "./core-topics";
 import { allowedEvents, checkViewClass, modelFieldsOf } from "./events";
@@ -36,6 +38,7 @@ import { ServerSessions } from "./server-sessions";
 import type { SessionCookieOptions } from "./session-cookie";
 import type { SessionMiddleware } from "./session-middleware";
 import { tlsConfig, type TlsOptions } from "./tls-options";
+import { staticMount } from "./static-files";
 import { DEFAULT_TOKEN_TTL_MS, type Secret } from "./token";
 
 /**
@@ -127,6 +130,7 @@ export type TopicHandler = (data: unknown, topic: string) => void;
 /** The WebSocket endpoint the connector uses (docs/protocol.md). */
 export const LIVE_PATH = "/live";
 
+/** A started core; port 0 when it only serves the servers it is attached to. */
 type Running = { native: NativeBinding; handle: ServerHandle; port: number; hub: LiveHub; requests?: HostRequests };
 
 // The core's grammar (RedisEndpoint.swift), checked here too so a bad URL
@@ -217,6 +221,8 @@ export class LiveTSServer {
   private redisLink: RedisLink | null = null;
   private readonly handlers = new Map<string, Set<TopicHandler>>();
   private running: Running | null = null;
+  /** The Node servers LiveTS is attached to, each with the function that detaches it. */
+  private readonly attached = new Map<http.Server, () => void>();
 
   constructor(options: LiveTSServerOptions = {}) {
     const { port = 0, host = "127.0.0.1", title = "LiveTS", tokenTtlMs = DEFAULT_TOKEN_TTL_MS } = options;
@@ -337,21 +343,72 @@ export class LiveTSServer {
     return this.sessions.middleware();
   }
 
-  /** The bound port while listening, else null. */
+  /** The bound port while listening, else null (also when only attached). */
   get port(): number | null {
-    return this.running?.port ?? null;
+    const port = this.running?.port ?? 0;
+    return port > 0 ? port : null;
   }
 
   /** Starts listening; resolves with the bound port. */
   async listen(): Promise<number> {
+    if (this.running?.port === 0) throw new Error("LiveTSServer is already running, attached to a server: call listen() before attach() to serve on both");
     if (this.running !== null) throw new Error("LiveTSServer is already listening");
+    const address = await resolveHost(this.host);
+    // Another listen() or attach() may have started the server during the lookup.
+    if (this.running !== null) throw new Error("LiveTSServer is already listening");
+    return this.startCore({ host: this.host, address, port: this.port0 });
+  }
+
+  /**
+   * Serves this app's live routes (first renders), the connector's files,
+   * `assets` and the live socket through `server`, a Node http.Server that
+   * keeps its port and every other request and upgrade (an Express app's
+   * routes, another WebSocket path). Each live socket's connection moves
+   * into the core, which serves it as if it had accepted it. Without
+   * `listen()`, LiveTS binds no port of its own, and closing the last
+   * attached server (its 'close' event) closes LiveTS too. Returns `this`.
+   */
+  attach(server: http.Server): this {
+    if (this.attached.has(server)) throw new Error("LiveTSServer is already attached to this server");
+    // The core would expect TLS on every socket it holds, and an attached
+    // server's sockets arrive decrypted (or, from https.Server, not at all).
+    if (this.tls.tlsCertFile !== undefined) {
+      throw new Error("attach() cannot be used with the tls option: the core's TLS is for its own port; terminate TLS in the server you attach to (or in a proxy) instead");
+    }
+    const dir = clientDir();
+    const mounts = [
+      ...(dir !== null ? [staticMount(CLIENT_PREFIX, dir)] : []),
+      ...(this.assets !== null ? [staticMount(this.assets.prefix, this.assets.dir)] : []),
+    ];
+    if (this.running === null) this.startCore(null);
+    const running = this.listening();
+    const detach = attachServer(server, {
+      isLiveRoute: (pathname) => this.router.match(pathname) !== null,
+      answerPage: (query, send) => this.answerPage(query, (status, body, extraHeaders = "") => send(status, this.pageHeaders + extraHeaders, body)),
+      mounts,
+      livePath: LIVE_PATH,
+      adopt: (fd, request) => running.native.adopt(running.handle, fd, request),
+      logger: this.logger,
+    });
+    const onClose = (): void => {
+      if (!this.attached.delete(server)) return;
+      detach();
+      if (this.attached.size === 0 && this.running === running && running.port === 0) void this.close();
+    };
+    server.once("close", onClose);
+    this.attached.set(server, () => {
+      server.removeListener("close", onClose);
+      detach();
+    });
+    return this;
+  }
+
+  /** Starts the core: listening on `target`, or, with null, for attached servers only. */
+  private startCore(target: { host: string; address: string; port: number } | null): number {
     const native = loadNative();
-    const target = { host: this.host, address: await resolveHost(this.host), port: this.port0 };
-    // Another listen() may have started the server during the lookup.
-    if (this.running !== null) throw new Error("LiveTSServer is already listening");
     let running: Running | null = null;
     const config: NativeConfig = {
-      host: target.address,
+      host: target?.address ?? "127.0.0.1",
       port: this.port0,
       wsPath: LIVE_PATH,
       ...this.limits,
@@ -385,7 +442,8 @@ export class LiveTSServer {
                                             (request) => this.onRequest(live, request), this.logger);
       }
       this.running = running;
-      running.port = native.start(handle);
+      if (target !== null) running.port = native.start(handle);
+      else native.startUnbound(handle);
       for (const topic of this.handlers.keys()) native.hostSubscribe(handle, topic);
       return running.port;
     } catch (err) {
@@ -395,7 +453,7 @@ export class LiveTSServer {
       } catch {
         // the start error is the one worth reporting
       }
-      throw listenError(err, target);
+      throw target !== null ? listenError(err, target) : err;
     }
   }
 
@@ -408,6 +466,8 @@ export class LiveTSServer {
     if (running === null) return;
     this.running = null;
     this.redisLink = null;
+    for (const detach of this.attached.values()) detach();
+    this.attached.clear();
     try {
       running.native.stop(running.handle);
     } finally {
@@ -586,12 +646,21 @@ export class LiveTSServer {
             `[livets] page ${request.target.slice(0, 200)}: ${formatBytes(Buffer.byteLength(sent))} is over the core's ` +
               "maxResponseBytes; answered 500. Render less, or raise maxResponseBytes (and maxPageBytes).",
           );
-          return respond(500, statusPage(title, 500, "Internal Server Error"));
+          return respond(500, statusPage(this.title, 500, "Internal Server Error"));
         }
         // The server stopped while the page rendered: nobody is waiting for it.
         if (!isCoreError(err, "LTS_ESTATE")) throw err;
       }
     };
+    this.answerPage({ ...request, address: request.address ?? UNKNOWN_ADDRESS }, respond);
+  }
+
+  /**
+   * A live route's page, or the status page that answers instead, for the
+   * core's requests and an attached server's alike. `respond` adds the
+   * page headers.
+   */
+  private answerPage(request: PageQuery, respond: (status: number, body: string, extraHeaders?: string) => void): void {
     const { title } = this;
     if (request.method !== "GET" && request.method !== "HEAD") {
       const known = this.router.match(request.target.split("?")[0]) !== null;
@@ -604,7 +673,7 @@ export class LiveTSServer {
       url: request.target,
       headers,
       cookies: parseCookies(headers.cookie),
-      address: request.address ?? UNKNOWN_ADDRESS,
+      address: request.address,
     };
     renderPage(this.pages, pageRequest).then(
       (outcome) => {
