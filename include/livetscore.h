@@ -53,11 +53,11 @@ extern "C" {
 #endif
 
 #define LTS_VERSION_MAJOR 0
-#define LTS_VERSION_MINOR 1
+#define LTS_VERSION_MINOR 2
 #define LTS_VERSION_PATCH 0
 /* MAJOR * 10000 + MINOR * 100 + PATCH; compare with lts_version_number(). */
-#define LTS_VERSION_NUMBER 100
-#define LTS_VERSION_STRING "0.1.0"
+#define LTS_VERSION_NUMBER 200
+#define LTS_VERSION_STRING "0.2.0"
 
 /* The wire protocol version spoken with the browser connector. */
 #define LTS_PROTOCOL_VERSION 1
@@ -346,8 +346,11 @@ typedef struct lts_callbacks {
   /* An HTTP request that is neither a static file nor a WebSocket upgrade.
    * The host must answer it with lts_respond (now or later, any thread). */
   void (*on_request)(lts_server *server, const lts_request *request, void *userdata);
-  /* A WebSocket connection is open. `path` is the request target. */
-  void (*on_open)(lts_server *server, lts_conn_id conn, const char *path, size_t path_len,
+  /* A WebSocket connection is open. `upgrade` is the request that opened
+   * it, valid during the call only: its target, its headers (Cookie, so a
+   * host can check the session a join claims; User-Agent) and the
+   * client's address. Its id is 0 and its body empty: nothing answers it. */
+  void (*on_open)(lts_server *server, lts_conn_id conn, const lts_request *upgrade,
                   void *userdata);
   /* A WebSocket connection is gone; every component it joined is already
    * unregistered and unsubscribed. `code` is the close code (1006: no close frame). */

@@ -52,7 +52,8 @@ private let onRequest: @convention(c) (OpaquePointer?, UnsafePointer<lts_request
     _ = lts_respond(server, r.id, 200, nil, 0, "page", 4)
 }
 
-private let onOpen: @convention(c) (OpaquePointer?, UInt64, UnsafePointer<CChar>?, Int, UnsafeMutableRawPointer?) -> Void = { _, _, path, length, userdata in
+private let onOpen: @convention(c) (OpaquePointer?, UInt64, UnsafePointer<lts_request>?, UnsafeMutableRawPointer?) -> Void = { _, _, upgrade, userdata in
+    let path = upgrade!.pointee.target, length = upgrade!.pointee.target_len
     Unmanaged<AdoptLog>.fromOpaque(userdata!).takeUnretainedValue().opened.append(text(path, length))
 }
 

@@ -36,7 +36,7 @@ private let onLiveEvent: @convention(c) (OpaquePointer?, UnsafePointer<lts_live_
     }
 }
 
-private let onOpen: @convention(c) (OpaquePointer?, UInt64, UnsafePointer<CChar>?, Int, UnsafeMutableRawPointer?) -> Void = { _, conn, _, _, userdata in
+private let onOpen: @convention(c) (OpaquePointer?, UInt64, UnsafePointer<lts_request>?, UnsafeMutableRawPointer?) -> Void = { _, conn, _, userdata in
     Unmanaged<HostLog>.fromOpaque(userdata!).takeUnretainedValue().opened.append(conn)
 }
 

@@ -23,7 +23,7 @@ private func bytesText(_ p: UnsafePointer<CChar>?, _ n: Int) -> String {
     return String(decoding: UnsafeRawBufferPointer(start: p, count: n), as: UTF8.self)
 }
 
-private let nodeOpen: @convention(c) (OpaquePointer?, UInt64, UnsafePointer<CChar>?, Int, UnsafeMutableRawPointer?) -> Void = { _, conn, _, _, userdata in
+private let nodeOpen: @convention(c) (OpaquePointer?, UInt64, UnsafePointer<lts_request>?, UnsafeMutableRawPointer?) -> Void = { _, conn, _, userdata in
     Unmanaged<NodeLog>.fromOpaque(userdata!).takeUnretainedValue().open(conn)
 }
 

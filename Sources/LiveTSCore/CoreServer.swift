@@ -25,26 +25,32 @@ final class CoreServer: EngineHost {
             engine.http.respond(request: id, status: 404, headers: [], body: Array("404 Not Found\n".utf8))
             return
         }
+        withCRequest(request, id: id, body: request.body) { callback(handle, $0, userdata) }
+    }
+
+    func engineOpen(connection: UInt64, request: HTTPRequest) {
+        guard let callback = callbacks.on_open else { return }
+        // The upgrade is answered already: no id, and its body is not the host's.
+        withCRequest(request, id: 0, body: []) { callback(handle, connection, $0, userdata) }
+    }
+
+    /// `request` as an lts_request, valid during `body`.
+    private func withCRequest(_ request: HTTPRequest, id: UInt64, body requestBody: [UInt8], _ body: (UnsafePointer<lts_request>) -> Void) {
         let headers = request.rawHeaders
         withCBytes(request.method) { method, methodLength in
             withCBytes(request.target) { target, targetLength in
                 withCBytes(headers) { headerBytes, headersLength in
-                    withCBytes(request.body) { body, bodyLength in
+                    withCBytes(requestBody) { bodyBytes, bodyLength in
                         withCBytes(request.clientAddress) { address, addressLength in
                             var r = lts_request(id: id, method: method, method_len: methodLength, target: target, target_len: targetLength,
-                                                headers: headerBytes, headers_len: headersLength, body: body, body_len: bodyLength,
+                                                headers: headerBytes, headers_len: headersLength, body: bodyBytes, body_len: bodyLength,
                                                 address: address, address_len: addressLength)
-                            callback(handle, &r, userdata)
+                            body(&r)
                         }
                     }
                 }
             }
         }
-    }
-
-    func engineOpen(connection: UInt64, path: [UInt8]) {
-        guard let callback = callbacks.on_open else { return }
-        withCBytes(path) { callback(handle, connection, $0, $1, userdata) }
     }
 
     func engineClose(connection: UInt64, code: UInt16) {

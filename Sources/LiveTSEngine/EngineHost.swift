@@ -6,7 +6,8 @@ import LiveTSNet
 /// for the duration of its callback).
 public protocol EngineHost: AnyObject {
     func engineRequest(_ request: HTTPRequest, id: UInt64)
-    func engineOpen(connection: UInt64, path: [UInt8])
+    /// `request` is the upgrade request (headers, target, client address).
+    func engineOpen(connection: UInt64, request: HTTPRequest)
     func engineClose(connection: UInt64, code: UInt16)
     func engineLiveEvent(_ event: LiveEvent)
     func engineMessage(connection: UInt64, data: [UInt8], binary: Bool)

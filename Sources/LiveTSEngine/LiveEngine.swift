@@ -287,8 +287,8 @@ public final class LiveEngine: ServerDelegate {
         host?.engineNotice(notice)
     }
 
-    public func server(_ server: SocketServer, didOpen connection: UInt64, path: [UInt8]) {
-        host?.engineOpen(connection: connection, path: path)
+    public func server(_ server: SocketServer, didOpen connection: UInt64, request: HTTPRequest) {
+        host?.engineOpen(connection: connection, request: request)
     }
 
     public func server(_ server: SocketServer, didClose connection: UInt64, code: UInt16) {

@@ -12,7 +12,7 @@ extension Connection {
         phase = .webSocket(socket)
         let leftover = inbound
         inbound = []
-        server.delegate?.server(server, didOpen: id, path: request.target)
+        server.delegate?.server(server, didOpen: id, request: request)
         if !leftover.isEmpty { leftover.withUnsafeBytes { receivedWebSocket($0, socket) } }
     }
 

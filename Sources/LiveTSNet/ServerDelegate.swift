@@ -2,7 +2,8 @@
 public protocol ServerDelegate: AnyObject {
     /// A request that is neither static nor an upgrade; answer with `SocketServer.respond`.
     func server(_ server: SocketServer, request: HTTPRequest, id: UInt64)
-    func server(_ server: SocketServer, didOpen connection: UInt64, path: [UInt8])
+    /// `request` is the upgrade request that opened the WebSocket.
+    func server(_ server: SocketServer, didOpen connection: UInt64, request: HTTPRequest)
     func server(_ server: SocketServer, connection: UInt64, message: [UInt8], opcode: WebSocketOpcode)
     func server(_ server: SocketServer, didClose connection: UInt64, code: UInt16)
     /// Something was refused (see RefusalLog): for the host's log.

@@ -45,8 +45,10 @@ static int is_broadcast_member(lts_conn_id conn) {
   return conn / 8 < broadcast_capacity && (broadcast_members[conn / 8] >> (conn % 8) & 1);
 }
 
-static void on_open(lts_server *server, lts_conn_id conn, const char *path, size_t path_len, void *userdata) {
+static void on_open(lts_server *server, lts_conn_id conn, const lts_request *upgrade, void *userdata) {
   (void)userdata;
+  const char *path = upgrade->target;
+  size_t path_len = upgrade->target_len;
   if (broadcast_path == NULL) return;
   size_t want = strlen(broadcast_path);
   if (path_len < want || memcmp(path, broadcast_path, want) != 0 || (path_len > want && path[want] != '?')) return;

@@ -176,10 +176,11 @@ static void on_request(lts_server *server, const lts_request *q, void *ud) {
   enqueue(ud, r);
 }
 
-static void on_open(lts_server *server, lts_conn_id conn, const char *path, size_t path_len,
-                    void *ud) {
+static void on_open(lts_server *server, lts_conn_id conn, const lts_request *upgrade, void *ud) {
   (void)server;
-  rec *r = rec_new(REC_OPEN, 1, &path, &path_len);
+  const char *s[2] = {upgrade->target, upgrade->headers};
+  size_t n[2] = {upgrade->target_len, upgrade->headers_len};
+  rec *r = rec_new(REC_OPEN, 2, s, n);
   if (r == NULL) return;
   r->id = conn;
   enqueue(ud, r);
@@ -331,6 +332,7 @@ static napi_status rec_to_js(napi_env env, const rec *r, napi_value *out) {
       TRY(set_str(env, o, "type", "open", 4));
       TRY(set_num(env, o, "conn", (double)r->id));
       TRY(set_str(env, o, "path", r->str[0], r->len[0]));
+      TRY(set_str(env, o, "headers", r->str[1], r->len[1]));
       break;
     case REC_CLOSE:
       TRY(set_str(env, o, "type", "close", 5));

@@ -54,8 +54,8 @@ export class LiveHub {
   private readonly carried = new Map<number, { flash: Flash; until: number }>();
   /** Each open connection's client address, as its last record gave it. */
   private readonly addresses = new Map<number, string>();
-  /** Each open connection's Cookie header, from its upgrade request. */
-  private readonly cookies = new Map<number, string>();
+  /** Each open connection's upgrade request headers the views may need. */
+  private readonly upgrades = new Map<number, { readonly cookie?: string; readonly userAgent: string }>();
   private readonly refusals: RefusalLog;
   private readonly env: InstanceEnv;
 
@@ -84,9 +84,9 @@ export class LiveHub {
    * unexpired and issued for this root, the params echo the page's CSRF
    * token, and the browser's URL (if it says) is served by the same view.
    */
-  /** A WebSocket is open; `cookie` is its upgrade request's Cookie header, if it had one. */
-  open(conn: number, cookie: string | undefined): void {
-    if (cookie !== undefined) this.cookies.set(conn, cookie);
+  /** A WebSocket is open; `headers` are its upgrade request's, by lowercase name. */
+  open(conn: number, headers: Readonly<Record<string, string>>): void {
+    this.upgrades.set(conn, { cookie: headers.cookie, userAgent: headers["user-agent"] ?? "" });
   }
 
   join(conn: number, ref: number, id: string, token: string, paramsText: string, address: string = UNKNOWN_ADDRESS): void {
@@ -103,7 +103,7 @@ export class LiveHub {
     // copied page) cannot join it. The connector reloads, and the page
     // request sees the session as it is now.
     const sessions = this.options.sessions;
-    if (check.binding !== undefined && sessions !== undefined && sessions.binding(sessions.read(this.cookies.get(conn))) !== check.binding) {
+    if (check.binding !== undefined && sessions !== undefined && sessions.binding(sessions.read(this.upgrades.get(conn)?.cookie)) !== check.binding) {
       return this.refuseJoin(conn, id, ref, "session changed", check.view);
     }
     const View = this.options.router.get(check.view);
@@ -137,6 +137,7 @@ export class LiveHub {
         connectParams: appParams(params),
         flash: this.takeCarried(conn),
         address,
+        userAgent: this.upgrades.get(conn)?.userAgent ?? "",
         onMount: this.options.mountHooks?.(check.view) ?? [],
       },
       after,
@@ -185,7 +186,7 @@ export class LiveHub {
     this.carried.delete(conn);
     this.refusals.closed(conn);
     this.addresses.delete(conn);
-    this.cookies.delete(conn);
+    this.upgrades.delete(conn);
     if (views === undefined) return;
     this.conns.delete(conn);
     for (const instance of views.values()) void instance.dispose();

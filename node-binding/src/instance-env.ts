@@ -20,6 +20,8 @@ export interface MountContext {
   readonly flash: Flash;
   /** The client's IP address as the core resolved it, or "unknown". */
   readonly address: string;
+  /** The browser's User-Agent header, "" when it sent none. */
+  readonly userAgent: string;
   /** The route's on-mount hooks, the server's first; run before every mount. */
   readonly onMount: readonly MountHook[];
 }

@@ -68,7 +68,7 @@ export class LiveInstance {
     route: string,
   ) {
     this.label = `${View.name || "LiveView"} (${route})`;
-    this.ctx = { route, params: {}, url: route, session: {}, connectParams: {}, flash: {}, address: "unknown", onMount: [] };
+    this.ctx = { route, params: {}, url: route, session: {}, connectParams: {}, flash: {}, address: "unknown", userAgent: "", onMount: [] };
     this.backoff = new RemountBackoff(env.remountDelayMs, env.maxCrashes);
     this.queue = new TaskQueue((err) => this.env.logger.error(`[livets] ${this.label}: internal error:`, err));
     this.core = new InstanceCore(env.core, env.logger, conn, id, this.label);
@@ -263,6 +263,7 @@ export class LiveInstance {
       data: this.ctx.session,
       connectParams: this.ctx.connectParams,
       address: this.ctx.address,
+      userAgent: this.ctx.userAgent,
     };
     let markup: string;
     try {

@@ -40,6 +40,8 @@ export interface Session {
    * `trustedProxies`); "unknown" when the core did not say.
    */
   readonly address: string;
+  /** The browser's User-Agent header: the page request's, then the live socket's; "" when none. */
+  readonly userAgent: string;
 }
 
 export { attachHost };

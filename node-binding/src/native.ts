@@ -65,8 +65,8 @@ export interface OpenRecord {
   type: "open";
   conn: number;
   path: string;
-  /** The upgrade request's Cookie header, when it had one. */
-  cookie?: string;
+  /** The upgrade request's header lines ("Name: value\r\n" each). */
+  headers: string;
 }
 
 /** A WebSocket connection closed; the core already forgot its components. */

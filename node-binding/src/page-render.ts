@@ -94,6 +94,7 @@ export async function renderPage(settings: PageSettings, request: PageRequest): 
     url: local.href,
     session,
     address: request.address ?? "unknown",
+    userAgent: request.headers["user-agent"] ?? "",
     id,
     broadcast: settings.broadcast,
     presence: settings.presence,

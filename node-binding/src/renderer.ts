@@ -20,6 +20,8 @@ export interface RenderRequest {
   readonly session?: JsonObject;
   /** The client's IP address ("unknown" by default). */
   readonly address?: string;
+  /** The User-Agent header ("" by default). */
+  readonly userAgent?: string;
   /** The id the view's root will have, so components get their final ids. */
   readonly id?: string;
   /** Receives `broadcast`s made while rendering. */
@@ -108,6 +110,7 @@ function render(View: LiveViewClass, request: RenderRequest, sync: boolean): Ren
     data: request.session ?? {},
     connectParams: {},
     address: request.address ?? "unknown",
+    userAgent: request.userAgent ?? "",
   };
   const finish = (): RenderResult => {
     const t = tree as ViewTree;

@@ -605,7 +605,7 @@ export class LiveTSServer {
         running.requests?.onRecord(record);
         break;
       case "open":
-        hub.open(record.conn, record.cookie);
+        hub.open(record.conn, parseHeaders(record.headers));
         break;
       case "message":
         break;

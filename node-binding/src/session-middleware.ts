@@ -18,13 +18,14 @@ export interface SessionRequest {
   session?: SessionData | null;
   /** Express's `req.secure`: https, itself or (with "trust proxy") at a proxy. */
   readonly secure?: boolean;
-  /** A TLS socket says `encrypted` (Node's https, the core's TLS). */
-  readonly socket?: { readonly encrypted?: boolean } | null;
+  /** A TLS socket says `encrypted` (Node's https, the core's TLS); any socket type fits. */
+  readonly socket?: unknown;
 }
 
 /** Whether the request came over TLS, as far as the request can tell. */
 function cameOverTls(req: SessionRequest): boolean {
-  return req.secure === true || req.socket?.encrypted === true;
+  const socket = req.socket as { readonly encrypted?: unknown } | null | undefined;
+  return req.secure === true || socket?.encrypted === true;
 }
 
 /** The parts of a Node response it writes to. */

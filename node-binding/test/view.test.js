@@ -31,12 +31,12 @@ test('mount gets path and query params and the session, then handleParams, then 
   const page = { route: '/users/:id', path: '/users/7', url: '/users/7?tab=posts&id=ignored', data: { user: 'ada' } }
   assert.deepEqual(calls, [
     // The plain page render: not connected, no join params, unmounted at once.
-    ['mount', params, { connected: false, ...page, connectParams: {}, address: 'unknown' }],
+    ['mount', params, { connected: false, ...page, connectParams: {}, address: 'unknown', userAgent: '' }],
     ['handleParams', params, '/users/7?tab=posts&id=ignored'],
     ['render'],
     ['unmount'],
     // The live instance, mounted by the join.
-    ['mount', params, { connected: true, ...page, connectParams: { tz: 'UTC' }, address: 'unknown' }],
+    ['mount', params, { connected: true, ...page, connectParams: { tz: 'UTC' }, address: 'unknown', userAgent: '' }],
     ['handleParams', params, '/users/7?tab=posts&id=ignored'],
     ['render'],
     ['updated'],

@@ -6,6 +6,10 @@ export class Counter extends LiveView<{ count: number }> {
 
   state = { count: 0 };
 
+  override pageTitle(): string {
+    return this.state.count === 0 ? "Counter" : `Counter (${this.state.count})`;
+  }
+
   override render(): Html {
     return html`<h1>Counter</h1>
       <p>Count: <span id="count">${this.state.count}</span></p>

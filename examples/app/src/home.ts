@@ -7,6 +7,7 @@ const examples = [
   { path: "/chat", title: "Chat", blurb: "a room with presence: who is online, across processes" },
   { path: "/search", title: "Search", blurb: "live navigation: patch links, back and forward, another view over the same socket" },
   { path: "/clock", title: "Clock", blurb: "a timer that dies with the view, and async work with loading and error states" },
+  { path: "/login", title: "Sign in", blurb: "an Express app on the same port: a form, a cookie session, and /account guarded by an on-mount hook" },
 ];
 
 /** The index page: links to every example. Takes no events. */

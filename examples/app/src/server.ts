@@ -4,10 +4,12 @@ import { join } from "node:path";
 
 import { LiveTSServer, html } from "livets";
 
+import { Account, requireUser } from "./account";
 import { ChatRoom, shareChat } from "./chat";
 import { Clock } from "./clock";
 import { Counter } from "./counter";
 import { Home } from "./home";
+import { addDemoRoutes, loadExpress } from "./http-routes";
 import { ElementView, Search } from "./search";
 import { SharedTodos, shareTodos } from "./shared-todo";
 import { Todos } from "./todos";
@@ -67,7 +69,13 @@ function secretFromEnvOrFile(): string {
 
 async function main(): Promise<void> {
   const tls = tlsFromEnv();
+  // The demo's own HTTP routes (a JSON API, sign-in and sign-out) are an
+  // Express app on the live views' port.
+  const expressLib = loadExpress();
+  const app = expressLib();
   const server = new LiveTSServer({
+    handler: app,
+    titleSuffix: " · LiveTS",
     port: portFromEnv(),
     host: "127.0.0.1",
     title: "LiveTS examples",
@@ -88,6 +96,12 @@ async function main(): Promise<void> {
   server.registerComponent("/search", Search);
   server.registerComponent("/elements/:symbol", ElementView);
   server.registerComponent("/clock", Clock);
+  // Signed-in pages: without a user in the session cookie, the page
+  // redirects to /login and a join is refused.
+  server.group({ onMount: [requireUser] }, (routes) => {
+    routes.route("/account", Account);
+  });
+  addDemoRoutes(app, expressLib, server);
 
   const port = await server.listen();
   for (const replica of shared) replica.start();
