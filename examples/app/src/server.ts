@@ -75,6 +75,8 @@ async function main(): Promise<void> {
   const app = expressLib();
   const server = new LiveTSServer({
     handler: app,
+    // The session (who signed in at /login) is encrypted, not only signed.
+    sessionCookie: { encrypt: true },
     titleSuffix: " · LiveTS",
     port: portFromEnv(),
     host: "127.0.0.1",
