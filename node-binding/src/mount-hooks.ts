@@ -5,9 +5,10 @@
 
 import type { LiveView, Session } from "./live-view";
 import type { Params } from "./token";
+import { checkRedirect } from "./url";
 
 /** What a hook decides: go on (nothing), or leave for `redirect` without mounting. */
-export type MountHookResult = void | undefined | { readonly redirect: string };
+export type MountHookResult = void | undefined | { readonly redirect: string; readonly external?: boolean };
 
 /**
  * Runs before `mount`, with the view about to mount (a hook may give it
@@ -31,7 +32,9 @@ export async function runMountHooks(
     if (typeof result !== "object" || typeof result.redirect !== "string" || result.redirect === "") {
       throw new TypeError(`an onMount hook returned ${describe(result)}: return nothing to go on, or { redirect: url } to halt`);
     }
-    return result.redirect;
+    // As view.redirect() checks it: a local path, or an http(s) URL of
+    // another origin only when the hook says so (an open redirect otherwise).
+    return checkRedirect(result.redirect, { external: result.external === true });
   }
   return null;
 }

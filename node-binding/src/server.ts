@@ -439,7 +439,8 @@ export class LiveTSServer {
       const { handler } = this.options, live = running;
       if (handler !== undefined) {
         running.requests = new HostRequests(native, handle, handler, (path) => this.router.match(path) !== null,
-                                            (request) => this.onRequest(live, request), this.logger);
+                                            (request) => this.onRequest(live, request), this.logger,
+                                            this.tls.tlsCertFile !== undefined);
       }
       this.running = running;
       if (target !== null) running.port = native.start(handle);

@@ -44,6 +44,7 @@ export class HostRequests {
     private readonly isPage: (path: string) => boolean,
     private readonly page: (request: RequestRecord) => void,
     logger: BridgeLogger,
+    encrypted: boolean,
   ) {
     this.bridge = new RequestBridge(
       {
@@ -52,6 +53,7 @@ export class HostRequests {
         write: (id, bytes) => native.responseWrite(handle, id, bytes),
         end: (id, bytes) => native.responseEnd(handle, id, bytes),
         abort: (id) => native.requestAbort(handle, id),
+        encrypted,
       },
       handler,
       logger,

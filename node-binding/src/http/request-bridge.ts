@@ -20,6 +20,8 @@ export interface RequestPort {
   write(id: number, bytes: Buffer): boolean;
   end(id: number, bytes: Buffer | null): void;
   abort(id: number): void;
+  /** The core serves TLS: every request came encrypted (req.secure, Secure cookies). */
+  readonly encrypted?: boolean;
 }
 
 export interface BridgeLogger {
@@ -82,7 +84,7 @@ export class RequestBridge {
   private start(head: HttpHeadRecord): void {
     const { id } = head;
     const abort = (): void => this.quietly(() => this.port.abort(id));
-    const socket = new RequestSocket(head.address, abort);
+    const socket = new RequestSocket(head.address, abort, this.port.encrypted === true);
     const exchange: Exchange = {
       req: undefined as never,
       control: undefined as never,

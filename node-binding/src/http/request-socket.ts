@@ -9,8 +9,8 @@ export class RequestSocket extends EventEmitter {
   readonly remoteAddress: string | undefined;
   readonly remoteFamily: string | undefined;
   readonly remotePort: number | undefined = undefined;
-  /** Plain HTTP: TLS, if any, ends before the core (Express reads this for req.protocol). */
-  readonly encrypted = false;
+  /** Whether the core's TLS carried the request (Express reads it for req.protocol and req.secure). */
+  readonly encrypted: boolean;
   readable = true;
   writable = true;
   destroyed = false;
@@ -19,8 +19,9 @@ export class RequestSocket extends EventEmitter {
   readonly bytesWritten = 0;
   private readonly abort: () => void;
 
-  constructor(address: string, abort: () => void) {
+  constructor(address: string, abort: () => void, encrypted = false) {
     super();
+    this.encrypted = encrypted;
     this.remoteAddress = address === "" ? undefined : address;
     this.remoteFamily = address === "" ? undefined : address.includes(":") ? "IPv6" : "IPv4";
     this.abort = abort;
