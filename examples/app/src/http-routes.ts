@@ -9,16 +9,25 @@ import { escapeHtml, type LiveTSServer } from "livets";
 
 type Express = typeof express;
 
-/** Debian installs Express outside Node's default search path (NODE_PATH=/usr/share/nodejs). */
+// Debian installs Node modules in /usr/share/nodejs, which its own node
+// searches and other builds of Node search only through NODE_PATH
+// (scripts/demo sets it). Started without it, the demo adds the folder to
+// NODE_PATH and has Node read it again, so Express finds its own
+// dependencies too.
+const DEBIAN_MODULES = "/usr/share/nodejs";
+
 export function loadExpress(): Express {
-  for (const id of ["express", "/usr/share/nodejs/express"]) {
-    try {
-      return require(id) as Express;
-    } catch (error) {
-      if ((error as { code?: string }).code !== "MODULE_NOT_FOUND") throw error;
-    }
+  const paths = (process.env.NODE_PATH ?? "").split(":").filter((p) => p !== "");
+  if (!paths.includes(DEBIAN_MODULES)) {
+    process.env.NODE_PATH = [...paths, DEBIAN_MODULES].join(":");
+    (require("module") as { _initPaths(): void })._initPaths();
   }
-  throw new Error("the demo needs Express 4: run scripts/bootstrap, which installs Debian's node-express");
+  try {
+    return require("express") as Express;
+  } catch (error) {
+    if ((error as { code?: string }).code !== "MODULE_NOT_FOUND") throw error;
+    throw new Error("the demo needs Express 4: run scripts/bootstrap, which installs Debian's node-express");
+  }
 }
 
 const USERNAME = /^[\p{L}\p{N} ._-]{1,40}$/u;
