@@ -8,8 +8,9 @@ try {
 }
 
 class LiveSocket {
-  static async open(port, path = '/live?v=1') {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`)
+  /** `headers` go with the upgrade request: a Cookie, a User-Agent. */
+  static async open(port, path = '/live?v=1', headers = {}) {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`, { headers })
     const sock = new LiveSocket(ws)
     await new Promise((resolve, reject) => {
       ws.once('open', resolve)
