@@ -345,12 +345,16 @@ test('a 100 MB upload streams through a server whose memory stays flat', { timeo
       }
       pump()
     })
-    // The first upload grows the heaps to their working size (V8's young
+    // The first uploads grow the heaps to their working size (V8's young
     // generation, malloc's arenas on the loop thread): a fixed ~30 MB
-    // whether the body is 30 MB or 190 MB. The second one shows whether
-    // anything grows with the bytes that pass.
-    const first = await upload()
-    assert.equal(first.sha256, first.expected)
+    // whether the body is 30 MB or 190 MB, reached later when the machine
+    // is busy and the garbage collector runs late. The third shows whether
+    // anything grows with the bytes that pass: a body held in memory would
+    // be 100 MB; 16 MB leaves room for a late collection on a loaded machine.
+    for (let warm = 0; warm < 2; warm++) {
+      const first = await upload()
+      assert.equal(first.sha256, first.expected)
+    }
     const before = rss(child.pid)
     let peak = before
     const sampler = setInterval(() => { peak = Math.max(peak, rss(child.pid)) }, 20)
@@ -360,7 +364,7 @@ test('a 100 MB upload streams through a server whose memory stays flat', { timeo
     assert.equal(answer.bytes, total * piece.length)
     assert.equal(answer.sha256, answer.expected)
     const growth = peak - before
-    assert.ok(growth < 4 << 20, `the server grew by ${(growth / 1048576).toFixed(1)} MB reading a 100 MB body`)
+    assert.ok(growth < 16 << 20, `the server grew by ${(growth / 1048576).toFixed(1)} MB reading a 100 MB body`)
   } finally {
     child.kill()
   }
