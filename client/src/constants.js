@@ -76,3 +76,8 @@ export const TOO_LARGE = 'update too large'
 
 // Debounce or throttle in ms when the page names none.
 export const DELAY = 300
+
+// The LiveTS server's page layer (live.js) only.
+// On <body>: a digest of the page's layout. Live navigation swaps the root
+// only, so a page with another layout is loaded in full.
+export const LAYOUT_ATTR = 'data-livets-layout'

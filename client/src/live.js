@@ -1,5 +1,5 @@
 import {
-  ID_ATTR, TOKEN_ATTR, LEAVE, URL_CHANGE, HISTORY, NAVIGATE, REDIRECT, TITLE, REMOUNTED, REMOUNTED_EVENT, TOO_LARGE,
+  ID_ATTR, TOKEN_ATTR, LAYOUT_ATTR, LEAVE, URL_CHANGE, HISTORY, NAVIGATE, REDIRECT, TITLE, REMOUNTED, REMOUNTED_EVENT, TOO_LARGE,
 } from './constants.js'
 
 // What the LiveTS server's pages need beyond the core protocol
@@ -16,6 +16,7 @@ const MAX_RELOADS = 3
 const idOf = el => el.getAttribute(ID_ATTR)
 const here = () => location.pathname + location.search
 const hist = (url, replace) => history[replace ? 'replaceState' : 'pushState'](null, '', url)
+const layoutOf = doc => doc.body.getAttribute(LAYOUT_ATTR)
 
 // Join params the page set before the connector loaded (window.LiveTS.params,
 // as hooks are set), which the connector's own window.LiveTS then replaces;
@@ -89,12 +90,17 @@ export const navigation = (views, make, push) => {
     push(URL_CHANGE, idOf(main()), here())
   }
   // how: 0 pushes a history entry, 1 replaces it, 2 neither (back, forward).
+  // An ordinary page load does the same to history: back and forward are
+  // at their entry already, where a load replaces it.
+  const load = (url, how) => (how == 1 ? location.replace(url) : location.assign(url))
   const go = async (url, how) => {
     const old = main()
     try {
       const res = await fetch(url, { credentials: 'same-origin' })
       const doc = new DOMParser().parseFromString(await res.text(), 'text/html')
       const root = doc.querySelector(MAIN)
+      // The root alone cannot carry other surroundings (nav, stylesheets).
+      if (root && layoutOf(doc) != layoutOf(document)) return load(res.url, how)
       document.querySelector(META).content = doc.querySelector(META).content
       if (how < 2) hist(res.url, how)
       path = location.pathname
@@ -107,7 +113,7 @@ export const navigation = (views, make, push) => {
       view.join()
     } catch (e) {
       // Not a live page, or no server: an ordinary page load.
-      location.assign(url)
+      load(url, how)
     }
   }
   addEventListener('popstate', () => (location.pathname == path ? patched() : go(location.href, 2)))

@@ -63,6 +63,8 @@ const page = () => {
   root.setAttribute(C.ID_ATTR, sample('join').fields.id)
   root.setAttribute(C.TOKEN_ATTR, sample('join').fields.token)
   document.replaceChildren(meta, root)
+  // Both pages have the same layout (none): navigation swaps the root.
+  document.body = new Element('body')
   const [path, search] = sample('join').fields.params._url.split('?')
   const seen = { assigned: [], history: [], fetched: [], warned: [] }
   const on = (target, type, f) => ((target[type] ||= []).push(f))
@@ -90,6 +92,7 @@ const page = () => {
         nextRoot.setAttribute(C.TOKEN_ATTR, 'next-token')
         next.append(nextMeta, nextRoot)
         next.title = 'Item 7'
+        next.body = new Element('body')
         return next
       }
     },

@@ -21,9 +21,10 @@ export { loading, type AsyncResult, type AsyncKeys, type AsyncValue } from "./as
 export type { Cancel, EventPayload, Flash, NavigateOptions } from "./view-host";
 export type { JsonValue, JsonObject } from "./json";
 export { flashGroup } from "./flash";
-export { LiveTSServer, LIVE_PATH, type LiveTSServerOptions, type TopicHandler, type RouteGroup } from "./server";
+export { LiveTSServer, LIVE_PATH, type LiveTSServerOptions, type TopicHandler, type RouteGroup, type AssetsMount } from "./server";
 export type { MountHook, MountHookResult } from "./mount-hooks";
 export type { RouteOptions } from "./route-settings";
+export type { Layout, LayoutOption, LayoutPage, LayoutRender } from "./layout";
 export type { SessionCookieOptions, SessionData } from "./session-cookie";
 export type { SessionMiddleware } from "./session-middleware";
 export type { CoreLimitOptions } from "./core-limits";

@@ -67,6 +67,9 @@ export type PageOutcome =
       readonly flash: Flash;
       /** The view's `pageTitle()`, when it has one. */
       readonly title?: string;
+      /** Path and query, and the session the view was mounted with: for the layout. */
+      readonly url: string;
+      readonly session: JsonObject;
     }
   | { readonly kind: "redirect"; readonly location: string }
   | { readonly kind: "not-found" }
@@ -108,7 +111,8 @@ export async function renderPage(settings: PageSettings, request: PageRequest): 
     { view: match.pattern, params, url: local.href, id, csrf, session, binding: settings.sessions?.binding(fromCookie) },
     settings.tokenTtlMs,
   );
-  return { kind: "page", view: match.value.name || "LiveView", route: match.pattern, id, token, csrf, markup: result.markup, flash: result.flash, title: result.title };
+  return { kind: "page", view: match.value.name || "LiveView", route: match.pattern, id, token, csrf, markup: result.markup, flash: result.flash, title: result.title,
+           url: local.href, session };
 }
 
 /** Header lines ("Name: value\r\n") as a lowercase-keyed record. */

@@ -58,20 +58,29 @@ export const CLIENT_PREFIX = "/_livets/";
 /** The name of the meta tag that holds the page's CSRF token. */
 export const CSRF_META = "csrf-token";
 
+/** The attribute of <body> that names the page's layout (its digest). */
+export const LAYOUT_ATTR = "data-livets-layout";
+
+/** The live root: the view's first render inside the element the connector joins. */
+export function liveRoot(id: string, token: string, body: string): string {
+  return `<div data-livets-id="${escapeHtml(id)}" data-livets-token="${escapeHtml(token)}">${body}</div>`;
+}
+
 /** What goes into a live page. */
 export interface LivePage {
   readonly title: string;
   /** Trusted markup for the head (stylesheets), or "". */
   readonly head: string;
-  readonly id: string;
-  readonly token: string;
   readonly csrf: string;
-  /** The view's first render. */
+  /** The body's content: the live root, alone or inside its layout. */
   readonly body: string;
+  /** The layout's digest (see layout.ts); absent without a layout. */
+  readonly layout?: string;
 }
 
 /** The full page around a view's first render. */
 export function livePage(page: LivePage): string {
+  const layout = page.layout !== undefined ? ` ${LAYOUT_ATTR}="${escapeHtml(page.layout)}"` : "";
   return (
     `<!doctype html><html><head><meta charset="utf-8">` +
     `<meta name="viewport" content="width=device-width, initial-scale=1">` +
@@ -79,9 +88,8 @@ export function livePage(page: LivePage): string {
     `<title>${escapeHtml(page.title)}</title>${page.head}` +
     // The page layer first: the connector reads it as it starts.
     `<script defer src="${CLIENT_PREFIX}live.js"></script>` +
-    `<script defer src="${CLIENT_PREFIX}livets.js"></script></head><body>` +
-    `<div data-livets-id="${escapeHtml(page.id)}" data-livets-token="${escapeHtml(page.token)}">` +
-    `${page.body}</div></body></html>`
+    `<script defer src="${CLIENT_PREFIX}livets.js"></script></head><body${layout}>` +
+    `${page.body}</body></html>`
   );
 }
 

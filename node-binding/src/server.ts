@@ -7,7 +7,7 @@ import { attachServer, type PageQuery } from "./attach";
 import { coreLimits, type CoreLimitOptions } from "./core-limits";
 import { REDIS_LINK_TOPIC, isRedisLink, ownTopic, type RedisLink } from "./core-topics";
 import { allowedEvents, checkViewClass, modelFieldsOf } from "./events";
-import { Html } from "./html";
+import { Html, trusted } from "./html";
 import { HostRequests, hostRequestConfig, type HostRequestOptions } from "./http/host-requests";
 import { LiveHub, UNKNOWN_ADDRESS } from "./hub";
 import { decodeInfo, encodeInfo } from "./info-codec";
@@ -27,7 +27,8 @@ import {
   type ServerHandle,
 } from "./native";
 import { NativeCorePort } from "./native-core-port";
-import { CLIENT_PREFIX, DEFAULT_FRAME_ANCESTORS, checkFrameAncestors, livePage, pageHeaders, statusPage } from "./page";
+import { checkLayout, wrapPage, type LayoutOption } from "./layout";
+import { CLIENT_PREFIX, DEFAULT_FRAME_ANCESTORS, checkFrameAncestors, livePage, liveRoot, pageHeaders, statusPage } from "./page";
 import { REFUSAL_INTERVAL_MS } from "./refusal-log";
 import { parseCookies, parseHeaders, renderPage, type PageSettings, type SessionFunction } from "./page-render";
 import { parsePresences, type Presences } from "./presence";
@@ -39,6 +40,7 @@ import type { SessionCookieOptions } from "./session-cookie";
 import type { SessionMiddleware } from "./session-middleware";
 import { tlsConfig, type TlsOptions } from "./tls-options";
 import { staticMount } from "./static-files";
+import { rootFileAnswer, serveRootFile, type RootMount } from "./root-assets";
 import { DEFAULT_TOKEN_TTL_MS, type Secret } from "./token";
 
 /**
@@ -62,8 +64,18 @@ export interface LiveTSServerOptions extends CoreLimitOptions, HostRequestOption
   titleSuffix?: string;
   /** Trusted markup for every page's <head>: stylesheets, icons. Build it with html``. */
   head?: Html;
-  /** Serves the files under `dir` at URL `prefix` ("/assets/"), from the core. */
-  assets?: { readonly prefix: string; readonly dir: string };
+  /**
+   * The layout of every page (nav, footer around the view), unless its
+   * group or route sets another or null; see `LayoutOption`.
+   */
+  layout?: LayoutOption;
+  /**
+   * Serves the files under `dir` at URL `prefix` ("/assets/"), from the
+   * core; several mounts as an array. A mount at "/" (favicon.ico,
+   * robots.txt) answers only what nothing else does: live routes, the live
+   * socket, /_livets/ and the handler's routes come first (see `handler`).
+   */
+  assets?: AssetsMount | readonly AssetsMount[];
   /** How long a rendered page may take to join, in ms; default one day. */
   tokenTtlMs?: number;
   /** Session values for each page request, signed into its join token. */
@@ -119,6 +131,29 @@ export interface LiveTSServerOptions extends CoreLimitOptions, HostRequestOption
   tls?: TlsOptions;
 }
 
+/** A folder of files served at a URL prefix: see `LiveTSServerOptions.assets`. */
+export interface AssetsMount {
+  readonly prefix: string;
+  readonly dir: string;
+}
+
+/** Checks the `assets` option: the prefix mounts, and the root mount if any. */
+function checkAssets(assets: LiveTSServerOptions["assets"]): { prefixed: readonly AssetsMount[]; root: AssetsMount | null } {
+  if (assets === undefined) return { prefixed: [], root: null };
+  const mounts: readonly AssetsMount[] = Array.isArray(assets) ? assets : [assets as AssetsMount];
+  const prefixes = new Set<string>();
+  for (const { prefix, dir } of mounts) {
+    if (typeof prefix !== "string" || !prefix.startsWith("/") || !prefix.endsWith("/")) {
+      throw new TypeError(`assets.prefix must be a path such as "/assets/" (with a "/" at each end), got ${shown(prefix)}`);
+    }
+    if (typeof dir !== "string" || dir === "") throw new TypeError(`assets.dir must be the path of a folder, got ${shown(dir)}`);
+    if (prefix.startsWith(CLIENT_PREFIX)) throw new TypeError(`assets.prefix ${prefix} is taken by LiveTS itself`);
+    if (prefixes.has(prefix)) throw new TypeError(`assets.prefix ${prefix} is given twice: one folder per prefix`);
+    prefixes.add(prefix);
+  }
+  return { prefixed: mounts.filter((m) => m.prefix !== "/"), root: mounts.find((m) => m.prefix === "/") ?? null };
+}
+
 /** What `LiveTSServer.group` hands its callback. */
 export interface RouteGroup {
   route<V extends LiveView<object>, M = unknown>(route: string, View: CheckedViewClass<V, M>, options?: RouteOptions): RouteGroup;
@@ -131,7 +166,7 @@ export type TopicHandler = (data: unknown, topic: string) => void;
 export const LIVE_PATH = "/live";
 
 /** A started core; port 0 when it only serves the servers it is attached to. */
-type Running = { native: NativeBinding; handle: ServerHandle; port: number; hub: LiveHub; requests?: HostRequests };
+type Running = { native: NativeBinding; handle: ServerHandle; port: number; hub: LiveHub; requests?: HostRequests; root: RootMount | null };
 
 // The core's grammar (RedisEndpoint.swift), checked here too so a bad URL
 // fails at construction: printable ASCII, %XX escapes in the credentials,
@@ -204,7 +239,9 @@ export class LiveTSServer {
   private readonly title: string;
   private readonly titleSuffix: string;
   private readonly head: string;
-  private readonly assets: { readonly prefix: string; readonly dir: string } | null;
+  private readonly assets: readonly AssetsMount[];
+  /** The mount at "/", served last (root-assets.ts). */
+  private readonly rootAssets: AssetsMount | null;
   private readonly secret: Secret;
   private readonly pages: PageSettings;
   private readonly logger: Logger;
@@ -234,14 +271,7 @@ export class LiveTSServer {
     if (options.head !== undefined && !(options.head instanceof Html)) {
       throw new TypeError("head must be built with html`` (it is inserted unescaped)");
     }
-    if (options.assets !== undefined) {
-      const { prefix, dir } = options.assets;
-      if (typeof prefix !== "string" || !prefix.startsWith("/") || !prefix.endsWith("/") || prefix === "/") {
-        throw new TypeError(`assets.prefix must be a path such as "/assets/" (with a "/" at each end), got ${shown(prefix)}`);
-      }
-      if (typeof dir !== "string" || dir === "") throw new TypeError(`assets.dir must be the path of a folder, got ${shown(dir)}`);
-      if (prefix.startsWith(CLIENT_PREFIX)) throw new TypeError(`assets.prefix ${prefix} is taken by LiveTS itself`);
-    }
+    const assets = checkAssets(options.assets);
     const secret = options.secret ?? randomBytes(32);
     if (!(typeof secret === "string" || secret instanceof Uint8Array) || secret.length === 0) {
       // A string or bytes are never shown: they may be a real key.
@@ -252,7 +282,8 @@ export class LiveTSServer {
     this.title = title;
     this.titleSuffix = titleSuffix;
     this.head = options.head?.toString() ?? "";
-    this.assets = options.assets ?? null;
+    this.assets = assets.prefixed;
+    this.rootAssets = assets.root;
     this.secret = secret;
     this.logger = options.logger ?? console;
     this.remountDelayMs = nonNegative(options.remountDelayMs ?? 1000, "remountDelayMs");
@@ -268,7 +299,7 @@ export class LiveTSServer {
     this.pageHeaders = pageHeaders(checkFrameAncestors(options.frameAncestors ?? DEFAULT_FRAME_ANCESTORS));
     this.redisUrl = redisUrlOf(options.pubsub);
     if (this.redisUrl !== null) this.subscribe(REDIS_LINK_TOPIC, (link) => this.onRedisLink(link));
-    this.routes = new RouteSettings(checkMountHooks(options.onMount, "onMount"));
+    this.routes = new RouteSettings(checkMountHooks(options.onMount, "onMount"), checkLayout(options.layout, "layout") ?? null);
     this.sessions = new ServerSessions(secret, options.sessionCookie ?? {});
     this.pages = {
       router: this.router,
@@ -315,17 +346,20 @@ export class LiveTSServer {
   /**
    * Routes that share settings (Phoenix's live_session): `register` gets a
    * `route(path, View, options?)` whose routes run `options.onMount`
-   * after the server's hooks and before each route's own.
+   * after the server's hooks and before each route's own, and have
+   * `options.layout` unless they set their own.
    *
-   *     server.group({ onMount: [requireUser] }, (routes) => {
+   *     server.group({ onMount: [requireUser], layout: accountLayout }, (routes) => {
    *       routes.route("/account", Account);
    *     });
    */
   group(options: RouteOptions, register: (routes: RouteGroup) => void): this {
     const groupHooks = checkMountHooks(options.onMount, "onMount of a group");
+    const groupLayout = checkLayout(options.layout, "layout of a group");
     const routes: RouteGroup = {
       route: (route, View, own) => {
-        this.registerComponent(route, View, { ...own, onMount: [...groupHooks, ...checkMountHooks(own?.onMount, `onMount of route ${route}`)] });
+        const layout = own?.layout !== undefined ? own.layout : groupLayout;
+        this.registerComponent(route, View, { ...own, onMount: [...groupHooks, ...checkMountHooks(own?.onMount, `onMount of route ${route}`)], layout });
         return routes;
       },
     };
@@ -372,13 +406,18 @@ export class LiveTSServer {
     if (this.attached.has(server)) throw new Error("LiveTSServer is already attached to this server");
     // The core would expect TLS on every socket it holds, and an attached
     // server's sockets arrive decrypted (or, from https.Server, not at all).
+    if (this.rootAssets !== null) {
+      // The server's own listeners answer what LiveTS leaves, and LiveTS
+      // cannot tell which paths they serve: a file could shadow one.
+      throw new Error('attach() cannot be used with assets at "/": the server you attach to owns the paths LiveTS does not serve; serve those files from it (express.static) instead');
+    }
     if (this.tls.tlsCertFile !== undefined) {
       throw new Error("attach() cannot be used with the tls option: the core's TLS is for its own port; terminate TLS in the server you attach to (or in a proxy) instead");
     }
     const dir = clientDir();
     const mounts = [
       ...(dir !== null ? [staticMount(CLIENT_PREFIX, dir)] : []),
-      ...(this.assets !== null ? [staticMount(this.assets.prefix, this.assets.dir)] : []),
+      ...this.assets.map((mount) => staticMount(mount.prefix, mount.dir)),
     ];
     if (this.running === null) this.startCore(null);
     const running = this.listening();
@@ -423,7 +462,8 @@ export class LiveTSServer {
       const dir = clientDir();
       if (dir !== null) native.addStatic(handle, CLIENT_PREFIX, dir);
       else this.logger.warn("[livets] no client build found: pages will render but not go live");
-      if (this.assets !== null) native.addStatic(handle, this.assets.prefix, checkAssetsDir(this.assets.dir));
+      for (const mount of this.assets) native.addStatic(handle, mount.prefix, checkAssetsDir(mount.dir));
+      const root = this.rootAssets !== null ? { ...staticMount("/", checkAssetsDir(this.rootAssets.dir)), except: LIVE_PATH } : null;
       const hub = new LiveHub(new NativeCorePort(native, handle), {
         secret: this.secret,
         router: this.router,
@@ -435,12 +475,16 @@ export class LiveTSServer {
         mountHooks: (route) => this.routes.mountHooks(route),
         titleSuffix: this.titleSuffix,
       });
-      running = { native, handle, port: 0, hub };
+      running = { native, handle, port: 0, hub, root };
       const { handler } = this.options, live = running;
       if (handler !== undefined) {
         running.requests = new HostRequests(native, handle, handler, (path) => this.router.match(path) !== null,
                                             (request) => this.onRequest(live, request), this.logger,
-                                            this.tls.tlsCertFile !== undefined);
+                                            this.tls.tlsCertFile !== undefined,
+                                            root !== null ? (req, res) => serveRootFile(root, req, res, (err) => this.fileFailed(req.url ?? "/", err, () => {
+                                              if (res.headersSent) return void res.destroy();
+                                              res.writeHead(500, { "Content-Type": "text/plain; charset=utf-8" }).end("500 Internal Server Error\n");
+                                            })) : undefined);
       }
       this.running = running;
       if (target !== null) running.port = native.start(handle);
@@ -653,7 +697,26 @@ export class LiveTSServer {
         if (!isCoreError(err, "LTS_ESTATE")) throw err;
       }
     };
-    this.answerPage({ ...request, address: request.address ?? UNKNOWN_ADDRESS }, respond);
+    const query = { ...request, address: request.address ?? UNKNOWN_ADDRESS };
+    const pathname = request.target.split("?")[0];
+    const { root } = running;
+    if (root === null || (request.method !== "GET" && request.method !== "HEAD") || this.router.match(pathname) !== null) {
+      return this.answerPage(query, respond);
+    }
+    rootFileAnswer(root, pathname, parseHeaders(request.headers)["if-none-match"]).then(
+      (file) => {
+        if (file === null) return this.answerPage(query, respond);
+        if (this.running !== running) return;
+        running.native.respond(running.handle, request.id, file.status, file.headers, file.body);
+      },
+      (err: unknown) => this.fileFailed(request.target, err, () => respond(500, statusPage(this.title, 500, "Internal Server Error"))),
+    ).catch((err: unknown) => this.logger.error(`[livets] file ${request.target.slice(0, 200)}: could not answer:`, err));
+  }
+
+  /** A root file that exists and could not be read (EIO, EACCES): logged, and `answer` ends the request. */
+  private fileFailed(target: string, err: unknown, answer: () => void): void {
+    this.logger.error(`[livets] file ${target.slice(0, 200)}: could not be read:`, err);
+    answer();
   }
 
   /**
@@ -687,7 +750,21 @@ export class LiveTSServer {
             return respond(302, statusPage(title, 302, "Found"), `Location: ${outcome.location}\r\n`);
           case "page": {
             const pageTitle = outcome.title !== undefined ? outcome.title + this.titleSuffix : title;
-            const page = livePage({ title: pageTitle, head: this.head, id: outcome.id, token: outcome.token, csrf: outcome.csrf, body: outcome.markup });
+            const root = liveRoot(outcome.id, outcome.token, outcome.markup);
+            const layout = this.routes.layout(outcome.route);
+            let page: string;
+            if (layout === null) {
+              page = livePage({ title: pageTitle, head: this.head, csrf: outcome.csrf, body: root });
+            } else {
+              let wrapped;
+              try {
+                wrapped = wrapPage(layout, { content: trusted(root), title: pageTitle, route: outcome.route, url: outcome.url, session: outcome.session });
+              } catch (err) {
+                this.logger.error(`[livets] page ${request.target.slice(0, 200)}: the layout of ${outcome.route} failed:`, err);
+                return respond(500, statusPage(title, 500, "Internal Server Error"));
+              }
+              page = livePage({ title: pageTitle, head: this.head + wrapped.head, csrf: outcome.csrf, body: wrapped.body, layout: wrapped.identity });
+            }
             const size = Buffer.byteLength(page);
             if (size > this.maxPageBytes) {
               this.logger.error(

@@ -63,7 +63,7 @@ export function fileOf(mount: StaticMount, pathname: string): string | null {
 }
 
 /** The core's entity tag: size and modification second, in hex. */
-function entityTag(stat: fs.Stats): string {
+export function entityTag(stat: fs.Stats): string {
   return `"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs / 1000).toString(16)}"`;
 }
 
@@ -116,7 +116,7 @@ export function serveStatic(mount: StaticMount, pathname: string, req: http.Inco
 }
 
 /** The regular file at `file`, if it is one and lies under the mount once symlinks are resolved. */
-async function open(mount: StaticMount, file: string): Promise<{ handle: fs.promises.FileHandle; stat: fs.Stats } | null> {
+export async function open(mount: StaticMount, file: string): Promise<{ handle: fs.promises.FileHandle; stat: fs.Stats } | null> {
   const resolved = await fs.promises.realpath(file).catch(() => null);
   if (resolved === null || !resolved.startsWith(mount.root + path.sep)) return null;
   // O_NONBLOCK: a FIFO someone left in the folder must not hang the open.

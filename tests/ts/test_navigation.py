@@ -121,3 +121,33 @@ def test_a_patched_page_reloads_at_its_patched_url(page, ts_app):
     page.reload()
     expect(page.locator("[data-livets-token]")).to_have_class(CONNECTED)
     expect(page.locator("#page")).to_have_text("2")
+
+
+def test_navigation_between_pages_with_the_same_layout_swaps_the_root_and_to_another_layout_loads_in_full(page, ts_app):
+    sockets = open_search(page, ts_app, "/framed/one")
+    expect(page.locator("#hop")).to_have_text("one")
+    page.click("#to-framed")
+    expect(page.locator("#hop")).to_have_text("two")
+    expect(page.locator("[data-livets-token]")).to_have_class(CONNECTED)
+    assert page.url == ts_app.url + "/framed/two"
+    assert same_document(page), "the same layout: only the root was swapped"
+    assert len(sockets) == 1
+    expect(page.locator("#frame")).to_have_count(1)
+
+    page.click("#to-boxed")
+    expect(page.locator("#box")).to_have_text("boxed")
+    expect(page.locator("#hop")).to_have_text("three")
+    expect(page.locator("[data-livets-token]")).to_have_class(CONNECTED)
+    assert page.url == ts_app.url + "/boxed/three"
+    expect(page.locator("#frame")).to_have_count(0)
+    assert page.locator('meta[name="layout"]').count() == 0, "the framed layout's head went with it"
+    assert not same_document(page), "another layout: the page was loaded in full"
+    assert len(sockets) == 2
+
+    # Back to the framed page, whatever document the browser brings back.
+    page.go_back()
+    expect(page.locator("#hop")).to_have_text("two")
+    expect(page.locator("#frame")).to_have_count(1)
+    expect(page.locator("#box")).to_have_count(0)
+    expect(page.locator("[data-livets-token]")).to_have_class(CONNECTED)
+    assert page.url == ts_app.url + "/framed/two"

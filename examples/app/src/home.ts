@@ -1,13 +1,14 @@
 import { LiveView, html, type Html } from "livets";
 
-const examples = [
-  { path: "/counter", title: "Counter", blurb: "a number and two buttons" },
-  { path: "/todos", title: "Todos", blurb: "stateful components, ts-model and flash messages" },
-  { path: "/todo", title: "Shared todo", blurb: "one list for every tab and every process behind one Redis (pub/sub)" },
-  { path: "/chat", title: "Chat", blurb: "a room with presence: who is online, across processes" },
-  { path: "/search", title: "Search", blurb: "live navigation: patch links, back and forward, another view over the same socket" },
-  { path: "/clock", title: "Clock", blurb: "a timer that dies with the view, and async work with loading and error states" },
-  { path: "/login", title: "Sign in", blurb: "an Express app on the same port: a form, a cookie session, and /account guarded by an on-mount hook" },
+/** Every example; `live` ones are views (the nav bar links them), the others Express pages. */
+export const examples = [
+  { path: "/counter", title: "Counter", live: true, blurb: "a number and two buttons" },
+  { path: "/todos", title: "Todos", live: true, blurb: "stateful components, ts-model and flash messages" },
+  { path: "/todo", title: "Shared todo", live: true, blurb: "one list for every tab and every process behind one Redis (pub/sub)" },
+  { path: "/chat", title: "Chat", live: true, blurb: "a room with presence: who is online, across processes" },
+  { path: "/search", title: "Search", live: true, blurb: "live navigation: patch links, back and forward, another view over the same socket" },
+  { path: "/clock", title: "Clock", live: true, blurb: "a timer that dies with the view, and async work with loading and error states" },
+  { path: "/login", title: "Sign in", live: false, blurb: "an Express app on the same port: a form, a cookie session, and /account guarded by an on-mount hook" },
 ];
 
 /** The index page: links to every example. Takes no events. */

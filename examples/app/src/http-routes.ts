@@ -7,6 +7,8 @@ import type { IncomingMessage } from "node:http";
 import express = require("express");
 import { escapeHtml, type LiveTSServer } from "livets";
 
+import { navBar } from "./layout";
+
 type Express = typeof express;
 
 // Debian installs Node modules in /usr/share/nodejs, which its own node
@@ -37,7 +39,7 @@ function loginPage(error = "", username = ""): string {
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Sign in · LiveTS</title><link rel="stylesheet" href="/assets/app.css"></head>
-<body><main>
+<body>${navBar(null).toString()}<main>
 <h1>Sign in</h1>
 ${message}
 <form id="login-form" method="post" action="/login">

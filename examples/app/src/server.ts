@@ -10,6 +10,7 @@ import { Clock } from "./clock";
 import { Counter } from "./counter";
 import { Home } from "./home";
 import { addDemoRoutes, loadExpress } from "./http-routes";
+import { siteLayout } from "./layout";
 import { ElementView, Search } from "./search";
 import { SharedTodos, shareTodos } from "./shared-todo";
 import { Todos } from "./todos";
@@ -84,7 +85,13 @@ async function main(): Promise<void> {
     secret: secretFromEnvOrFile(),
     // app.js tells the user when a view came back with fresh state (livets:remounted).
     head: html`<link rel="stylesheet" href="/assets/app.css"><script defer src="/assets/app.js"></script>`,
-    assets: { prefix: "/assets/", dir: join(__dirname, "..", "public") },
+    // favicon.ico and robots.txt at "/", after the live routes and the Express routes.
+    assets: [
+      { prefix: "/assets/", dir: join(__dirname, "..", "public") },
+      { prefix: "/", dir: join(__dirname, "..", "public-root") },
+    ],
+    // The nav bar around every page.
+    layout: siteLayout,
     allowedHosts: allowedHostsFromEnv(),
     tls,
     // LIVETS_REDIS_URL (read by LiveTSServer) makes this process one node of several.

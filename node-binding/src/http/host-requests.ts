@@ -4,7 +4,7 @@
 // (everything else: any method, any path).
 
 import type { HttpRecord, NativeBinding, NativeConfig, RequestRecord, ServerHandle } from "../native";
-import { RequestBridge, type BridgeLogger, type RequestHandler } from "./request-bridge";
+import { RequestBridge, type BridgeLogger, type LeftRequests, type RequestHandler } from "./request-bridge";
 
 /** The LiveTSServer options of this module. */
 export interface HostRequestOptions {
@@ -45,6 +45,7 @@ export class HostRequests {
     private readonly page: (request: RequestRecord) => void,
     logger: BridgeLogger,
     encrypted: boolean,
+    left?: LeftRequests,
   ) {
     this.bridge = new RequestBridge(
       {
@@ -57,6 +58,7 @@ export class HostRequests {
       },
       handler,
       logger,
+      left,
     );
   }
 

@@ -10,8 +10,16 @@ import { createIncomingMessage } from "./incoming-message";
 import { RequestSocket } from "./request-socket";
 import { createServerResponse, type ResponseControl } from "./server-response";
 
-/** `(req, res) => void`, as for http.createServer; an Express app is one. */
-export type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => unknown;
+/**
+ * `(req, res) => void`, as for http.createServer; an Express app is one.
+ * With root assets, a third argument `next` takes what the handler
+ * leaves: `next()` (an Express app calls it when no route matched) serves
+ * a file at "/" or 404, `next(error)` logs the error and answers 500.
+ */
+export type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse, next?: (error?: unknown) => void) => unknown;
+
+/** Answers a request the handler left with next(). */
+export type LeftRequests = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
 /** The core calls a request needs (native.ts, bound to one server). */
 export interface RequestPort {
@@ -49,6 +57,7 @@ export class RequestBridge {
     private readonly port: RequestPort,
     private readonly handler: RequestHandler,
     private readonly logger: BridgeLogger,
+    private readonly left?: LeftRequests,
   ) {}
 
   /** Requests under way (for tests and diagnostics). */
@@ -112,7 +121,7 @@ export class RequestBridge {
       req.push(null);
     }
     try {
-      const result = this.handler(req, control.res);
+      const result = this.left === undefined ? this.handler(req, control.res) : this.handler(req, control.res, this.next(head, control));
       if (result instanceof Promise) result.catch((error: unknown) => this.failed(head, control, error));
     } catch (error) {
       this.failed(head, control, error);
@@ -151,6 +160,22 @@ export class RequestBridge {
       req.destroy(aborted ? error : undefined);
     }
     socket.closed(aborted);
+  }
+
+  /** The `next` of one request: the first call counts, and only while nothing was sent. */
+  private next(head: HttpHeadRecord, control: ResponseControl): (error?: unknown) => void {
+    let called = false;
+    return (error) => {
+      if (called) return;
+      called = true;
+      if (error !== undefined && error !== null) return this.failed(head, control, error);
+      if (control.res.headersSent || control.res.writableEnded) return;
+      try {
+        this.left?.(control.res.req, control.res);
+      } catch (err) {
+        this.failed(head, control, err);
+      }
+    };
   }
 
   /** A handler that threw: 500 if nothing was sent yet, else the connection is cut. */

@@ -44,6 +44,23 @@ class StringEcho extends LiveView {
   }
 }
 
+/** A page of the layout tests: its name, and navigate links to a page with the same layout and one with another. */
+class Hop extends LiveView {
+  state = { name: '' }
+  mount(params) {
+    this.setState({ name: String(params.name) })
+  }
+  render() {
+    return html`<p id="hop">${this.state.name}</p>
+      <a id="to-framed" href="/framed/two" ts-link="navigate">framed two</a>
+      <a id="to-boxed" href="/boxed/three" ts-link="navigate">boxed three</a>`
+  }
+}
+
+// Two layouts: the same markup for every framed page, other markup for boxed ones.
+const framed = { head: html`<meta name="layout" content="framed">`, render: (page) => html`<header id="frame">framed</header>${page.content}` }
+const boxed = (page) => html`<header id="box">boxed</header><main>${page.content}</main>`
+
 async function main() {
   const server = new LiveTSServer({
     port: Number(process.env.PORT || 0),
@@ -60,6 +77,8 @@ async function main() {
     .route('/clock', Clock)
     .route('/fragile', Fragile)
     .route('/string-echo', StringEcho)
+    .route('/framed/:name', Hop, { layout: framed })
+    .route('/boxed/:name', Hop, { layout: boxed })
   const port = await server.listen()
   console.log(`listening on http://127.0.0.1:${port}/`)
   const stop = () => server.close().then(() => process.exit(0))
