@@ -2,6 +2,7 @@
 waiting for them, a redis-server of the tests' own, and a Chromium
 launched from Debian's package."""
 
+import json
 import os
 import signal
 import socket
@@ -142,3 +143,13 @@ def run_async(coroutine):
 def demo_server():
     port = free_port()
     return Server(["node", str(REPO / "examples/app/dist/server.js")], port)
+
+
+async def recv_frame(ws):
+    """The next LiveTS frame on `ws`, parsed, passing over page-title frames
+    ("t"): the demo's counter retitles the page with every count, which is
+    beside the point of a test about what a frame gets back."""
+    while True:
+        frame = json.loads(await ws.recv())
+        if frame[0] != "t":
+            return frame

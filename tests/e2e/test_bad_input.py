@@ -8,7 +8,7 @@ import urllib.request
 
 import websockets
 
-from support import run_async
+from support import recv_frame, run_async
 
 
 def raw_http(port, data):
@@ -49,7 +49,7 @@ async def join(url, component, token):
     ws = await websockets.connect(url.replace("http", "ws") + "/live?v=1")
     token, csrf = token.split(" ")
     await ws.send(json.dumps(["j", 1, component, token, {"_csrf_token": csrf}]))
-    reply = json.loads(await ws.recv())
+    reply = await recv_frame(ws)
     assert reply[0] == "r", reply
     return ws
 
@@ -65,11 +65,11 @@ def test_invalid_json_is_refused_and_other_connections_carry_on(demo):
         ws_component[a] = comp_a
         ws_component[b] = comp_b
         await a.send("{this is not json")
-        refused = json.loads(await a.recv())
+        refused = await recv_frame(a)
         assert refused[0] == "x" and "JSON" in refused[3], refused
         for ws in (a, b):
             await ws.send(json.dumps(["e", 2, ws_component[ws], "inc", {}]))
-            reply = json.loads(await ws.recv())
+            reply = await recv_frame(ws)
             assert reply[0] == "p" and reply[3] == 2, reply
         await a.close()
         await b.close()
@@ -83,10 +83,10 @@ def test_undeclared_event_names_never_reach_a_method(demo):
         ws = await join(demo.url, component, token)
         for name in ["constructor", "__proto__", "setState", "render", "toString", "handleEvent", "mount"]:
             await ws.send(json.dumps(["e", 5, component, name, {}]))
-            reply = json.loads(await ws.recv())
+            reply = await recv_frame(ws)
             assert reply[0] == "x" and reply[2] == 5, (name, reply)
         await ws.send(json.dumps(["e", 6, component, "inc", {}]))
-        reply = json.loads(await ws.recv())
+        reply = await recv_frame(ws)
         assert reply[0] == "p" and reply[3] == 6, reply
         assert "1" in json.dumps(reply[4])
         await ws.close()
@@ -101,7 +101,7 @@ def test_forged_join_token_is_refused(demo):
         token, csrf = token.split(" ")
         forged = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
         await ws.send(json.dumps(["j", 1, component, forged, {"_csrf_token": csrf}]))
-        reply = json.loads(await ws.recv())
+        reply = await recv_frame(ws)
         assert reply[0] == "x", reply
         await ws.close()
 

@@ -11,7 +11,7 @@ import urllib.request
 
 import websockets
 
-from support import run_async
+from support import recv_frame, run_async
 
 MAX_SAFE_REF = 2**53 - 1
 
@@ -83,7 +83,7 @@ def test_refs_a_javascript_number_cannot_hold_are_refused_and_the_connection_goe
         ws, click, info = await counter_user(demo.url)
         for _ in range(70):
             await ws.send(json.dumps(["e", MAX_SAFE_REF + 2, info[0], "inc", {}]))
-            reply = json.loads(await ws.recv())
+            reply = await recv_frame(ws)
             assert reply[0] == "x" and "2^53" in reply[3], reply
         assert (await click())[0] == "p", "the connection still answers after 70 (once 64 wedged it)"
         await ws.close()
