@@ -43,7 +43,7 @@ def make_tree(root, build_sh):
         shutil.copy2(REPO / "node-binding" / name, binding)
     shutil.copy2(build_sh, binding / "build.sh")
     app = root / "examples/app"
-    for part in ("dist", "public"):
+    for part in ("dist", "public", "public-root"):
         shutil.copytree(REPO / "examples/app" / part, app / part)
     (app / "node_modules").mkdir()
     (app / "node_modules/livets").symlink_to("../../../node-binding")
@@ -76,6 +76,15 @@ def get(port, path="/counter"):
         conn.close()
 
 
+def next_frame(ws):
+    """The next frame, passing over page-title frames ("t"): the counter
+    retitles the page with each count."""
+    while True:
+        frame = json.loads(ws.recv(timeout=5))
+        if frame[0] != "t":
+            return frame
+
+
 @contextlib.contextmanager
 def counter_view(port):
     """A joined /counter view: its socket and its component id."""
@@ -86,14 +95,14 @@ def counter_view(port):
     csrf = re.search(r'<meta name="csrf-token" content="([^"]+)">', page).group(1)
     with connect(f"ws://127.0.0.1:{port}/live?v=1", open_timeout=5) as ws:
         ws.send(json.dumps(["j", 1, component, token, {"_csrf_token": csrf, "_url": "/counter"}]))
-        reply = json.loads(ws.recv(timeout=5))
+        reply = next_frame(ws)
         assert reply[0] == "r", reply
         yield ws, component
 
 
 def increment(ws, component, ref):
     ws.send(json.dumps(["e", ref, component, "inc", {}]))
-    reply = json.loads(ws.recv(timeout=5))
+    reply = next_frame(ws)
     assert reply[0] == "p" and reply[3] == ref, reply
 
 
