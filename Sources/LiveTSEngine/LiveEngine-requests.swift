@@ -38,6 +38,13 @@ extension LiveEngine {
         loop.runOrPost { [self] in http.startResponse(request: request, status: status, reason: reason, head: head, framing: framing) }
     }
 
+    public func sendResponse(request: UInt64, status: Int, reason: [UInt8], head: HostResponseHead, framing: ResponseLedger.BodyFraming,
+                             bytes: [UInt8], short: Bool) {
+        loop.runOrPost { [self] in
+            http.sendResponse(request: request, status: status, reason: reason, head: head, framing: framing, bytes: bytes, short: short)
+        }
+    }
+
     public func writeResponse(request: UInt64, bytes: [UInt8], count: Int) {
         loop.runOrPost { [self] in http.writeResponse(request: request, bytes: bytes, count: count) }
     }

@@ -52,6 +52,7 @@ export class HostRequests {
         start: (id, status, reason, headers) => native.responseStart(handle, id, status, reason, headers),
         write: (id, bytes) => native.responseWrite(handle, id, bytes),
         end: (id, bytes) => native.responseEnd(handle, id, bytes),
+        send: (id, status, reason, headers, bytes) => native.responseSend(handle, id, status, reason, headers, bytes),
         abort: (id) => native.requestAbort(handle, id),
         encrypted,
       },
