@@ -653,6 +653,18 @@ int lts_response_send(lts_server *server, lts_request_id id, int status, const c
                       size_t reason_len, const char *headers, size_t headers_len,
                       const void *data, size_t len);
 
+/* Answers made on the calling thread from lts_server_hold_calls on
+ * (lts_response_*, lts_request_consume, lts_request_abort) are checked at
+ * once as always, and queued in call order, but the loop thread is woken
+ * for them only by lts_server_release_calls: one wake-up for all the
+ * answers a host gives in one turn of its own event loop, instead of one
+ * each (on a shared core, each is a switch between the two threads).
+ * Release before the thread waits for anything. Other threads and other
+ * calls are not held. Hold returns LTS_ESTATE if the server is not
+ * running; release always succeeds. */
+int lts_server_hold_calls(lts_server *server);
+int lts_server_release_calls(lts_server *server);
+
 /* Ends a request at once by closing its connection: for an answer that
  * failed after its head was sent (the client sees it cut off), or a body
  * the host refuses to read. on_request_done follows with aborted = 1.

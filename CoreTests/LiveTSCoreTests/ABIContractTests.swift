@@ -289,6 +289,8 @@ private let contract: [String: Row] = [
         Probe("a header line without CRLF", LTS_EPARSE, mentions: "CRLF") { lts_response_send($0, 1, 200, nil, 0, "A: b", 4, nil, 0) },
         Probe("an unknown request", LTS_ENOTFOUND, mentions: "unknown or done") { lts_response_send($0, 77, 200, nil, 0, nil, 0, nil, 0) },
     ]),
+    "lts_server_hold_calls": .method(valid: { lts_server_hold_calls($0) }, whenStopped: LTS_ESTATE, probes: []),
+    "lts_server_release_calls": .method(valid: { lts_server_release_calls($0) }, whenStopped: LTS_OK, probes: []),
     "lts_request_abort": .method(valid: { lts_request_abort($0, 1) }, whenStopped: LTS_ESTATE, probes: [
         Probe("request 0", LTS_EINVAL, mentions: "id is 0") { lts_request_abort($0, 0) },
         Probe("an unknown request", LTS_ENOTFOUND, mentions: "unknown or done") { lts_request_abort($0, 77) },

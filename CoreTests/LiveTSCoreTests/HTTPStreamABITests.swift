@@ -50,6 +50,8 @@ private let onHead: @convention(c) (OpaquePointer?, UnsafePointer<lts_http_reque
         let l = log(userdata)
         l.codes["send past Content-Length"] = send(server, r.id, "Content-Length: 2\r\n", "long")
         l.codes["send"] = send(server, r.id, "Content-Length: 4\r\n", "sent")
+    case "/later":
+        break // answered by the test, from its own thread
     case "/send-short":
         log(userdata).codes["send short"] = send(server, r.id, "Content-Length: 9\r\n", "short")
     case "/probe":
@@ -166,6 +168,25 @@ final class HTTPStreamABITests: XCTestCase {
         XCTAssertTrue(head?.contains("Connection: close") ?? false, "a body short of its Content-Length closes, and the head says so")
         _ = stats()
         XCTAssertEqual(streamLog.codes["send short"], LTS_OK)
+    }
+
+    func testHeldAnswersWaitForTheRelease() {
+        let client = TestClient(port: startServer())
+        client.send("GET /later HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        var id: UInt64 = 0
+        for _ in 0..<500 where id == 0 {
+            _ = stats() // a round trip through the loop: the head callback has run or not
+            id = streamLog.heads.first?.id ?? 0
+            if id == 0 { usleep(2000) }
+        }
+        XCTAssertNotEqual(id, 0, "the head arrived")
+        XCTAssertEqual(lts_server_hold_calls(server), LTS_OK)
+        XCTAssertEqual(send(server, id, "Content-Length: 4\r\n", "held"), LTS_OK, "checked at once")
+        usleep(100_000)
+        var byte: UInt8 = 0
+        XCTAssertEqual(recv(client.fd, &byte, 1, Int32(MSG_DONTWAIT | MSG_PEEK)), -1, "nothing is sent before the release")
+        XCTAssertEqual(lts_server_release_calls(server), LTS_OK)
+        XCTAssertEqual(client.readResponse()?.body, "held")
     }
 
     func testBadCallsGetCodes() {

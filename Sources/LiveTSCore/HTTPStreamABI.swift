@@ -113,6 +113,22 @@ public func lts_response_end(_ handle: OpaquePointer?, _ id: UInt64, _ data: Uns
     return writeBody(server, "lts_response_end", id, data, length, last: true)
 }
 
+@_cdecl("lts_server_hold_calls")
+public func lts_server_hold_calls(_ handle: OpaquePointer?) -> Int32 {
+    guard let server = enter(handle, "lts_server_hold_calls") else { return LTS_EMISUSE }
+    guard server.engine.isRunning else { return server.notRunning("lts_server_hold_calls") }
+    server.engine.holdWakeups()
+    return LTS_OK
+}
+
+@_cdecl("lts_server_release_calls")
+public func lts_server_release_calls(_ handle: OpaquePointer?) -> Int32 {
+    guard let server = enter(handle, "lts_server_release_calls") else { return LTS_EMISUSE }
+    // Even once stopped: what was held must not wait for a wake-up that never comes.
+    server.engine.releaseWakeups()
+    return LTS_OK
+}
+
 @_cdecl("lts_request_abort")
 public func lts_request_abort(_ handle: OpaquePointer?, _ id: UInt64) -> Int32 {
     guard let server = enter(handle, "lts_request_abort") else { return LTS_EMISUSE }

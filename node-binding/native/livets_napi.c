@@ -779,6 +779,25 @@ static napi_value js_response_send(napi_env env, napi_callback_info info) {
   return ret;
 }
 
+/* holdCalls(h) / releaseCalls(h): answers in between wake the core once. */
+static napi_value js_hold_calls(napi_env env, napi_callback_info info) {
+  call_args a;
+  napi_value ret = NULL;
+  binding *b = server_call(env, info, 1, "", &a);
+  if (b != NULL) ret = lts_result(env, lts_server_hold_calls(b->server));
+  free_args(&a);
+  return ret;
+}
+
+static napi_value js_release_calls(napi_env env, napi_callback_info info) {
+  call_args a;
+  napi_value ret = NULL;
+  binding *b = server_call(env, info, 1, "", &a);
+  if (b != NULL) ret = lts_result(env, lts_server_release_calls(b->server));
+  free_args(&a);
+  return ret;
+}
+
 /* requestAbort(h, reqId) */
 static napi_value js_request_abort(napi_env env, napi_callback_info info) {
   call_args a;
@@ -1101,6 +1120,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"responseWrite", NULL, js_response_write, NULL, NULL, NULL, napi_enumerable, NULL},
       {"responseEnd", NULL, js_response_end, NULL, NULL, NULL, napi_enumerable, NULL},
       {"responseSend", NULL, js_response_send, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"holdCalls", NULL, js_hold_calls, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"releaseCalls", NULL, js_release_calls, NULL, NULL, NULL, napi_enumerable, NULL},
       {"requestAbort", NULL, js_request_abort, NULL, NULL, NULL, napi_enumerable, NULL},
       {"register", NULL, js_register, NULL, NULL, NULL, napi_enumerable, NULL},
       {"update", NULL, js_update, NULL, NULL, NULL, napi_enumerable, NULL},

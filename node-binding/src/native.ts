@@ -210,6 +210,9 @@ export interface NativeBinding {
   /** False when over 64 KiB is unsent: wait for the http-drain record. */
   responseWrite(h: ServerHandle, requestId: number, bytes: Uint8Array | string): boolean;
   responseEnd(h: ServerHandle, requestId: number, bytes: Uint8Array | string | null): void;
+  /** The answers made until releaseCalls wake the core's loop once, not each. */
+  holdCalls(h: ServerHandle): void;
+  releaseCalls(h: ServerHandle): void;
   /** responseStart and responseEnd in one call (and one socket write). */
   responseSend(h: ServerHandle, requestId: number, status: number, reason: string | null, headers: string | null,
                bytes: Uint8Array | string | null): void;
