@@ -533,8 +533,8 @@ int lts_close(lts_server *server, lts_conn_id conn, int code, const char *reason
  * A body is never held whole in memory, so max_body_bytes may be large.
  *
  * The answer: lts_response_start (status and headers), any number of
- * lts_response_write, then lts_response_end; or lts_respond with the whole
- * answer at once. Without a Content-Length header the body is sent with
+ * lts_response_write, then lts_response_end; or lts_response_send (or
+ * lts_respond, without a reason phrase) with the whole answer at once. Without a Content-Length header the body is sent with
  * Transfer-Encoding: chunked (HTTP/1.1), or until the connection closes
  * (HTTP/1.0). HEAD answers, 204 and 304 carry no body: written bytes are
  * dropped. "Expect: 100-continue" is answered "100 Continue" as soon as
@@ -601,7 +601,9 @@ int lts_server_set_http_callbacks(lts_server *server, const lts_http_callbacks *
 
 /* The host took `bytes` more of the body delivered by on_request_body;
  * reading resumes once less than 256 KiB is untaken. 0 is allowed (does
- * nothing). Returns LTS_EINVAL for id 0 or more bytes than were delivered
+ * nothing). Once on_request_end has come, consuming is optional: the core
+ * reads no more of this body, so a host that read it all at once need not
+ * say so. Returns LTS_EINVAL for id 0 or more bytes than were delivered
  * and not yet consumed; LTS_ENOTFOUND for an unknown or done request;
  * LTS_ESTATE if the server is not running. */
 int lts_request_consume(lts_server *server, lts_request_id id, size_t bytes);
@@ -639,6 +641,29 @@ int lts_response_write(lts_server *server, lts_request_id id, const void *data, 
  * after it (the client can tell only so). Returns the codes of
  * lts_response_write, for the same reasons, and never LTS_BUFFERED. */
 int lts_response_end(lts_server *server, lts_request_id id, const void *data, size_t len);
+
+/* The whole answer in one call: lts_response_start with `status`,
+ * `reason` and `headers`, then lts_response_end with `data`, as one socket
+ * write (a handler that ends its response in one go pays one call, not
+ * two). Checked whole before anything is sent: returns the codes of
+ * lts_response_start and lts_response_end, for the same reasons, and on
+ * any failure the request is still unanswered. A body shorter than its
+ * Content-Length gets "Connection: close" in the head. */
+int lts_response_send(lts_server *server, lts_request_id id, int status, const char *reason,
+                      size_t reason_len, const char *headers, size_t headers_len,
+                      const void *data, size_t len);
+
+/* Answers made on the calling thread from lts_server_hold_calls on
+ * (lts_response_*, lts_request_consume, lts_request_abort) are checked at
+ * once as always, and queued in call order, but the loop thread is woken
+ * for them only by lts_server_release_calls: one wake-up for all the
+ * answers a host gives in one turn of its own event loop, instead of one
+ * each (on a shared core, each is a switch between the two threads).
+ * Release before the thread waits for anything. Other threads and other
+ * calls are not held. Hold returns LTS_ESTATE if the server is not
+ * running; release always succeeds. */
+int lts_server_hold_calls(lts_server *server);
+int lts_server_release_calls(lts_server *server);
 
 /* Ends a request at once by closing its connection: for an answer that
  * failed after its head was sent (the client sees it cut off), or a body

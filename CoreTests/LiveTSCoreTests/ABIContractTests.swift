@@ -282,6 +282,15 @@ private let contract: [String: Row] = [
         Probe("NULL data with a length", LTS_EINVAL, mentions: "len") { lts_response_end($0, 1, nil, 3) },
         Probe("an unknown request", LTS_ENOTFOUND, mentions: "unknown or done") { lts_response_end($0, 77, nil, 0) },
     ]),
+    "lts_response_send": .method(valid: { lts_response_send($0, 1, 200, nil, 0, nil, 0, "x", 1) }, whenStopped: LTS_ESTATE, probes: [
+        Probe("request 0", LTS_EINVAL, mentions: "id is 0") { lts_response_send($0, 0, 200, nil, 0, nil, 0, nil, 0) },
+        Probe("status 100", LTS_EINVAL, mentions: "200 to 999") { lts_response_send($0, 1, 100, nil, 0, nil, 0, nil, 0) },
+        Probe("NULL data with a length", LTS_EINVAL, mentions: "len") { lts_response_send($0, 1, 200, nil, 0, nil, 0, nil, 3) },
+        Probe("a header line without CRLF", LTS_EPARSE, mentions: "CRLF") { lts_response_send($0, 1, 200, nil, 0, "A: b", 4, nil, 0) },
+        Probe("an unknown request", LTS_ENOTFOUND, mentions: "unknown or done") { lts_response_send($0, 77, 200, nil, 0, nil, 0, nil, 0) },
+    ]),
+    "lts_server_hold_calls": .method(valid: { lts_server_hold_calls($0) }, whenStopped: LTS_ESTATE, probes: []),
+    "lts_server_release_calls": .method(valid: { lts_server_release_calls($0) }, whenStopped: LTS_OK, probes: []),
     "lts_request_abort": .method(valid: { lts_request_abort($0, 1) }, whenStopped: LTS_ESTATE, probes: [
         Probe("request 0", LTS_EINVAL, mentions: "id is 0") { lts_request_abort($0, 0) },
         Probe("an unknown request", LTS_ENOTFOUND, mentions: "unknown or done") { lts_request_abort($0, 77) },

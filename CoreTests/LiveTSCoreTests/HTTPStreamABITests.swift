@@ -28,6 +28,11 @@ private func end(_ server: OpaquePointer?, _ id: UInt64, _ body: String) -> Int3
     body.withCString { lts_response_end(server, id, $0, strlen($0)) }
 }
 
+private func send(_ server: OpaquePointer?, _ id: UInt64, _ headers: String, _ body: String) -> Int32 {
+    headers.withCString { h in body.withCString { b in lts_response_send(server, id, 200, "Fine", 4, h, strlen(h), b, strlen(b)) } }
+}
+
+/// /send answers whole with lts_response_send (after a refused try);
 /// /echo streams the body back chunked as it comes; /early answers before
 /// reading the body; /probe tries the calls that must fail; anything else
 /// gets the whole answer from lts_respond.
@@ -41,6 +46,14 @@ private let onHead: @convention(c) (OpaquePointer?, UnsafePointer<lts_http_reque
     case "/early":
         _ = start(server, r.id, 201, "Content-Length: 2\r\n")
         _ = end(server, r.id, "ok")
+    case "/send":
+        let l = log(userdata)
+        l.codes["send past Content-Length"] = send(server, r.id, "Content-Length: 2\r\n", "long")
+        l.codes["send"] = send(server, r.id, "Content-Length: 4\r\n", "sent")
+    case "/later":
+        break // answered by the test, from its own thread
+    case "/send-short":
+        log(userdata).codes["send short"] = send(server, r.id, "Content-Length: 9\r\n", "short")
     case "/probe":
         let l = log(userdata)
         l.codes["write before start"] = "x".withCString { lts_response_write(server, r.id, $0, 1) }
@@ -133,6 +146,47 @@ final class HTTPStreamABITests: XCTestCase {
         XCTAssertEqual(client.readResponse()?.body, "whole /after")
         _ = stats()
         XCTAssertEqual(streamLog.bodies.values.map(\.count).reduce(0, +), 0, "a dropped body is never delivered")
+    }
+
+    func testAWholeAnswerIsOneCallAndARefusedOneLeavesTheRequestOpen() {
+        let client = TestClient(port: startServer())
+        client.send("POST /send HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 3\r\n\r\nabc" + "GET /after HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        let sent = client.readResponse()
+        XCTAssertEqual(sent?.status, 200)
+        XCTAssertEqual(sent?.body, "sent")
+        XCTAssertTrue(sent?.head.hasPrefix("HTTP/1.1 200 Fine\r\n") ?? false, sent?.head ?? "no answer")
+        XCTAssertTrue(sent?.head.contains("Connection: keep-alive") ?? false)
+        XCTAssertEqual(client.readResponse()?.body, "whole /after", "the connection takes its next request")
+        _ = stats()
+        XCTAssertEqual(streamLog.codes["send past Content-Length"], LTS_EINVAL)
+        XCTAssertEqual(streamLog.codes["send"], LTS_OK)
+        XCTAssertEqual(streamLog.done.map(\.aborted), [false, false])
+
+        let short = TestClient(port: lts_server_port(server))
+        short.send("GET /send-short HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        let head = short.readHead()
+        XCTAssertTrue(head?.contains("Connection: close") ?? false, "a body short of its Content-Length closes, and the head says so")
+        _ = stats()
+        XCTAssertEqual(streamLog.codes["send short"], LTS_OK)
+    }
+
+    func testHeldAnswersWaitForTheRelease() {
+        let client = TestClient(port: startServer())
+        client.send("GET /later HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        var id: UInt64 = 0
+        for _ in 0..<500 where id == 0 {
+            _ = stats() // a round trip through the loop: the head callback has run or not
+            id = streamLog.heads.first?.id ?? 0
+            if id == 0 { usleep(2000) }
+        }
+        XCTAssertNotEqual(id, 0, "the head arrived")
+        XCTAssertEqual(lts_server_hold_calls(server), LTS_OK)
+        XCTAssertEqual(send(server, id, "Content-Length: 4\r\n", "held"), LTS_OK, "checked at once")
+        usleep(100_000)
+        var byte: UInt8 = 0
+        XCTAssertEqual(recv(client.fd, &byte, 1, Int32(MSG_DONTWAIT | MSG_PEEK)), -1, "nothing is sent before the release")
+        XCTAssertEqual(lts_server_release_calls(server), LTS_OK)
+        XCTAssertEqual(client.readResponse()?.body, "held")
     }
 
     func testBadCallsGetCodes() {

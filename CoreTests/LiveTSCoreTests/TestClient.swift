@@ -62,6 +62,15 @@ final class TestClient {
         }
     }
 
+    /// The head of the next response; its body stays unread.
+    func readHead() -> String? {
+        while find([13, 10, 13, 10]) == nil { guard fill(pending.count + 1) else { return nil } }
+        let end = find([13, 10, 13, 10])!
+        let head = String(decoding: pending[0..<end], as: UTF8.self)
+        pending.removeFirst(end + 4)
+        return head
+    }
+
     /// One HTTP response with a chunked body, decoded; nil on timeout, close or bad framing.
     func readChunkedResponse() -> (status: Int, head: String, body: [UInt8])? {
         while find([13, 10, 13, 10]) == nil { guard fill(pending.count + 1) else { return nil } }

@@ -38,27 +38,66 @@ public func lts_response_start(_ handle: OpaquePointer?, _ id: UInt64, _ status:
                                _ headers: UnsafePointer<CChar>?, _ headersLength: Int) -> Int32 {
     guard let server = enter(handle, "lts_response_start") else { return LTS_EMISUSE }
     guard isRequest("lts_response_start", id) else { return LTS_EINVAL }
-    guard (200...999).contains(status) else {
-        return fail(LTS_EINVAL, "lts_response_start: status must be 200 to 999 (1xx answers are the core's), got \(status)")
-    }
-    guard let reasonBytes = copyArgument("lts_response_start", "reason", "reason_len", reason, reasonLength) else { return LTS_EINVAL }
-    guard let headerBytes = copyArgument("lts_response_start", "headers", "headers_len", headers, headersLength) else { return LTS_EINVAL }
-    guard reasonBytes.allSatisfy({ $0 == 9 || ($0 >= 32 && $0 != 127) }) else {
-        return fail(LTS_EPARSE, "lts_response_start: reason \(String(decoding: reasonBytes.prefix(60), as: UTF8.self).debugDescription) holds a control character")
-    }
-    let head: HostResponseHead
-    switch HostResponseHead.inspect(headerBytes) {
-    case .success(let inspected): head = inspected
-    case .failure(.malformed(let why)): return fail(LTS_EPARSE, "lts_response_start: \(why)")
-    case .failure(.contradictory(let why)): return fail(LTS_EINVAL, "lts_response_start: \(why)")
+    let given: (reason: [UInt8], head: HostResponseHead)
+    switch responseHead("lts_response_start", status, reason, reasonLength, headers, headersLength) {
+    case .failure(let code): return code.rawValue
+    case .success(let checked): given = checked
     }
     guard server.engine.isRunning else { return server.notRunning("lts_response_start") }
-    switch server.engine.http.responses.start(id, status: Int(status), head: head) {
+    switch server.engine.http.responses.start(id, status: Int(status), head: given.head) {
     case .failure(let refusal):
         return refused("lts_response_start", id, refusal)
     case .success(let framing):
-        server.engine.startResponse(request: id, status: Int(status), reason: reasonBytes, head: head, framing: framing)
+        server.engine.startResponse(request: id, status: Int(status), reason: given.reason, head: given.head, framing: framing)
         return LTS_OK
+    }
+}
+
+@_cdecl("lts_response_send")
+public func lts_response_send(_ handle: OpaquePointer?, _ id: UInt64, _ status: Int32, _ reason: UnsafePointer<CChar>?, _ reasonLength: Int,
+                              _ headers: UnsafePointer<CChar>?, _ headersLength: Int, _ data: UnsafeRawPointer?, _ length: Int) -> Int32 {
+    guard let server = enter(handle, "lts_response_send") else { return LTS_EMISUSE }
+    guard isRequest("lts_response_send", id) else { return LTS_EINVAL }
+    let given: (reason: [UInt8], head: HostResponseHead)
+    switch responseHead("lts_response_send", status, reason, reasonLength, headers, headersLength) {
+    case .failure(let code): return code.rawValue
+    case .success(let checked): given = checked
+    }
+    guard let bytes = borrowArgument("lts_response_send", "data", "len", data, length) else { return LTS_EINVAL }
+    guard server.engine.isRunning else { return server.notRunning("lts_response_send") }
+    switch server.engine.http.responses.whole(id, status: Int(status), head: given.head, count: bytes.count) {
+    case .failure(let refusal):
+        return refused("lts_response_send", id, refusal)
+    case .success(let counted):
+        var short = false
+        if case .length(let declared) = counted.framing { short = counted.written < declared }
+        server.engine.sendResponse(request: id, status: Int(status), reason: given.reason, head: given.head, framing: counted.framing,
+                                   bytes: framedBody(bytes, counted.framing, last: true), short: short)
+        return LTS_OK
+    }
+}
+
+/// A failed check's code, its sentence already set (lts_last_error).
+private struct ABICode: Error {
+    let rawValue: Int32
+}
+
+/// The checks of lts_response_start's status, reason and header block.
+private func responseHead(_ function: StaticString, _ status: Int32, _ reason: UnsafePointer<CChar>?, _ reasonLength: Int,
+                          _ headers: UnsafePointer<CChar>?, _ headersLength: Int) -> Result<(reason: [UInt8], head: HostResponseHead), ABICode> {
+    guard (200...999).contains(status) else {
+        return .failure(ABICode(rawValue: fail(LTS_EINVAL, "\(function): status must be 200 to 999 (1xx answers are the core's), got \(status)")))
+    }
+    guard let reasonBytes = copyArgument(function, "reason", "reason_len", reason, reasonLength) else { return .failure(ABICode(rawValue: LTS_EINVAL)) }
+    guard let headerBytes = copyArgument(function, "headers", "headers_len", headers, headersLength) else { return .failure(ABICode(rawValue: LTS_EINVAL)) }
+    guard reasonBytes.allSatisfy({ $0 == 9 || ($0 >= 32 && $0 != 127) }) else {
+        let shown = String(decoding: reasonBytes.prefix(60), as: UTF8.self).debugDescription
+        return .failure(ABICode(rawValue: fail(LTS_EPARSE, "\(function): reason \(shown) holds a control character")))
+    }
+    switch HostResponseHead.inspect(headerBytes) {
+    case .success(let inspected): return .success((reasonBytes, inspected))
+    case .failure(.malformed(let why)): return .failure(ABICode(rawValue: fail(LTS_EPARSE, "\(function): \(why)")))
+    case .failure(.contradictory(let why)): return .failure(ABICode(rawValue: fail(LTS_EINVAL, "\(function): \(why)")))
     }
 }
 
@@ -72,6 +111,22 @@ public func lts_response_write(_ handle: OpaquePointer?, _ id: UInt64, _ data: U
 public func lts_response_end(_ handle: OpaquePointer?, _ id: UInt64, _ data: UnsafeRawPointer?, _ length: Int) -> Int32 {
     guard let server = enter(handle, "lts_response_end") else { return LTS_EMISUSE }
     return writeBody(server, "lts_response_end", id, data, length, last: true)
+}
+
+@_cdecl("lts_server_hold_calls")
+public func lts_server_hold_calls(_ handle: OpaquePointer?) -> Int32 {
+    guard let server = enter(handle, "lts_server_hold_calls") else { return LTS_EMISUSE }
+    guard server.engine.isRunning else { return server.notRunning("lts_server_hold_calls") }
+    server.engine.holdWakeups()
+    return LTS_OK
+}
+
+@_cdecl("lts_server_release_calls")
+public func lts_server_release_calls(_ handle: OpaquePointer?) -> Int32 {
+    guard let server = enter(handle, "lts_server_release_calls") else { return LTS_EMISUSE }
+    // Even once stopped: what was held must not wait for a wake-up that never comes.
+    server.engine.releaseWakeups()
+    return LTS_OK
 }
 
 @_cdecl("lts_request_abort")
@@ -93,8 +148,22 @@ private func writeBody(_ server: CoreServer, _ function: StaticString, _ id: UIn
     case .failure(let refusal): return refused(function, id, refusal)
     case .success(let counted): outcome = counted
     }
+    let framed = framedBody(bytes, outcome.framing, last: last)
+    if last {
+        var short = false
+        if case .length(let declared) = outcome.framing { short = outcome.written < declared }
+        server.engine.endResponse(request: id, bytes: framed, count: outcome.framing == .none ? 0 : bytes.count, short: short)
+        return LTS_OK
+    }
+    if !bytes.isEmpty { server.engine.writeResponse(request: id, bytes: framed, count: outcome.framing == .none ? 0 : bytes.count) }
+    return outcome.wait ? LTS_BUFFERED : LTS_OK
+}
+
+/// Body bytes as the socket carries them: a chunk with its size line when
+/// chunked, and the last chunk after the end's bytes.
+private func framedBody(_ bytes: UnsafeRawBufferPointer, _ framing: ResponseLedger.BodyFraming, last: Bool) -> [UInt8] {
     var framed: [UInt8] = []
-    switch outcome.framing {
+    switch framing {
     case .none:
         break
     case .length, .untilClose:
@@ -108,14 +177,7 @@ private func writeBody(_ server: CoreServer, _ function: StaticString, _ id: UIn
         }
         if last { framed += Array("0\r\n\r\n".utf8) }
     }
-    if last {
-        var short = false
-        if case .length(let declared) = outcome.framing { short = outcome.written < declared }
-        server.engine.endResponse(request: id, bytes: framed, count: outcome.framing == .none ? 0 : bytes.count, short: short)
-        return LTS_OK
-    }
-    if !bytes.isEmpty { server.engine.writeResponse(request: id, bytes: framed, count: outcome.framing == .none ? 0 : bytes.count) }
-    return outcome.wait ? LTS_BUFFERED : LTS_OK
+    return framed
 }
 
 private func isRequest(_ function: StaticString, _ id: UInt64) -> Bool {

@@ -144,11 +144,30 @@ extension Connection {
 
     func startResponse(_ exchange: HostExchange, status: Int, reason: [UInt8], head: HostResponseHead, framing: ResponseLedger.BodyFraming) {
         guard isCurrent(exchange), !exchange.responseStarted else { return }
+        writeRaw(beginResponse(exchange, status: status, reason: reason, head: head, framing: framing, bodyCapacity: 0))
+    }
+
+    /// lts_response_send: head and framed body in one socket write, as a
+    /// response given whole would be by Node.
+    func sendResponse(_ exchange: HostExchange, status: Int, reason: [UInt8], head: HostResponseHead, framing: ResponseLedger.BodyFraming,
+                      bytes: [UInt8], short: Bool) {
+        guard isCurrent(exchange), !exchange.responseStarted else { return }
+        // A body shorter than its Content-Length is known before the head
+        // goes: the head says the connection closes after it.
+        var out = beginResponse(exchange, status: status, reason: reason, head: head, framing: framing, bodyCapacity: bytes.count, closing: short)
+        if framing != .none { out += bytes }
+        writeRaw(out)
+        responseFinished(exchange)
+    }
+
+    /// The status line and headers; the exchange is answering from now on.
+    private func beginResponse(_ exchange: HostExchange, status: Int, reason: [UInt8], head: HostResponseHead,
+                               framing: ResponseLedger.BodyFraming, bodyCapacity: Int, closing: Bool = false) -> [UInt8] {
         exchange.responseStarted = true
         exchange.framing = framing
-        exchange.keepAlive = exchange.keepAliveAsked && !head.close && framing != .untilClose
+        exchange.keepAlive = exchange.keepAliveAsked && !head.close && framing != .untilClose && !closing
         var out: [UInt8] = []
-        out.reserveCapacity(128 + head.lines.count)
+        out.reserveCapacity(128 + head.lines.count + bodyCapacity)
         out += Array("HTTP/1.1 \(status) ".utf8)
         out += reason.isEmpty ? Array(HTTPResponse.reasonPhrase(status).utf8) : reason
         out += [13, 10]
@@ -157,7 +176,7 @@ extension Connection {
         out += Array("Connection: \(exchange.keepAlive ? "keep-alive" : "close")\r\n".utf8)
         out += head.lines
         out += [13, 10]
-        writeRaw(out)
+        return out
     }
 
     /// `bytes` are framed already (a chunk with its size line); `count` is

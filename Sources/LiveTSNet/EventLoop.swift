@@ -21,6 +21,10 @@ public final class EventLoop {
     /// The loop thread's id, to refuse blocking calls made from callbacks.
     /// Written by the loop thread, read by any: guarded by `mutex`.
     private var loopThreadID: uv_thread_t?
+    /// The thread whose `postHeld` work waits for `releaseWakeups` to wake
+    /// the loop, and whether any did. Guarded by `mutex`.
+    private var wakeupHolder: uv_thread_t?
+    private var wakeupOwed = false
 
     public init() throws {
         loop = .allocate(capacity: 1)
@@ -52,6 +56,48 @@ public final class EventLoop {
         pending.append(work)
         uv_mutex_unlock(mutex)
         uv_async_send(wakeup)
+        return true
+    }
+
+    /// From now on `postHeld` on this thread queues without waking the
+    /// loop, until `releaseWakeups`: a host answering many requests in one
+    /// turn of its own loop wakes the loop thread once, not per answer (on
+    /// a shared core every wake-up is a switch between the threads).
+    public func holdWakeups() {
+        uv_mutex_lock(mutex)
+        wakeupHolder = uv_thread_self()
+        uv_mutex_unlock(mutex)
+    }
+
+    /// Wakes the loop for what `postHeld` queued since `holdWakeups`.
+    public func releaseWakeups() {
+        uv_mutex_lock(mutex)
+        let owed = wakeupOwed
+        wakeupHolder = nil
+        wakeupOwed = false
+        uv_mutex_unlock(mutex)
+        if owed { uv_async_send(wakeup) }
+    }
+
+    /// `runOrPost`, but work posted from the thread holding wakeups waits
+    /// for its release. Only for work nothing waits on.
+    @discardableResult
+    public func runOrPostHeld(_ work: @escaping () -> Void) -> Bool {
+        if canRunDirectly {
+            work()
+            return true
+        }
+        uv_mutex_lock(mutex)
+        guard accepting else { uv_mutex_unlock(mutex); return false }
+        pending.append(work)
+        var held = false
+        if var holder = wakeupHolder {
+            var me = uv_thread_self()
+            held = uv_thread_equal(&me, &holder) != 0
+            if held { wakeupOwed = true }
+        }
+        uv_mutex_unlock(mutex)
+        if !held { uv_async_send(wakeup) }
         return true
     }
 

@@ -111,20 +111,39 @@ public final class ResponseLedger {
         locked {
             guard var entry = entries[id] else { return .failure(.unknown) }
             guard !entry.started else { return .failure(entry.ended ? .ended : .alreadyStarted) }
-            let bodyless = entry.isHead || status == 204 || status == 304 || status < 200
-            if bodyless {
-                entry.framing = .none
-            } else if let length = head.contentLength {
-                entry.framing = .length(length)
-            } else if head.chunked || entry.minorVersion >= 1 {
-                entry.framing = .chunked
-            } else {
-                entry.framing = .untilClose
-            }
+            entry.framing = Self.framing(of: entry, status: status, head: head)
             entry.started = true
             entries[id] = entry
             return .success(entry.framing)
         }
+    }
+
+    /// Head and whole body at once (lts_response_send): nothing is counted
+    /// unless both would be accepted, so a refused call leaves the request
+    /// unanswered.
+    public func whole(_ id: UInt64, status: Int, head: HostResponseHead, count: Int) -> Result<(framing: BodyFraming, written: Int), Refusal> {
+        locked {
+            guard var entry = entries[id] else { return .failure(.unknown) }
+            guard !entry.started else { return .failure(entry.ended ? .ended : .alreadyStarted) }
+            let framing = Self.framing(of: entry, status: status, head: head)
+            if case .length(let declared) = framing, count > declared {
+                return .failure(.overLength(declared: declared, written: count))
+            }
+            entry.framing = framing
+            entry.started = true
+            entry.ended = true
+            entry.written = count
+            if framing != .none { entry.posted = count }
+            entries[id] = entry
+            return .success((framing, count))
+        }
+    }
+
+    private static func framing(of entry: Entry, status: Int, head: HostResponseHead) -> BodyFraming {
+        if entry.isHead || status == 204 || status == 304 || status < 200 { return .none }
+        if let length = head.contentLength { return .length(length) }
+        if head.chunked || entry.minorVersion >= 1 { return .chunked }
+        return .untilClose
     }
 
     /// Counts `count` body bytes written (`last`: by the end call). Gives

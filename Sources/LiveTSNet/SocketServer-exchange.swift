@@ -14,6 +14,12 @@ extension SocketServer {
         connection.startResponse(exchange, status: status, reason: reason, head: head, framing: framing)
     }
 
+    public func sendResponse(request id: UInt64, status: Int, reason: [UInt8], head: HostResponseHead, framing: ResponseLedger.BodyFraming,
+                             bytes: [UInt8], short: Bool) {
+        guard case let (connection, exchange)? = streamedRequest(id) else { return }
+        connection.sendResponse(exchange, status: status, reason: reason, head: head, framing: framing, bytes: bytes, short: short)
+    }
+
     public func writeResponse(request id: UInt64, bytes: [UInt8], count: Int) {
         guard case let (connection, exchange)? = streamedRequest(id) else { return }
         connection.writeResponse(exchange, bytes: bytes, count: count)

@@ -415,6 +415,31 @@ static napi_status rec_to_js(napi_env env, const rec *r, napi_value *out) {
   return napi_ok;
 }
 
+/* A head whose body (one piece) and end were queued right behind it, as
+ * when the whole request came in one read, goes as one record: `body`
+ * and `ended` on the head spare JavaScript a record and a call per piece.
+ * Advances *at past the records folded in. */
+static napi_status merge_http_head(napi_env env, rec **at, napi_value head) {
+  rec *r = *at;
+  rec *next = r->next;
+  if (next != NULL && next->type == REC_HTTP_BODY && next->id == r->id) {
+    napi_value data;
+    void *copy = NULL;
+    TRY(napi_create_buffer_copy(env, next->len[0], next->str[0], &copy, &data));
+    TRY(napi_set_named_property(env, head, "body", data));
+    r = next;
+    next = r->next;
+  }
+  if (next != NULL && next->type == REC_HTTP_END && next->id == r->id) {
+    napi_value ended;
+    TRY(napi_get_boolean(env, true, &ended));
+    TRY(napi_set_named_property(env, head, "ended", ended));
+    r = next;
+  }
+  *at = r;
+  return napi_ok;
+}
+
 /* Hands an exception from onEvents to process 'uncaughtException' instead of
  * letting Node swallow it with a warning. */
 static void rethrow_pending(napi_env env) {
@@ -442,8 +467,9 @@ static void call_js(napi_env env, napi_value js_cb, void *context, void *data) {
   if (napi_create_array(env, &arr) != napi_ok) goto fail;
   for (; r != NULL; r = r->next, i++) {
     napi_value o;
-    if (rec_to_js(env, r, &o) != napi_ok || napi_set_element(env, arr, i, o) != napi_ok)
-      goto fail;
+    if (rec_to_js(env, r, &o) != napi_ok) goto fail;
+    if (r->type == REC_HTTP_HEAD && merge_http_head(env, &r, o) != napi_ok) goto fail;
+    if (napi_set_element(env, arr, i, o) != napi_ok) goto fail;
   }
   rec_free_list(list);
   if (napi_get_undefined(env, &undef) != napi_ok ||
@@ -738,6 +764,36 @@ static napi_value js_response_end(napi_env env, napi_callback_info info) {
   napi_value ret = NULL;
   binding *b = server_call(env, info, 3, "request id:u, body:b", &a);
   if (b != NULL) ret = lts_result(env, lts_response_end(b->server, a.u[0], a.bytes, a.bytes_len));
+  free_args(&a);
+  return ret;
+}
+
+/* responseSend(h, reqId, status, reason?, headers?, bytes?): start and end in one call */
+static napi_value js_response_send(napi_env env, napi_callback_info info) {
+  call_args a;
+  napi_value ret = NULL;
+  binding *b = server_call(env, info, 6, "request id:u, status:i200:999, reason:s?, headers:s?, body:b", &a);
+  if (b != NULL)
+    ret = lts_result(env, lts_response_send(b->server, a.u[0], a.i[0], a.s[0], a.n[0], a.s[1], a.n[1], a.bytes, a.bytes_len));
+  free_args(&a);
+  return ret;
+}
+
+/* holdCalls(h) / releaseCalls(h): answers in between wake the core once. */
+static napi_value js_hold_calls(napi_env env, napi_callback_info info) {
+  call_args a;
+  napi_value ret = NULL;
+  binding *b = server_call(env, info, 1, "", &a);
+  if (b != NULL) ret = lts_result(env, lts_server_hold_calls(b->server));
+  free_args(&a);
+  return ret;
+}
+
+static napi_value js_release_calls(napi_env env, napi_callback_info info) {
+  call_args a;
+  napi_value ret = NULL;
+  binding *b = server_call(env, info, 1, "", &a);
+  if (b != NULL) ret = lts_result(env, lts_server_release_calls(b->server));
   free_args(&a);
   return ret;
 }
@@ -1063,6 +1119,9 @@ static napi_value init(napi_env env, napi_value exports) {
       {"responseStart", NULL, js_response_start, NULL, NULL, NULL, napi_enumerable, NULL},
       {"responseWrite", NULL, js_response_write, NULL, NULL, NULL, napi_enumerable, NULL},
       {"responseEnd", NULL, js_response_end, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"responseSend", NULL, js_response_send, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"holdCalls", NULL, js_hold_calls, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"releaseCalls", NULL, js_release_calls, NULL, NULL, NULL, napi_enumerable, NULL},
       {"requestAbort", NULL, js_request_abort, NULL, NULL, NULL, napi_enumerable, NULL},
       {"register", NULL, js_register, NULL, NULL, NULL, napi_enumerable, NULL},
       {"update", NULL, js_update, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -139,6 +139,10 @@ export interface HttpHeadRecord {
   address: string;
   /** 0: no body; > 0: its Content-Length; -1: chunked. */
   bodyLength: number;
+  /** The body's first piece, when it came with the head (no http-body record for it). */
+  body?: Buffer;
+  /** The body ended with it (no http-end record follows); nothing needs consuming. */
+  ended?: boolean;
 }
 
 /** The next piece of a streamed request's body; acknowledge it with requestConsume. */
@@ -206,6 +210,12 @@ export interface NativeBinding {
   /** False when over 64 KiB is unsent: wait for the http-drain record. */
   responseWrite(h: ServerHandle, requestId: number, bytes: Uint8Array | string): boolean;
   responseEnd(h: ServerHandle, requestId: number, bytes: Uint8Array | string | null): void;
+  /** The answers made until releaseCalls wake the core's loop once, not each. */
+  holdCalls(h: ServerHandle): void;
+  releaseCalls(h: ServerHandle): void;
+  /** responseStart and responseEnd in one call (and one socket write). */
+  responseSend(h: ServerHandle, requestId: number, status: number, reason: string | null, headers: string | null,
+               bytes: Uint8Array | string | null): void;
   /** Closes the request's connection at once. */
   requestAbort(h: ServerHandle, requestId: number): void;
   register(h: ServerHandle, conn: number, component: string, ref: number, html: string): void;

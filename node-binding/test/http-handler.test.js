@@ -411,6 +411,36 @@ test('framing follows the client and the headers: chunked for 1.1, until close f
   })
 })
 
+test('a response ended in one go: writeHead wrappers still run, the reason and finish arrive, a short body closes', async () => {
+  const finished = []
+  const handler = (req, res) => {
+    // What on-headers (express-session, morgan) does: wrap writeHead to set headers last.
+    const writeHead = res.writeHead
+    res.writeHead = function (...args) {
+      res.setHeader('X-Set-Last', 'yes')
+      return writeHead.apply(this, args)
+    }
+    res.on('finish', () => finished.push(req.url))
+    if (req.url === '/short') res.setHeader('Content-Length', 9)
+    res.statusMessage = 'Fine Indeed'
+    res.end('whole')
+  }
+  await withServer({ handler }, async (port) => {
+    const whole = await raw(port, (s) => s.write('POST /whole HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\nhi'),
+                            (text) => text.endsWith('whole'))
+    assert.match(whole, /^HTTP\/1\.1 200 Fine Indeed\r\n/)
+    assert.match(whole, /\r\nX-Set-Last: yes\r\n/)
+    assert.match(whole, /\r\nContent-Length: 5\r\n/)
+    assert.match(whole, /\r\nConnection: keep-alive\r\n/)
+    const short = await raw(port, (s) => s.write('GET /short HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'), () => false)
+    assert.match(short, /\r\nConnection: close\r\n/, 'the head says the connection ends with the short body')
+    assert.ok(short.endsWith('\r\n\r\nwhole'), JSON.stringify(short))
+    // 'finish' follows the core's done record, which may come after the socket's end.
+    for (let i = 0; i < 100 && finished.length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 10))
+    assert.deepEqual(finished.sort(), ['/short', '/whole'])
+  })
+})
+
 test('express.static and piped file streams: the body, ETag revalidation (304) and HEAD', async () => {
   const fs = require('fs')
   const os = require('os')

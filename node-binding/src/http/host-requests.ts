@@ -36,10 +36,20 @@ export class HostRequests {
   private readonly bridge: RequestBridge;
   /** Requests answered as pages: their later records are not the handler's. */
   private readonly pages = new Set<number>();
+  /** This turn's answers are held for one wake-up of the core's loop. */
+  private holding = false;
+  private readonly release = (): void => {
+    this.holding = false;
+    try {
+      this.native.releaseCalls(this.handle);
+    } catch {
+      // The server was freed meanwhile: nothing is left to wake.
+    }
+  };
 
   constructor(
-    native: NativeBinding,
-    handle: ServerHandle,
+    private readonly native: NativeBinding,
+    private readonly handle: ServerHandle,
     handler: RequestHandler,
     private readonly isPage: (path: string) => boolean,
     private readonly page: (request: RequestRecord) => void,
@@ -53,6 +63,7 @@ export class HostRequests {
         start: (id, status, reason, headers) => native.responseStart(handle, id, status, reason, headers),
         write: (id, bytes) => native.responseWrite(handle, id, bytes),
         end: (id, bytes) => native.responseEnd(handle, id, bytes),
+        send: (id, status, reason, headers, bytes) => native.responseSend(handle, id, status, reason, headers, bytes),
         abort: (id) => native.requestAbort(handle, id),
         encrypted,
       },
@@ -63,6 +74,10 @@ export class HostRequests {
   }
 
   onRecord(record: HttpRecord): void {
+    // The answers a batch of records brings (handlers run in this turn's
+    // ticks) wake the core once, in a microtask after those ticks, instead
+    // of once each: on a shared core each wake-up is a thread switch.
+    if (!this.holding) this.hold();
     if (record.type === "http-head") {
       const { method, target } = record;
       if ((method === "GET" || method === "HEAD") && this.isPage(target.split("?")[0])) {
@@ -76,5 +91,15 @@ export class HostRequests {
       return;
     }
     this.bridge.onRecord(record);
+  }
+
+  private hold(): void {
+    try {
+      this.native.holdCalls(this.handle);
+    } catch {
+      return; // The server stopped: there is nothing to hold.
+    }
+    this.holding = true;
+    queueMicrotask(this.release);
   }
 }

@@ -27,6 +27,8 @@ export interface RequestPort {
   start(id: number, status: number, reason: string, headers: string): void;
   write(id: number, bytes: Buffer): boolean;
   end(id: number, bytes: Buffer | null): void;
+  /** start and end at once: the whole answer in one core call. */
+  send(id: number, status: number, reason: string, headers: string, bytes: Buffer | null): void;
   abort(id: number): void;
   /** The core serves TLS: every request came encrypted (req.secure, Secure cookies). */
   readonly encrypted?: boolean;
@@ -44,6 +46,8 @@ interface Exchange {
   unacknowledged: number;
   /** The reader asked for more since the last acknowledgement. */
   wantsMore: boolean;
+  /** The body is all delivered: the core reads no more of it, so nothing needs acknowledging. */
+  ended: boolean;
 }
 
 function isGone(error: unknown): boolean {
@@ -76,9 +80,7 @@ export class RequestBridge {
         break;
       case "http-end": {
         const exchange = this.exchanges.get(record.id);
-        if (exchange === undefined) return;
-        exchange.req.complete = true;
-        exchange.req.push(null);
+        if (exchange !== undefined) this.ended(exchange);
         break;
       }
       case "http-drain":
@@ -100,6 +102,7 @@ export class RequestBridge {
       socket,
       unacknowledged: 0,
       wantsMore: false,
+      ended: false,
     };
     const req = createIncomingMessage(head, socket, {
       resume: () => {
@@ -112,11 +115,16 @@ export class RequestBridge {
       start: (status, reason, headers) => this.port.start(id, status, reason, headers),
       write: (bytes) => this.port.write(id, bytes),
       end: (bytes) => this.port.end(id, bytes),
+      send: (status, reason, headers, bytes) => this.port.send(id, status, reason, headers, bytes),
       abort,
     });
     Object.assign(exchange, { req, control });
     this.exchanges.set(id, exchange);
-    if (head.bodyLength === 0) {
+    // The body (or its first piece) and its end may have come with the
+    // head: a request read whole costs no acknowledgement.
+    if (head.ended === true || head.bodyLength === 0) exchange.ended = true;
+    if (head.body !== undefined) this.push(id, exchange, head.body);
+    if (exchange.ended) {
       req.complete = true;
       req.push(null);
     }
@@ -130,16 +138,25 @@ export class RequestBridge {
 
   private body(record: HttpBodyRecord): void {
     const exchange = this.exchanges.get(record.id);
-    if (exchange === undefined) return;
-    exchange.unacknowledged += record.data.length;
+    if (exchange !== undefined) this.push(record.id, exchange, record.data);
+  }
+
+  private push(id: number, exchange: Exchange, data: Buffer): void {
+    exchange.unacknowledged += data.length;
     // push() false: the reader's buffer is full; the bytes are acknowledged
     // when it asks for more (_read), and the core stops reading meanwhile.
-    exchange.wantsMore = exchange.req.push(record.data);
-    this.acknowledge(record.id, exchange);
+    exchange.wantsMore = exchange.req.push(data);
+    this.acknowledge(id, exchange);
+  }
+
+  private ended(exchange: Exchange): void {
+    exchange.ended = true;
+    exchange.req.complete = true;
+    exchange.req.push(null);
   }
 
   private acknowledge(id: number, exchange: Exchange): void {
-    if (!exchange.wantsMore || exchange.unacknowledged === 0) return;
+    if (exchange.ended || !exchange.wantsMore || exchange.unacknowledged === 0) return;
     const bytes = exchange.unacknowledged;
     exchange.unacknowledged = 0;
     this.quietly(() => this.port.consume(id, bytes));

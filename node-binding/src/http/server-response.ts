@@ -15,6 +15,8 @@ export interface ResponseSink {
   /** False: over the high-water mark; 'drain' follows. */
   write(bytes: Buffer): boolean;
   end(bytes: Buffer | null): void;
+  /** start and end at once, for a response given whole. */
+  send(status: number, reason: string, headers: string, bytes: Buffer | null): void;
   abort(): void;
 }
 
@@ -63,6 +65,12 @@ export function createServerResponse(req: http.IncomingMessage, socket: RequestS
   /** The core no longer takes calls for this request. */
   let gone = false;
   let needDrain = false;
+  /** end() is sending the head: writeHead (and whatever wraps it) holds it for one call with the body. */
+  let holdHead = false;
+  /** The held head's status; 0 when none is held. */
+  let heldStatus = 0;
+  let heldReason = "";
+  let heldBlock = "";
 
   const call = <T>(action: () => T, fallback: T): T => {
     if (gone) return fallback;
@@ -101,7 +109,13 @@ export function createServerResponse(req: http.IncomingMessage, socket: RequestS
     // 1xx heads are the core's own (100 Continue): nothing else to say there.
     if (status < 200) return res;
     const block = headerBlock(res);
-    call(() => sink.start(status, res.statusMessage, block), undefined);
+    if (holdHead) {
+      heldStatus = status;
+      heldReason = res.statusMessage;
+      heldBlock = block;
+    } else {
+      call(() => sink.start(status, res.statusMessage, block), undefined);
+    }
     (res as unknown as { _header: string })._header = `HTTP/1.1 ${status} ${res.statusMessage}\r\n${block}\r\n`;
     return res;
   };
@@ -158,11 +172,23 @@ export function createServerResponse(req: http.IncomingMessage, socket: RequestS
       if (!bodyless && !res.hasHeader("content-length") && !res.hasHeader("transfer-encoding")) {
         res.setHeader("Content-Length", bytes?.length ?? 0);
       }
-      implicitHeader();
+      holdHead = true;
+      try {
+        implicitHeader();
+      } finally {
+        holdHead = false;
+      }
     }
     (res as { finished: boolean }).finished = true;
     if (callback !== undefined) res.once("finish", callback);
-    if (!over) call(() => sink.end(bytes !== null && bytes.length > 0 ? bytes : null), undefined);
+    const body = bytes !== null && bytes.length > 0 ? bytes : null;
+    if (heldStatus !== 0) {
+      const status = heldStatus;
+      heldStatus = 0;
+      if (!over) call(() => sink.send(status, heldReason, heldBlock, body), undefined);
+    } else if (!over) {
+      call(() => sink.end(body), undefined);
+    }
     res.emit("prefinish");
     return res;
   };
