@@ -44,9 +44,9 @@ const apply = (root, [op, path, name, a, at, limit]) => {
   // An item already there is updated where it stands.
   if (old) old.replaceWith(item)
   else container.insertBefore(item, (at >= 0 && container.children[at]) || null)
-  const items = container.children
-  if (limit > 0) while (items.length > limit) items[items.length - 1].remove()
-  if (limit < 0) while (items.length > -limit) items[0].remove()
+  const count = () => container.children.length
+  if (limit > 0) while (count() > limit) container.children[limit].remove()
+  if (limit < 0) while (count() > -limit) container.children[0].remove()
   return true
 }
 
