@@ -149,7 +149,8 @@ public final class LiveEngine: ServerDelegate {
             let key = ComponentRegistry.Key(connection: connection, component: component)
             // Stream items go as a patch after the render, which (like the
             // kept markup) has their containers empty.
-            let split = StreamSplit.mentionsStream(html) ? StreamSplit.split(registry.diffs.document(for: html)) : nil
+            // Renders with stream items are one-offs: parsed outside the shared cache.
+            let split = StreamSplit.mentionsStream(html) ? StreamSplit.split(HTMLDocument(html)) : nil
             let kept = split?.kept ?? html
             registry[key] = ComponentRegistry.Entry(html: kept, seq: split == nil ? 1 : 2)
             http.send(connection, text: ServerMessage.render(component: component, seq: 1, ref: ref, html: kept))
@@ -166,7 +167,9 @@ public final class LiveEngine: ServerDelegate {
             let key = ComponentRegistry.Key(connection: connection, component: component)
             guard var entry = registry[key] else { return }
             let old = entry.tree ?? registry.diffs.document(for: entry.html)
-            var new = registry.diffs.document(for: html)
+            // Renders with stream items are one-offs: parsed outside the
+            // shared cache, which keeps what other viewers may render too.
+            var new = StreamSplit.mentionsStream(html) ? HTMLDocument(html) : registry.diffs.document(for: html)
             var kept = html
             var streamOps: [UInt8] = []
             if let split = StreamSplit.split(new) {
