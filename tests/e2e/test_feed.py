@@ -81,3 +81,21 @@ def test_a_reconnect_shows_what_the_new_view_streams(chromium, demo):
     expect(page.locator("#feed-sent")).to_have_text("3")
     expect_posts(page, 1, 3)
     page.close()
+
+
+def test_typing_keeps_focus_and_text_while_posts_stream_in(chromium, demo):
+    page = open_feed(chromium, demo)
+    page.click("#feed-text")
+    page.keyboard.type("half a thought")
+    # A click that does not move focus, as a post from elsewhere would arrive.
+    page.evaluate("document.getElementById('feed-add-1000').click()")
+    expect(page.locator("#feed-sent")).to_have_text("1003")
+    expect_posts(page, 504, 1003)
+    assert page.evaluate("document.activeElement.id") == "feed-text"
+    assert page.input_value("#feed-text") == "half a thought"
+    page.keyboard.type(", finished")
+    page.keyboard.press("Enter")
+    expect(page.locator("#feed-sent")).to_have_text("1004")
+    assert page.evaluate("document.querySelector('#feed > .item:last-child').textContent") == "half a thought, finished"
+    expect(page.locator("#feed > .item")).to_have_count(500)
+    page.close()

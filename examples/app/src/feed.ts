@@ -1,4 +1,4 @@
-import { LiveView, html, type Html } from "livets";
+import { LiveView, html, type EventPayload, type Html } from "livets";
 
 /** The most items the page keeps: older ones leave the DOM as new ones come. */
 export const FEED_LIMIT = 500;
@@ -14,7 +14,7 @@ interface Post {
  * posts pass through.
  */
 export class Feed extends LiveView<{ sent: number }> {
-  static override events = ["add", "add-1000", "clear"] as const;
+  static override events = ["add", "add-1000", "clear", "post"] as const;
 
   state = { sent: 0 };
 
@@ -28,18 +28,20 @@ export class Feed extends LiveView<{ sent: number }> {
       <button id="feed-add" ts-on:click="add">Add one</button>
       <button id="feed-add-1000" ts-on:click="add-1000">Add 1,000</button>
       <button id="feed-clear" ts-on:click="clear">Clear</button>
+      <form id="feed-post" ts-on:submit="post"><input id="feed-text" name="text" placeholder="Say something"> <button>Post</button></form>
       <ul id="feed" ts-stream="feed">${this.renderStream("feed", (p: Post) => html`<li id=${p.id} class="item">${p.text}</li>`)}</ul>`;
   }
 
-  override handleEvent(event: string): void {
-    if (event === "add") this.post(1);
+  override handleEvent(event: string, payload: EventPayload): void {
+    if (event === "post") this.post(1, String(payload.text ?? "").slice(0, 280));
+    else if (event === "add") this.post(1);
     else if (event === "add-1000") this.post(1000);
     else if (event === "clear") this.stream("feed", [], { reset: true });
   }
 
-  private post(count: number): void {
+  private post(count: number, text?: string): void {
     const first = this.state.sent + 1;
-    const posts = Array.from({ length: count }, (_, k): Post => ({ id: `post-${first + k}`, text: `Post ${first + k}` }));
+    const posts = Array.from({ length: count }, (_, k): Post => ({ id: `post-${first + k}`, text: text || `Post ${first + k}` }));
     this.stream("feed", posts, { limit: -FEED_LIMIT });
     this.setState({ sent: this.state.sent + count });
   }
