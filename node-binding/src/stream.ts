@@ -125,6 +125,7 @@ export function renderStream<T extends StreamItem>(owner: object, name: string, 
   checkName(name);
   const pending = pendingByOwner.get(owner)?.get(name);
   if (pending === undefined) return trusted("");
+  if (hostOf(owner)?.connected !== true) return trusted(pageItems(pending).map((insert) => itemMarkup(name, insert, render)).join(""));
   const out: string[] = ["<template ts-stream-ops"];
   if (pending.reset) out.push(" reset");
   if (pending.deletes.size > 0) out.push(` delete="${escapeHtml([...pending.deletes].join(" "))}"`);
@@ -133,17 +134,35 @@ export function renderStream<T extends StreamItem>(owner: object, name: string, 
     out.push(` limit="${pending.inserts.map((i) => i.limit).join(" ")}"`);
   }
   out.push("></template>");
-  for (const insert of pending.inserts) {
-    const markup = render(insert.item as T);
-    if (!(markup instanceof Html)) throw new TypeError(`renderStream("${name}") must render each item with html\`\``);
-    const text = markup.toString();
-    // Checked where the id reads the same quoted or not; other ids are the view's care.
-    if (/^[\w.:-]+$/.test(insert.id) && !text.includes(`id="${insert.id}"`) && !text.includes(`id=${insert.id}`)) {
-      throw new TypeError(`renderStream("${name}"): the element of item ${JSON.stringify(insert.id)} must carry id="${insert.id}"`);
-    }
-    out.push(text);
-  }
+  for (const insert of pending.inserts) out.push(itemMarkup(name, insert, render));
   return trusted(out.join(""));
+}
+
+function itemMarkup<T extends StreamItem>(name: string, insert: Insert, render: (item: T) => Html): string {
+  const markup = render(insert.item as T);
+  if (!(markup instanceof Html)) throw new TypeError(`renderStream("${name}") must render each item with html\`\``);
+  const text = markup.toString();
+  // Checked where the id reads the same quoted or not; other ids are the view's care.
+  if (/^[\w.:-]+$/.test(insert.id) && !text.includes(`id="${insert.id}"`) && !text.includes(`id=${insert.id}`)) {
+    throw new TypeError(`renderStream("${name}"): the element of item ${JSON.stringify(insert.id)} must carry id="${insert.id}"`);
+  }
+  return text;
+}
+
+/**
+ * The items a page render shows: its container starts empty, so the
+ * operations can be carried out here and the page shows what the
+ * browser will hold once the view joins.
+ */
+function pageItems(pending: Pending): Insert[] {
+  let list: Insert[] = [];
+  for (const insert of pending.inserts) {
+    if (insert.at >= 0 && insert.at < list.length) list.splice(insert.at, 0, insert);
+    else list.push(insert);
+    if (insert.limit > 0) list = list.slice(0, insert.limit);
+    else if (insert.limit < 0) list = list.slice(insert.limit);
+  }
+  return list;
 }
 
 /** Forgets what `owner` queued: its render went to the page. */

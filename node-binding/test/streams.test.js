@@ -199,3 +199,41 @@ test('a component streams into its own container', async () => {
     await page.close()
   })
 })
+
+test('the page render shows the items in the order and number the page will hold, with no marker', async () => {
+  class Capped extends LiveView {
+    mount() {
+      this.stream('c', ['a', 'b', 'c', 'd'].map((id) => ({ id, text: id })), { limit: -3 })
+      this.streamInsert('c', { id: 'z', text: 'z' }, { at: 0 })
+    }
+    render() {
+      return html`<ul ts-stream="c">${this.renderStream('c', item)}</ul>`
+    }
+  }
+  requireNative()
+  const server = new LiveTSServer({ secret, logger: quietLogger(), remountDelayMs: 0 })
+  server.route('/capped', Capped)
+  const port = await server.listen()
+  try {
+    const page = await get(port, '/capped')
+    assert.match(page.body, /<ul ts-stream="c"><li id="z">z<\/li><li id="b">b<\/li><li id="c">c<\/li><li id="d">d<\/li><\/ul>/)
+    assert.doesNotMatch(page.body, /ts-stream-ops/)
+  } finally {
+    await server.close()
+  }
+})
+
+test('bad stream input is refused with a clear error', () => {
+  class V extends LiveView {
+    render() {
+      return html`<ul ts-stream="s">${this.renderStream('s', (it) => html`<li>${it.id}</li>`)}</ul>`
+    }
+  }
+  const v = new V()
+  assert.throws(() => v.stream('s', [{ text: 'no id' }]), /needs an id/)
+  assert.throws(() => v.streamInsert('s', { id: 'a b' }), /without whitespace/)
+  assert.throws(() => v.stream('s', [], { at: 1.5 }), /whole number/)
+  assert.throws(() => v.stream('', []), /non-empty string/)
+  v.streamInsert('s', { id: 'x' })
+  assert.throws(() => v.render(), /must carry id="x"/)
+})
