@@ -19,7 +19,7 @@ const client = (file) => import(pathToFileURL(path.join(__dirname, '../../client
 const item = (it) => html`<li id=${it.id}>${it.text}</li>`
 
 class Feed extends LiveView {
-  static events = ['add', 'del', 'reset', 'retitle', 'many']
+  static events = ['add', 'del', 'reset', 'retitle', 'many', 'move']
   state = { title: 'Feed' }
   mount() {
     this.stream('feed', [{ id: 'i1', text: 'one' }, { id: 'i2', text: 'two' }])
@@ -32,6 +32,10 @@ class Feed extends LiveView {
     if (event === 'del') this.streamDelete('feed', p.id)
     if (event === 'reset') this.stream('feed', p.ids.map((id) => ({ id, text: id })), { reset: true })
     if (event === 'retitle') this.setState({ title: p.title })
+    if (event === 'move') {
+      this.streamDelete('feed', p.id)
+      this.streamInsert('feed', { id: p.id, text: p.text }, { at: p.at })
+    }
     if (event === 'many') this.stream('feed', p.ids.map((id) => ({ id, text: id })), { at: p.at, limit: p.limit })
   }
 }
@@ -151,6 +155,10 @@ test('items go once: inserts at the end and at 0, deletes, a reset, and the core
     const frames = await page.event('retitle', { title: 'News' })
     assert.deepEqual(frames.map((f) => f[4]), [[[1, [0, 0], '#text', 'News']]])
     assert.equal(itemsOf(feed()), 'i0:zero i2:TWO i3:three')
+
+
+    await page.event('move', { id: 'i3', text: 'three', at: 0 })
+    assert.equal(itemsOf(feed()), 'i3:three i0:zero i2:TWO', 'a delete and an insert in one handler move an item')
 
     await page.event('reset', { ids: ['r1', 'r2'] })
     assert.equal(itemsOf(feed()), 'r1:r1 r2:r2')
