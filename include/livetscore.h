@@ -683,7 +683,13 @@ int lts_request_abort(lts_server *server, lts_request_id id);
  * with a non-zero length; LTS_EPARSE for HTML that is not UTF-8 (patches
  * travel in text frames); LTS_ETOOBIG for HTML over
  * max_live_message_bytes; LTS_ESTATE if the server is not running. After
- * a failure nothing is sent and the join is still unanswered. */
+ * a failure nothing is sent and the join is still unanswered.
+ *
+ * Stream containers (elements with a ts-stream attribute) are kept with no
+ * children, here and by lts_component_update: the children a render puts
+ * in one are that update's items, sent as stream operations after the
+ * render (a patch following it at once) or after the diff, and then
+ * forgotten (docs/protocol.md, "Stream operations"). */
 int lts_component_register(lts_server *server, lts_conn_id conn, const char *component,
                            size_t component_len, uint64_t ref, const char *html, size_t html_len);
 

@@ -1,4 +1,4 @@
-// libFuzzer target for the tokenizer, tree builder and differ (scripts/fuzz
+// libFuzzer target for the tokenizer, tree builder, differ and stream split (scripts/fuzz
 // builds it; a normal build replays files, see FuzzDriver).
 import FuzzDriver
 import LiveTSHTML
@@ -23,6 +23,12 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard HTMLDiffer.diff(old: oldTree, new: HTMLDocument(old)) == Array("[]".utf8),
           HTMLDiffer.diff(old: new, new: new) == Array("[]".utf8) else {
         fatalError("equal documents gave a patch")
+    }
+    // Stream items come out whole: what the core keeps has none left.
+    if let split = StreamSplit.split(newTree) {
+        guard StreamSplit.split(HTMLDocument(split.kept)) == nil else { fatalError("stream items left in the kept markup") }
+        let patch = StreamSplit.append(split.ops, to: Array("[]".utf8))
+        guard patch.first == UInt8(ascii: "["), patch.last == UInt8(ascii: "]") else { fatalError("malformed stream patch") }
     }
     _ = HTMLParser.parseFragment(body)
     return 0

@@ -147,8 +147,17 @@ public final class LiveEngine: ServerDelegate {
             guard http.hasConnection(connection) else { return }
             answered(connection, ref, refused: false)
             let key = ComponentRegistry.Key(connection: connection, component: component)
-            registry[key] = ComponentRegistry.Entry(html: html, seq: 1)
-            http.send(connection, text: ServerMessage.render(component: component, seq: 1, ref: ref, html: html))
+            // Stream items go as a patch after the render, which (like the
+            // kept markup) has their containers empty.
+            // Renders with stream items are one-offs: parsed outside the shared cache.
+            let split = StreamSplit.mentionsStream(html) ? StreamSplit.split(HTMLDocument(html)) : nil
+            let kept = split?.kept ?? html
+            registry[key] = ComponentRegistry.Entry(html: kept, seq: split == nil ? 1 : 2)
+            http.send(connection, text: ServerMessage.render(component: component, seq: 1, ref: ref, html: kept))
+            if let split = split {
+                let ops = StreamSplit.append(split.ops, to: [UInt8(ascii: "["), UInt8(ascii: "]")])
+                http.send(connection, text: ServerMessage.patch(component: component, seq: 2, ref: 0, ops: ops))
+            }
         }
     }
 
@@ -158,9 +167,18 @@ public final class LiveEngine: ServerDelegate {
             let key = ComponentRegistry.Key(connection: connection, component: component)
             guard var entry = registry[key] else { return }
             let old = entry.tree ?? registry.diffs.document(for: entry.html)
-            let new = registry.diffs.document(for: html)
-            let ops = registry.diffs.patch(from: old, to: new)
-            entry.html = html
+            // Renders with stream items are one-offs: parsed outside the
+            // shared cache, which keeps what other viewers may render too.
+            var new = StreamSplit.mentionsStream(html) ? HTMLDocument(html) : registry.diffs.document(for: html)
+            var kept = html
+            var streamOps: [UInt8] = []
+            if let split = StreamSplit.split(new) {
+                kept = split.kept
+                streamOps = split.ops
+                new = registry.diffs.document(for: kept)
+            }
+            let ops = StreamSplit.append(streamOps, to: registry.diffs.patch(from: old, to: new))
+            entry.html = kept
             entry.tree = new
             entry.seq += 1
             registry[key] = entry

@@ -22,7 +22,8 @@ public enum HTMLDiffer {
         let patch = differ.writer.finish()
         // Many small changes can cost more than the markup itself; the
         // threshold keeps small patches fine-grained, which keeps DOM state.
-        if patch.count > 1024 && patch.count > new.source.count {
+        // Not over a stream container, whose items the new markup lacks.
+        if patch.count > 1024 && patch.count > new.source.count && !StreamSplit.hasContainer(new) {
             let whole = resend(new)
             if whole.count < patch.count { return whole }
         }

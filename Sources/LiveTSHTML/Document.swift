@@ -164,4 +164,10 @@ enum Names {
     static let color = StaticBytes("color")
     static let face = StaticBytes("face")
     static let size = StaticBytes("size")
+    static let stream = StaticBytes("ts-stream")
+    static let streamOps = StaticBytes("ts-stream-ops")
+    static let streamReset = StaticBytes("reset")
+    static let streamDelete = StaticBytes("delete")
+    static let streamAt = StaticBytes("at")
+    static let streamLimit = StaticBytes("limit")
 }

@@ -9,6 +9,8 @@ enum PatchOp: UInt8 {
     case insertBefore = 6
     case move = 7
     case setChildren = 8
+    case streamInsert = 9
+    case streamDelete = 10
 }
 
 /// Writes the JSON array of patch operations. Each operation starts with its
@@ -34,7 +36,7 @@ struct PatchWriter {
         if count > 0 { bytes.append(UInt8(ascii: ",")) }
         count += 1
         bytes.append(UInt8(ascii: "["))
-        bytes.append(UInt8(ascii: "0") + code.rawValue)
+        appendDecimal(Int(code.rawValue))
         bytes.append(UInt8(ascii: ","))
         bytes.append(UInt8(ascii: "["))
         for (i, index) in path.enumerated() {
@@ -60,6 +62,13 @@ struct PatchWriter {
     mutating func argument(integer value: Int) {
         bytes.append(UInt8(ascii: ","))
         appendDecimal(value)
+    }
+
+    /// Stream positions and limits count from the end when negative.
+    mutating func argument(signed value: Int) {
+        bytes.append(UInt8(ascii: ","))
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        appendDecimal(value == Int.min ? Int.max : abs(value))
     }
 
     /// Adds a string argument written by `body` straight into the patch

@@ -3,7 +3,9 @@
 /// payloads. Trees hold DOM values, so text and attribute values are escaped
 /// here.
 enum Serializer {
-    static func write(_ document: HTMLDocument, _ index: Int, to out: inout [UInt8]) {
+    /// `emptying`: elements written without their children (stream
+    /// containers, whose children the core does not keep).
+    static func write(_ document: HTMLDocument, _ index: Int, to out: inout [UInt8], emptying: Set<Int> = []) {
         let node = document.nodes[index]
         switch node.kind {
         case .text:
@@ -27,7 +29,7 @@ enum Serializer {
             }
             out.append(ASCII.gt)
             if node.namespace == .html && node.tag.isVoid { return }
-            writeChildren(document, index, to: &out)
+            if !emptying.contains(index) { writeChildren(document, index, to: &out, emptying: emptying) }
             out.append(ASCII.lt)
             out.append(ASCII.slash)
             out.append(contentsOf: document.bytes(node.text))
@@ -35,7 +37,7 @@ enum Serializer {
         }
     }
 
-    static func writeChildren(_ document: HTMLDocument, _ index: Int, to out: inout [UInt8]) {
+    static func writeChildren(_ document: HTMLDocument, _ index: Int, to out: inout [UInt8], emptying: Set<Int> = []) {
         let node = document.nodes[index]
         var child = index + 1
         let end = Int(node.end)
@@ -60,7 +62,7 @@ enum Serializer {
             return
         }
         while child < end {
-            write(document, child, to: &out)
+            write(document, child, to: &out, emptying: emptying)
             child = Int(document.nodes[child].end)
         }
     }

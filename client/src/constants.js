@@ -31,6 +31,9 @@ export const OP_REMOVE = 5
 export const OP_INSERT = 6
 export const OP_MOVE = 7
 export const OP_CHILDREN = 8
+// Stream operations, applied by the server's page layer (stream.js).
+export const OP_STREAM_INSERT = 9
+export const OP_STREAM_DELETE = 10
 
 export const SOCKET_PATH = '/live?v=1'
 

@@ -18,6 +18,12 @@ class Node {
   get firstChild() {
     return this.childNodes[0] || null
   }
+  get children() {
+    return this.childNodes.filter(c => c.nodeType == 1)
+  }
+  get firstElementChild() {
+    return this.children[0] || null
+  }
   get nextSibling() {
     const s = this.parentNode && this.parentNode.childNodes
     return (s && s[s.indexOf(this) + 1]) || null

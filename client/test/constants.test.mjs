@@ -16,7 +16,7 @@ test('every message kind of the protocol has a constant, and no other', () => {
 })
 
 test('operation codes match the protocol table', () => {
-  const codes = [...doc.matchAll(/^\| (\d) ([a-z ]+?) \|/gm)].map(m => [m[2], Number(m[1])])
+  const codes = [...doc.matchAll(/^\| (\d+) ([a-z ]+?) \|/gm)].map(m => [m[2], Number(m[1])])
   assert.deepEqual(Object.fromEntries(codes), {
     replace: C.OP_REPLACE,
     text: C.OP_TEXT,
@@ -27,6 +27,8 @@ test('operation codes match the protocol table', () => {
     insert: C.OP_INSERT,
     move: C.OP_MOVE,
     'set children': C.OP_CHILDREN,
+    'stream insert': C.OP_STREAM_INSERT,
+    'stream delete': C.OP_STREAM_DELETE,
   })
 })
 

@@ -31,6 +31,7 @@ export type { CoreLimitOptions } from "./core-limits";
 export type { HostRequestOptions, RequestHandler } from "./http/host-requests";
 export type { TlsOptions } from "./tls-options";
 export { UpdateTooLargeError } from "./update-error";
+export type { StreamItem, StreamInsertOptions, StreamOptions } from "./stream";
 export type { RedirectOptions } from "./url";
 export { REDIS_LINK_TOPIC, RESERVED_TOPIC_PREFIX, isRedisLink, type RedisLink } from "./core-topics";
 export { isPresenceDiff, applyPresenceDiff, type Presences, type PresenceDiff } from "./presence";

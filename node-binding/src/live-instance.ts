@@ -23,6 +23,7 @@ import { ViewNavigation } from "./view-navigation";
 import { ViewSubscriptions } from "./view-subscriptions";
 import { ViewTimers } from "./view-timers";
 import { ViewTree, type NodeInstance, type TreeNode } from "./view-tree";
+import { clearStreams } from "./stream";
 
 type Phase = "new" | "live" | "crashed" | "closed";
 
@@ -305,6 +306,7 @@ export class LiveInstance {
     }
     if (registered !== "sent") return this.failStart(ref, "register", null);
     tree.root.html = markup;
+    clearStreams(view);
     this.subscriptions.goLive();
     const rendered: TreeNode[] = [tree.root];
     try {

@@ -6,6 +6,7 @@ import { quoted } from "./events";
 import type { InstanceCore } from "./instance-core";
 import { formatBytes } from "./limits";
 import type { Logger } from "./logger";
+import { clearStreams } from "./stream";
 import { UpdateTooLargeError } from "./update-error";
 import type { TreeNode, ViewTree } from "./view-tree";
 
@@ -67,6 +68,8 @@ export class LiveRender {
         return;
       }
       node.html = markup;
+      // Stream items go once; a render that was not sent keeps them queued.
+      clearStreams(node.instance);
       rendered.push(node);
     }
     for (const child of node.children.values()) this.visit(tree, child, ref, target, rendered, answer, tooLarge);

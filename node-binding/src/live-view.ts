@@ -16,6 +16,7 @@ import {
   type Flash,
   type NavigateOptions,
 } from "./view-host";
+import { renderStream, streamDelete, streamInsert, streamItems, type StreamInsertOptions, type StreamItem, type StreamOptions } from "./stream";
 
 /** What a view learns about how it is being mounted. */
 export interface Session {
@@ -155,6 +156,37 @@ export abstract class LiveView<State extends object = Record<string, never>> {
   setState(partial: Partial<State>): void {
     this.state = { ...this.state, ...partial };
     hostOf(this)?.stateChanged();
+  }
+
+  /**
+   * Sends `items` into the `ts-stream` container rendered with
+   * `renderStream(name, …)`, once: neither the view nor the core keeps
+   * them afterwards. `at` places them (-1, the default, appends), `limit`
+   * caps the container (positive: the first N stay, negative: the last N),
+   * `reset` empties it first.
+   */
+  stream(name: string, items: Iterable<StreamItem>, options: StreamOptions = {}): void {
+    streamItems(this, name, items, options);
+  }
+
+  /** Sends one item into stream `name`; an item whose id is on the page is updated where it stands. */
+  streamInsert(name: string, item: StreamItem, options: StreamInsertOptions = {}): void {
+    streamInsert(this, name, item, options);
+  }
+
+  /** Removes an item, given or by id, from stream `name` on the page. */
+  streamDelete(name: string, itemOrId: StreamItem | string | number): void {
+    streamDelete(this, name, itemOrId);
+  }
+
+  /**
+   * The children of stream `name`'s container in this render: the items
+   * sent since the last render, each through `render`, which gives one
+   * element with the item's id. Put it inside the element with
+   * `ts-stream="name"` and nothing else there.
+   */
+  renderStream<T extends StreamItem>(name: string, render: (item: T) => Html): Html {
+    return renderStream(this, name, render);
   }
 
   /** True when a browser is attached to this instance. */

@@ -8,6 +8,7 @@ import { Account, requireUser } from "./account";
 import { ChatRoom, shareChat } from "./chat";
 import { Clock } from "./clock";
 import { Counter } from "./counter";
+import { Feed } from "./feed";
 import { Home } from "./home";
 import { addDemoRoutes, loadExpress } from "./http-routes";
 import { siteLayout } from "./layout";
@@ -105,6 +106,7 @@ async function main(): Promise<void> {
   server.registerComponent("/search", Search);
   server.registerComponent("/elements/:symbol", ElementView);
   server.registerComponent("/clock", Clock);
+  server.registerComponent("/feed", Feed);
   // Signed-in pages: without a user in the session cookie, the page
   // redirects to /login and a join is refused.
   server.group({ onMount: [requireUser] }, (routes) => {

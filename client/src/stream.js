@@ -1,0 +1,67 @@
+import { ID_ATTR, PATCH, RENDER, IGNORE, OP_STREAM_INSERT, OP_STREAM_DELETE } from './constants.js'
+
+// Stream operations (docs/protocol.md): a ts-stream container's children
+// are the page's own once inserted, found by id; the server keeps none of
+// them. The core writes these operations last in a patch. route() takes
+// them out of the patch before the connector applies it, and wrap(), which
+// surrounds the connector's update, applies them after it, so only the
+// LiveTS server's pages carry the code.
+
+const isStreamOp = op => op[0] == OP_STREAM_INSERT || op[0] == OP_STREAM_DELETE
+
+// View id -> the stream operations of the message it is being updated by.
+const pending = new Map()
+
+export const takeStreamOps = msg => {
+  if (msg[0] != RENDER && msg[0] != PATCH) return
+  const ops = msg[0] == PATCH && Array.isArray(msg[4]) ? msg[4] : []
+  pending.set(msg[1], ops.filter(isStreamOp))
+  msg[4] = msg[0] == PATCH ? ops.filter(op => !isStreamOp(op)) : msg[4]
+}
+
+const byId = (container, id) => [...container.children].find(e => e.id == id)
+
+// One operation on the container at `path`; false when it cannot be
+// applied, which asks for a resync as a failed patch does.
+const apply = (root, [op, path, name, a, at, limit]) => {
+  let container = root
+  for (const i of path) {
+    // As in the connector: the server no longer describes a ts-ignore inside.
+    if (container.hasAttribute(IGNORE)) return true
+    if (!(container = container.childNodes[i])) return false
+  }
+  if (container.nodeType != 1 || (name && container.localName != name)) return false
+  if (op == OP_STREAM_DELETE) {
+    const item = byId(container, a)
+    if (item) item.remove()
+    return true
+  }
+  const t = document.createElement('template')
+  t.innerHTML = a
+  const item = t.content.firstElementChild
+  if (!item) return false
+  const old = item.id && byId(container, item.id)
+  // An item already there is updated where it stands.
+  if (old) old.replaceWith(item)
+  else container.insertBefore(item, (at >= 0 && container.children[at]) || null)
+  const count = () => container.children.length
+  if (limit > 0) while (count() > limit) container.children[limit].remove()
+  if (limit < 0) while (count() > -limit) container.children[0].remove()
+  return true
+}
+
+// Runs the connector's update `f` of `root`, then the stream operations
+// its message carried; returns what `f` returns, or false when one of them
+// failed.
+export const withStreamOps = (root, f) => {
+  const id = root.getAttribute(ID_ATTR)
+  const ops = pending.get(id) || []
+  pending.delete(id)
+  const result = f()
+  if (result === false || !ops.length) return result
+  try {
+    return ops.every(op => apply(root, op))
+  } catch (e) {
+    return false
+  }
+}
