@@ -73,7 +73,7 @@ final class WireFramesTests: XCTestCase {
         for sample in fixture.kinds where sample.writer == "core" {
             let f = sample.fields
             let id = Array(try XCTUnwrap(f["id"] as? String).utf8)
-            let ref = try XCTUnwrap(f["ref"] as? NSNumber).uint64Value
+            let ref = (f["ref"] as? NSNumber)?.uint64Value ?? 0
             let frame: [UInt8]
             switch WireKind.Outbound(rawValue: Unicode.Scalar(try XCTUnwrap(sample.letter.unicodeScalars.first))) {
             case .render:
@@ -84,6 +84,9 @@ final class WireFramesTests: XCTestCase {
                 frame = ServerMessage.patch(component: id, seq: try XCTUnwrap(f["seq"] as? NSNumber).uint64Value, ref: ref, ops: Array(ops))
             case .refused:
                 frame = ServerMessage.refused(component: id, ref: ref, reason: Array(try XCTUnwrap(f["reason"] as? String).utf8))
+            case .uploadAck:
+                frame = ServerMessage.uploadAck(component: id, entry: Array(try XCTUnwrap(f["entry"] as? String).utf8),
+                                                received: try XCTUnwrap(f["received"] as? NSNumber).uint64Value, error: nil)
             case nil:
                 XCTFail("\(sample.kind) is written by the core but not in its kind table")
                 continue

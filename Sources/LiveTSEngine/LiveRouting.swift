@@ -20,10 +20,7 @@ extension LiveEngine {
             host?.engineMessage(connection: connection, data: message, binary: opcode == .binary)
             return
         }
-        guard opcode == .text else {
-            server.close(connection, code: CloseCode.unsupportedData, reason: Array("binary messages are not part of the protocol".utf8))
-            return
-        }
+        guard opcode == .text else { return receiveUploadChunk(message, from: connection) }
         switch ClientMessage.parse(message) {
         case .failure(let error):
             refuse(connection: connection, component: [], ref: 0, reason: error.reason, cause: .badMessage)

@@ -131,6 +131,17 @@ class RecordingCore implements CorePort {
     this.messages.push(JSON.parse(text) as TestMessage);
   }
 
+  /** Uploads allowed and not cancelled: entry → its view and size. */
+  readonly uploads = new Map<string, { id: string; size: number; chunkBytes: number }>();
+
+  uploadAllow(_conn: number, id: string, entry: string, size: number, chunkBytes: number): void {
+    this.uploads.set(entry, { id, size, chunkBytes });
+  }
+
+  uploadCancel(_conn: number, entry: string): void {
+    this.uploads.delete(entry);
+  }
+
   // Presence as the core keeps it, for one connection: topic → key → meta.
   readonly presences = new Map<string, Map<string, JsonValue>>();
 

@@ -8,6 +8,7 @@ export const examples = [
   { path: "/chat", title: "Chat", live: true, blurb: "a room with presence: who is online, across processes" },
   { path: "/search", title: "Search", live: true, blurb: "live navigation: patch links, back and forward, another view over the same socket" },
   { path: "/clock", title: "Clock", live: true, blurb: "a timer that dies with the view, and async work with loading and error states" },
+  { path: "/upload", title: "Uploads", live: true, blurb: "files over the page's socket, acknowledged chunk by chunk: progress, errors, cancel, a hash of what was stored" },
   { path: "/login", title: "Sign in", live: false, blurb: "an Express app on the same port: a form, a cookie session, and /account guarded by an on-mount hook" },
 ];
 

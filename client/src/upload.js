@@ -1,0 +1,115 @@
+import { ID_ATTR, EVENT, UPLOAD_ACK, UPLOAD, DROP_TARGET, UPLOAD_CANCEL, UPLOAD_EVENT, UPLOAD_CANCEL_EVENT, UPLOAD_WINDOW } from './constants.js'
+
+// Uploads over the view's socket (docs/uploads.md): files picked in an
+// <input type=file ts-upload=name> or dropped on a ts-drop-target=name are
+// announced to the view, which checks them before a byte is sent; each
+// entry the server allows is sent in binary chunks, at most UPLOAD_WINDOW
+// unacknowledged at a time. Part of the page layer (/_livets/live.js), not
+// of the connector bundle.
+
+const refChars = 'abcdefghijklmnopqrstuvwxyz0123456789'
+const newRef = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), b => refChars[b % 36]).join('')
+
+// One entry's sending: `send(blob)` puts a binary frame on the socket. A
+// chunk is a slice of the file, so no more of it is read than is sent.
+// Returns start(chunkBytes), ack(received) (true once every byte is
+// acknowledged) and the count of chunks in flight.
+export const sender = (ref, file, send, window = UPLOAD_WINDOW) => {
+  const header = new Uint8Array([ref.length, ...Array.from(ref, c => c.charCodeAt(0))])
+  let chunk = 0
+  let sent = 0
+  let inFlight = 0
+  let stopped = false
+  const pump = () => {
+    while (!stopped && inFlight < window && sent < file.size) {
+      const end = Math.min(file.size, sent + chunk)
+      send(new Blob([header, file.slice(sent, end)]))
+      sent = end
+      inFlight++
+    }
+  }
+  return {
+    start(chunkBytes) {
+      chunk = chunkBytes
+      pump()
+    },
+    ack(received) {
+      inFlight = Math.max(0, inFlight - 1)
+      if (received >= file.size) return true
+      pump()
+      return false
+    },
+    stop() {
+      stopped = true
+    },
+    get inFlight() {
+      return inFlight
+    },
+  }
+}
+
+// The page's uploads. `socket()` is the connector's open socket (or
+// nothing), `push()` the connector's sender. Returns receive(msg), the
+// handler of "k" frames (false for any other), and lost(), for a socket
+// that closed: the server has removed the partial files, and the entries
+// are dropped. Inputs, drops and cancels are handled from the start.
+export const uploads = (socket, push) => {
+  const entries = new Map()
+  const rootOf = el => el.closest(`[${ID_ATTR}]`)
+  const announce = (root, name, files) => {
+    if (!root || !files.length) return
+    const list = [...files].map(file => ({ ref: newRef(), file }))
+    for (const e of list) entries.set(e.ref, { file: e.file, id: root.getAttribute(ID_ATTR) })
+    push()(EVENT, root.getAttribute(ID_ATTR), UPLOAD_EVENT, {
+      upload: name,
+      entries: list.map(({ ref, file }) => ({ ref, name: file.name, size: file.size, type: file.type })),
+    })
+  }
+  const forget = ref => {
+    const entry = entries.get(ref)
+    if (entry && entry.sender) entry.sender.stop()
+    entries.delete(ref)
+    return entry
+  }
+  document.addEventListener('change', e => {
+    const input = e.target
+    if (!input.matches || !input.matches(`input[type=file][${UPLOAD}]`)) return
+    announce(rootOf(input), input.getAttribute(UPLOAD), input.files)
+    // The same file may be picked again after a cancel.
+    input.value = ''
+  })
+  document.addEventListener('dragover', e => {
+    if (e.target.closest && e.target.closest(`[${DROP_TARGET}]`)) e.preventDefault()
+  })
+  document.addEventListener('drop', e => {
+    const zone = e.target.closest && e.target.closest(`[${DROP_TARGET}]`)
+    if (!zone) return
+    e.preventDefault()
+    announce(rootOf(zone), zone.getAttribute(DROP_TARGET), e.dataTransfer.files)
+  })
+  document.addEventListener('click', e => {
+    const button = e.target.closest && e.target.closest(`[${UPLOAD_CANCEL}]`)
+    if (!button) return
+    e.preventDefault()
+    const ref = button.getAttribute(UPLOAD_CANCEL)
+    const entry = forget(ref)
+    const root = rootOf(button)
+    if (root) push()(EVENT, entry ? entry.id : root.getAttribute(ID_ATTR), UPLOAD_CANCEL_EVENT, { ref })
+  })
+  // ["k", id, ref, received, chunkBytes | reason]
+  const receive = ([kind, , ref, received, extra]) => {
+    if (kind != UPLOAD_ACK) return false
+    const entry = entries.get(ref)
+    if (!entry) return true
+    if (typeof extra == 'string') forget(ref)
+    else if (received >= entry.file.size) forget(ref)
+    else if (!entry.sender) {
+      const ws = socket()
+      if (!ws) return true
+      entry.sender = sender(ref, entry.file, blob => ws.send(blob))
+      entry.sender.start(extra)
+    } else if (entry.sender.ack(received)) entries.delete(ref)
+    return true
+  }
+  return { receive, lost: () => entries.forEach((_, ref) => forget(ref)) }
+}
