@@ -61,10 +61,27 @@ final class WireFramesTests: XCTestCase {
     /// Those are refused past the parser, by what the connection holds
     /// (CoreTests/LiveTSCoreTests/WireRefusalsTests.swift sends them to a server).
     func testEveryMalformedSampleTheRouterRefusesIsReadableAsAMessage() {
-        for sample in fixture.malformed where sample.stage != "parser" {
+        for sample in fixture.malformed where sample.stage == "router" {
             guard case .success = ClientMessage.parse(Array(sample.frame.utf8)) else {
                 XCTFail("the parser refuses a \(sample.stage)-stage sample: \(sample.frame)")
                 continue
+            }
+        }
+    }
+
+    /// Binary messages are upload chunks: the header parser refuses the
+    /// malformed ones with the fixture's reason and reads the rest.
+    func testEverySocketStageSampleIsReadAsAnUploadChunkOrRefusedWithItsReason() {
+        let samples = fixture.malformed.filter { $0.stage == "socket" }
+        XCTAssertGreaterThanOrEqual(samples.count, 4)
+        for sample in samples {
+            switch UploadChunk.parse(Array(sample.frame.utf8)) {
+            case .failure(.malformed(let why)):
+                XCTAssertEqual(why, sample.reason, sample.frame)
+            case .success(let chunk):
+                XCTAssertEqual(sample.reason, "unknown upload", "a well-formed chunk is refused only for its entry: \(sample.frame)")
+                XCTAssertEqual(String(decoding: chunk.entry, as: UTF8.self), "e1")
+                XCTAssertEqual(Array(sample.frame.utf8)[chunk.dataOffset...], ArraySlice("abc".utf8))
             }
         }
     }
