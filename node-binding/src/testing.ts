@@ -3,6 +3,9 @@
 // every event go through the same LiveHub a real server uses; only the
 // native core is replaced by a recorder that keeps each component's HTML.
 
+import { writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { AssertionError } from "assert";
 import { randomBytes } from "crypto";
 
@@ -15,6 +18,7 @@ import { renderPage } from "./page-render";
 import { parsePresences, type Presences } from "./presence";
 import { Kind, type HostFrame, type RefusedFrame, type RenderFrame } from "./protocol";
 import { Router } from "./router";
+import { UPLOAD_EVENT } from "./uploads";
 import { parseLocal } from "./url";
 import type { Flash } from "./view-host";
 
@@ -39,6 +43,14 @@ export interface MountOptions {
 }
 
 /** Which component an event is for: its id, or the ids from the view down joined by "/". */
+/** A file for `TestView.upload`. */
+export interface TestFile {
+  readonly name: string;
+  readonly content: string | Uint8Array;
+  /** The MIME type a browser would give; "" by default. */
+  readonly type?: string;
+}
+
 export interface TargetOptions {
   readonly target?: string;
 }
@@ -246,6 +258,26 @@ export class TestView {
     const ref = this.ref++;
     this.hub.event(CONN, ref, this.wireId(options.target), name, JSON.stringify(payload));
     return this.answer(ref);
+  }
+
+  /**
+   * Picks `files` in the view's `ts-upload="upload"` input: the view checks
+   * them as it checks a browser's, and each one it takes arrives whole in a
+   * temporary file, as the core would have written it. Returns the HTML
+   * afterwards; refused files are listed with their errors.
+   */
+  async upload(upload: string, files: readonly TestFile[]): Promise<string> {
+    const batch = this.ref;
+    const entries = files.map((f, i) => ({ ref: `t${batch}x${i}`, name: f.name, size: Buffer.byteLength(f.content), type: f.type ?? "" }));
+    await this.event(UPLOAD_EVENT, { upload, entries });
+    for (const [i, entry] of entries.entries()) {
+      if (!this.core.uploads.has(entry.ref)) continue;
+      this.core.uploads.delete(entry.ref);
+      const path = join(tmpdir(), `livets-upload-test-${randomBytes(12).toString("hex")}`);
+      await writeFile(path, files[i].content, { mode: 0o600, flag: "wx" });
+      this.hub.upload({ type: "upload-done", conn: CONN, component: this.id, entry: entry.ref, received: entry.size, size: entry.size, path, reason: "" });
+    }
+    return this.render();
   }
 
   /** The browser's URL changes to `url` without a reload (a patch link, back or forward). */
