@@ -89,9 +89,9 @@ export const UPLOAD = 'ts-upload'
 export const DROP_TARGET = 'ts-drop-target'
 // On a button or link: drops the entry with this ref.
 export const UPLOAD_CANCEL = 'ts-upload-cancel'
-// The events the server answers itself: files announced, an entry dropped.
-export const UPLOAD_EVENT = '$upload'
-export const UPLOAD_CANCEL_EVENT = '$upload-cancel'
+// The events the server answers itself: files announced, an entry dropped,
+// held entries (autoUpload: false) released as their form is submitted.
+export const UPLOAD_EVENTS = { announce: '$upload', cancel: '$upload-cancel', start: '$upload-start' }
 // Chunks of one entry sent and not yet acknowledged: the next waits for an
 // ack, so neither side ever holds more of a file than this many chunks.
 export const UPLOAD_WINDOW = 2

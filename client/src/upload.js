@@ -1,11 +1,15 @@
-import { ID_ATTR, EVENT, UPLOAD_ACK, UPLOAD, DROP_TARGET, UPLOAD_CANCEL, UPLOAD_EVENT, UPLOAD_CANCEL_EVENT, UPLOAD_WINDOW } from './constants.js'
+import {
+  ID_ATTR, EVENT, UPLOAD_ACK, UPLOAD, DROP_TARGET, UPLOAD_CANCEL, UPLOAD_EVENTS, UPLOAD_WINDOW,
+} from './constants.js'
 
 // Uploads over the view's socket (docs/uploads.md): files picked in an
 // <input type=file ts-upload=name> or dropped on a ts-drop-target=name are
 // announced to the view, which checks them before a byte is sent; each
 // entry the server allows is sent in binary chunks, at most UPLOAD_WINDOW
-// unacknowledged at a time. Part of the page layer (/_livets/live.js), not
-// of the connector bundle.
+// unacknowledged at a time. A form is not submitted while entries picked
+// in it are still on their way: its submit waits, and goes once they are
+// all in (or failed). Part of the page layer (/_livets/live.js), not of the
+// connector bundle.
 
 const refChars = 'abcdefghijklmnopqrstuvwxyz0123456789'
 const newRef = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), b => refChars[b % 36]).join('')
@@ -56,25 +60,49 @@ export const sender = (ref, file, send, window = UPLOAD_WINDOW) => {
 export const uploads = (socket, push) => {
   const entries = new Map()
   const rootOf = el => el.closest(`[${ID_ATTR}]`)
-  const announce = (root, name, files) => {
+  const announce = (el, name, files) => {
+    const root = rootOf(el)
     if (!root || !files.length) return
     const list = [...files].map(file => ({ ref: newRef(), file }))
-    for (const e of list) entries.set(e.ref, { file: e.file, id: root.getAttribute(ID_ATTR) })
-    push()(EVENT, root.getAttribute(ID_ATTR), UPLOAD_EVENT, {
+    for (const e of list) entries.set(e.ref, { file: e.file, id: root.getAttribute(ID_ATTR), form: el.closest('form') })
+    push()(EVENT, root.getAttribute(ID_ATTR), UPLOAD_EVENTS.announce, {
       upload: name,
       entries: list.map(({ ref, file }) => ({ ref, name: file.name, size: file.size, type: file.type })),
     })
   }
+  // Forms whose submit waits for their entries.
+  const waiting = new Set()
+  const pendingIn = form => [...entries.values()].filter(e => e.form == form)
   const forget = ref => {
     const entry = entries.get(ref)
     if (entry && entry.sender) entry.sender.stop()
     entries.delete(ref)
+    for (const form of waiting) {
+      if (!pendingIn(form).length) waiting.delete(form), form.requestSubmit()
+    }
     return entry
   }
+  document.addEventListener(
+    'submit',
+    e => {
+      const form = e.target
+      const pending = pendingIn(form)
+      if (!pending.length) return
+      e.preventDefault()
+      e.stopImmediatePropagation()
+      waiting.add(form)
+      const held = pending.filter(p => p.held)
+      for (const p of held) p.held = false
+      const byView = new Map()
+      for (const [ref, p] of entries) if (held.includes(p)) byView.set(p.id, [...(byView.get(p.id) || []), ref])
+      byView.forEach((refs, id) => push()(EVENT, id, UPLOAD_EVENTS.start, { refs }))
+    },
+    true,
+  )
   document.addEventListener('change', e => {
     const input = e.target
     if (!input.matches || !input.matches(`input[type=file][${UPLOAD}]`)) return
-    announce(rootOf(input), input.getAttribute(UPLOAD), input.files)
+    announce(input, input.getAttribute(UPLOAD), input.files)
     // The same file may be picked again after a cancel.
     input.value = ''
   })
@@ -85,7 +113,7 @@ export const uploads = (socket, push) => {
     const zone = e.target.closest && e.target.closest(`[${DROP_TARGET}]`)
     if (!zone) return
     e.preventDefault()
-    announce(rootOf(zone), zone.getAttribute(DROP_TARGET), e.dataTransfer.files)
+    announce(zone, zone.getAttribute(DROP_TARGET), e.dataTransfer.files)
   })
   document.addEventListener('click', e => {
     const button = e.target.closest && e.target.closest(`[${UPLOAD_CANCEL}]`)
@@ -94,22 +122,30 @@ export const uploads = (socket, push) => {
     const ref = button.getAttribute(UPLOAD_CANCEL)
     const entry = forget(ref)
     const root = rootOf(button)
-    if (root) push()(EVENT, entry ? entry.id : root.getAttribute(ID_ATTR), UPLOAD_CANCEL_EVENT, { ref })
+    if (root) push()(EVENT, entry ? entry.id : root.getAttribute(ID_ATTR), UPLOAD_EVENTS.cancel, { ref })
   })
-  // ["k", id, ref, received, chunkBytes | reason]
+  // ["k", id, ref, received, chunkBytes | 0 (held) | reason]
   const receive = ([kind, , ref, received, extra]) => {
     if (kind != UPLOAD_ACK) return false
     const entry = entries.get(ref)
     if (!entry) return true
     if (typeof extra == 'string') forget(ref)
+    else if (extra === 0) {
+      if (waiting.has(entry.form)) push()(EVENT, entry.id, UPLOAD_EVENTS.start, { refs: [ref] })
+      else entry.held = true
+    }
     else if (received >= entry.file.size) forget(ref)
     else if (!entry.sender) {
       const ws = socket()
       if (!ws) return true
       entry.sender = sender(ref, entry.file, blob => ws.send(blob))
       entry.sender.start(extra)
-    } else if (entry.sender.ack(received)) entries.delete(ref)
+    } else if (entry.sender.ack(received)) forget(ref)
     return true
   }
-  return { receive, lost: () => entries.forEach((_, ref) => forget(ref)) }
+  const lost = () => {
+    waiting.clear()
+    entries.forEach((_, ref) => forget(ref))
+  }
+  return { receive, lost }
 }

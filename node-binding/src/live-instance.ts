@@ -16,8 +16,8 @@ import type { LiveView, LiveViewClass, Session } from "./live-view";
 import { liveNodeHost, type LiveNodeOwner } from "./live-node-host";
 import { runMountHooks } from "./mount-hooks";
 import type { UploadRecord } from "./native";
-import { navigateFrame, redirectFrame, titleFrame, uploadRefusedFrame } from "./protocol";
-import { checkUploadOptions, UPLOAD_CANCEL_EVENT, UPLOAD_EVENT, ViewUploads } from "./uploads";
+import { navigateFrame, redirectFrame, titleFrame, uploadHeldFrame, uploadRefusedFrame } from "./protocol";
+import { checkUploadOptions, UPLOAD_CANCEL_EVENT, UPLOAD_EVENT, UPLOAD_START_EVENT, ViewUploads } from "./uploads";
 import { RemountBackoff } from "./remount-backoff";
 import { TaskQueue } from "./task-queue";
 import type { Params } from "./token";
@@ -124,7 +124,7 @@ export class LiveInstance {
         this.env.refused(this.conn, "malformed payload", `malformed payload of ${quoted(name)} on ${nodeName(this.label, node)}`);
         return this.core.reply(ref, "malformed payload", wireId);
       }
-      if (name === UPLOAD_EVENT || name === UPLOAD_CANCEL_EVENT) return this.uploadEvent(ref, wireId, name, raw);
+      if (name === UPLOAD_EVENT || name === UPLOAD_CANCEL_EVENT || name === UPLOAD_START_EVENT) return this.uploadEvent(ref, wireId, name, raw);
       const decision = decideEvent(node.Class, name, raw);
       const where = nodePlace(node, `handleEvent(${quoted(name)})`);
       if (decision.kind === "refused") {
@@ -153,7 +153,9 @@ export class LiveInstance {
       this.env.refused(this.conn, "no uploads", `${quoted(name)} on ${this.label}, which declares no uploads`);
       return this.core.reply(ref, "no uploads on this view", wireId);
     }
-    const error = name === UPLOAD_EVENT ? uploads.announce(payload) : uploads.cancelFromBrowser(payload);
+    const error = name === UPLOAD_EVENT ? uploads.announce(payload)
+      : name === UPLOAD_START_EVENT ? uploads.start(payload)
+      : uploads.cancelFromBrowser(payload);
     if (error !== null) {
       this.env.refused(this.conn, "bad upload", `${quoted(name)} on ${this.label}: ${error}`);
       return this.core.reply(ref, error, wireId);
@@ -557,6 +559,7 @@ export class LiveInstance {
         allow: (entry, size, chunkBytes) => this.core.uploadAllow(entry, size, chunkBytes),
         cancel: (entry) => this.core.uploadCancel(entry),
         refuse: (entry, reason) => this.core.send(uploadRefusedFrame(this.id, entry, reason)),
+        hold: (entry) => this.core.send(uploadHeldFrame(this.id, entry)),
       },
       () => {
         const root = this.tree?.root;

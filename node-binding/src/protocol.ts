@@ -69,6 +69,11 @@ export function uploadRefusedFrame(id: string, entry: string, reason: string): U
   return [Kind.uploadAck, id, entry, 0, reason];
 }
 
+/** Upload entry `entry` of view `id` is accepted and held: the browser sends it when its form is submitted. */
+export function uploadHeldFrame(id: string, entry: string): UploadAckFrame {
+  return [Kind.uploadAck, id, entry, 0, 0];
+}
+
 /** A host frame's text, as it goes out in one WebSocket text frame. */
 export function encodeFrame(frame: HostFrame): string {
   return JSON.stringify(frame);

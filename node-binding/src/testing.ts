@@ -18,7 +18,7 @@ import { renderPage } from "./page-render";
 import { parsePresences, type Presences } from "./presence";
 import { Kind, type HostFrame, type RefusedFrame, type RenderFrame } from "./protocol";
 import { Router } from "./router";
-import { UPLOAD_EVENT } from "./uploads";
+import { UPLOAD_EVENT, UPLOAD_START_EVENT } from "./uploads";
 import { parseLocal } from "./url";
 import type { Flash } from "./view-host";
 
@@ -270,6 +270,9 @@ export class TestView {
     const batch = this.ref;
     const entries = files.map((f, i) => ({ ref: `t${batch}x${i}`, name: f.name, size: Buffer.byteLength(f.content), type: f.type ?? "" }));
     await this.event(UPLOAD_EVENT, { upload, entries });
+    // Held entries (autoUpload: false) go as their form is submitted.
+    const held = entries.filter((e) => this.core.messages.some((m) => m[0] === Kind.uploadAck && m[2] === e.ref && m[4] === 0));
+    if (held.length > 0) await this.event(UPLOAD_START_EVENT, { refs: held.map((e) => e.ref) });
     for (const [i, entry] of entries.entries()) {
       if (!this.core.uploads.has(entry.ref)) continue;
       this.core.uploads.delete(entry.ref);

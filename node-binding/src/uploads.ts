@@ -43,6 +43,8 @@ export const UPLOAD_DEFAULTS = { maxEntries: 1, maxFileSize: 8_000_000, chunkSiz
 /** The browser's events, answered by the framework and never seen by the view. */
 export const UPLOAD_EVENT = "$upload";
 export const UPLOAD_CANCEL_EVENT = "$upload-cancel";
+/** The form of held entries (autoUpload: false) was submitted: `{refs}` may be sent now. */
+export const UPLOAD_START_EVENT = "$upload-start";
 const ENTRY_REF = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_NAME_LENGTH = 255;
 
@@ -52,6 +54,8 @@ export interface UploadCore {
   cancel(ref: string): void;
   /** Tells the browser not to send `ref` (a refused announcement). */
   refuse(ref: string, reason: string): void;
+  /** Tells the browser `ref` is accepted, to be sent when its form is submitted. */
+  hold(ref: string): void;
 }
 
 interface Entry {
@@ -63,6 +67,8 @@ interface Entry {
   received: number;
   path: string | null;
   errors: string[];
+  /** Accepted, and waiting for its form's submit (autoUpload: false). */
+  held: boolean;
 }
 
 /** Checks a view's `static uploads` once, with the mistake named. */
@@ -140,7 +146,7 @@ export class ViewUploads {
       }
       if (this.entries.has(e.ref) || announced.some((a) => a.ref === e.ref)) return "upload entry ref already in use";
       announced.push({ upload: payload.upload, ref: e.ref, name: e.name.slice(0, MAX_NAME_LENGTH), size: e.size,
-                       type: e.type.slice(0, MAX_NAME_LENGTH), received: 0, path: null, errors: [] });
+                       type: e.type.slice(0, MAX_NAME_LENGTH), received: 0, path: null, errors: [], held: false });
     }
     let kept = this.list(payload.upload).filter((e) => e.errors.length === 0).length;
     for (const entry of announced) {
@@ -151,13 +157,29 @@ export class ViewUploads {
       this.entries.set(entry.ref, entry);
       if (error === null) {
         kept++;
-        this.core.allow(entry.ref, entry.size, options.chunkSize);
+        entry.held = !options.autoUpload;
+        if (entry.held) this.core.hold(entry.ref);
+        else this.core.allow(entry.ref, entry.size, options.chunkSize);
       } else {
         entry.errors.push(error);
         this.core.refuse(entry.ref, error);
       }
     }
     this.changed();
+    return null;
+  }
+
+  /** The form of held entries was submitted (`{refs}`): they may be sent now. */
+  start(payload: JsonValue): string | null {
+    if (!isJsonObject(payload) || !Array.isArray(payload.refs) || payload.refs.some((r) => typeof r !== "string")) {
+      return "an upload start is {refs}";
+    }
+    for (const ref of payload.refs as string[]) {
+      const entry = this.entries.get(ref);
+      if (entry === undefined || !entry.held) continue;
+      entry.held = false;
+      this.core.allow(ref, entry.size, this.options.get(entry.upload)!.chunkSize);
+    }
     return null;
   }
 
@@ -174,7 +196,7 @@ export class ViewUploads {
     if (entry === undefined) return;
     this.entries.delete(ref);
     if (entry.path !== null) void removeFile(entry.path);
-    else if (entry.errors.length === 0) this.core.cancel(ref);
+    else if (entry.errors.length === 0 && !entry.held) this.core.cancel(ref);
     this.changed();
   }
 
@@ -228,7 +250,7 @@ export class ViewUploads {
   dispose(): void {
     for (const entry of this.entries.values()) {
       if (entry.path !== null) void removeFile(entry.path);
-      else if (entry.errors.length === 0) this.core.cancel(entry.ref);
+      else if (entry.errors.length === 0 && !entry.held) this.core.cancel(entry.ref);
     }
     this.entries.clear();
   }

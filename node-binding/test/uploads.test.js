@@ -47,9 +47,11 @@ test('each file is checked before a byte is sent: type, size, then count', async
   assert.equal(out, '<ul><li>me.PNG 5 100% done</li><li>notes.txt 1 0% waiting [file type not accepted]</li>' +
     '<li>big.webp 11 0% waiting [too large (over 10 bytes)]</li><li>cat.webp 4 100% done</li>' +
     '<li>third.png 1 0% waiting [too many files (at most 2)]</li></ul><p></p>')
-  // The browser is told not to send the refused ones.
-  const refused = view.messages.filter((m) => m[0] === 'k').map((m) => [m[3], m[4]])
-  assert.deepEqual(refused, [[0, 'file type not accepted'], [0, 'too large (over 10 bytes)'], [0, 'too many files (at most 2)']])
+  // The browser is told not to send the refused ones, and to hold the
+  // others until their form is submitted (autoUpload is false by default).
+  const told = view.messages.filter((m) => m[0] === 'k').map((m) => [m[2], m[3], m[4]])
+  assert.deepEqual(told, [['t2x0', 0, 0], ['t2x1', 0, 'file type not accepted'], ['t2x2', 0, 'too large (over 10 bytes)'],
+    ['t2x3', 0, 0], ['t2x4', 0, 'too many files (at most 2)']])
 })
 
 test('consumeUploads hands each finished file over, then removes it and its entry', async () => {
@@ -98,6 +100,28 @@ test('a cancelled entry leaves the list and its file goes', async () => {
   assert.equal(await view.event('$upload-cancel', { ref }), '<ul></ul><p></p>')
   const out = await view.submit('save')
   assert.equal(out, '<ul></ul><p></p>', 'nothing left to consume')
+})
+
+test('held entries are allowed only when their form is submitted; with autoUpload they go at once', async () => {
+  const view = await mountView(Avatar, { url: '/a' })
+  await view.event('$upload', { upload: 'avatar', entries: [{ ref: 'h1', name: 'h.png', size: 3, type: '' }] })
+  assert.match(view.html(), /h\.png 3 0% waiting/)
+  await assert.rejects(view.event('$upload-start', { refs: 'h1' }), (e) => e.reason === 'an upload start is {refs}')
+  class Instant extends LiveView {
+    static uploads = { files: { autoUpload: true, chunkSize: 1000 } }
+    state = {}
+    render() { return html`<p>${this.uploadEntries('files').length}</p>` }
+  }
+  const instant = await mountView(Instant, { url: '/i' })
+  await instant.event('$upload', { upload: 'files', entries: [{ ref: 'i1', name: 'i', size: 5, type: '' }] })
+  assert.equal(instant.messages.some((m) => m[0] === 'k'), false, 'no hold: the core starts it')
+})
+
+test('the connector names the upload events as the server does', async () => {
+  const { UPLOAD_EVENTS, UPLOAD_ACK } = await import('../../client/src/constants.js')
+  const uploads = require('../dist/uploads.js')
+  assert.deepEqual(UPLOAD_EVENTS, { announce: uploads.UPLOAD_EVENT, cancel: uploads.UPLOAD_CANCEL_EVENT, start: uploads.UPLOAD_START_EVENT })
+  assert.equal(UPLOAD_ACK, require('../dist/protocol.js').Kind.uploadAck)
 })
 
 test('accept takes extensions, exact MIME types and type/*, case-insensitively', () => {

@@ -209,4 +209,28 @@ class Typed extends ModelView {
   }
 }
 
-module.exports = { Typing, Scroll, Form, Events, Show, Hooks, Typed }
+// Uploads held until their form is submitted (autoUpload: false), with a
+// drop zone, a type filter and small chunks, so one file is many frames.
+class Photos extends LiveView {
+  static events = ['save']
+  static uploads = { photo: { accept: ['.png', 'image/webp'], maxEntries: 2, maxFileSize: 5000, chunkSize: 100 } }
+  state = { saved: [] }
+
+  render() {
+    return html`<form id="photos" ts-on:submit="save">
+        <input type="file" id="photo" multiple ts-upload="photo">
+        <div id="drop" ts-drop-target="photo">drop here</div>
+        <ul id="entries">${this.uploadEntries('photo').map(e => html`<li><span class="name">${e.name}</span>
+          <progress value="${e.progress}" max="100"></progress>${e.errors.map(x => html`<span class="upload-error">${x}</span>`)}</li>`)}</ul>
+        <button id="save">Save</button>
+      </form>
+      <ul id="saved">${this.state.saved.map(s => html`<li>${s}</li>`)}</ul>`
+  }
+
+  async handleEvent() {
+    const saved = await this.consumeUploads('photo', (entry, file) => `${entry.name} ${require('fs').statSync(file).size}`)
+    this.setState({ saved: [...this.state.saved, ...saved] })
+  }
+}
+
+module.exports = { Typing, Scroll, Form, Events, Show, Hooks, Typed, Photos }
