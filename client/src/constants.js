@@ -91,7 +91,8 @@ export const DROP_TARGET = 'ts-drop-target'
 export const UPLOAD_CANCEL = 'ts-upload-cancel'
 // The events the server answers itself: files announced, an entry dropped,
 // held entries (autoUpload: false) released as their form is submitted.
-export const UPLOAD_EVENTS = { announce: '$upload', cancel: '$upload-cancel', start: '$upload-start' }
+// An external uploader's reports: {ref, progress} or {ref, error}.
+export const UPLOAD_EVENTS = { announce: '$upload', cancel: '$upload-cancel', start: '$upload-start', external: '$upload-external' }
 // Chunks of one entry sent and not yet acknowledged: the next waits for an
 // ack, so neither side ever holds more of a file than this many chunks.
 export const UPLOAD_WINDOW = 2

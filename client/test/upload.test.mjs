@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { sender } from '../src/upload.js'
+import { sender, sendExternal } from '../src/upload.js'
 import { UPLOAD_WINDOW } from '../src/constants.js'
 
 // The browser half of an upload's flow control: chunks wait for acks.
@@ -82,4 +82,25 @@ test('a file smaller than one chunk is one frame; an empty one sends none', asyn
   const none = server('b', Buffer.alloc(0))
   sender('b', new Blob([]), none.send).start(64_000)
   assert.equal(none.frames.length, 0)
+})
+
+test('an external upload runs the uploader the server named and reports tenths, then 100', async () => {
+  const reports = []
+  const seen = []
+  const uploaders = {
+    S3: async (file, meta, progress) => {
+      seen.push([file.size, meta.url])
+      for (const f of [0.05, 0.15, 0.18, 0.5, 0.99, 1]) progress(f)
+    },
+  }
+  await sendExternal(new Blob(['abc']), { uploader: 'S3', url: 'https://bucket/x' }, r => reports.push(r), uploaders)
+  assert.deepEqual(seen, [[3, 'https://bucket/x']])
+  assert.deepEqual(reports, [{ progress: 10 }, { progress: 50 }, { progress: 90 }, { progress: 100 }])
+})
+
+test('an uploader that fails, or one the page does not have, is reported as an error', async () => {
+  const reports = []
+  await sendExternal(new Blob(['a']), { uploader: 'S3' }, r => reports.push(r), { S3: async () => { throw new Error('403 from bucket') } })
+  await sendExternal(new Blob(['a']), { uploader: 'GCS' }, r => reports.push(r), {})
+  assert.deepEqual(reports, [{ error: '403 from bucket' }, { error: 'no uploader GCS' }])
 })

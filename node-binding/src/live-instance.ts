@@ -16,8 +16,8 @@ import type { LiveView, LiveViewClass, Session } from "./live-view";
 import { liveNodeHost, type LiveNodeOwner } from "./live-node-host";
 import { runMountHooks } from "./mount-hooks";
 import type { UploadRecord } from "./native";
-import { navigateFrame, redirectFrame, titleFrame, uploadHeldFrame, uploadRefusedFrame } from "./protocol";
-import { checkUploadOptions, UPLOAD_CANCEL_EVENT, UPLOAD_EVENT, UPLOAD_START_EVENT, ViewUploads } from "./uploads";
+import { navigateFrame, redirectFrame, titleFrame, uploadExternalFrame, uploadHeldFrame, uploadRefusedFrame } from "./protocol";
+import { checkUploadOptions, UPLOAD_CANCEL_EVENT, UPLOAD_EVENT, UPLOAD_EXTERNAL_EVENT, UPLOAD_START_EVENT, ViewUploads } from "./uploads";
 import { RemountBackoff } from "./remount-backoff";
 import { TaskQueue } from "./task-queue";
 import type { Params } from "./token";
@@ -124,7 +124,9 @@ export class LiveInstance {
         this.env.refused(this.conn, "malformed payload", `malformed payload of ${quoted(name)} on ${nodeName(this.label, node)}`);
         return this.core.reply(ref, "malformed payload", wireId);
       }
-      if (name === UPLOAD_EVENT || name === UPLOAD_CANCEL_EVENT || name === UPLOAD_START_EVENT) return this.uploadEvent(ref, wireId, name, raw);
+      if (name === UPLOAD_EVENT || name === UPLOAD_CANCEL_EVENT || name === UPLOAD_START_EVENT || name === UPLOAD_EXTERNAL_EVENT) {
+        return this.uploadEvent(ref, wireId, name, raw);
+      }
       const decision = decideEvent(node.Class, name, raw);
       const where = nodePlace(node, `handleEvent(${quoted(name)})`);
       if (decision.kind === "refused") {
@@ -147,15 +149,22 @@ export class LiveInstance {
   }
 
   /** The framework's upload events: an announcement of files, or a cancel. */
-  private uploadEvent(ref: number, wireId: string, name: string, payload: JsonValue): void | Promise<void> {
+  private async uploadEvent(ref: number, wireId: string, name: string, payload: JsonValue): Promise<void> {
     const uploads = this.uploads;
     if (uploads === null || wireId !== this.id) {
       this.env.refused(this.conn, "no uploads", `${quoted(name)} on ${this.label}, which declares no uploads`);
       return this.core.reply(ref, "no uploads on this view", wireId);
     }
-    const error = name === UPLOAD_EVENT ? uploads.announce(payload)
-      : name === UPLOAD_START_EVENT ? uploads.start(payload)
-      : uploads.cancelFromBrowser(payload);
+    let error: string | null;
+    try {
+      error = name === UPLOAD_EVENT ? await uploads.announce(payload)
+        : name === UPLOAD_START_EVENT ? await uploads.start(payload)
+        : name === UPLOAD_EXTERNAL_EVENT ? uploads.externalProgress(payload)
+        : uploads.cancelFromBrowser(payload);
+    } catch (err) {
+      // An `external` function that throws is the view's bug, as a throwing handler is.
+      return this.guarded(() => { throw err; }, { ref, target: wireId, where: `uploads external(${quoted(name)})`, cause: quoted(name) });
+    }
     if (error !== null) {
       this.env.refused(this.conn, "bad upload", `${quoted(name)} on ${this.label}: ${error}`);
       return this.core.reply(ref, error, wireId);
@@ -560,6 +569,7 @@ export class LiveInstance {
         cancel: (entry) => this.core.uploadCancel(entry),
         refuse: (entry, reason) => this.core.send(uploadRefusedFrame(this.id, entry, reason)),
         hold: (entry) => this.core.send(uploadHeldFrame(this.id, entry)),
+        sendExternal: (entry, meta) => this.core.send(uploadExternalFrame(this.id, entry, meta)),
       },
       () => {
         const root = this.tree?.root;

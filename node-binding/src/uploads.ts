@@ -20,6 +20,22 @@ export interface UploadOptions {
   readonly chunkSize?: number;
   /** Send as soon as selected (true) or when the form is submitted (false, the default). */
   readonly autoUpload?: boolean;
+  /**
+   * Sends the files elsewhere (a storage service's presigned URL) instead
+   * of over the socket: called for each accepted entry, it returns what
+   * the browser's uploader needs, `uploader` naming it in
+   * `window.LiveTS.uploaders` ("PUT", built in, sends the file as the body
+   * of a PUT to `url` with `headers`). The browser reports progress and
+   * completion; `consumeUploads` then gives the entry with this metadata
+   * in `external` and an empty path.
+   */
+  readonly external?: ((entry: UploadEntry) => ExternalUpload | Promise<ExternalUpload>) | null;
+}
+
+/** What a browser's uploader needs for one external upload. */
+export interface ExternalUpload {
+  readonly uploader: string;
+  readonly [key: string]: JsonValue;
 }
 
 /** One selected file, as a view renders it. */
@@ -37,6 +53,8 @@ export interface UploadEntry {
   readonly done: boolean;
   /** Why the entry was refused or failed; empty while all is well. */
   readonly errors: readonly string[];
+  /** An external upload's metadata (`UploadOptions.external`), else null. */
+  readonly external: ExternalUpload | null;
 }
 
 export const UPLOAD_DEFAULTS = { maxEntries: 1, maxFileSize: 8_000_000, chunkSize: 64_000, autoUpload: false } as const;
@@ -45,6 +63,8 @@ export const UPLOAD_EVENT = "$upload";
 export const UPLOAD_CANCEL_EVENT = "$upload-cancel";
 /** The form of held entries (autoUpload: false) was submitted: `{refs}` may be sent now. */
 export const UPLOAD_START_EVENT = "$upload-start";
+/** The browser's uploader reports on an external upload: `{ref, progress}` or `{ref, error}`. */
+export const UPLOAD_EXTERNAL_EVENT = "$upload-external";
 const ENTRY_REF = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_NAME_LENGTH = 255;
 
@@ -56,6 +76,8 @@ export interface UploadCore {
   refuse(ref: string, reason: string): void;
   /** Tells the browser `ref` is accepted, to be sent when its form is submitted. */
   hold(ref: string): void;
+  /** Tells the browser to send `ref` with its uploader, not over the socket. */
+  sendExternal(ref: string, meta: ExternalUpload): void;
 }
 
 interface Entry {
@@ -69,6 +91,9 @@ interface Entry {
   errors: string[];
   /** Accepted, and waiting for its form's submit (autoUpload: false). */
   held: boolean;
+  external: ExternalUpload | null;
+  /** External: the browser said every byte arrived. */
+  externalDone: boolean;
 }
 
 /** Checks a view's `static uploads` once, with the mistake named. */
@@ -93,9 +118,16 @@ export function checkUploadOptions(label: string, declared: unknown): ReadonlyMa
       maxFileSize: whole("maxFileSize", o.maxFileSize ?? UPLOAD_DEFAULTS.maxFileSize, 0),
       chunkSize: whole("chunkSize", o.chunkSize ?? UPLOAD_DEFAULTS.chunkSize, 1),
       autoUpload: o.autoUpload === true,
+      external: checkExternal(label, name, o.external),
     });
   }
   return out;
+}
+
+function checkExternal(label: string, name: string, external: unknown): Required<UploadOptions>["external"] {
+  if (external === undefined || external === null) return null;
+  if (typeof external !== "function") throw new TypeError(`${label}: uploads.${name}.external must be a function of the entry`);
+  return external as Required<UploadOptions>["external"];
 }
 
 /** Whether `accept` lets a file of this name and type through. */
@@ -132,7 +164,7 @@ export class ViewUploads {
    * one is listed with its error, and the browser told not to send it.
    * Returns a reason for a malformed announcement, else null.
    */
-  announce(payload: JsonValue): string | null {
+  async announce(payload: JsonValue): Promise<string | null> {
     if (!isJsonObject(payload) || typeof payload.upload !== "string" || !Array.isArray(payload.entries)) {
       return "an upload announcement is {upload, entries}";
     }
@@ -146,7 +178,8 @@ export class ViewUploads {
       }
       if (this.entries.has(e.ref) || announced.some((a) => a.ref === e.ref)) return "upload entry ref already in use";
       announced.push({ upload: payload.upload, ref: e.ref, name: e.name.slice(0, MAX_NAME_LENGTH), size: e.size,
-                       type: e.type.slice(0, MAX_NAME_LENGTH), received: 0, path: null, errors: [], held: false });
+                       type: e.type.slice(0, MAX_NAME_LENGTH), received: 0, path: null, errors: [], held: false,
+                       external: null, externalDone: false });
     }
     let kept = this.list(payload.upload).filter((e) => e.errors.length === 0).length;
     for (const entry of announced) {
@@ -159,7 +192,7 @@ export class ViewUploads {
         kept++;
         entry.held = !options.autoUpload;
         if (entry.held) this.core.hold(entry.ref);
-        else this.core.allow(entry.ref, entry.size, options.chunkSize);
+        else await this.send(entry, options);
       } else {
         entry.errors.push(error);
         this.core.refuse(entry.ref, error);
@@ -169,8 +202,36 @@ export class ViewUploads {
     return null;
   }
 
+  /** An accepted entry goes: over the socket, or to its external uploader. */
+  private async send(entry: Entry, options: Required<UploadOptions>): Promise<void> {
+    if (options.external === null) return this.core.allow(entry.ref, entry.size, options.chunkSize);
+    const meta = await options.external(view(entry));
+    if (!isJsonObject(meta as JsonValue) || typeof meta.uploader !== "string") {
+      throw new TypeError(`uploads.${entry.upload}.external must return {uploader, ...}, not ${JSON.stringify(meta)}`);
+    }
+    entry.external = meta;
+    this.core.sendExternal(entry.ref, meta);
+  }
+
+  /** The browser's uploader reports (`{ref, progress}` or `{ref, error}`) on an external upload. */
+  externalProgress(payload: JsonValue): string | null {
+    if (!isJsonObject(payload) || typeof payload.ref !== "string") return "an external upload report is {ref, progress} or {ref, error}";
+    const entry = this.entries.get(payload.ref);
+    if (entry === undefined || entry.external === null || entry.externalDone) return null;
+    if (typeof payload.error === "string") {
+      entry.errors.push(payload.error.slice(0, MAX_NAME_LENGTH));
+    } else if (typeof payload.progress === "number" && payload.progress >= 0 && payload.progress <= 100) {
+      entry.received = Math.floor((entry.size * payload.progress) / 100);
+      entry.externalDone = payload.progress === 100;
+    } else {
+      return "an external upload report is {ref, progress} or {ref, error}";
+    }
+    this.changed();
+    return null;
+  }
+
   /** The form of held entries was submitted (`{refs}`): they may be sent now. */
-  start(payload: JsonValue): string | null {
+  async start(payload: JsonValue): Promise<string | null> {
     if (!isJsonObject(payload) || !Array.isArray(payload.refs) || payload.refs.some((r) => typeof r !== "string")) {
       return "an upload start is {refs}";
     }
@@ -178,7 +239,7 @@ export class ViewUploads {
       const entry = this.entries.get(ref);
       if (entry === undefined || !entry.held) continue;
       entry.held = false;
-      this.core.allow(ref, entry.size, this.options.get(entry.upload)!.chunkSize);
+      await this.send(entry, this.options.get(entry.upload)!);
     }
     return null;
   }
@@ -196,7 +257,7 @@ export class ViewUploads {
     if (entry === undefined) return;
     this.entries.delete(ref);
     if (entry.path !== null) void removeFile(entry.path);
-    else if (entry.errors.length === 0 && !entry.held) this.core.cancel(ref);
+    else if (entry.errors.length === 0 && !entry.held && entry.external === null) this.core.cancel(ref);
     this.changed();
   }
 
@@ -234,12 +295,13 @@ export class ViewUploads {
     if (!this.options.has(upload)) throw new Error(`consumeUploads: no upload named ${JSON.stringify(upload)} in static uploads`);
     const results: T[] = [];
     for (const entry of [...this.entries.values()]) {
-      if (entry.upload !== upload || entry.path === null) continue;
+      if (entry.upload !== upload || !isDone(entry) || entry.errors.length > 0) continue;
       this.entries.delete(entry.ref);
+      const path = entry.path;
       try {
-        results.push(await fn(view(entry), entry.path));
+        results.push(await fn(view(entry), path ?? ""));
       } finally {
-        await removeFile(entry.path);
+        if (path !== null) await removeFile(path);
       }
     }
     this.changed();
@@ -250,7 +312,7 @@ export class ViewUploads {
   dispose(): void {
     for (const entry of this.entries.values()) {
       if (entry.path !== null) void removeFile(entry.path);
-      else if (entry.errors.length === 0 && !entry.held) this.core.cancel(entry.ref);
+      else if (entry.errors.length === 0 && !entry.held && entry.external === null) this.core.cancel(entry.ref);
     }
     this.entries.clear();
   }
@@ -260,9 +322,13 @@ function percent(entry: Entry): number {
   return entry.size === 0 ? 100 : Math.floor((entry.received * 100) / entry.size);
 }
 
+function isDone(entry: Entry): boolean {
+  return entry.path !== null || entry.externalDone;
+}
+
 function view(entry: Entry): UploadEntry {
-  return { ref: entry.ref, name: entry.name, size: entry.size, type: entry.type, progress: entry.path !== null ? 100 : percent(entry),
-           done: entry.path !== null, errors: [...entry.errors] };
+  return { ref: entry.ref, name: entry.name, size: entry.size, type: entry.type, progress: isDone(entry) ? 100 : percent(entry),
+           done: isDone(entry), errors: [...entry.errors], external: entry.external };
 }
 
 async function removeFile(path: string): Promise<void> {

@@ -120,7 +120,7 @@ test('held entries are allowed only when their form is submitted; with autoUploa
 test('the connector names the upload events as the server does', async () => {
   const { UPLOAD_EVENTS, UPLOAD_ACK } = await import('../../client/src/constants.js')
   const uploads = require('../dist/uploads.js')
-  assert.deepEqual(UPLOAD_EVENTS, { announce: uploads.UPLOAD_EVENT, cancel: uploads.UPLOAD_CANCEL_EVENT, start: uploads.UPLOAD_START_EVENT })
+  assert.deepEqual(UPLOAD_EVENTS, { announce: uploads.UPLOAD_EVENT, cancel: uploads.UPLOAD_CANCEL_EVENT, start: uploads.UPLOAD_START_EVENT, external: uploads.UPLOAD_EXTERNAL_EVENT })
   assert.equal(UPLOAD_ACK, require('../dist/protocol.js').Kind.uploadAck)
 })
 
@@ -137,5 +137,6 @@ test('static uploads are checked, with the mistake named', () => {
   assert.throws(() => checkUploadOptions('V', { a: { maxEntries: 0 } }), /V: uploads\.a\.maxEntries must be an integer of at least 1, not 0/)
   assert.throws(() => checkUploadOptions('V', { a: { accept: 'png' } }), /uploads\.a\.accept must be an array/)
   assert.throws(() => checkUploadOptions('V', { a: { chunkSize: 1.5 } }), /uploads\.a\.chunkSize/)
-  assert.deepEqual(checkUploadOptions('V', { a: {} }).get('a'), { accept: [], maxEntries: 1, maxFileSize: 8_000_000, chunkSize: 64_000, autoUpload: false })
+  assert.deepEqual(checkUploadOptions('V', { a: {} }).get('a'), { accept: [], maxEntries: 1, maxFileSize: 8_000_000, chunkSize: 64_000, autoUpload: false, external: null })
+  assert.throws(() => checkUploadOptions('V', { a: { external: 'https://bucket' } }), /uploads\.a\.external must be a function/)
 })
