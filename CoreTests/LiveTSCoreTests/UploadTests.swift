@@ -114,6 +114,15 @@ final class UploadTests: XCTestCase {
         XCTAssertFalse(seen.events.contains { $0.kind == LTS_UPLOAD_DONE })
     }
 
+    func testStoppingTheServerMidWayRemovesThePartialFile() {
+        let client = joined(entry: "e7", size: 100, chunk: 10)
+        XCTAssertEqual(client.readText(), #"["k","lv-1","e7",0,10]"#)
+        client.sendFrame(0x2, chunk("e7", Array(repeating: 1, count: 10)))
+        XCTAssertEqual(client.readText(), #"["k","lv-1","e7",10]"#)
+        XCTAssertEqual(lts_server_stop(server), LTS_OK)
+        XCTAssertEqual(files(), [])
+    }
+
     func testACancelledUploadTakesNoMoreChunksAndLeavesNoFile() {
         let client = joined(entry: "e5", size: 100, chunk: 10)
         XCTAssertEqual(client.readText(), #"["k","lv-1","e5",0,10]"#)

@@ -81,6 +81,8 @@ public final class LiveEngine: ServerDelegate {
                 presence.silenced = true
                 presenceFlushTimer.close()
                 http.closeAll()
+                // Partial files go even if a connection's close is still on its way.
+                for connection in Array(uploads.byConnection.keys) { discardUploads(of: connection) }
                 redis?.close()
             }
         case .stopped:
