@@ -134,6 +134,20 @@ final class UploadTests: XCTestCase {
         XCTAssertEqual(files(), [])
     }
 
+    func testBinaryMessagesThatWriteNothingDrawOnTheEventBudget() {
+        let client = joined(entry: "e8", size: 10, chunk: 10)
+        XCTAssertEqual(client.readText(), #"["k","lv-1","e8",0,10]"#)
+        // The budget's burst is 200: the 201st answer is a refusal.
+        for _ in 0..<201 { client.sendFrame(0x2, chunk("nope", [1])) }
+        var answers: [String] = []
+        for _ in 0..<201 { answers.append(client.readText() ?? "") }
+        XCTAssertEqual(answers.filter { $0 == #"["k","","nope",0,"unknown upload"]"# }.count, 200)
+        XCTAssertEqual(answers.last, #"["x","",0,"rate limited"]"#)
+        // A real chunk is no refusal: it is what the socket is for.
+        client.sendFrame(0x2, chunk("e8", Array(repeating: 2, count: 10)))
+        XCTAssertEqual(client.readText(), #"["k","lv-1","e8",10]"#)
+    }
+
     func testAnEmptyFileIsDoneAtOnce() throws {
         let client = joined(entry: "e6", size: 0, chunk: 10)
         XCTAssertEqual(client.readText(), #"["k","lv-1","e6",0]"#)

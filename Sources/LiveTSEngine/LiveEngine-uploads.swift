@@ -98,6 +98,7 @@ extension LiveEngine {
         let chunk: UploadChunk
         switch UploadChunk.parse(message) {
         case .failure(.malformed(let why)):
+            guard withinEventBudget(connection) else { return }
             return refuse(connection: connection, component: [], ref: 0, reason: why, cause: .badMessage)
         case .success(let parsed):
             chunk = parsed
@@ -105,6 +106,7 @@ extension LiveEngine {
         guard var upload = uploads.byConnection[connection]?[chunk.entry] else {
             // A chunk already on its way when its upload was cancelled lands
             // here: the browser hears it, and nothing is written.
+            guard withinEventBudget(connection) else { return }
             http.send(connection, text: ServerMessage.uploadAck(component: [], entry: chunk.entry, received: 0, error: Array("unknown upload".utf8)))
             return
         }
