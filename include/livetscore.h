@@ -717,6 +717,83 @@ int lts_reply_error(lts_server *server, lts_conn_id conn, const char *component,
                     size_t component_len, uint64_t ref, const char *reason, size_t reason_len);
 
 /* ---------------------------------------------------------------------- */
+/* Uploads (LTS_MODE_LIVETS)                                              */
+/* ---------------------------------------------------------------------- */
+
+/* A browser sends a file as binary WebSocket messages on its view's socket
+ * (docs/protocol.md, "Uploads"), each one chunk: a byte giving the entry
+ * id's length (1..64), the id (letters, digits, '-', '_'), then the
+ * chunk's bytes. The core writes chunks of an upload the host allowed to a
+ * temporary file it creates with O_EXCL and mode 0600 in the upload
+ * directory, counts them against the allowed size, and answers each with
+ * ["k", component, entry, received] (a fifth element, the reason, when the
+ * upload failed); the browser sends its next chunk only after the ack of
+ * the one before, so neither side ever holds a file in memory. A chunk for
+ * an id not allowed on its connection is answered with component "" and
+ * reason "unknown upload" and written nowhere; a message that is not a
+ * chunk is refused as a bad message. A connection that closes takes its
+ * partial files with it (no callback: on_close says it). */
+
+#define LTS_UPLOAD_PROGRESS 1 /* a chunk was written: received < size */
+#define LTS_UPLOAD_DONE 2     /* all `size` bytes are in the file at `path`,
+                                 closed, and the host's from now on: move it
+                                 or remove it */
+#define LTS_UPLOAD_FAILED 3   /* larger than allowed, a write that failed,
+                                 64 uploads already open on the connection;
+                                 the partial file is removed, the browser
+                                 told `reason` */
+
+typedef struct lts_upload_event {
+  int kind;                /* LTS_UPLOAD_* */
+  lts_conn_id conn;
+  const char *component;   /* as given to lts_upload_allow */
+  size_t component_len;
+  const char *entry;
+  size_t entry_len;
+  uint64_t received;       /* bytes written so far */
+  uint64_t size;           /* bytes allowed */
+  const char *path;        /* DONE: the file's path, else empty */
+  size_t path_len;
+  const char *reason;      /* FAILED: one sentence, else empty */
+  size_t reason_len;
+} lts_upload_event;
+
+/* Runs on the loop thread; the event and its strings are valid during the
+ * call only. */
+typedef void (*lts_upload_cb)(lts_server *server, const lts_upload_event *event, void *userdata);
+
+/* Takes uploads from now on: `on_upload` hears their progress, and files
+ * go to `dir` (NUL-terminated; NULL = $TMPDIR, else /tmp), which must
+ * exist; it gets the userdata given to lts_server_new. Without this call
+ * binary messages are still taken as chunks, and every one is an
+ * "unknown upload". Before lts_server_start only. Returns LTS_EINVAL for a
+ * NULL on_upload or a dir that is empty or not a directory; LTS_ESTATE
+ * once the server was started. */
+int lts_server_set_upload_callback(lts_server *server, lts_upload_cb on_upload, const char *dir);
+
+/* Lets `conn` send `size` bytes (0 allowed: done at once) for `entry` of
+ * `component`, in chunks of at most `chunk_bytes` (a larger one fails the
+ * upload): the core creates the file and sends ["k", component, entry, 0,
+ * chunk_bytes], the browser's signal to start. Allowing an id again replaces
+ * its upload (a partial file is removed). A connection that is gone by
+ * the time the loop runs it is dropped silently; a file that cannot be
+ * created is an LTS_UPLOAD_FAILED. Returns LTS_EINVAL for conn 0, an
+ * empty or NULL component, an entry id that is not 1..64 letters, digits,
+ * '-' or '_', or chunk_bytes 0 or so large that a chunk with its header
+ * would not fit in max_message_bytes; LTS_ESTATE if the server is not
+ * running or no upload callback was set. */
+int lts_upload_allow(lts_server *server, lts_conn_id conn, const char *component,
+                     size_t component_len, const char *entry, size_t entry_len, uint64_t size,
+                     size_t chunk_bytes);
+
+/* Forgets an unfinished upload (the browser cancelled it, its view left)
+ * and removes its partial file; chunks still arriving for it are "unknown
+ * upload". A finished or unknown id is no error (nothing happens).
+ * Returns LTS_EINVAL for conn 0 or an entry id as for lts_upload_allow;
+ * LTS_ESTATE if the server is not running. */
+int lts_upload_cancel(lts_server *server, lts_conn_id conn, const char *entry, size_t entry_len);
+
+/* ---------------------------------------------------------------------- */
 /* Pub/sub                                                                */
 /* ---------------------------------------------------------------------- */
 

@@ -59,6 +59,9 @@ private let liveMessageLimit = 1024
 /// size_t's largest value, as Swift sees a size_t.
 private let hugeLength = -1
 
+/// An upload callback that does nothing: the probes only need one to pass.
+private let ignoreUpload: lts_upload_cb = { _, _, _ in }
+
 /// Servers the probes create for themselves, freed after the test: freeing
 /// them inside a probe would reset lts_last_error before it is read.
 private var probeServers: [OpaquePointer?] = []
@@ -294,6 +297,25 @@ private let contract: [String: Row] = [
     "lts_request_abort": .method(valid: { lts_request_abort($0, 1) }, whenStopped: LTS_ESTATE, probes: [
         Probe("request 0", LTS_EINVAL, mentions: "id is 0") { lts_request_abort($0, 0) },
         Probe("an unknown request", LTS_ENOTFOUND, mentions: "unknown or done") { lts_request_abort($0, 77) },
+    ]),
+    "lts_server_set_upload_callback": .method(valid: { lts_server_set_upload_callback($0, ignoreUpload, nil) }, whenStopped: LTS_ESTATE, probes: [
+        Probe("NULL on_upload", LTS_EINVAL, mentions: "on_upload is NULL") { lts_server_set_upload_callback($0, nil, nil) },
+        Probe("a dir that is not a directory", LTS_EINVAL, mentions: "is not a directory") { lts_server_set_upload_callback($0, ignoreUpload, "/dev/null") },
+        Probe("an empty dir", LTS_EINVAL, mentions: "is not a directory") { lts_server_set_upload_callback($0, ignoreUpload, "") },
+        Probe("a running server", LTS_ESTATE, mentions: "before lts_server_start") { lts_server_set_upload_callback($0, ignoreUpload, nil) },
+    ]),
+    "lts_upload_allow": .method(valid: { lts_upload_allow($0, 1, "c", 1, "e1", 2, 10, 4) }, whenStopped: LTS_ESTATE,
+                                probes: componentProbes { lts_upload_allow($0, $1, $2, $3, "e1", 2, 10, 4) } + [
+        Probe("an empty entry", LTS_EINVAL, mentions: "entry is empty") { lts_upload_allow($0, 1, "c", 1, "e1", 0, 10, 4) },
+        Probe("an entry with a slash", LTS_EINVAL, mentions: "letters, digits") { lts_upload_allow($0, 1, "c", 1, "e/1", 3, 10, 4) },
+        Probe("chunk_bytes 0", LTS_EINVAL, mentions: "chunk_bytes") { lts_upload_allow($0, 1, "c", 1, "e1", 2, 10, 0) },
+        Probe("chunk_bytes over max_message_bytes", LTS_EINVAL, mentions: "chunk_bytes") { lts_upload_allow($0, 1, "c", 1, "e1", 2, 10, 1 << 20) },
+        Probe("no upload callback", LTS_ESTATE, mentions: "lts_server_set_upload_callback") { lts_upload_allow($0, 1, "c", 1, "e1", 2, 10, 4) },
+    ]),
+    "lts_upload_cancel": .method(valid: { lts_upload_cancel($0, 1, "e1", 2) }, whenStopped: LTS_ESTATE, probes: [
+        Probe("conn 0", LTS_EINVAL, mentions: "conn") { lts_upload_cancel($0, 0, "e1", 2) },
+        Probe("a NULL entry with a length", LTS_EINVAL, mentions: "entry_len") { lts_upload_cancel($0, 1, nil, 2) },
+        Probe("an entry over 64 bytes", LTS_EINVAL, mentions: "letters, digits") { lts_upload_cancel($0, 1, manyBytes, 65) },
     ]),
     "lts_send": .method(valid: { lts_send($0, 1, "x", 1) }, whenStopped: LTS_ESTATE, probes: [
         Probe("conn 0", LTS_EINVAL, mentions: "conn") { lts_send($0, 0, "x", 1) },

@@ -61,10 +61,27 @@ final class WireFramesTests: XCTestCase {
     /// Those are refused past the parser, by what the connection holds
     /// (CoreTests/LiveTSCoreTests/WireRefusalsTests.swift sends them to a server).
     func testEveryMalformedSampleTheRouterRefusesIsReadableAsAMessage() {
-        for sample in fixture.malformed where sample.stage != "parser" {
+        for sample in fixture.malformed where sample.stage == "router" {
             guard case .success = ClientMessage.parse(Array(sample.frame.utf8)) else {
                 XCTFail("the parser refuses a \(sample.stage)-stage sample: \(sample.frame)")
                 continue
+            }
+        }
+    }
+
+    /// Binary messages are upload chunks: the header parser refuses the
+    /// malformed ones with the fixture's reason and reads the rest.
+    func testEverySocketStageSampleIsReadAsAnUploadChunkOrRefusedWithItsReason() {
+        let samples = fixture.malformed.filter { $0.stage == "socket" }
+        XCTAssertGreaterThanOrEqual(samples.count, 4)
+        for sample in samples {
+            switch UploadChunk.parse(Array(sample.frame.utf8)) {
+            case .failure(.malformed(let why)):
+                XCTAssertEqual(why, sample.reason, sample.frame)
+            case .success(let chunk):
+                XCTAssertEqual(sample.reason, "unknown upload", "a well-formed chunk is refused only for its entry: \(sample.frame)")
+                XCTAssertEqual(String(decoding: chunk.entry, as: UTF8.self), "e1")
+                XCTAssertEqual(Array(sample.frame.utf8)[chunk.dataOffset...], ArraySlice("abc".utf8))
             }
         }
     }
@@ -73,7 +90,7 @@ final class WireFramesTests: XCTestCase {
         for sample in fixture.kinds where sample.writer == "core" {
             let f = sample.fields
             let id = Array(try XCTUnwrap(f["id"] as? String).utf8)
-            let ref = try XCTUnwrap(f["ref"] as? NSNumber).uint64Value
+            let ref = (f["ref"] as? NSNumber)?.uint64Value ?? 0
             let frame: [UInt8]
             switch WireKind.Outbound(rawValue: Unicode.Scalar(try XCTUnwrap(sample.letter.unicodeScalars.first))) {
             case .render:
@@ -84,6 +101,9 @@ final class WireFramesTests: XCTestCase {
                 frame = ServerMessage.patch(component: id, seq: try XCTUnwrap(f["seq"] as? NSNumber).uint64Value, ref: ref, ops: Array(ops))
             case .refused:
                 frame = ServerMessage.refused(component: id, ref: ref, reason: Array(try XCTUnwrap(f["reason"] as? String).utf8))
+            case .uploadAck:
+                frame = ServerMessage.uploadAck(component: id, entry: Array(try XCTUnwrap(f["entry"] as? String).utf8),
+                                                received: try XCTUnwrap(f["received"] as? NSNumber).uint64Value, error: nil)
             case nil:
                 XCTFail("\(sample.kind) is written by the core but not in its kind table")
                 continue

@@ -12,6 +12,8 @@ final class CoreServer: EngineHost {
     var stopped = false
     /// Set before start by lts_server_set_http_callbacks.
     var httpCallbacks: lts_http_callbacks?
+    /// Set before start by lts_server_set_upload_callback.
+    var onUpload: lts_upload_cb?
 
     init(settings: ServerSettings, limits: LiveLimits, mode: EngineMode, callbacks: lts_callbacks,
          userdata: UnsafeMutableRawPointer?) throws {
@@ -85,6 +87,22 @@ final class CoreServer: EngineHost {
                 var n = lts_notice(cause: Int32(notice.cause.rawValue), conn: notice.connection, count: notice.count,
                                    address: address, address_len: addressLength, detail: detail, detail_len: detailLength)
                 callback(handle, &n, userdata)
+            }
+        }
+    }
+
+    func engineUpload(_ event: UploadEvent) {
+        guard let callback = onUpload else { return }
+        withCBytes(event.component) { c, cl in
+            withCBytes(event.entry) { e, el in
+                withCBytes(event.path) { p, pl in
+                    withCBytes(event.reason) { r, rl in
+                        var u = lts_upload_event(kind: event.kind.rawValue, conn: event.connection, component: c, component_len: cl,
+                                                 entry: e, entry_len: el, received: event.received, size: event.size,
+                                                 path: p, path_len: pl, reason: r, reason_len: rl)
+                        callback(handle, &u, userdata)
+                    }
+                }
             }
         }
     }

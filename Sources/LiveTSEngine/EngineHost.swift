@@ -13,6 +13,8 @@ public protocol EngineHost: AnyObject {
     func engineMessage(connection: UInt64, data: [UInt8], binary: Bool)
     func engineInfo(connection: UInt64, component: [UInt8], topic: [UInt8], data: [UInt8])
     func engineNotice(_ notice: RefusalNotice)
+    /// Progress, completion or failure of an upload allowed with `allowUpload`.
+    func engineUpload(_ event: UploadEvent)
     // Streamed requests (LiveEngine.streamRequests); see ServerDelegate.
     func engineRequestHead(_ request: HTTPRequest, id: UInt64, bodyFraming: HTTPParser.BodyFraming)
     func engineRequestBody(_ bytes: [UInt8], id: UInt64)

@@ -33,6 +33,8 @@ public final class LiveEngine: ServerDelegate {
     var pausedForServerBacklog: Set<UInt64> = []
     /// Presence diffs waiting for the next batch (PresenceBatch.swift).
     var presenceBatch = PresenceBatch()
+    /// Uploads allowed by the host and being written (LiveEngine-uploads.swift).
+    var uploads = UploadTable()
     private(set) lazy var presenceFlushTimer = LoopTimer { [unowned(unsafe) self] in self.flushPresenceBatch() }
 
     public let limits: LiveLimits
@@ -79,6 +81,8 @@ public final class LiveEngine: ServerDelegate {
                 presence.silenced = true
                 presenceFlushTimer.close()
                 http.closeAll()
+                // Partial files go even if a connection's close is still on its way.
+                for connection in Array(uploads.byConnection.keys) { discardUploads(of: connection) }
                 redis?.close()
             }
         case .stopped:
@@ -313,6 +317,7 @@ public final class LiveEngine: ServerDelegate {
         for key in registry.removeConnection(connection) { broker.unsubscribeAll(.component(key)) }
         broker.unsubscribeAll(.connection(connection))
         forgetLedger(of: connection)
+        discardUploads(of: connection)
         presenceConnectionClosed(connection)
         host?.engineClose(connection: connection, code: code)
     }

@@ -20,10 +20,7 @@ extension LiveEngine {
             host?.engineMessage(connection: connection, data: message, binary: opcode == .binary)
             return
         }
-        guard opcode == .text else {
-            server.close(connection, code: CloseCode.unsupportedData, reason: Array("binary messages are not part of the protocol".utf8))
-            return
-        }
+        guard opcode == .text else { return receiveUploadChunk(message, from: connection) }
         switch ClientMessage.parse(message) {
         case .failure(let error):
             refuse(connection: connection, component: [], ref: 0, reason: error.reason, cause: .badMessage)
@@ -148,6 +145,21 @@ extension LiveEngine {
     /// closes a connection that keeps sending past its limit.
     private func withinRate(_ budget: RateBudget, _ message: ClientMessage, _ connection: UInt64,
                             _ ledger: inout ConnectionLedger) -> Bool {
+        withinRate(budget, component: message.component, ref: message.ref, connection, &ledger)
+    }
+
+    /// A binary message that writes nothing (not a chunk, or for no upload
+    /// of the socket) still makes the core answer: it draws on the event
+    /// budget, or it would be a free way to make the server write.
+    func withinEventBudget(_ connection: UInt64) -> Bool {
+        var ledger = ledgers[connection] ?? ConnectionLedger(limits: limits, now: loopNow)
+        let within = withinRate(.events, component: [], ref: 0, connection, &ledger)
+        if http.hasConnection(connection) { ledgers[connection] = ledger }
+        return within
+    }
+
+    private func withinRate(_ budget: RateBudget, component: [UInt8], ref: UInt64, _ connection: UInt64,
+                            _ ledger: inout ConnectionLedger) -> Bool {
         let cause: RefusalCause, rate: Int, burst: Int, limit: String
         switch budget {
         case .joins:
@@ -159,7 +171,7 @@ extension LiveEngine {
             (cause, rate, burst) = (.eventRate, limits.eventRate, limits.eventBurst)
             limit = "\(rate) events/s, burst \(burst) (event_rate, event_burst)"
         }
-        refuse(message, from: connection, reason: "rate limited", cause: cause, detail: "over \(limit)")
+        refuse(connection: connection, component: component, ref: ref, reason: "rate limited", cause: cause, detail: "over \(limit)")
         if ledger.rateRefusedIsAbuse(now: loopNow, burst: burst) {
             http.refuse(.rateAbuse, connection: connection, address: http.clientAddress(of: connection),
                         detail: "closed 1008: more than \(burst) rate-limited messages in \(ConnectionLedger.abuseWindowMs / 1000) s")

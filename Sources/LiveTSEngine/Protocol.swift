@@ -23,6 +23,7 @@ enum WireKind {
         case render = "r"
         case patch = "p"
         case refused = "x"
+        case uploadAck = "k"
 
         var byte: UInt8 { UInt8(rawValue.value) }
     }
@@ -149,6 +150,36 @@ enum ServerMessage {
         appendJSONInteger(ref, to: &out)
         out.append(UInt8(ascii: ","))
         appendJSONString(reason, to: &out)
+        out.append(UInt8(ascii: "]"))
+        return out
+    }
+
+    /// `["k","<component>","<entry>",received]`, with the reason as a fifth
+    /// element when the upload failed: the browser sends its next chunk
+    /// only after the ack of the one before (docs/protocol.md, "Uploads").
+    static func uploadAck(component: [UInt8], entry: [UInt8], received: UInt64, error: [UInt8]?) -> [UInt8] {
+        var out: [UInt8] = []
+        appendKind(.uploadAck, to: &out)
+        appendJSONString(component, to: &out)
+        out.append(UInt8(ascii: ","))
+        appendJSONString(entry, to: &out)
+        out.append(UInt8(ascii: ","))
+        appendJSONInteger(received, to: &out)
+        if let error {
+            out.append(UInt8(ascii: ","))
+            appendJSONString(error, to: &out)
+        }
+        out.append(UInt8(ascii: "]"))
+        return out
+    }
+
+    /// `["k","<component>","<entry>",0,chunkBytes]`: the upload is allowed,
+    /// send chunks of at most `chunkBytes`.
+    static func uploadStart(component: [UInt8], entry: [UInt8], chunkBytes: Int) -> [UInt8] {
+        var out = uploadAck(component: component, entry: entry, received: 0, error: nil)
+        out.removeLast()
+        out.append(UInt8(ascii: ","))
+        appendJSONInteger(UInt64(chunkBytes), to: &out)
         out.append(UInt8(ascii: "]"))
         return out
     }

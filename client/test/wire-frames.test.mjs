@@ -17,8 +17,9 @@ const constantOf = kind => kind.replace(/[A-Z]/g, c => '_' + c).toUpperCase()
 
 // A stand-in WebSocket that records what is sent and lets the test speak.
 const sockets = []
-globalThis.WebSocket = class {
+globalThis.WebSocket = class extends EventTarget {
   constructor(url) {
+    super()
     this.url = url
     this.readyState = 0
     this.sent = []
@@ -162,6 +163,13 @@ test('a session on a live page: the connector writes the samples and acts on eac
   receive('title')
   assert.equal(document.title, sample('title').fields.title)
   assert.equal(ws.sent.length, 4, 'a title needs no answer')
+
+  // An ack for no entry this page announced: the uploads take it, no view does.
+  const beforeAck = root.innerHTML
+  receive('uploadAck')
+  assert.equal(ws.sent.length, 4, 'nothing to send for an unknown entry')
+  assert.equal(root.innerHTML, beforeAck)
+  assert.ok(!root.classList.contains(C.ERROR))
 
   receive('navigate')
   await settle()

@@ -31,7 +31,9 @@
 enum rec_type {
   REC_REQUEST, REC_OPEN, REC_CLOSE, REC_LIVE, REC_MESSAGE, REC_INFO, REC_NOTICE,
   /* Streamed requests (lts_http_callbacks). */
-  REC_HTTP_HEAD, REC_HTTP_BODY, REC_HTTP_END, REC_HTTP_DRAIN, REC_HTTP_DONE
+  REC_HTTP_HEAD, REC_HTTP_BODY, REC_HTTP_END, REC_HTTP_DRAIN, REC_HTTP_DONE,
+  /* lts_upload_cb */
+  REC_UPLOAD
 };
 
 #define REC_MAX_STRINGS 5
@@ -41,11 +43,11 @@ typedef struct rec {
   struct rec *next;
   int type;
   int kind; /* LTS_EVENT_* (REC_LIVE), is_binary (REC_MESSAGE), LTS_CAUSE_* (REC_NOTICE),
-               version_minor (REC_HTTP_HEAD), aborted (REC_HTTP_DONE) */
+               version_minor (REC_HTTP_HEAD), aborted (REC_HTTP_DONE), LTS_UPLOAD_* (REC_UPLOAD) */
   int code; /* close code (REC_CLOSE) */
   uint64_t id; /* connection, or request for REC_REQUEST */
-  uint64_t ref; /* the browser's ref (REC_LIVE), the count (REC_NOTICE) */
-  int64_t length; /* body_length (REC_HTTP_HEAD) */
+  uint64_t ref; /* the browser's ref (REC_LIVE), the count (REC_NOTICE), received (REC_UPLOAD) */
+  int64_t length; /* body_length (REC_HTTP_HEAD), size (REC_UPLOAD) */
   int nstr;
   const char *str[REC_MAX_STRINGS];
   size_t len[REC_MAX_STRINGS];
@@ -241,6 +243,19 @@ static void on_notice(lts_server *server, const lts_notice *notice, void *ud) {
   enqueue(ud, r);
 }
 
+static void on_upload(lts_server *server, const lts_upload_event *e, void *ud) {
+  (void)server;
+  const char *s[4] = {e->component, e->entry, e->path, e->reason};
+  size_t n[4] = {e->component_len, e->entry_len, e->path_len, e->reason_len};
+  rec *r = rec_new(REC_UPLOAD, 4, s, n);
+  if (r == NULL) return;
+  r->id = e->conn;
+  r->kind = e->kind;
+  r->ref = e->received;
+  r->length = (int64_t)e->size;
+  enqueue(ud, r);
+}
+
 static void on_request_head(lts_server *server, const lts_http_request *q, void *ud) {
   const char *s[4] = {q->method, q->target, q->headers, q->address};
   size_t n[4] = {q->method_len, q->target_len, q->headers_len, q->address_len};
@@ -402,6 +417,20 @@ static napi_status rec_to_js(napi_env env, const rec *r, napi_value *out) {
       TRY(napi_set_named_property(env, o, "aborted", aborted));
       break;
     }
+    case REC_UPLOAD: {
+      const char *t = r->kind == LTS_UPLOAD_PROGRESS ? "upload-progress"
+                      : r->kind == LTS_UPLOAD_DONE   ? "upload-done"
+                                                     : "upload-failed";
+      TRY(set_str(env, o, "type", t, NAPI_AUTO_LENGTH));
+      TRY(set_num(env, o, "conn", (double)r->id));
+      TRY(set_str(env, o, "component", r->str[0], r->len[0]));
+      TRY(set_str(env, o, "entry", r->str[1], r->len[1]));
+      TRY(set_num(env, o, "received", (double)r->ref));
+      TRY(set_num(env, o, "size", (double)r->length));
+      TRY(set_str(env, o, "path", r->str[2], r->len[2]));
+      TRY(set_str(env, o, "reason", r->str[3], r->len[3]));
+      break;
+    }
     case REC_NOTICE:
       TRY(set_str(env, o, "type", "notice", 6));
       TRY(set_str(env, o, "cause", lts_cause_name(r->kind), NAPI_AUTO_LENGTH));
@@ -548,17 +577,44 @@ static int streams_requests(napi_env env, napi_value options) {
   return on;
 }
 
+/* options.uploadDir as a malloc'd NUL-terminated string in *out (NULL when
+ * absent: the core's default); 0 with a TypeError pending for a non-string. */
+static int upload_dir(napi_env env, napi_value options, char **out) {
+  napi_value v;
+  bool has = false;
+  size_t n = 0;
+  *out = NULL;
+  if (type_of(env, options) != napi_object) return 1;
+  if (napi_has_named_property(env, options, "uploadDir", &has) != napi_ok || !has) return 1;
+  if (napi_get_named_property(env, options, "uploadDir", &v) != napi_ok) return 1;
+  if (type_of(env, v) == napi_undefined) return 1;
+  if (type_of(env, v) != napi_string || napi_get_value_string_utf8(env, v, NULL, 0, &n) != napi_ok) {
+    type_error(env, "options.uploadDir", "a string");
+    return 0;
+  }
+  *out = malloc(n + 1);
+  if (*out == NULL || napi_get_value_string_utf8(env, v, *out, n + 1, &n) != napi_ok) {
+    free(*out);
+    *out = NULL;
+    throw_lts_message(env, LTS_ENOMEM, "createServer: out of memory");
+    return 0;
+  }
+  return 1;
+}
+
 /* createServer(options, onEvents) → handle; options as config.c reads them,
- * and streamRequests. */
+ * streamRequests and uploadDir. */
 static napi_value js_create_server(napi_env env, napi_callback_info info) {
   napi_value argv[2], result = NULL, name;
   config_strings strings = {0};
   lts_config cfg;
+  char *uploads = NULL;
   if (!get_args(env, info, 2, argv)) return NULL;
   if (type_of(env, argv[1]) != napi_function) {
     type_error(env, "onEvents", "a function");
     return NULL;
   }
+  if (!upload_dir(env, argv[0], &uploads)) return NULL;
   if (!config_read(env, argv[0], &cfg, &strings)) goto done;
 
   instance *inst = get_instance(env);
@@ -577,6 +633,10 @@ static napi_value js_create_server(napi_env env, napi_callback_info info) {
   if (rc >= 0 && streams_requests(env, argv[0])) {
     lts_http_callbacks http = {on_request_head, on_request_body, on_request_end, on_response_drain, on_request_done};
     rc = lts_server_set_http_callbacks(b->server, &http);
+    if (rc < 0) lts_server_free(b->server);
+  }
+  if (rc >= 0 && cfg.mode == LTS_MODE_LIVETS) {
+    rc = lts_server_set_upload_callback(b->server, on_upload, uploads);
     if (rc < 0) lts_server_free(b->server);
   }
   if (rc < 0) {
@@ -621,6 +681,7 @@ static napi_value js_create_server(napi_env env, napi_callback_info info) {
     throw_napi(env, s);
   }
 done:
+  free(uploads);
   config_free(&strings);
   return result;
 }
@@ -865,6 +926,26 @@ static napi_value js_send_binary(napi_env env, napi_callback_info info) {
   napi_value ret = NULL;
   binding *b = server_call(env, info, 3, "conn:u, bytes:b", &a);
   if (b != NULL) ret = lts_result(env, lts_send_binary(b->server, a.u[0], a.bytes, a.bytes_len));
+  free_args(&a);
+  return ret;
+}
+
+/* uploadAllow(h, conn, componentId, entry, size, chunkBytes) */
+static napi_value js_upload_allow(napi_env env, napi_callback_info info) {
+  call_args a;
+  napi_value ret = NULL;
+  binding *b = server_call(env, info, 6, "conn:u, component id:s, entry:s, size:u, chunk bytes:u", &a);
+  if (b != NULL) ret = lts_result(env, lts_upload_allow(b->server, a.u[0], a.s[0], a.n[0], a.s[1], a.n[1], a.u[1], (size_t)a.u[2]));
+  free_args(&a);
+  return ret;
+}
+
+/* uploadCancel(h, conn, entry) */
+static napi_value js_upload_cancel(napi_env env, napi_callback_info info) {
+  call_args a;
+  napi_value ret = NULL;
+  binding *b = server_call(env, info, 3, "conn:u, entry:s", &a);
+  if (b != NULL) ret = lts_result(env, lts_upload_cancel(b->server, a.u[0], a.s[0], a.n[0]));
   free_args(&a);
   return ret;
 }
@@ -1130,6 +1211,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"send", NULL, js_send, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sendBinary", NULL, js_send_binary, NULL, NULL, NULL, napi_enumerable, NULL},
       {"close", NULL, js_close, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"uploadAllow", NULL, js_upload_allow, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"uploadCancel", NULL, js_upload_cancel, NULL, NULL, NULL, napi_enumerable, NULL},
       {"subscribe", NULL, js_subscribe, NULL, NULL, NULL, napi_enumerable, NULL},
       {"unsubscribe", NULL, js_unsubscribe, NULL, NULL, NULL, napi_enumerable, NULL},
       {"connSubscribe", NULL, js_conn_subscribe, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -17,4 +17,7 @@ export interface CorePort {
   presenceList(topic: string): string;
   /** One protocol message (docs/protocol.md) as JSON text. */
   send(conn: number, text: string): void;
+  /** Lets `conn` send `size` bytes for upload `entry` of view `id`. */
+  uploadAllow(conn: number, id: string, entry: string, size: number, chunkBytes: number): void;
+  uploadCancel(conn: number, entry: string): void;
 }

@@ -10,7 +10,8 @@ import { DEFAULT_MAX_LIVE_MESSAGE_BYTES } from "./limits";
 import { LiveInstance } from "./live-instance";
 import type { LiveViewClass } from "./live-view";
 import type { Logger } from "./logger";
-import { isCoreError } from "./native";
+import { rm } from "node:fs/promises";
+import { isCoreError, type UploadRecord } from "./native";
 import { RefusalLog, type RefusalClock } from "./refusal-log";
 import type { MountHook } from "./mount-hooks";
 import type { Router } from "./router";
@@ -173,6 +174,14 @@ export class LiveHub {
     views.delete(id);
     if (views.size === 0) this.conns.delete(conn);
     void instance.dispose();
+  }
+
+  /** Progress, completion or failure of an upload the view allowed. */
+  upload(record: UploadRecord): void {
+    const instance = this.conns.get(record.conn)?.get(record.component);
+    if (instance !== undefined) return instance.upload(record);
+    // The view left meanwhile: a finished file is nobody's.
+    if (record.type === "upload-done") void rm(record.path, { force: true });
   }
 
   /** A publish reached root `id`. */

@@ -36,6 +36,7 @@ export type { RedirectOptions } from "./url";
 export { REDIS_LINK_TOPIC, RESERVED_TOPIC_PREFIX, isRedisLink, type RedisLink } from "./core-topics";
 export { isPresenceDiff, applyPresenceDiff, type Presences, type PresenceDiff } from "./presence";
 export type { CoreStats } from "./native";
+export type { ExternalUpload, UploadEntry, UploadOptions } from "./uploads";
 export type { PageRequest, SessionFunction } from "./page-render";
 export type { Logger } from "./logger";
 export { CONTENT_SECURITY_POLICY, contentSecurityPolicy } from "./page";

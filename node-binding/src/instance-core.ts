@@ -48,6 +48,15 @@ export class InstanceCore {
     this.call(() => this.core.send(this.conn, text));
   }
 
+  /** Lets the browser send upload `entry` of this view. */
+  uploadAllow(entry: string, size: number, chunkBytes: number): void {
+    this.call(() => this.core.uploadAllow(this.conn, this.id, entry, size, chunkBytes));
+  }
+
+  uploadCancel(entry: string): void {
+    this.call(() => this.core.uploadCancel(this.conn, entry));
+  }
+
   subscribe(topic: string): void {
     this.call(() => this.core.subscribe(this.conn, this.id, topic));
   }

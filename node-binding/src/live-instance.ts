@@ -4,6 +4,7 @@
 // top-down, each diffed on its own by the core, and the browser's request
 // is answered exactly once.
 
+import { rm } from "node:fs/promises";
 import type { AsyncResult } from "./async-result";
 import { decideEvent, quoted } from "./events";
 import { decodeInfo } from "./info-codec";
@@ -14,7 +15,9 @@ import { LiveRender, nodeName, nodePlace, type Answer, type TooLarge } from "./l
 import type { LiveView, LiveViewClass, Session } from "./live-view";
 import { liveNodeHost, type LiveNodeOwner } from "./live-node-host";
 import { runMountHooks } from "./mount-hooks";
-import { navigateFrame, redirectFrame, titleFrame } from "./protocol";
+import type { UploadRecord } from "./native";
+import { navigateFrame, redirectFrame, titleFrame, uploadExternalFrame, uploadHeldFrame, uploadRefusedFrame } from "./protocol";
+import { checkUploadOptions, UPLOAD_CANCEL_EVENT, UPLOAD_EVENT, UPLOAD_EXTERNAL_EVENT, UPLOAD_START_EVENT, ViewUploads } from "./uploads";
 import { RemountBackoff } from "./remount-backoff";
 import { TaskQueue } from "./task-queue";
 import type { Params } from "./token";
@@ -60,6 +63,8 @@ export class LiveInstance {
   private readonly subscriptions: ViewSubscriptions;
   private readonly timers: ViewTimers;
   private readonly owner: LiveNodeOwner;
+  /** The mounted view's uploads; null when it declares none. */
+  private uploads: ViewUploads | null = null;
 
   constructor(
     private readonly env: InstanceEnv,
@@ -120,6 +125,9 @@ export class LiveInstance {
         this.env.refused(this.conn, "malformed payload", `malformed payload of ${quoted(name)} on ${nodeName(this.label, node)}`);
         return this.core.reply(ref, "malformed payload", wireId);
       }
+      if (name === UPLOAD_EVENT || name === UPLOAD_CANCEL_EVENT || name === UPLOAD_START_EVENT || name === UPLOAD_EXTERNAL_EVENT) {
+        return this.uploadEvent(ref, wireId, name, raw);
+      }
       const decision = decideEvent(node.Class, name, raw);
       const where = nodePlace(node, `handleEvent(${quoted(name)})`);
       if (decision.kind === "refused") {
@@ -139,6 +147,42 @@ export class LiveInstance {
       };
       return this.guarded(handler, { ref, target: wireId, where, cause: where });
     });
+  }
+
+  /** The framework's upload events: an announcement of files, or a cancel. */
+  private async uploadEvent(ref: number, wireId: string, name: string, payload: JsonValue): Promise<void> {
+    const uploads = this.uploads;
+    if (uploads === null || wireId !== this.id) {
+      this.env.refused(this.conn, "no uploads", `${quoted(name)} on ${this.label}, which declares no uploads`);
+      return this.core.reply(ref, "no uploads on this view", wireId);
+    }
+    let error: string | null;
+    try {
+      error = name === UPLOAD_EVENT ? await uploads.announce(payload)
+        : name === UPLOAD_START_EVENT ? await uploads.start(payload)
+        : name === UPLOAD_EXTERNAL_EVENT ? uploads.externalProgress(payload)
+        : uploads.cancelFromBrowser(payload);
+    } catch (err) {
+      // An `external` function that throws is the view's bug, as a throwing handler is.
+      return this.guarded(() => { throw err; }, { ref, target: wireId, where: `uploads external(${quoted(name)})`, cause: quoted(name) });
+    }
+    if (error !== null) {
+      this.env.refused(this.conn, "bad upload", `${quoted(name)} on ${this.label}: ${error}`);
+      return this.core.reply(ref, error, wireId);
+    }
+    return this.guarded(() => undefined, { ref, target: wireId, where: quoted(name), cause: quoted(name) });
+  }
+
+  /** The core wrote a chunk of one of this view's uploads, finished it, or gave up on it. */
+  upload(record: UploadRecord): void {
+    const uploads = this.uploads;
+    if (uploads === null) {
+      if (record.type === "upload-done") void rm(record.path, { force: true });
+      return;
+    }
+    if (record.type === "upload-progress") uploads.progress(record.entry, record.received);
+    else if (record.type === "upload-done") uploads.done(record.entry, record.path);
+    else uploads.failed(record.entry, record.reason);
   }
 
   /** The browser's URL changed to `url` (served by this view, with `params`). */
@@ -254,6 +298,8 @@ export class LiveInstance {
   private async start(ref: number): Promise<void> {
     const generation = ++this.generation;
     const view = new this.View();
+    this.uploads?.dispose();
+    this.uploads = null;
     const tree = new ViewTree(this.id, view as unknown as NodeInstance, this.View, (node) => liveNodeHost(node, this.owner), false);
     this.tree = tree;
     const session: Session = {
@@ -268,6 +314,7 @@ export class LiveInstance {
     };
     let markup: string;
     try {
+      this.uploads = this.makeUploads();
       const halt = await runMountHooks(this.ctx.onMount, view as LiveView<object>, this.ctx.params, session);
       if (generation !== this.generation) return;
       if (halt !== null) return this.leaveForUrl(ref, halt);
@@ -502,6 +549,8 @@ export class LiveInstance {
     this.timers.stopAll();
     this.navigation.forgetAsks();
     this.subscriptions.dropAll();
+    this.uploads?.dispose();
+    this.uploads = null;
     const tree = this.tree;
     this.tree = null;
     tree?.removeAll(
@@ -509,6 +558,25 @@ export class LiveInstance {
         if (wireId !== this.id || dropView) this.core.unregister(wireId);
       },
       (err, what) => this.core.logThrow(err, what),
+    );
+  }
+
+  private makeUploads(): ViewUploads | null {
+    const options = checkUploadOptions(this.label, (this.View as { uploads?: unknown }).uploads);
+    if (options.size === 0) return null;
+    return new ViewUploads(
+      options,
+      {
+        allow: (entry, size, chunkBytes) => this.core.uploadAllow(entry, size, chunkBytes),
+        cancel: (entry) => this.core.uploadCancel(entry),
+        refuse: (entry, reason) => this.core.send(uploadRefusedFrame(this.id, entry, reason)),
+        hold: (entry) => this.core.send(uploadHeldFrame(this.id, entry)),
+        sendExternal: (entry, meta) => this.core.send(uploadExternalFrame(this.id, entry, meta)),
+      },
+      () => {
+        const root = this.tree?.root;
+        if (root !== undefined) this.owner.stateChanged(root);
+      },
     );
   }
 
@@ -525,6 +593,9 @@ export class LiveInstance {
       },
       core: this.core,
       subscriptions: this.subscriptions,
+      get uploads() {
+        return self.uploads;
+      },
       stateChanged: (node) => {
         node.dirty = true;
         this.changed();

@@ -10,6 +10,7 @@ import { encodeInfo } from "./info-codec";
 import type { InstanceCore } from "./instance-core";
 import { parsePresences, type Presences } from "./presence";
 import type { Cancel, ComponentType, Flash, Navigation, NodeHost } from "./view-host";
+import type { ViewUploads } from "./uploads";
 import type { ViewSubscriptions } from "./view-subscriptions";
 import type { TreeNode } from "./view-tree";
 
@@ -20,6 +21,7 @@ export interface LiveNodeOwner {
   readonly flash: Flash;
   readonly core: InstanceCore;
   readonly subscriptions: ViewSubscriptions;
+  readonly uploads: ViewUploads | null;
   /** `node`'s state changed: it renders after the current task (or on the next tick). */
   stateChanged(node: TreeNode): void;
   navigate(to: Navigation): void;
@@ -48,6 +50,9 @@ export function liveNodeHost(node: TreeNode, owner: LiveNodeOwner): NodeHost {
     },
     get flash() {
       return owner.flash;
+    },
+    get uploads() {
+      return isView ? owner.uploads : null;
     },
     stateChanged: () => owner.stateChanged(node),
     subscribe: (topic) => {

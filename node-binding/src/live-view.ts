@@ -6,6 +6,7 @@ import type { LiveComponent, LiveComponentClass, PropsOf } from "./live-componen
 import type { Presences } from "./presence";
 import type { Params } from "./token";
 import type { UpdateTooLargeError } from "./update-error";
+import type { UploadEntry, UploadOptions } from "./uploads";
 import { checkRedirect, parseLocal, type RedirectOptions } from "./url";
 import {
   attachHost,
@@ -330,6 +331,31 @@ export abstract class LiveView<State extends object = Record<string, never>> {
     hostOf(this)?.cancelAsync(`assign:${key}`);
     hostOf(this)?.cancelAsync(`start:${key}`);
   }
+  /**
+   * The selected files of upload `name` (see `static uploads` on
+   * `LiveViewClass`): name, size, type, progress (0-100), done, errors.
+   * Empty on the first, plain-HTML render.
+   */
+  uploadEntries(name: string): readonly UploadEntry[] {
+    return hostOf(this)?.uploads?.list(String(name)) ?? [];
+  }
+
+  /**
+   * Hands each finished file of upload `name` to `fn`, one at a time, with
+   * the path of the temporary file the core wrote; the file is removed
+   * after `fn` unless `fn` moved it, and the entry leaves the list.
+   * Resolves to what `fn` returned for each.
+   */
+  consumeUploads<T>(name: string, fn: (entry: UploadEntry, path: string) => T | Promise<T>): Promise<T[]> {
+    const uploads = hostOf(this)?.uploads;
+    return uploads ? uploads.consume(String(name), fn) : Promise.resolve([]);
+  }
+
+  /** Drops one entry of an upload (by its `ref`), finished or not; its file goes. */
+  cancelUpload(ref: string): void {
+    hostOf(this)?.uploads?.cancel(String(ref));
+  }
+
 
   /**
    * Renders a stateful component with its own `id` (unique among the
@@ -417,5 +443,7 @@ export type CheckedViewClass<V extends LiveView<object>, M> = LiveViewClass<V> &
  */
 export type LiveViewClass<V extends LiveView<object> = LiveView<object>> = (new () => V) & {
   readonly events?: readonly string[];
+  /** Named file uploads the browser may send (`<input type="file" ts-upload="name">`). */
+  readonly uploads?: Readonly<Record<string, UploadOptions>>;
   readonly model?: LiveView<object> extends V ? Readonly<Record<string, ModelType>> : ModelSpec<StateOf<V>>;
 };

@@ -54,4 +54,12 @@ export class NativeCorePort implements CorePort {
   send(conn: number, text: string): void {
     this.native.send(this.handle, conn, text);
   }
+
+  uploadAllow(conn: number, id: string, entry: string, size: number, chunkBytes: number): void {
+    this.native.uploadAllow(this.handle, conn, id, entry, size, chunkBytes);
+  }
+
+  uploadCancel(conn: number, entry: string): void {
+    this.native.uploadCancel(this.handle, conn, entry);
+  }
 }

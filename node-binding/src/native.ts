@@ -23,6 +23,8 @@ export interface NativeConfig extends CoreLimitOptions {
   redisUrl?: string;
   /** Every request the core does not answer itself arrives as http-* records (livetscore.h, "Streamed HTTP"). */
   streamRequests?: boolean;
+  /** Where the core writes upload files (lts_server_set_upload_callback); default $TMPDIR or /tmp. */
+  uploadDir?: string;
   /** PEM certificate chain and key: the server speaks HTTPS and WSS (lts_config.tls_cert_file, tls_key_file). */
   tlsCertFile?: string;
   tlsKeyFile?: string;
@@ -168,7 +170,22 @@ export interface HttpDoneRecord {
 export type HttpRecord = HttpHeadRecord | HttpBodyRecord | HttpEventRecord | HttpDoneRecord;
 
 /** Anything the core reports. */
+/** An upload the host allowed: a chunk written, every byte in (`path`), or failed (`reason`). */
+export interface UploadRecord {
+  type: "upload-progress" | "upload-done" | "upload-failed";
+  conn: number;
+  component: string;
+  entry: string;
+  received: number;
+  size: number;
+  /** upload-done: the complete file, now the host's; else "". */
+  path: string;
+  /** upload-failed: why; else "". */
+  reason: string;
+}
+
 export type CoreRecord =
+  | UploadRecord
   | HttpRecord
   | RequestRecord
   | OpenRecord
@@ -226,6 +243,10 @@ export interface NativeBinding {
   /** One binary message (a string is sent as its UTF-8 bytes). */
   sendBinary(h: ServerHandle, conn: number, bytes: Uint8Array | string): void;
   close(h: ServerHandle, conn: number, code: number, reason?: string): void;
+  /** Lets `conn` send `size` bytes for upload `entry` of `component` (lts_upload_allow). */
+  uploadAllow(h: ServerHandle, conn: number, component: string, entry: string, size: number, chunkBytes: number): void;
+  /** Forgets an unfinished upload and removes its partial file (lts_upload_cancel). */
+  uploadCancel(h: ServerHandle, conn: number, entry: string): void;
   subscribe(h: ServerHandle, conn: number, component: string, topic: string): void;
   unsubscribe(h: ServerHandle, conn: number, component: string, topic: string): void;
   /** Publishes on `topic` are then written to the connection itself as text frames, with no record. */

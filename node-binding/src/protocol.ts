@@ -5,6 +5,7 @@
 // message's letter. tests/fixtures/wire-frames.json holds a sample of every
 // kind, checked against this module, the core and the connector.
 
+import type { JsonValue } from "./json";
 import type { Flash } from "./view-host";
 
 /** The letter of every message kind, both directions. */
@@ -17,6 +18,7 @@ export const Kind = {
   render: "r",
   patch: "p",
   refused: "x",
+  uploadAck: "k",
   history: "h",
   navigate: "n",
   redirect: "g",
@@ -32,9 +34,11 @@ export type NavigateFrame = readonly [typeof Kind.navigate, string, string, bool
 export type RedirectFrame = readonly [typeof Kind.redirect, string];
 export type FlashFrame = readonly [typeof Kind.flash, string, Flash];
 export type TitleFrame = readonly [typeof Kind.title, string, string];
+/** The core acks each chunk; the host writes one only to refuse an announced entry before any byte. */
+export type UploadAckFrame = readonly [typeof Kind.uploadAck, string, string, number, (string | number | Readonly<Record<string, JsonValue>>)?];
 
 /** The frames the host writes itself, through the core's `send`. */
-export type HostFrame = HistoryFrame | NavigateFrame | RedirectFrame | FlashFrame | TitleFrame;
+export type HostFrame = HistoryFrame | NavigateFrame | RedirectFrame | FlashFrame | TitleFrame | UploadAckFrame;
 
 /** Live patch: view `id` changed the URL to `url` and stays mounted. */
 export function historyFrame(id: string, url: string, replace: boolean): HistoryFrame {
@@ -59,6 +63,21 @@ export function flashFrame(id: string, flash: Flash): FlashFrame {
 /** The page title while view `id` is shown (its `pageTitle()`, completed by the server). */
 export function titleFrame(id: string, title: string): TitleFrame {
   return [Kind.title, id, title];
+}
+
+/** Upload entry `entry` of view `id` is refused: the browser sends none of it. */
+export function uploadRefusedFrame(id: string, entry: string, reason: string): UploadAckFrame {
+  return [Kind.uploadAck, id, entry, 0, reason];
+}
+
+/** Upload entry `entry` of view `id` is accepted and held: the browser sends it when its form is submitted. */
+export function uploadHeldFrame(id: string, entry: string): UploadAckFrame {
+  return [Kind.uploadAck, id, entry, 0, 0];
+}
+
+/** Upload entry `entry` of view `id` goes to an external uploader with `meta` (`{uploader, ...}`). */
+export function uploadExternalFrame(id: string, entry: string, meta: Readonly<Record<string, JsonValue>>): UploadAckFrame {
+  return [Kind.uploadAck, id, entry, 0, meta];
 }
 
 /** A host frame's text, as it goes out in one WebSocket text frame. */

@@ -51,6 +51,8 @@ import { DEFAULT_TOKEN_TTL_MS, type Secret } from "./token";
 export interface LiveTSServerOptions extends CoreLimitOptions, HostRequestOptions {
   /** TCP port; 0 (the default) picks a free one, reported by `listen()`. */
   port?: number;
+  /** An existing directory where the core writes uploads as they arrive; default $TMPDIR or /tmp. */
+  uploadDir?: string;
   /** Address to bind: an IP address, or a name looked up at `listen()` ("localhost"); default 127.0.0.1. */
   host?: string;
   /**
@@ -254,6 +256,7 @@ export class LiveTSServer {
   private readonly options: LiveTSServerOptions;
   private readonly tls: Partial<NativeConfig>;
   private readonly redisUrl: string | null;
+  private readonly uploadDir: string | undefined;
   /** The Redis link as the core last told it; null before it has, or with no Redis. */
   private redisLink: RedisLink | null = null;
   private readonly handlers = new Map<string, Set<TopicHandler>>();
@@ -298,6 +301,10 @@ export class LiveTSServer {
     this.maxPageBytes = maxPageBytes;
     this.pageHeaders = pageHeaders(checkFrameAncestors(options.frameAncestors ?? DEFAULT_FRAME_ANCESTORS));
     this.redisUrl = redisUrlOf(options.pubsub);
+    if (options.uploadDir !== undefined && (typeof options.uploadDir !== "string" || options.uploadDir === "")) {
+      throw new TypeError("LiveTSServer: uploadDir must be the path of an existing directory");
+    }
+    this.uploadDir = options.uploadDir;
     if (this.redisUrl !== null) this.subscribe(REDIS_LINK_TOPIC, (link) => this.onRedisLink(link));
     this.routes = new RouteSettings(checkMountHooks(options.onMount, "onMount"), checkLayout(options.layout, "layout") ?? null);
     this.sessions = new ServerSessions(secret, options.sessionCookie ?? {});
@@ -454,6 +461,7 @@ export class LiveTSServer {
       allowedHosts: allowedHostsWith(this.host, this.limits.allowedHosts),
       ...this.tls,
       ...(this.redisUrl !== null ? { redisUrl: this.redisUrl } : {}),
+      ...(this.uploadDir !== undefined ? { uploadDir: this.uploadDir } : {}),
     };
     const handle: ServerHandle = native.createServer(config, (records) => {
       if (running !== null && this.running === running) this.onRecords(running, records);
@@ -653,6 +661,11 @@ export class LiveTSServer {
         hub.open(record.conn, parseHeaders(record.headers));
         break;
       case "message":
+        break;
+      case "upload-progress":
+      case "upload-done":
+      case "upload-failed":
+        hub.upload(record);
         break;
     }
   }

@@ -3,6 +3,9 @@
 // every event go through the same LiveHub a real server uses; only the
 // native core is replaced by a recorder that keeps each component's HTML.
 
+import { writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { AssertionError } from "assert";
 import { randomBytes } from "crypto";
 
@@ -15,6 +18,7 @@ import { renderPage } from "./page-render";
 import { parsePresences, type Presences } from "./presence";
 import { Kind, type HostFrame, type RefusedFrame, type RenderFrame } from "./protocol";
 import { Router } from "./router";
+import { UPLOAD_EVENT, UPLOAD_START_EVENT } from "./uploads";
 import { parseLocal } from "./url";
 import type { Flash } from "./view-host";
 
@@ -39,6 +43,14 @@ export interface MountOptions {
 }
 
 /** Which component an event is for: its id, or the ids from the view down joined by "/". */
+/** A file for `TestView.upload`. */
+export interface TestFile {
+  readonly name: string;
+  readonly content: string | Uint8Array;
+  /** The MIME type a browser would give; "" by default. */
+  readonly type?: string;
+}
+
 export interface TargetOptions {
   readonly target?: string;
 }
@@ -129,6 +141,17 @@ class RecordingCore implements CorePort {
 
   send(_conn: number, text: string): void {
     this.messages.push(JSON.parse(text) as TestMessage);
+  }
+
+  /** Uploads allowed and not cancelled: entry → its view and size. */
+  readonly uploads = new Map<string, { id: string; size: number; chunkBytes: number }>();
+
+  uploadAllow(_conn: number, id: string, entry: string, size: number, chunkBytes: number): void {
+    this.uploads.set(entry, { id, size, chunkBytes });
+  }
+
+  uploadCancel(_conn: number, entry: string): void {
+    this.uploads.delete(entry);
   }
 
   // Presence as the core keeps it, for one connection: topic → key → meta.
@@ -235,6 +258,29 @@ export class TestView {
     const ref = this.ref++;
     this.hub.event(CONN, ref, this.wireId(options.target), name, JSON.stringify(payload));
     return this.answer(ref);
+  }
+
+  /**
+   * Picks `files` in the view's `ts-upload="upload"` input: the view checks
+   * them as it checks a browser's, and each one it takes arrives whole in a
+   * temporary file, as the core would have written it. Returns the HTML
+   * afterwards; refused files are listed with their errors.
+   */
+  async upload(upload: string, files: readonly TestFile[]): Promise<string> {
+    const batch = this.ref;
+    const entries = files.map((f, i) => ({ ref: `t${batch}x${i}`, name: f.name, size: Buffer.byteLength(f.content), type: f.type ?? "" }));
+    await this.event(UPLOAD_EVENT, { upload, entries });
+    // Held entries (autoUpload: false) go as their form is submitted.
+    const held = entries.filter((e) => this.core.messages.some((m) => m[0] === Kind.uploadAck && m[2] === e.ref && m[4] === 0));
+    if (held.length > 0) await this.event(UPLOAD_START_EVENT, { refs: held.map((e) => e.ref) });
+    for (const [i, entry] of entries.entries()) {
+      if (!this.core.uploads.has(entry.ref)) continue;
+      this.core.uploads.delete(entry.ref);
+      const path = join(tmpdir(), `livets-upload-test-${randomBytes(12).toString("hex")}`);
+      await writeFile(path, files[i].content, { mode: 0o600, flag: "wx" });
+      this.hub.upload({ type: "upload-done", conn: CONN, component: this.id, entry: entry.ref, received: entry.size, size: entry.size, path, reason: "" });
+    }
+    return this.render();
   }
 
   /** The browser's URL changes to `url` without a reload (a patch link, back or forward). */

@@ -7,6 +7,7 @@ import type { AsyncResult } from "./async-result";
 import type { Html } from "./html";
 import type { JsonValue } from "./json";
 import type { Presences } from "./presence";
+import type { ViewUploads } from "./uploads";
 
 /** Stops a timer started with `every` or `after`. Safe to call twice. */
 export type Cancel = () => void;
@@ -58,6 +59,8 @@ export interface NodeHost {
   cancelAsync(name: string): void;
   component(parent: object, Component: ComponentType, id: string, props: object): Html;
   notifyView(topic: string, data: unknown): void;
+  /** A live view's uploads (none on a page render or for a component). */
+  readonly uploads?: ViewUploads | null;
 }
 
 const hosts = new WeakMap<object, NodeHost>();

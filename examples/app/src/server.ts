@@ -15,6 +15,7 @@ import { siteLayout } from "./layout";
 import { ElementView, Search } from "./search";
 import { SharedTodos, shareTodos } from "./shared-todo";
 import { Todos } from "./todos";
+import { UploadDemo } from "./uploads";
 
 function portFromEnv(): number {
   const text = process.env.PORT ?? "3000";
@@ -107,6 +108,7 @@ async function main(): Promise<void> {
   server.registerComponent("/elements/:symbol", ElementView);
   server.registerComponent("/clock", Clock);
   server.registerComponent("/feed", Feed);
+  server.registerComponent("/upload", UploadDemo);
   // Signed-in pages: without a user in the session cookie, the page
   // redirects to /login and a join is refused.
   server.group({ onMount: [requireUser] }, (routes) => {

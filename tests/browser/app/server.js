@@ -6,12 +6,15 @@
 const path = require('path')
 const { LiveTSServer } = require(path.join(__dirname, '..', '..', '..', 'node-binding'))
 const views = require('./views')
+const bucket = require('./bucket')
 
 async function main() {
   const server = new LiveTSServer({
     port: Number(process.env.PORT || 0),
     secret: 'livets browser tests: not a secret',
     title: 'LiveTS browser tests',
+    // A storage service's presigned PUTs, for external uploads.
+    handler: bucket.handler,
   })
   for (const [name, View] of Object.entries(views)) server.registerComponent('/' + name.toLowerCase(), View)
   const port = await server.listen()

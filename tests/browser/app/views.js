@@ -6,6 +6,8 @@
 const path = require('path')
 const { LiveView, html, raw } = require(path.join(__dirname, '..', '..', '..', 'node-binding'))
 
+const bucket = require('./bucket')
+
 const sleep = ms => new Promise(resolve => setTimeout(resolve, ms))
 
 // ts-model over the wire is the event "$model" with {field, value}: the
@@ -209,4 +211,59 @@ class Typed extends ModelView {
   }
 }
 
-module.exports = { Typing, Scroll, Form, Events, Show, Hooks, Typed }
+// Uploads held until their form is submitted (autoUpload: false), with a
+// drop zone, a type filter and small chunks, so one file is many frames.
+class Photos extends LiveView {
+  static events = ['save']
+  static uploads = { photo: { accept: ['.png', 'image/webp'], maxEntries: 2, maxFileSize: 5000, chunkSize: 100 } }
+  state = { saved: [] }
+
+  render() {
+    return html`<form id="photos" ts-on:submit="save">
+        <input type="file" id="photo" multiple ts-upload="photo">
+        <div id="drop" ts-drop-target="photo">drop here</div>
+        <ul id="entries">${this.uploadEntries('photo').map(e => html`<li><span class="name">${e.name}</span>
+          <progress value="${e.progress}" max="100"></progress>${e.errors.map(x => html`<span class="upload-error">${x}</span>`)}</li>`)}</ul>
+        <button id="save">Save</button>
+      </form>
+      <ul id="saved">${this.state.saved.map(s => html`<li>${s}</li>`)}</ul>`
+  }
+
+  async handleEvent() {
+    const saved = await this.consumeUploads('photo', (entry, file) => `${entry.name} ${require('fs').statSync(file).size}`)
+    this.setState({ saved: [...this.state.saved, ...saved] })
+  }
+}
+
+// External uploads: each file goes by PUT to a presigned URL of the stand-in
+// bucket (bucket.js), never over the socket; a name starting with "bad"
+// gets a URL whose signature the bucket refuses.
+class Bucket extends LiveView {
+  static events = ['save']
+  static uploads = {
+    doc: {
+      maxEntries: 2,
+      maxFileSize: 2_000_000,
+      autoUpload: true,
+      external: entry => ({ uploader: 'PUT', url: bucket.presign(entry.name, { tamper: entry.name.startsWith('bad') }) }),
+    },
+  }
+  state = { saved: [] }
+
+  render() {
+    return html`<form id="docs" ts-on:submit="save">
+        <input type="file" id="doc" multiple ts-upload="doc">
+        <ul id="entries">${this.uploadEntries('doc').map(e => html`<li data-done="${e.done}"><span class="name">${e.name}</span>
+          <progress value="${e.progress}" max="100"></progress>${e.errors.map(x => html`<span class="upload-error">${x}</span>`)}</li>`)}</ul>
+        <button id="save">Save</button>
+      </form>
+      <ul id="saved">${this.state.saved.map(s => html`<li>${s}</li>`)}</ul>`
+  }
+
+  async handleEvent() {
+    const saved = await this.consumeUploads('doc', (entry, file) => `${entry.name} ${bucket.stored(entry.name)} ${entry.external.uploader} ${file === ''}`)
+    this.setState({ saved: [...this.state.saved, ...saved] })
+  }
+}
+
+module.exports = { Typing, Scroll, Form, Events, Show, Hooks, Typed, Photos, Bucket }

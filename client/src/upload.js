@@ -1,0 +1,185 @@
+import {
+  ID_ATTR, EVENT, UPLOAD_ACK, UPLOAD, DROP_TARGET, UPLOAD_CANCEL, UPLOAD_EVENTS, UPLOAD_WINDOW,
+} from './constants.js'
+
+// Uploads over the view's socket (docs/uploads.md): files picked in an
+// <input type=file ts-upload=name> or dropped on a ts-drop-target=name are
+// announced to the view, which checks them before a byte is sent; each
+// entry the server allows is sent in binary chunks, at most UPLOAD_WINDOW
+// unacknowledged at a time. A form is not submitted while entries picked
+// in it are still on their way: its submit waits, and goes once they are
+// all in (or failed). Part of the page layer (/_livets/live.js), not of the
+// connector bundle.
+
+const refChars = 'abcdefghijklmnopqrstuvwxyz0123456789'
+const newRef = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), b => refChars[b % 36]).join('')
+
+// One entry's sending: `send(blob)` puts a binary frame on the socket. A
+// chunk is a slice of the file, so no more of it is read than is sent.
+// Returns start(chunkBytes), ack(received) (true once every byte is
+// acknowledged) and the count of chunks in flight.
+export const sender = (ref, file, send, window = UPLOAD_WINDOW) => {
+  const header = new Uint8Array([ref.length, ...Array.from(ref, c => c.charCodeAt(0))])
+  let chunk = 0
+  let sent = 0
+  let inFlight = 0
+  let stopped = false
+  const pump = () => {
+    while (!stopped && inFlight < window && sent < file.size) {
+      const end = Math.min(file.size, sent + chunk)
+      send(new Blob([header, file.slice(sent, end)]))
+      sent = end
+      inFlight++
+    }
+  }
+  return {
+    start(chunkBytes) {
+      chunk = chunkBytes
+      pump()
+    },
+    ack(received) {
+      inFlight = Math.max(0, inFlight - 1)
+      if (received >= file.size) return true
+      pump()
+      return false
+    },
+    stop() {
+      stopped = true
+    },
+    get inFlight() {
+      return inFlight
+    },
+  }
+}
+
+// The built-in external uploader: the file as the body of a PUT to
+// meta.url with meta.headers (a storage service's presigned URL).
+// Resolves on a 2xx answer; progress(fraction) as the body goes.
+export const put = (file, meta, progress) =>
+  new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest()
+    xhr.open('PUT', meta.url)
+    for (const [name, value] of Object.entries(meta.headers || {})) xhr.setRequestHeader(name, value)
+    xhr.upload.onprogress = e => e.lengthComputable && progress(e.loaded / e.total)
+    xhr.onload = () => (xhr.status >= 200 && xhr.status < 300 ? resolve() : reject(new Error(`upload answered ${xhr.status}`)))
+    xhr.onerror = () => reject(new Error('upload failed'))
+    xhr.send(file)
+  })
+
+// An external upload: the uploader the server named (window.LiveTS.uploaders,
+// or the built-in PUT), reporting progress in whole tenths, then 100, or
+// the error. `report(payload)` sends one report to the view.
+export const sendExternal = (file, meta, report, uploaders = {}) => {
+  const uploader = uploaders[meta.uploader] || (meta.uploader == 'PUT' && put)
+  if (!uploader) return Promise.resolve(report({ error: `no uploader ${meta.uploader}` }))
+  let tenth = 0
+  const progress = fraction => {
+    const now = Math.floor(fraction * 10)
+    if (now > tenth && now < 10) report({ progress: (tenth = now) * 10 })
+  }
+  return Promise.resolve()
+    .then(() => uploader(file, meta, progress))
+    .then(() => report({ progress: 100 }), e => report({ error: String((e && e.message) || e) }))
+}
+
+// The page's uploads. `socket()` is the connector's open socket (or
+// nothing), `push()` the connector's sender. Returns receive(msg), the
+// handler of "k" frames (false for any other), and lost(), for a socket
+// that closed: the server has removed the partial files, and the entries
+// are dropped. Inputs, drops and cancels are handled from the start.
+export const uploads = (socket, push) => {
+  const entries = new Map()
+  const rootOf = el => el.closest(`[${ID_ATTR}]`)
+  const announce = (el, name, files) => {
+    const root = rootOf(el)
+    if (!root || !files.length) return
+    const list = [...files].map(file => ({ ref: newRef(), file }))
+    for (const e of list) entries.set(e.ref, { file: e.file, id: root.getAttribute(ID_ATTR), form: el.closest('form') })
+    push()(EVENT, root.getAttribute(ID_ATTR), UPLOAD_EVENTS.announce, {
+      upload: name,
+      entries: list.map(({ ref, file }) => ({ ref, name: file.name, size: file.size, type: file.type })),
+    })
+  }
+  // Forms whose submit waits for their entries.
+  const waiting = new Set()
+  const pendingIn = form => [...entries.values()].filter(e => e.form == form)
+  const forget = ref => {
+    const entry = entries.get(ref)
+    if (entry && entry.sender) entry.sender.stop()
+    entries.delete(ref)
+    for (const form of waiting) {
+      if (!pendingIn(form).length) waiting.delete(form), form.requestSubmit()
+    }
+    return entry
+  }
+  document.addEventListener(
+    'submit',
+    e => {
+      const form = e.target
+      const pending = pendingIn(form)
+      if (!pending.length) return
+      e.preventDefault()
+      e.stopImmediatePropagation()
+      waiting.add(form)
+      const held = pending.filter(p => p.held)
+      for (const p of held) p.held = false
+      const byView = new Map()
+      for (const [ref, p] of entries) if (held.includes(p)) byView.set(p.id, [...(byView.get(p.id) || []), ref])
+      byView.forEach((refs, id) => push()(EVENT, id, UPLOAD_EVENTS.start, { refs }))
+    },
+    true,
+  )
+  document.addEventListener('change', e => {
+    const input = e.target
+    if (!input.matches || !input.matches(`input[type=file][${UPLOAD}]`)) return
+    announce(input, input.getAttribute(UPLOAD), input.files)
+    // The same file may be picked again after a cancel.
+    input.value = ''
+  })
+  document.addEventListener('dragover', e => {
+    if (e.target.closest && e.target.closest(`[${DROP_TARGET}]`)) e.preventDefault()
+  })
+  document.addEventListener('drop', e => {
+    const zone = e.target.closest && e.target.closest(`[${DROP_TARGET}]`)
+    if (!zone) return
+    e.preventDefault()
+    announce(zone, zone.getAttribute(DROP_TARGET), e.dataTransfer.files)
+  })
+  document.addEventListener('click', e => {
+    const button = e.target.closest && e.target.closest(`[${UPLOAD_CANCEL}]`)
+    if (!button) return
+    e.preventDefault()
+    const ref = button.getAttribute(UPLOAD_CANCEL)
+    const entry = forget(ref)
+    const root = rootOf(button)
+    if (root) push()(EVENT, entry ? entry.id : root.getAttribute(ID_ATTR), UPLOAD_EVENTS.cancel, { ref })
+  })
+  // ["k", id, ref, received, chunkBytes | 0 (held) | reason | external metadata]
+  const receive = ([kind, , ref, received, extra]) => {
+    if (kind != UPLOAD_ACK) return false
+    const entry = entries.get(ref)
+    if (!entry) return true
+    if (typeof extra == 'string') forget(ref)
+    else if (extra && typeof extra == 'object') {
+      const report = r => push()(EVENT, entry.id, UPLOAD_EVENTS.external, { ref, ...r })
+      sendExternal(entry.file, extra, report, (globalThis.LiveTS || {}).uploaders).then(() => forget(ref))
+    }
+    else if (extra === 0) {
+      if (waiting.has(entry.form)) push()(EVENT, entry.id, UPLOAD_EVENTS.start, { refs: [ref] })
+      else entry.held = true
+    }
+    else if (received >= entry.file.size) forget(ref)
+    else if (!entry.sender) {
+      const ws = socket()
+      if (!ws) return true
+      entry.sender = sender(ref, entry.file, blob => ws.send(blob))
+      entry.sender.start(extra)
+    } else if (entry.sender.ack(received)) forget(ref)
+    return true
+  }
+  const lost = () => {
+    waiting.clear()
+    entries.forEach((_, ref) => forget(ref))
+  }
+  return { receive, lost }
+}
