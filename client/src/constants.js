@@ -31,9 +31,6 @@ export const OP_REMOVE = 5
 export const OP_INSERT = 6
 export const OP_MOVE = 7
 export const OP_CHILDREN = 8
-// Stream operations, applied by the server's page layer (stream.js).
-export const OP_STREAM_INSERT = 9
-export const OP_STREAM_DELETE = 10
 
 export const SOCKET_PATH = '/live?v=1'
 
@@ -80,22 +77,5 @@ export const TOO_LARGE = 'update too large'
 // Debounce or throttle in ms when the page names none.
 export const DELAY = 300
 
-// The LiveTS server's page layer (live.js) only.
-// On <body>: a digest of the page's layout. Live navigation swaps the root
-// only, so a page with another layout is loaded in full.
-export const LAYOUT_ATTR = 'data-livets-layout'
-
-// Uploads (the page layer's upload.js). An entry's chunks travel as binary
-// frames: a byte giving the entry ref's length, the ref, the bytes.
-export const UPLOAD_ACK = 'k'
-export const UPLOAD = 'ts-upload'
-export const DROP_TARGET = 'ts-drop-target'
-// On a button or link: drops the entry with this ref.
-export const UPLOAD_CANCEL = 'ts-upload-cancel'
-// The events the server answers itself: files announced, an entry dropped,
-// held entries (autoUpload: false) released as their form is submitted.
-// An external uploader's reports: {ref, progress} or {ref, error}.
-export const UPLOAD_EVENTS = { announce: '$upload', cancel: '$upload-cancel', start: '$upload-start', external: '$upload-external' }
-// Chunks of one entry sent and not yet acknowledged: the next waits for an
-// ack, so neither side ever holds more of a file than this many chunks.
-export const UPLOAD_WINDOW = 2
+// What only the LiveTS server's page layer names (layouts, streams,
+// uploads) is in page-constants.js.

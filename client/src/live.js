@@ -1,6 +1,5 @@
-import {
-  ID_ATTR, TOKEN_ATTR, LAYOUT_ATTR, LEAVE, URL_CHANGE, HISTORY, NAVIGATE, REDIRECT, TITLE, REMOUNTED, REMOUNTED_EVENT, TOO_LARGE,
-} from './constants.js'
+import { ID_ATTR, TOKEN_ATTR, LEAVE, URL_CHANGE, HISTORY, NAVIGATE, REDIRECT, TITLE, REMOUNTED, REMOUNTED_EVENT, TOO_LARGE } from './constants.js'
+import { LAYOUT_ATTR } from './page-constants.js'
 
 // What the LiveTS server's pages need beyond the core protocol
 // (docs/protocol.md): the join's credentials, reloading when a join is

@@ -1,4 +1,5 @@
-import { ID_ATTR, PATCH, RENDER, IGNORE, OP_STREAM_INSERT, OP_STREAM_DELETE } from './constants.js'
+import { ID_ATTR, PATCH, RENDER, IGNORE } from './constants.js'
+import { OP_STREAM_INSERT, OP_STREAM_DELETE } from './page-constants.js'
 
 // Stream operations (docs/protocol.md): a ts-stream container's children
 // are the page's own once inserted, found by id; the server keeps none of

@@ -1,6 +1,5 @@
-import {
-  ID_ATTR, EVENT, UPLOAD_ACK, UPLOAD, DROP_TARGET, UPLOAD_CANCEL, UPLOAD_EVENTS, UPLOAD_WINDOW,
-} from './constants.js'
+import { ID_ATTR, EVENT } from './constants.js'
+import { UPLOAD_ACK, UPLOAD, DROP_TARGET, UPLOAD_CANCEL, UPLOAD_EVENTS, UPLOAD_WINDOW } from './page-constants.js'
 
 // Uploads over the view's socket (docs/uploads.md): files picked in an
 // <input type=file ts-upload=name> or dropped on a ts-drop-target=name are

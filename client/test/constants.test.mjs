@@ -1,7 +1,11 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
-import * as C from '../src/constants.js'
+import * as Core from '../src/constants.js'
+import * as Page from '../src/page-constants.js'
+
+// The connector's names and the page layer's, one namespace for these checks.
+const C = { ...Core, ...Page }
 
 const doc = readFileSync(new URL('../../docs/protocol.md', import.meta.url), 'utf8')
 

@@ -2,7 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { sender, sendExternal } from '../src/upload.js'
-import { UPLOAD_WINDOW } from '../src/constants.js'
+import { UPLOAD_WINDOW } from '../src/page-constants.js'
 
 // The browser half of an upload's flow control: chunks wait for acks.
 // A stand-in for the server acks what it got, when the test says so.

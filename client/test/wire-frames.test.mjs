@@ -2,7 +2,11 @@ import { test, mock } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { install, document, Element } from '../test-support/fake-dom.mjs'
-import * as C from '../src/constants.js'
+import * as Core from '../src/constants.js'
+import * as Page from '../src/page-constants.js'
+
+// The connector's names and the page layer's (uploads' ack): every letter of the protocol.
+const C = { ...Core, ...Page }
 import { transport, decode } from '../src/transport.js'
 
 // The connector against tests/fixtures/wire-frames.json, the samples the

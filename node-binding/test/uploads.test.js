@@ -118,7 +118,7 @@ test('held entries are allowed only when their form is submitted; with autoUploa
 })
 
 test('the connector names the upload events as the server does', async () => {
-  const { UPLOAD_EVENTS, UPLOAD_ACK } = await import('../../client/src/constants.js')
+  const { UPLOAD_EVENTS, UPLOAD_ACK } = await import('../../client/src/page-constants.js')
   const uploads = require('../dist/uploads.js')
   assert.deepEqual(UPLOAD_EVENTS, { announce: uploads.UPLOAD_EVENT, cancel: uploads.UPLOAD_CANCEL_EVENT, start: uploads.UPLOAD_START_EVENT, external: uploads.UPLOAD_EXTERNAL_EVENT })
   assert.equal(UPLOAD_ACK, require('../dist/protocol.js').Kind.uploadAck)

@@ -1,0 +1,27 @@
+// The LiveTS server's page layer only (/_livets/live.js: live.js,
+// stream.js, upload.js). Kept out of constants.js's own body so the
+// connector's bundle, which stays under 5,000 bytes gzipped, is not
+// renamed by names it never uses.
+
+// Stream patch operations (stream.js applies them after the connector's).
+export const OP_STREAM_INSERT = 9
+export const OP_STREAM_DELETE = 10
+
+// On <body>: a digest of the page's layout. Live navigation swaps the root
+// only, so a page with another layout is loaded in full.
+export const LAYOUT_ATTR = 'data-livets-layout'
+
+// Uploads (the page layer's upload.js). An entry's chunks travel as binary
+// frames: a byte giving the entry ref's length, the ref, the bytes.
+export const UPLOAD_ACK = 'k'
+export const UPLOAD = 'ts-upload'
+export const DROP_TARGET = 'ts-drop-target'
+// On a button or link: drops the entry with this ref.
+export const UPLOAD_CANCEL = 'ts-upload-cancel'
+// The events the server answers itself: files announced, an entry dropped,
+// held entries (autoUpload: false) released as their form is submitted.
+// An external uploader's reports: {ref, progress} or {ref, error}.
+export const UPLOAD_EVENTS = { announce: '$upload', cancel: '$upload-cancel', start: '$upload-start', external: '$upload-external' }
+// Chunks of one entry sent and not yet acknowledged: the next waits for an
+// ack, so neither side ever holds more of a file than this many chunks.
+export const UPLOAD_WINDOW = 2
