@@ -260,6 +260,18 @@ typedef struct lts_config {
   const char *tls_key_file;          /* PEM private key, unencrypted (an
                                         encrypted one is LTS_ETLS: the core
                                         never asks for a passphrase) */
+
+  /* Many processes on one port: with reuse_port non-zero the listening
+   * socket gets SO_REUSEPORT before bind, so every server of the same user
+   * that sets it may bind the same host and port, and the kernel spreads
+   * new connections among them (Linux hashes each connection to one
+   * listener; a listener that stops takes its queued connections with it).
+   * A socket without the option on that port, or one of another user,
+   * still makes lts_server_start fail with LTS_EADDRINUSE, as it always
+   * does with reuse_port 0. A page rendered by one process joins on any
+   * other when all share the host's secret; give them one redis_url so
+   * publishes and presence span them. lts_server_start_unbound ignores it. */
+  int reuse_port;
 } lts_config;
 
 /* A kind of lts_live_event. */

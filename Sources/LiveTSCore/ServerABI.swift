@@ -41,6 +41,7 @@ public func lts_server_new(_ config: UnsafePointer<lts_config>?, _ callbacks: Un
     if c.max_body_bytes > 0 { settings.httpLimits.maxBodyBytes = Int(clamping: UInt(c.max_body_bytes)) }
     if c.body_timeout_ms > 0 { settings.bodyTimeoutMs = UInt64(c.body_timeout_ms) }
     settings.compressionEnabled = c.disable_compression == 0
+    settings.reusePort = c.reuse_port != 0
     let limits: LiveLimits
     do {
         limits = try applyLimits(c, to: &settings)
@@ -116,7 +117,9 @@ private func startFailure(_ settings: ServerSettings, _ error: UVError) -> Int32
     let host = settings.host
     let address = host.contains(":") ? "[\(host)]:\(settings.port)" : "\(host):\(settings.port)"
     if error.isAddressInUse {
-        return fail(LTS_EADDRINUSE, "\(address) is already in use (lts_config.port; 0 picks a free port)")
+        let remedy = settings.reusePort
+            ? "by a socket without SO_REUSEPORT or of another user" : "(lts_config.port; 0 picks a free port, reuse_port shares it)"
+        return fail(LTS_EADDRINUSE, "\(address) is already in use \(remedy)")
     }
     if error.code == -22 {
         if IPAddressText.canonical(host.utf8) == nil {

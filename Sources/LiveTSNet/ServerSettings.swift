@@ -9,6 +9,9 @@ public struct ServerSettings {
     /// Unsent bytes a connection may hold before it is closed as a slow consumer.
     public var maxOutboundBytes = 4 << 20
     public var backlog: Int32 = 1024
+    /// Set SO_REUSEPORT before bind, so several processes listen on one
+    /// port and the kernel spreads connections among them.
+    public var reusePort = false
     /// Unsent bytes above which a connection's reads pause until it drains.
     public var outboundHighWater = 1 << 20
     public var originPolicy = OriginPolicy.sameHost

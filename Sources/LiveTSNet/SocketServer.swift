@@ -85,8 +85,13 @@ public final class SocketServer {
 
     /// Binds and listens; runs on the caller's thread before the loop thread starts.
     public func listen() throws {
-        uv_tcp_init(loop.loop, listener)
+        let family = settings.host.contains(":") ? AF_INET6 : AF_INET
+        // SO_REUSEPORT must be on the socket before bind, so the socket is
+        // created now rather than by uv_tcp_bind.
+        let initRC = uv_tcp_init_ex(loop.loop, listener, UInt32(settings.reusePort ? family : AF_UNSPEC))
+        guard initRC == 0 else { throw UVError(initRC) }
         listenerOpen = true
+        if settings.reusePort { try setReusePort() }
         listener.pointee.data = Unmanaged.passUnretained(self).toOpaque()
         var storage = sockaddr_storage()
         let rc: Int32 = withUnsafeMutablePointer(to: &storage) { raw in
@@ -124,6 +129,16 @@ public final class SocketServer {
             } else {
                 port = Int32(UInt16(bigEndian: UnsafeMutableRawPointer(raw).assumingMemoryBound(to: sockaddr_in.self).pointee.sin_port))
             }
+        }
+    }
+
+    private func setReusePort() throws {
+        var descriptor: uv_os_fd_t = -1
+        let filenoRC = uv_fileno(asHandle(listener), &descriptor)
+        guard filenoRC == 0 else { throw UVError(filenoRC) }
+        var on: Int32 = 1
+        guard setsockopt(descriptor, SOL_SOCKET, SO_REUSEPORT, &on, socklen_t(MemoryLayout<Int32>.size)) == 0 else {
+            throw UVError(-errno)
         }
     }
 
