@@ -60,6 +60,7 @@ static const numeric_option numeric_options[] = {
     BOOL_OPT("httpsOrigins", https_origins),
     SIZE_OPT("maxBodyBytes", max_body_bytes),
     UINT_OPT("bodyTimeoutMs", body_timeout_ms),
+    BOOL_OPT("reusePort", reuse_port),
 };
 
 static int read_numeric(napi_env env, napi_value v, const numeric_option *o, lts_config *cfg) {

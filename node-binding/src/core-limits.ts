@@ -65,6 +65,16 @@ export interface CoreLimitOptions {
   pingIntervalMs?: number;
   /** Turn off permessage-deflate; default false. */
   disableCompression?: boolean;
+  /**
+   * Share the port with other processes (SO_REUSEPORT): every server that
+   * sets it may listen on the same host and port, and the kernel spreads
+   * connections among them, so a machine's cores each run one process
+   * (Node's `cluster`, systemd instances, containers on the host network).
+   * Give them all the same `secret`, so a page rendered by one joins on
+   * any other, and the same `pubsub.redis`, so broadcasts and presence
+   * span them. Default false: a second server on the port fails to listen.
+   */
+  reusePort?: boolean;
 }
 
 type Kind = "count" | "bytes" | "list" | "origins" | "boolean";
@@ -98,6 +108,7 @@ const LIMITS: Readonly<Record<keyof CoreLimitOptions, Kind>> = {
   idleTimeoutMs: "count",
   pingIntervalMs: "count",
   disableCompression: "boolean",
+  reusePort: "boolean",
 };
 
 /** The largest count the core's unsigned fields take. */

@@ -15,6 +15,8 @@ export interface ListenTarget {
   readonly host: string;
   readonly address: string;
   readonly port: number;
+  /** The reusePort option: the port is shared with other processes. */
+  readonly reusePort?: boolean;
 }
 
 /** Throws a TypeError naming the option unless `port` and `host` can be listened on. */
@@ -83,7 +85,9 @@ export function listenError(err: unknown, target: ListenTarget): unknown {
   let message: string;
   switch (err.code) {
     case "LTS_EADDRINUSE":
-      message = `${shownAddress(target)} is already in use: stop what listens there, or set the port option to another port (0 picks a free one)`;
+      message = target.reusePort
+        ? `${shownAddress(target)} is already in use by a process that does not share it: every server on a shared port needs reusePort: true and the same user`
+        : `${shownAddress(target)} is already in use: stop what listens there, or set the port option to another port (0 picks a free one)`;
       break;
     case "LTS_EINVAL":
       if (!err.message.includes("host")) return err;

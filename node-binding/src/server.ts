@@ -12,7 +12,7 @@ import { HostRequests, hostRequestConfig, type HostRequestOptions } from "./http
 import { LiveHub, UNKNOWN_ADDRESS } from "./hub";
 import { decodeInfo, encodeInfo } from "./info-codec";
 import { DEFAULT_MAX_LIVE_MESSAGE_BYTES, DEFAULT_MAX_PAGE_BYTES, formatBytes } from "./limits";
-import { allowedHostsWith, checkAssetsDir, checkListenOptions, listenError, resolveHost } from "./listen-address";
+import { allowedHostsWith, checkAssetsDir, checkListenOptions, listenError, resolveHost, type ListenTarget } from "./listen-address";
 import type { CheckedViewClass, LiveView, LiveViewClass } from "./live-view";
 import type { Logger } from "./logger";
 import {
@@ -397,7 +397,7 @@ export class LiveTSServer {
     const address = await resolveHost(this.host);
     // Another listen() or attach() may have started the server during the lookup.
     if (this.running !== null) throw new Error("LiveTSServer is already listening");
-    return this.startCore({ host: this.host, address, port: this.port0 });
+    return this.startCore({ host: this.host, address, port: this.port0, reusePort: this.options.reusePort === true });
   }
 
   /**
@@ -450,7 +450,7 @@ export class LiveTSServer {
   }
 
   /** Starts the core: listening on `target`, or, with null, for attached servers only. */
-  private startCore(target: { host: string; address: string; port: number } | null): number {
+  private startCore(target: ListenTarget | null): number {
     const native = loadNative();
     let running: Running | null = null;
     const config: NativeConfig = {
