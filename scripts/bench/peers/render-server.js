@@ -1,6 +1,8 @@
 'use strict'
 // The app the render benchmark drives: a counter, and a 300-row table
-// whose event changes one row, on the real stack. PORT picks the port.
+// whose event changes one row, on the real stack. PORT picks the port;
+// REUSE_PORT=1 shares it with other processes and REDIS_URL joins them
+// (scripts/bench/reuseport), where /feed fans one event out to every viewer.
 
 const path = require('path')
 const { LiveTSServer, LiveView, html } = require(path.join(__dirname, '..', '..', '..', 'node-binding'))
@@ -16,6 +18,24 @@ class Counter extends LiveView {
   }
   handleEvent() {
     this.setState({ count: this.state.count + 1 })
+  }
+}
+
+/** Every viewer of /feed shows the last number any of them sent, and which process serves it. */
+class Feed extends LiveView {
+  static events = ['send']
+  state = { n: 0 }
+  mount(_params, session) {
+    if (session.connected) this.subscribe('feed')
+  }
+  render() {
+    return html`<p id="pid">${process.pid}</p><p id="n">${this.state.n}</p>`
+  }
+  handleEvent(_event, payload) {
+    this.broadcast('feed', { n: payload.n })
+  }
+  handleInfo(_topic, data) {
+    this.setState({ n: data.n })
   }
 }
 
@@ -44,13 +64,18 @@ async function main() {
   // The load generator drives each connection as fast as it is answered,
   // far above the per-connection event rate a real user is held to, so the
   // bench lifts that limit: it measures the stack, not the rate limiter.
+  // The feed's viewers all come from 127.0.0.1, far above the per-address
+  // connection cap a real address is held to.
   const server = new LiveTSServer({
     port: Number(process.env.PORT || 0),
     secret: 'render bench',
     eventRate: 1_000_000,
     eventBurst: 1_000_000,
+    maxConnectionsPerIp: 20_000,
+    reusePort: process.env.REUSE_PORT === '1',
+    ...(process.env.REDIS_URL ? { pubsub: { redis: process.env.REDIS_URL } } : {}),
   })
-  server.route('/counter', Counter).route('/table', Table)
+  server.route('/counter', Counter).route('/table', Table).route('/feed', Feed)
   const port = await server.listen()
   console.log(`listening on ${port}`)
   const stop = () => server.close().then(() => process.exit(0))
@@ -58,7 +83,7 @@ async function main() {
   process.on('SIGINT', stop)
 }
 
-module.exports = { Counter, Table }
+module.exports = { Counter, Table, Feed }
 
 if (require.main === module) {
   main().catch((err) => {
