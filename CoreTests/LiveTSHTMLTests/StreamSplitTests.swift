@@ -7,6 +7,14 @@ final class StreamSplitTests: XCTestCase {
         return (String(decoding: s.kept, as: UTF8.self), String(decoding: s.ops, as: UTF8.self))
     }
 
+    func testTheQuickLookFindsTheAttributeInAnyCaseAndAnywhere() {
+        let yes = ["ts-stream", "<ul ts-stream=\"f\">", "<p>a-b-c</p><ul TS-Stream=x>", "<ul data-x=\"-\" ts-stream>",
+                   String(repeating: "-", count: 100) + "ts-stream", "x-y ts-stream"]
+        let no = ["", "ts-strea", "ts stream", "-stream", "s-stream", "<ul ts_stream>", String(repeating: "ts-", count: 50), "ts-streax"]
+        for text in yes { XCTAssertTrue(StreamSplit.mentionsStream(Array(text.utf8)), text) }
+        for text in no { XCTAssertFalse(StreamSplit.mentionsStream(Array(text.utf8)), text) }
+    }
+
     func testItemsBecomeInsertsAndTheKeptContainerIsEmpty() {
         let s = split(#"<p>n</p><ul id="f" ts-stream="f"><template ts-stream-ops at="0 -1" limit="0 -500"></template> <li id="a">A</li><li id="b">B</li></ul>"#)
         XCTAssertEqual(s?.kept, #"<p>n</p><ul id="f" ts-stream="f"></ul>"#)

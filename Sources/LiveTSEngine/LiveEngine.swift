@@ -154,7 +154,7 @@ public final class LiveEngine: ServerDelegate {
             // Stream items go as a patch after the render, which (like the
             // kept markup) has their containers empty.
             // Renders with stream items are one-offs: parsed outside the shared cache.
-            let split = StreamSplit.mentionsStream(html) ? StreamSplit.split(HTMLDocument(html)) : nil
+            let split = StreamSplit.mentionsStream(html) ? StreamSplit.split(HTMLDocument(html), mentioned: true) : nil
             let kept = split?.kept ?? html
             registry[key] = ComponentRegistry.Entry(html: kept, seq: split == nil ? 1 : 2)
             http.send(connection, text: ServerMessage.render(component: component, seq: 1, ref: ref, html: kept))
@@ -173,10 +173,11 @@ public final class LiveEngine: ServerDelegate {
             let old = entry.tree ?? registry.diffs.document(for: entry.html)
             // Renders with stream items are one-offs: parsed outside the
             // shared cache, which keeps what other viewers may render too.
-            var new = StreamSplit.mentionsStream(html) ? HTMLDocument(html) : registry.diffs.document(for: html)
+            let mentionsStream = StreamSplit.mentionsStream(html)
+            var new = mentionsStream ? HTMLDocument(html) : registry.diffs.document(for: html)
             var kept = html
             var streamOps: [UInt8] = []
-            if let split = StreamSplit.split(new) {
+            if mentionsStream, let split = StreamSplit.split(new, mentioned: true) {
                 kept = split.kept
                 streamOps = split.ops
                 new = registry.diffs.document(for: kept)

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Stream containers (`ts-stream`): elements whose children the core never
 /// keeps. A render holds only the items of its own update inside each
 /// container, after an optional marker the host writes first:
@@ -21,8 +25,10 @@ public struct StreamSplit {
 
     /// Nil when no stream container in `document` has children: the
     /// document is then kept as it is.
-    public static func split(_ document: HTMLDocument) -> StreamSplit? {
-        guard mentionsStream(document.source) else { return nil }
+    /// `mentioned`: what `mentionsStream` said of the document's source,
+    /// when the caller has asked already (it reads every byte).
+    public static func split(_ document: HTMLDocument, mentioned: Bool? = nil) -> StreamSplit? {
+        guard mentioned ?? mentionsStream(document.source) else { return nil }
         let containers = streamContainers(document).filter { document.nodes[$0].end > Int32($0 + 1) }
         guard !containers.isEmpty else { return nil }
         var writer = PatchWriter()
@@ -135,20 +141,26 @@ public struct StreamSplit {
     }
 
     /// A quick look at the bytes: false means no stream container, so a
-    /// render need not be parsed to find one.
+    /// render need not be parsed to find one. It runs on every update of
+    /// every view, over the whole render, so it jumps from "-" to "-" with
+    /// memchr (which is vectorised) instead of looking at every byte; the
+    /// name may be in any case, as HTML attribute names may.
     public static func mentionsStream(_ source: [UInt8]) -> Bool {
-        let needle = Array("ts-stream".utf8)
-        guard source.count >= needle.count else { return false }
+        let tail = Array("stream".utf8)
         return source.withUnsafeBufferPointer { bytes in
-            var i = 0
-            let last = bytes.count - needle.count
-            while i <= last {
-                if bytes[i] == 0x74 || bytes[i] == 0x54 {
-                    var j = 1
-                    while j < needle.count && (bytes[i + j] | 0x20) == (needle[j] | 0x20) { j += 1 }
-                    if j == needle.count { return true }
+            // "ts" before the "-", "stream" after it.
+            guard let base = bytes.baseAddress, bytes.count >= 2 + 1 + tail.count else { return false }
+            let lastDash = bytes.count - 1 - tail.count
+            var from = 2
+            while from <= lastDash {
+                guard let hit = memchr(base + from, 0x2D, lastDash - from + 1) else { return false }
+                let dash = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                if bytes[dash - 2] | 0x20 == 0x74 && bytes[dash - 1] | 0x20 == 0x73 {
+                    var j = 0
+                    while j < tail.count && bytes[dash + 1 + j] | 0x20 == tail[j] { j += 1 }
+                    if j == tail.count { return true }
                 }
-                i += 1
+                from = dash + 1
             }
             return false
         }
