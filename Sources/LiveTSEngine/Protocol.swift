@@ -114,7 +114,9 @@ extension ClientMessage {
 enum ServerMessage {
     static func render(component: [UInt8], seq: UInt64, ref: UInt64, html: [UInt8]) -> [UInt8] {
         var out = sequencedHead(.render, component: component, seq: seq, ref: ref, bodyCapacity: html.count)
-        appendJSONString(html, to: &out)
+        // The patch writer's escaping: a frame is not inside HTML, and `\u003c`
+        // for every `<` would make a large page's join reply nearly twice its size.
+        appendJSONString(html, to: &out, escaping: .scriptSafe)
         out.append(UInt8(ascii: "]"))
         return out
     }
