@@ -65,6 +65,10 @@ export interface CoreLimitOptions {
   pingIntervalMs?: number;
   /** Turn off permessage-deflate; default false. */
   disableCompression?: boolean;
+  /** Pages (text types) at least this long go out gzipped to clients that accept it; default 1024 bytes. */
+  compressMinBytes?: number;
+  /** Never gzip pages; default false. */
+  disablePageCompression?: boolean;
 }
 
 type Kind = "count" | "bytes" | "list" | "origins" | "boolean";
@@ -98,6 +102,8 @@ const LIMITS: Readonly<Record<keyof CoreLimitOptions, Kind>> = {
   idleTimeoutMs: "count",
   pingIntervalMs: "count",
   disableCompression: "boolean",
+  compressMinBytes: "bytes",
+  disablePageCompression: "boolean",
 };
 
 /** The largest count the core's unsigned fields take. */
