@@ -262,7 +262,7 @@ typedef struct lts_config {
                                         never asks for a passphrase) */
 
   /* Pages: a response given whole (lts_respond) whose body is at least
-   * compress_min_bytes, of a text type (text/*, JSON, JavaScript, XML,
+   * compress_min_bytes, of a text type (text/..., JSON, JavaScript, XML,
    * SVG), with no Content-Encoding, Content-Range or Cache-Control:
    * no-transform of its own, goes out with Content-Encoding: gzip to a
    * client whose Accept-Encoding allows gzip (q-values honoured), and with
