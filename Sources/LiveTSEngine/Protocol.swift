@@ -121,6 +121,13 @@ enum ServerMessage {
         return out
     }
 
+    /// A render whose HTML the browser already has: null in its place.
+    static func renderUnchanged(component: [UInt8], seq: UInt64, ref: UInt64) -> [UInt8] {
+        var out = sequencedHead(.render, component: component, seq: seq, ref: ref, bodyCapacity: 4)
+        out += Array("null]".utf8)
+        return out
+    }
+
     /// `ops` is already a JSON array (the differ's output).
     static func patch(component: [UInt8], seq: UInt64, ref: UInt64, ops: [UInt8]) -> [UInt8] {
         var out = sequencedHead(.patch, component: component, seq: seq, ref: ref, bodyCapacity: ops.count)
