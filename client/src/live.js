@@ -27,15 +27,16 @@ const preset = (globalThis.LiveTS || {}).params
 export const joinParams = () => {
   const meta = document.querySelector(META)
   const app = (globalThis.LiveTS || {}).params || preset
-  return meta ? { ...(typeof app == 'function' ? app() : app), _csrf_token: meta.content, _url: here(), _fp: fingerprints() } : {}
+  return meta ? { ...(typeof app == 'function' ? app() : app), _csrf_token: meta.content, _url: here(), ...fingerprints() } : {}
 }
 
 // The roots whose DOM is still the page's first render: a root loses its
-// fingerprint once it has joined (`kept`), as patches may follow.
+// fingerprint at its first update (`keepUnchanged`), as patches may
+// follow. `{_fp: {id: fingerprint}}`, or nothing when no root has one.
 const fingerprints = () => {
-  const fp = {}
-  for (const el of document.querySelectorAll(`[${FP_ATTR}]`)) fp[idOf(el)] = el.getAttribute(FP_ATTR)
-  return fp
+  let fp
+  for (const el of document.querySelectorAll(`[${FP_ATTR}]`)) (fp = fp || {})[idOf(el)] = el.getAttribute(FP_ATTR)
+  return fp ? { _fp: fp } : {}
 }
 
 // A join answered ["r", id, seq, ref, null]: the server's render is the HTML
