@@ -272,6 +272,16 @@ typedef struct lts_config {
    * other when all share the host's secret; give them one redis_url so
    * publishes and presence span them. lts_server_start_unbound ignores it. */
   int reuse_port;
+
+  /* Pages: a response given whole (lts_respond) whose body is at least
+   * compress_min_bytes, of a text type (text/..., JSON, JavaScript, XML,
+   * SVG), with no Content-Encoding, Content-Range or Cache-Control:
+   * no-transform of its own, goes out with Content-Encoding: gzip to a
+   * client whose Accept-Encoding allows gzip (q-values honoured), and with
+   * Vary: Accept-Encoding to every client; a strong ETag becomes weak in the
+   * gzip variant. Streamed responses (lts_response_start) are sent as given. */
+  size_t compress_min_bytes;         /* 0 = 1024 */
+  int disable_page_compression;      /* non-zero: never gzip a response the host gives */
 } lts_config;
 
 /* A kind of lts_live_event. */

@@ -115,7 +115,7 @@ final class AdoptTests: XCTestCase {
         let answer = client.readResponse()
         XCTAssertEqual(answer?.status, 101)
         XCTAssertTrue(answer?.head.contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=") ?? false, answer?.head ?? "no answer")
-        XCTAssertEqual(client.readText(), #"["r","c",1,1,"\u003cb\u003e0\u003c/b\u003e"]"#)
+        XCTAssertEqual(client.readText(), #"["r","c",1,1,"<b>0\u003c/b>"]"#)
         client.sendText(#"["j",2,"d","second"]"#)
         XCTAssertEqual(client.readText()?.hasPrefix(#"["r","d",1,2,"#), true, "later frames come straight from the socket")
         XCTAssertEqual(log.opened, ["/live"])

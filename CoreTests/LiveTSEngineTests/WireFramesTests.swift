@@ -153,3 +153,33 @@ struct WireFramesFixture {
         return WireFramesFixture(kinds: kinds, malformed: malformed)
     }
 }
+
+/// A join naming the fingerprint of the HTML its render gives is answered
+/// with null for that HTML (tests/fixtures/wire-frames.json, "unchangedRender").
+final class UnchangedRenderTests: XCTestCase {
+    private func sample() throws -> [String: Any] {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let data = try Data(contentsOf: root.appendingPathComponent("tests/fixtures/wire-frames.json"))
+        let top = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        return try XCTUnwrap(top["unchangedRender"] as? [String: Any])
+    }
+
+    func testTheJoinNamesTheFingerprintOfTheHTMLAndTheAnswerIsTheSample() throws {
+        let s = try sample()
+        guard case .success(let join) = ClientMessage.parse(Array(try XCTUnwrap(s["join"] as? String).utf8)) else { return XCTFail("join refused") }
+        let html = Array(try XCTUnwrap(s["html"] as? String).utf8)
+        XCTAssertEqual(PageFingerprint.named(in: join.payload, for: join.component), PageFingerprint.of(html))
+        let frame = ServerMessage.renderUnchanged(component: join.component, seq: 1, ref: join.ref)
+        XCTAssertEqual(String(decoding: frame, as: UTF8.self), s["frame"] as? String)
+    }
+
+    func testFingerprintsOfOtherViewsOrMalformedParamsNameNothing() {
+        let id = Array("lv-1".utf8)
+        for params in [#"{"_fp":{"lv-2":"b6dbcb4239597a3b"}}"#, #"{"_fp":"b6dbcb4239597a3b"}"#, #"{"_fp":{"lv-1":"short"}}"#,
+                       #"{"_fp":{"lv-1":7}}"#, #"{}"#, "null", #"{"_fp":{"lv-1":"b6dbcb4239597a3b"}"#] {
+            XCTAssertNil(PageFingerprint.named(in: Array(params.utf8), for: id), params)
+        }
+        XCTAssertEqual(PageFingerprint.named(in: Array(#" { "a" : [1, {"b": 2}], "_fp" : { "x": "1", "lv-1" : "b6dbcb4239597a3b" } } "#.utf8), for: id),
+                       Array("b6dbcb4239597a3b".utf8))
+    }
+}

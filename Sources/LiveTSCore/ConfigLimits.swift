@@ -28,6 +28,11 @@ func applyLimits(_ c: lts_config, to settings: inout ServerSettings) throws(Conf
     if c.page_rate > 0 { settings.pageRate = Int(c.page_rate) }
     if c.page_burst > 0 { settings.pageBurst = Int(c.page_burst) }
     if c.max_response_bytes > 0 { settings.maxResponseBytes = c.max_response_bytes }
+    if c.disable_page_compression != 0 {
+        settings.pageCompression.minBytes = nil
+    } else if c.compress_min_bytes > 0 {
+        settings.pageCompression.minBytes = Int(clamping: c.compress_min_bytes)
+    }
     settings.httpsOrigins = c.https_origins != 0
     if let hosts = copyCString(c.allowed_hosts) {
         if hosts == "*" {

@@ -9,6 +9,9 @@ struct ConnectionLedger {
         let bytes: Int
         /// Set for a join, so a refused join frees its place among the views.
         let joining: [UInt8]?
+        /// A join's page fingerprint: the browser still has the page's
+        /// first render of the view, whose fingerprint this is.
+        var fingerprint: [UInt8]? = nil
     }
 
     private(set) var unanswered: [UInt64: Unanswered] = [:]
@@ -32,8 +35,8 @@ struct ConnectionLedger {
 
     func isAwaiting(_ ref: UInt64) -> Bool { unanswered[ref] != nil }
 
-    mutating func handedToHost(ref: UInt64, bytes: Int, joining: [UInt8]?) {
-        unanswered[ref] = Unanswered(bytes: bytes, joining: joining)
+    mutating func handedToHost(ref: UInt64, bytes: Int, joining: [UInt8]?, fingerprint: [UInt8]? = nil) {
+        unanswered[ref] = Unanswered(bytes: bytes, joining: joining, fingerprint: fingerprint)
         unansweredBytes += bytes
     }
 

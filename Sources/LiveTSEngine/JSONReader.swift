@@ -56,6 +56,45 @@ struct JSONReader {
         return reader.position == bytes.count ? elements : nil
     }
 
+    /// The value of member `key` of a top-level object; nil if the text is
+    /// not exactly one JSON object or has no such member.
+    static func member(_ key: [UInt8], ofObject bytes: [UInt8]) -> Value? {
+        var reader = JSONReader(bytes)
+        reader.skipSpace()
+        guard reader.peek() == UInt8(ascii: "{") else { return nil }
+        reader.position += 1
+        reader.skipSpace()
+        if reader.peek() == UInt8(ascii: "}") { return nil }
+        var found: Value?
+        while true {
+            reader.skipSpace()
+            guard reader.peek() == UInt8(ascii: "\""), let name = reader.readString() else { return nil }
+            reader.skipSpace()
+            guard reader.peek() == UInt8(ascii: ":") else { return nil }
+            reader.position += 1
+            reader.skipSpace()
+            let start = reader.position
+            guard let first = reader.peek() else { return nil }
+            if first == UInt8(ascii: "\"") {
+                guard let decoded = reader.readString() else { return nil }
+                if name == key && found == nil { found = .string(decoded) }
+            } else {
+                guard reader.skipValue() else { return nil }
+                let raw = Array(bytes[start..<reader.position])
+                if name == key && found == nil {
+                    found = first == UInt8(ascii: "-") || (48...57).contains(first) ? .number(raw) : .other(raw)
+                }
+            }
+            reader.skipSpace()
+            guard let next = reader.peek() else { return nil }
+            reader.position += 1
+            if next == UInt8(ascii: "}") { break }
+            guard next == UInt8(ascii: ",") else { return nil }
+        }
+        reader.skipSpace()
+        return reader.position == bytes.count ? found : nil
+    }
+
     private func peek() -> UInt8? { position < bytes.count ? bytes[position] : nil }
 
     private mutating func skipSpace() {

@@ -149,7 +149,7 @@ public final class LiveEngine: ServerDelegate {
     public func register(connection: UInt64, component: [UInt8], ref: UInt64, html: [UInt8]) {
         loop.runOrPost { [self] in
             guard http.hasConnection(connection) else { return }
-            answered(connection, ref, refused: false)
+            let join = answered(connection, ref, refused: false)
             let key = ComponentRegistry.Key(connection: connection, component: component)
             // Stream items go as a patch after the render, which (like the
             // kept markup) has their containers empty.
@@ -157,7 +157,11 @@ public final class LiveEngine: ServerDelegate {
             let split = StreamSplit.mentionsStream(html) ? StreamSplit.split(HTMLDocument(html), mentioned: true) : nil
             let kept = split?.kept ?? html
             registry[key] = ComponentRegistry.Entry(html: kept, seq: split == nil ? 1 : 2)
-            http.send(connection, text: ServerMessage.render(component: component, seq: 1, ref: ref, html: kept))
+            // The browser still shows this very HTML (the page's first
+            // render): the join is answered without it.
+            let unchanged = split == nil && join?.fingerprint.map { $0 == PageFingerprint.of(html) } == true
+            http.send(connection, text: unchanged ? ServerMessage.renderUnchanged(component: component, seq: 1, ref: ref)
+                                                  : ServerMessage.render(component: component, seq: 1, ref: ref, html: kept))
             if let split = split {
                 let ops = StreamSplit.append(split.ops, to: [UInt8(ascii: "["), UInt8(ascii: "]")])
                 http.send(connection, text: ServerMessage.patch(component: component, seq: 2, ref: 0, ops: ops))

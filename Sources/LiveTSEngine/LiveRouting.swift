@@ -76,7 +76,8 @@ extension LiveEngine {
     private func handToHost(_ kind: LiveEvent.Kind, _ message: ClientMessage, _ connection: UInt64, _ ledger: inout ConnectionLedger) {
         if kind != .leave {
             let bytes = message.component.count + message.name.count + message.payload.count + Self.messageOverheadBytes
-            ledger.handedToHost(ref: message.ref, bytes: bytes, joining: kind == .join ? message.component : nil)
+            ledger.handedToHost(ref: message.ref, bytes: bytes, joining: kind == .join ? message.component : nil,
+                                fingerprint: kind == .join ? PageFingerprint.named(in: message.payload, for: message.component) : nil)
             hostBacklogBytes += bytes
             if !ledger.pausedForOwnBacklog && ledger.isOverBacklog(limits) {
                 ledger.pausedForOwnBacklog = true
@@ -102,14 +103,16 @@ extension LiveEngine {
     /// The host answered `ref`: its bytes leave the backlog, a refused join
     /// frees its place among the views, and paused reads resume once the
     /// backlogs are down.
-    func answered(_ connection: UInt64, _ ref: UInt64, refused: Bool) {
-        guard ref != 0, var ledger = ledgers[connection], let entry = ledger.answer(ref) else { return }
+    @discardableResult
+    func answered(_ connection: UInt64, _ ref: UInt64, refused: Bool) -> ConnectionLedger.Unanswered? {
+        guard ref != 0, var ledger = ledgers[connection], let entry = ledger.answer(ref) else { return nil }
         hostBacklogBytes -= entry.bytes
         if refused, let component = entry.joining { ledger.views.remove(component) }
         if ledger.pausedForOwnBacklog && !ledger.isOverBacklog(limits) { ledger.pausedForOwnBacklog = false }
         ledgers[connection] = ledger
         updatePause(connection, ledger)
         resumeAfterServerBacklog()
+        return entry
     }
 
     /// Hysteresis: resuming at half the limit keeps a server at its limit

@@ -114,8 +114,17 @@ extension ClientMessage {
 enum ServerMessage {
     static func render(component: [UInt8], seq: UInt64, ref: UInt64, html: [UInt8]) -> [UInt8] {
         var out = sequencedHead(.render, component: component, seq: seq, ref: ref, bodyCapacity: html.count)
-        appendJSONString(html, to: &out)
+        // The patch writer's escaping: a frame is not inside HTML, and `\u003c`
+        // for every `<` would make a large page's join reply nearly twice its size.
+        appendJSONString(html, to: &out, escaping: .scriptSafe)
         out.append(UInt8(ascii: "]"))
+        return out
+    }
+
+    /// A render whose HTML the browser already has: null in its place.
+    static func renderUnchanged(component: [UInt8], seq: UInt64, ref: UInt64) -> [UInt8] {
+        var out = sequencedHead(.render, component: component, seq: seq, ref: ref, bodyCapacity: 4)
+        out += Array("null]".utf8)
         return out
     }
 

@@ -10,7 +10,7 @@ extension Connection {
         let limits = server.settings.httpLimits
         let id = server.registerRequest(from: self.id)
         let exchange = HostExchange(id: id, decoder: HTTPBodyDecoder(framing: framing, limits: limits), keepAlive: request.keepAlive,
-                                    isHead: request.method == Array("HEAD".utf8), now: server.now)
+                                    isHead: request.method == Array("HEAD".utf8), acceptsGzip: request.accepts(encoding: "gzip"), now: server.now)
         phase = .http(.exchange(exchange))
         server.responses.open(id, minorVersion: request.minorVersion, isHead: exchange.isHead)
         server.delegate?.server(server, requestHead: request, id: id, bodyFraming: framing)
@@ -201,6 +201,8 @@ extension Connection {
         guard isCurrent(exchange), !exchange.responseStarted else { return }
         exchange.responseStarted = true
         exchange.keepAlive = exchange.keepAliveAsked
+        let (headers, body) = server.settings.pageCompression.encode(status: status, headers: headers, body: body,
+                                                                     acceptsGzip: exchange.acceptsGzip)
         writeRaw(HTTPResponse.build(status: status, extraHeaders: headers, body: body, keepAlive: exchange.keepAlive, omitBody: exchange.isHead))
         responseFinished(exchange)
     }

@@ -130,7 +130,8 @@ extension Connection {
             startExchange(request, framing: framing)
             return
         }
-        phase = .http(.awaitingHost(keepAlive: request.keepAlive, isHead: request.method == Array("HEAD".utf8)))
+        phase = .http(.awaitingHost(keepAlive: request.keepAlive, isHead: request.method == Array("HEAD".utf8),
+                                    acceptsGzip: request.accepts(encoding: "gzip")))
         let requestID = server.registerRequest(from: id)
         server.delegate?.server(server, request: request, id: requestID)
         if server.delegate == nil { server.respond(request: requestID, status: 404, headers: [], body: []) }
@@ -139,8 +140,10 @@ extension Connection {
     /// The host's answer to the request it was handed. Dropped once the
     /// connection is closing: nothing more is written to it.
     func finishRequest(status: Int, headers: [UInt8], body: [UInt8]) {
-        guard case .http(.awaitingHost(let keepAlive, let isHead)) = phase else { return }
+        guard case .http(.awaitingHost(let keepAlive, let isHead, let acceptsGzip)) = phase else { return }
         phase = .http(.ready)
+        // A HEAD is encoded too, so its Content-Length is the GET's.
+        let (headers, body) = server.settings.pageCompression.encode(status: status, headers: headers, body: body, acceptsGzip: acceptsGzip)
         if body.count >= ResponseBody.streamingThreshold && !isHead {
             // Sent as the client reads it: a page bigger than the outbound
             // limit is no slow consumer, and the write queue never holds a

@@ -32,7 +32,7 @@ final class Connection {
         /// Between requests, or reading one.
         case ready
         /// The host has a request; later pipelined requests wait for its answer.
-        case awaitingHost(keepAlive: Bool, isHead: Bool)
+        case awaitingHost(keepAlive: Bool, isHead: Bool, acceptsGzip: Bool)
         /// The host has a request whose body streams to it and whose answer
         /// streams back (Connection-exchange).
         case exchange(HostExchange)

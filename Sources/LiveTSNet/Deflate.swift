@@ -83,9 +83,9 @@ public final class DeflateCodec {
     }
 
     /// gzip (RFC 1952) of a whole body, for static files.
-    public static func gzip(_ input: [UInt8]) -> [UInt8]? {
+    public static func gzip(_ input: [UInt8], level: Int32 = 9) -> [UInt8]? {
         var stream = z_stream()
-        guard lts_deflate_init(&stream, 9, 15 + 16) == Z_OK else { return nil }
+        guard lts_deflate_init(&stream, level, 15 + 16) == Z_OK else { return nil }
         defer { deflateEnd(&stream) }
         var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, UInt(input.count))) + 32)
         var input = input

@@ -32,20 +32,11 @@ public struct HTTPRequest {
     }
 
     /// Whether the client takes `coding` (e.g. "gzip") per Accept-Encoding,
-    /// honouring an explicit q=0 refusal.
+    /// with its q-values and `*` (every Accept-Encoding line together).
     public func accepts(encoding coding: String) -> Bool {
-        guard let value = header("accept-encoding") else { return false }
-        let wanted = Array(coding.utf8)
-        for item in value.split(separator: UInt8(ascii: ",")) {
-            let parts = item.split(separator: UInt8(ascii: ";"))
-            guard let name = parts.first, ASCII.lowercased(ASCII.trimmed(name)) == wanted else { continue }
-            let refused = parts.dropFirst().contains { parameter in
-                let p = ASCII.lowercased(ASCII.trimmed(parameter)).filter { $0 != 32 }
-                return p == Array("q=0".utf8) || p == Array("q=0.0".utf8) || p == Array("q=0.00".utf8) || p == Array("q=0.000".utf8)
-            }
-            return !refused
-        }
-        return false
+        let lines = headers.filter { $0.name == Array("accept-encoding".utf8) }.map(\.value)
+        guard !lines.isEmpty else { return false }
+        return AcceptEncoding.allows(coding, in: Array(lines.joined(separator: [UInt8(ascii: ",")])))
     }
 
     /// The target without its query string.

@@ -13,6 +13,8 @@ final class HostExchange {
     /// The client allows keep-alive (Connection, HTTP version).
     let keepAliveAsked: Bool
     let isHead: Bool
+    /// Accept-Encoding allows gzip: a response given whole may be compressed.
+    let acceptsGzip: Bool
     /// Body bytes handed to the host and not yet consumed.
     var unconsumed = 0
     var bodyDone: Bool
@@ -36,11 +38,12 @@ final class HostExchange {
     var pumping = false
     var pumpAgain = false
 
-    init(id: UInt64, decoder: HTTPBodyDecoder, keepAlive: Bool, isHead: Bool, now: UInt64) {
+    init(id: UInt64, decoder: HTTPBodyDecoder, keepAlive: Bool, isHead: Bool, acceptsGzip: Bool, now: UInt64) {
         self.id = id
         self.decoder = decoder
         keepAliveAsked = keepAlive
         self.isHead = isHead
+        self.acceptsGzip = acceptsGzip
         bodyDone = decoder.isDone
         lastBodyAt = now
     }

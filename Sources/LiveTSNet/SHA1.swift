@@ -1,8 +1,8 @@
 /// SHA-1, used only to compute `Sec-WebSocket-Accept` (RFC 6455 §4.2.2).
 /// The handshake needs no other digest, so the core carries this small
 /// routine rather than a dependency on a crypto library.
-enum SHA1 {
-    static func digest(_ message: [UInt8]) -> [UInt8] {
+public enum SHA1 {
+    public static func digest(_ message: [UInt8]) -> [UInt8] {
         var h0: UInt32 = 0x67452301, h1: UInt32 = 0xEFCDAB89, h2: UInt32 = 0x98BADCFE
         var h3: UInt32 = 0x10325476, h4: UInt32 = 0xC3D2E1F0
         var data = message

@@ -29,6 +29,8 @@ public struct ServerSettings {
     public var compressionEnabled = true
     /// Messages shorter than this go out uncompressed: deflate would not pay.
     public var compressionThreshold = 128
+    /// gzip for pages and other responses the host gives whole.
+    public var pageCompression = PageCompression()
 
     // Limits against one hostile client (docs/security.md).
 

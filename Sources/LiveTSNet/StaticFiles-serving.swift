@@ -27,10 +27,14 @@ extension StaticMount {
             let head = HTTPResponse.head(status: 200, extraHeaders: Array(headers.utf8), contentLength: size, keepAlive: keepAlive)
             return isHead ? .complete(head) : .streamed(head: head, body: body)
         case .file(let body, let contentType, let etag, let path):
-            if let notModified = StaticMount.notModified(request, etag: etag) { return .complete(notModified) }
-            var headers = "Content-Type: \(contentType)\r\n\(StaticMount.validators(etag))X-Content-Type-Options: nosniff\r\n"
+            let compressed = request.accepts(encoding: "gzip") ? gzipCache.compressed(body, path: path, etag: etag, contentType: contentType) : nil
+            // The gzip variant is other bytes: its tag is weak (RFC 9110
+            // §8.8.1), which If-None-Match still matches and Range never does.
+            let shownTag = compressed == nil ? etag : "W/" + etag
+            if let notModified = StaticMount.notModified(request, etag: etag, shown: shownTag) { return .complete(notModified) }
+            var headers = "Content-Type: \(contentType)\r\n\(StaticMount.validators(shownTag))X-Content-Type-Options: nosniff\r\n"
             var payload = body
-            if request.accepts(encoding: "gzip"), let compressed = gzipCache.compressed(body, path: path, etag: etag, contentType: contentType) {
+            if let compressed {
                 headers += "Content-Encoding: gzip\r\n"
                 payload = compressed
             }
@@ -45,8 +49,8 @@ extension StaticMount {
     }
 
     /// The 304 for a request whose If-None-Match names `etag`; nil otherwise.
-    private static func notModified(_ request: HTTPRequest, etag: String) -> [UInt8]? {
+    private static func notModified(_ request: HTTPRequest, etag: String, shown: String? = nil) -> [UInt8]? {
         guard let match = request.header("if-none-match"), etagMatches(match, etag) else { return nil }
-        return HTTPResponse.build(status: 304, extraHeaders: Array(validators(etag).utf8), body: [], keepAlive: request.keepAlive)
+        return HTTPResponse.build(status: 304, extraHeaders: Array(validators(shown ?? etag).utf8), body: [], keepAlive: request.keepAlive)
     }
 }

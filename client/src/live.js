@@ -1,5 +1,5 @@
-import { ID_ATTR, TOKEN_ATTR, LEAVE, URL_CHANGE, HISTORY, NAVIGATE, REDIRECT, TITLE, REMOUNTED, REMOUNTED_EVENT, TOO_LARGE } from './constants.js'
-import { LAYOUT_ATTR } from './page-constants.js'
+import { RENDER, ID_ATTR, TOKEN_ATTR, LEAVE, URL_CHANGE, HISTORY, NAVIGATE, REDIRECT, TITLE, REMOUNTED, REMOUNTED_EVENT, TOO_LARGE } from './constants.js'
+import { LAYOUT_ATTR, FP_ATTR } from './page-constants.js'
 
 // What the LiveTS server's pages need beyond the core protocol
 // (docs/protocol.md): the join's credentials, reloading when a join is
@@ -27,7 +27,30 @@ const preset = (globalThis.LiveTS || {}).params
 export const joinParams = () => {
   const meta = document.querySelector(META)
   const app = (globalThis.LiveTS || {}).params || preset
-  return meta ? { ...(typeof app == 'function' ? app() : app), _csrf_token: meta.content, _url: here() } : {}
+  return meta ? { ...(typeof app == 'function' ? app() : app), _csrf_token: meta.content, _url: here(), ...fingerprints() } : {}
+}
+
+// The roots whose DOM is still the page's first render: a root loses its
+// fingerprint at its first update (`keepUnchanged`), as patches may
+// follow. `{_fp: {id: fingerprint}}`, or nothing when no root has one.
+const fingerprints = () => {
+  let fp
+  for (const el of document.querySelectorAll(`[${FP_ATTR}]`)) (fp = fp || {})[idOf(el)] = el.getAttribute(FP_ATTR)
+  return fp ? { _fp: fp } : {}
+}
+
+// A join answered ["r", id, seq, ref, null]: the server's render is the HTML
+// the page already shows, so the view goes live on the DOM as it is, with
+// every element (focus, hooks, entered text) untouched. `route` notes the
+// view; `wrap` then leaves its DOM alone instead of morphing.
+let unchanged
+export const noteUnchanged = msg => {
+  if (msg[0] == RENDER && msg[4] === null) unchanged = msg[1]
+}
+export const keepUnchanged = (root, f) => {
+  root.removeAttribute(FP_ATTR)
+  if (unchanged != idOf(root)) return f()
+  unchanged = 0
 }
 
 // A refused join reloads the page (a new token, a new CSRF token), at most

@@ -11,6 +11,11 @@ export const OP_STREAM_DELETE = 10
 // only, so a page with another layout is loaded in full.
 export const LAYOUT_ATTR = 'data-livets-layout'
 
+// On a live root: the fingerprint of the view's HTML as the page has it.
+// Sent in the first join (`_fp: {id: fingerprint}`), so a view whose join
+// render is that very HTML is answered with null instead of the HTML again.
+export const FP_ATTR = 'data-livets-fp'
+
 // Uploads (the page layer's upload.js). An entry's chunks travel as binary
 // frames: a byte giving the entry ref's length, the ref, the bytes.
 export const UPLOAD_ACK = 'k'

@@ -1,4 +1,4 @@
-import { joinParams, refused, joined, remounted, nested, navigation, adopt } from './live.js'
+import { joinParams, refused, joined, remounted, nested, navigation, adopt, noteUnchanged, keepUnchanged } from './live.js'
 import { takeStreamOps, withStreamOps } from './stream.js'
 import { uploads } from './upload.js'
 
@@ -26,7 +26,7 @@ const files = uploads(() => socket && socket.readyState == 1 && socket, () => pu
 window.LiveTS = Object.assign(window.LiveTS || {}, {
   ext: {
     params: joinParams,
-    wrap: (root, f) => nested(root, () => withStreamOps(root, f)),
+    wrap: (root, f) => keepUnchanged(root, () => nested(root, () => withStreamOps(root, f))),
     refused: reason => refused(sessionStorage, undefined, reason),
     joined: (root, recovered) => {
       joined()
@@ -36,6 +36,7 @@ window.LiveTS = Object.assign(window.LiveTS || {}, {
       push = send
       // Acks are the uploads' alone: no view may take one for its answer.
       if (files.receive(msg)) return ignored
+      noteUnchanged(msg)
       takeStreamOps(msg)
       nav = nav || navigation(views, make, send)
       nav(msg)

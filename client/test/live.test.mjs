@@ -10,7 +10,7 @@ const memory = () => {
 
 globalThis.location = { pathname: '/items', search: '?page=2' }
 globalThis.document = { querySelector: () => null }
-const { refused, joined, joinParams, remounted } = await import('../src/live.js')
+const { refused, joined, joinParams, remounted, noteUnchanged, keepUnchanged } = await import('../src/live.js')
 
 test('a refused join reloads at most three times in a row', () => {
   const storage = memory()
@@ -51,12 +51,32 @@ test('a remount marks the root ts-remounted and dispatches a bubbling livets:rem
 
 test('join params carry the page\'s CSRF token and URL, when the page has one', () => {
   assert.deepEqual(joinParams(), {})
-  globalThis.document = { querySelector: s => (s == 'meta[name=csrf-token]' ? { content: 'tok' } : null) }
+  globalThis.document = { querySelector: s => (s == 'meta[name=csrf-token]' ? { content: 'tok' } : null), querySelectorAll: () => [] }
   assert.deepEqual(joinParams(), { _csrf_token: 'tok', _url: '/items?page=2' })
 })
 
+test('join params name the fingerprint of each root still showing its first render, and a null render leaves that root\'s DOM alone', () => {
+  const attrs = { 'data-livets-id': 'lv-1', 'data-livets-fp': '0123456789abcdef' }
+  const root = { getAttribute: n => attrs[n] ?? null, removeAttribute: n => delete attrs[n] }
+  globalThis.document = {
+    querySelector: s => (s == 'meta[name=csrf-token]' ? { content: 'tok' } : null),
+    querySelectorAll: s => (s == '[data-livets-fp]' && attrs['data-livets-fp'] ? [root] : []),
+  }
+  assert.deepEqual(joinParams(), { _csrf_token: 'tok', _url: '/items?page=2', _fp: { 'lv-1': '0123456789abcdef' } })
+  noteUnchanged(['r', 'lv-1', 1, 1, null])
+  let morphed = 0
+  assert.equal(keepUnchanged(root, () => ++morphed), undefined)
+  assert.equal(morphed, 0)
+  // Its first update took the fingerprint: a rejoin sends none.
+  assert.deepEqual(joinParams(), { _csrf_token: 'tok', _url: '/items?page=2' })
+  // Later renders, and renders with HTML, morph as ever.
+  assert.equal(keepUnchanged(root, () => ++morphed), 1)
+  noteUnchanged(['r', 'lv-1', 2, 3, '<p>x</p>'])
+  assert.equal(keepUnchanged(root, () => ++morphed), 2)
+})
+
 test('join params carry the app\'s params (LiveTS.params or connect({ params })), an object or a function called per join, under the connector\'s own', () => {
-  globalThis.document = { querySelector: s => (s == 'meta[name=csrf-token]' ? { content: 'tok' } : null) }
+  globalThis.document = { querySelector: s => (s == 'meta[name=csrf-token]' ? { content: 'tok' } : null), querySelectorAll: () => [] }
   globalThis.LiveTS = { params: { tz: 'Europe/Paris', _csrf_token: 'forged' } }
   assert.deepEqual(joinParams(), { tz: 'Europe/Paris', _csrf_token: 'tok', _url: '/items?page=2' })
   let joins = 0

@@ -61,6 +61,8 @@ static const numeric_option numeric_options[] = {
     SIZE_OPT("maxBodyBytes", max_body_bytes),
     UINT_OPT("bodyTimeoutMs", body_timeout_ms),
     BOOL_OPT("reusePort", reuse_port),
+    SIZE_OPT("compressMinBytes", compress_min_bytes),
+    BOOL_OPT("disablePageCompression", disable_page_compression),
 };
 
 static int read_numeric(napi_env env, napi_value v, const numeric_option *o, lts_config *cfg) {

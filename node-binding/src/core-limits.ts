@@ -75,6 +75,10 @@ export interface CoreLimitOptions {
    * span them. Default false: a second server on the port fails to listen.
    */
   reusePort?: boolean;
+  /** Pages (text types) at least this long go out gzipped to clients that accept it; default 1024 bytes. */
+  compressMinBytes?: number;
+  /** Never gzip pages; default false. */
+  disablePageCompression?: boolean;
 }
 
 type Kind = "count" | "bytes" | "list" | "origins" | "boolean";
@@ -109,6 +113,8 @@ const LIMITS: Readonly<Record<keyof CoreLimitOptions, Kind>> = {
   pingIntervalMs: "count",
   disableCompression: "boolean",
   reusePort: "boolean",
+  compressMinBytes: "bytes",
+  disablePageCompression: "boolean",
 };
 
 /** The largest count the core's unsigned fields take. */

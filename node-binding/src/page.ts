@@ -3,6 +3,7 @@
 // page acts on a click: framed by another site under a decoy, it would
 // act on clicks its user never meant, so only this origin may frame it.
 
+import { createHash } from "crypto";
 import { escapeHtml } from "./html";
 
 /** Who may frame the pages, by default: this origin only. */
@@ -61,9 +62,20 @@ export const CSRF_META = "csrf-token";
 /** The attribute of <body> that names the page's layout (its digest). */
 export const LAYOUT_ATTR = "data-livets-layout";
 
+/** On a live root: the fingerprint of its first render, which the first join echoes (docs/protocol.md). */
+export const FP_ATTR = "data-livets-fp";
+
+/**
+ * The core's PageFingerprint of a view's HTML: the first 8 bytes of its
+ * SHA-1 in hex. A join whose render has it is answered without the HTML.
+ */
+export function pageFingerprint(html: string): string {
+  return createHash("sha1").update(html).digest("hex").slice(0, 16);
+}
+
 /** The live root: the view's first render inside the element the connector joins. */
 export function liveRoot(id: string, token: string, body: string): string {
-  return `<div data-livets-id="${escapeHtml(id)}" data-livets-token="${escapeHtml(token)}">${body}</div>`;
+  return `<div data-livets-id="${escapeHtml(id)}" data-livets-token="${escapeHtml(token)}" ${FP_ATTR}="${pageFingerprint(body)}">${body}</div>`;
 }
 
 /** What goes into a live page. */

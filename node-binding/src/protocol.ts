@@ -26,7 +26,8 @@ export const Kind = {
   title: "t",
 } as const;
 
-export type RenderFrame = readonly [typeof Kind.render, string, number, number, string];
+/** The HTML is null when a join named its fingerprint (`_fp`): the page already shows it. */
+export type RenderFrame = readonly [typeof Kind.render, string, number, number, string | null];
 export type PatchFrame = readonly [typeof Kind.patch, string, number, number, unknown];
 export type RefusedFrame = readonly [typeof Kind.refused, string, number, string];
 export type HistoryFrame = readonly [typeof Kind.history, string, string, boolean];

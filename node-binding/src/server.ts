@@ -694,7 +694,9 @@ export class LiveTSServer {
   private onRequest(running: Running, request: RequestRecord): void {
     const respond = (status: number, body: string, extraHeaders = ""): void => {
       if (this.running !== running) return;
-      const sent = request.method === "HEAD" ? "" : body;
+      // A HEAD gets the whole page too: the core sends only its head, whose
+      // Content-Length (and Content-Encoding) are then the GET's.
+      const sent = body;
       try {
         running.native.respond(running.handle, request.id, status, this.pageHeaders + extraHeaders, sent);
       } catch (err) {

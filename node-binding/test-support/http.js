@@ -19,10 +19,10 @@ function get(port, path, method = 'GET', headers = {}) {
 
 /** The live root's id and token, and the page's CSRF token, from a page. */
 function liveRoot(body) {
-  const m = /<div data-livets-id="([^"]+)" data-livets-token="([^"]+)">/.exec(body)
+  const m = /<div data-livets-id="([^"]+)" data-livets-token="([^"]+)" data-livets-fp="([0-9a-f]{16})">/.exec(body)
   const c = /<meta name="csrf-token" content="([^"]+)">/.exec(body)
   if (!m || !c) throw new Error(`no live root in page: ${body.slice(0, 300)}`)
-  return { id: m[1], token: m[2], csrf: c[1] }
+  return { id: m[1], token: m[2], fp: m[3], csrf: c[1] }
 }
 
 /** The join params the connector sends for a page at `url`. */

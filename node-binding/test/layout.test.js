@@ -58,7 +58,7 @@ test('the server\'s layout wraps every page: the root intact inside, its head af
     const root = liveRoot(page.body)
     assert.equal(content,
       `<nav id="site-nav">Inbox · App /inbox /inbox?tab=2 ada</nav>` +
-      `<div data-livets-id="${root.id}" data-livets-token="${root.token}"><p id="titled">titled view</p></div><footer>site</footer>`)
+      `<div data-livets-id="${root.id}" data-livets-token="${root.token}" data-livets-fp="${root.fp}"><p id="titled">titled view</p></div><footer>site</footer>`)
     assert.match(head, /<meta name="app" content="x"><link rel="stylesheet" href="\/assets\/site.css"><script defer/)
     assert.match(layout, /^[A-Za-z0-9_-]{16}$/)
     const other = parts((await get(port, '/plain')).body)
@@ -96,7 +96,7 @@ test('a route\'s layout wins over its group\'s, which wins over the server\'s; n
     for (const path of ['/bare', '/admin/bare']) {
       const page = parts((await get(port, path)).body)
       assert.equal(page.layout, null, path)
-      assert.match(page.content, /^<div data-livets-id="[^"]+" data-livets-token="[^"]+"><p id="(plain|titled)">/, path)
+      assert.match(page.content, /^<div data-livets-id="[^"]+" data-livets-token="[^"]+" data-livets-fp="[0-9a-f]{16}"><p id="(plain|titled)">/, path)
     }
   })
 })
@@ -141,7 +141,7 @@ test('pages rendered for an attached server get their layout too', async () => {
   const port = await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server.address().port)))
   try {
     const page = parts((await get(port, '/plain')).body)
-    assert.match(page.content, /^<nav id="site-nav">LiveTS \/plain \/plain nobody<\/nav><div data-livets-id="[^"]+" data-livets-token="[^"]+"><p id="plain">plain view<\/p><\/div><footer>site<\/footer>$/)
+    assert.match(page.content, /^<nav id="site-nav">LiveTS \/plain \/plain nobody<\/nav><div data-livets-id="[^"]+" data-livets-token="[^"]+" data-livets-fp="[0-9a-f]{16}"><p id="plain">plain view<\/p><\/div><footer>site<\/footer>$/)
     assert.match(page.layout, /^[A-Za-z0-9_-]{16}$/)
     assert.equal(parts((await get(port, '/bare')).body).layout, null)
   } finally {
