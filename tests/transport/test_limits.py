@@ -124,9 +124,19 @@ def test_a_descriptor_flood_neither_spins_the_listener_nor_leaves_clients_hangin
         time.sleep(1.0)
         assert cpu_seconds(server.process.pid) - before < 0.3, "the listener spins while out of descriptors"
         started = time.monotonic()
-        answer = refused_at_connect(server.port)
+        # The server juggles a spare descriptor to shed what waits, so a
+        # client may also land in a moment when one is free and be served:
+        # what must not happen is no answer at all. Connection: close makes
+        # a served answer end with the connection too.
+        client = Raw(server.port)
+        try:
+            client.send(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        except OSError:
+            pass  # already closed by the server: what it sent is still readable
+        answer = client.read_until_close()
+        client.close()
         assert time.monotonic() - started < 2.0, "a client over the descriptor limit was left hanging"
-        assert answer == b"" or answer.startswith(b"HTTP/1.1 503"), answer
+        assert answer == b"" or answer.startswith(b"HTTP/1.1 "), answer
         assert server.process.poll() is None
     finally:
         for sock in flood:
