@@ -55,8 +55,9 @@ def test_hooks_hear_of_disconnects_and_reconnects(page, own_app):
     page.wait_for_function("() => __hooks.some(h => h[0] == 'acked')")
     page.evaluate("__hooks.length = 0")
     own_app.stop()
-    page.wait_for_function("() => __hooks.filter(h => h[0] == 'disconnected').length == 3")
-    assert sorted(hooks(page)) == [("disconnected", "h1"), ("disconnected", "h2"), ("disconnected", "untouched")]
+    page.wait_for_function("() => __hooks.filter(h => h[0] == 'disconnected').length >= 3")
+    # Each failed reconnect attempt tells them again; every hook must have heard it.
+    assert sorted(set(hooks(page))) == [("disconnected", "h1"), ("disconnected", "h2"), ("disconnected", "untouched")]
     own_app.start()
     page.wait_for_function("() => __hooks.filter(h => h[0] == 'reconnected').length == 3", timeout=20000)
     assert ("mounted", "h1") not in hooks(page), "the same elements, so the same hooks"
