@@ -81,6 +81,23 @@ function otherLoad(machineStart, ownStart) {
 // ---------------------------------------------------------------------------
 // Processes
 
+// Scheduler ticks per second (USER_HZ): what /proc/<pid>/stat counts in.
+const TICKS_PER_SECOND = 100;
+
+// User + system CPU seconds of process `pid` so far (/proc/<pid>/stat).
+function processCpuSeconds(pid) {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+  // fields 14 and 15 of stat(5), utime and stime; f[0] is field 3.
+  return (f[11] + f[12]) / TICKS_PER_SECOND;
+}
+
+// Resident memory of process `pid` in bytes (VmRSS).
+function processRssBytes(pid) {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)[1]) * 1024;
+}
+
 function freePort() {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
@@ -243,6 +260,8 @@ function facts(pin) {
 }
 
 module.exports = {
+  processCpuSeconds,
+  processRssBytes,
   root,
   logger,
   ensureBuilt,

@@ -6,14 +6,12 @@
 
 const { spawn } = require('child_process');
 const crypto = require('crypto');
-const fs = require('fs');
 const path = require('path');
 const readline = require('readline');
 
-const { root, freePort } = require('../lib/harness');
+const { root, freePort, processCpuSeconds, processRssBytes } = require('../lib/harness');
 
 const SERVER_JS = path.join(root, 'examples', 'app', 'dist', 'server.js');
-const TICKS_PER_SECOND = 100;
 // A log line of the TS layer for a refusal the core reported.
 const REFUSED_LINE = /\[livets\] refused \(([a-z_]+)\)(?:.*?\(([\d,]+) times in)?/;
 
@@ -80,8 +78,7 @@ class DemoServer {
   // Resident memory in bytes (VmRSS), NaN once the process is gone.
   rss() {
     try {
-      const status = fs.readFileSync(`/proc/${this.pid}/status`, 'utf8');
-      return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)[1]) * 1024;
+      return processRssBytes(this.pid);
     } catch {
       return NaN;
     }
@@ -90,9 +87,7 @@ class DemoServer {
   // User + system CPU seconds so far.
   cpuSeconds() {
     try {
-      const stat = fs.readFileSync(`/proc/${this.pid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
-      return (f[11] + f[12]) / TICKS_PER_SECOND;
+      return processCpuSeconds(this.pid);
     } catch {
       return NaN;
     }
