@@ -282,6 +282,18 @@ typedef struct lts_config {
    * gzip variant. Streamed responses (lts_response_start) are sent as given. */
   size_t compress_min_bytes;         /* 0 = 1024 */
   int disable_page_compression;      /* non-zero: never gzip a response the host gives */
+
+  /* Long polling: a browser that cannot keep a WebSocket (a proxy blocks the
+   * upgrade) talks to <ws_path>/poll ("/live/poll" with ws_path NULL)
+   * instead, over plain requests (docs/protocol.md, "Long polling"). Each
+   * session is a connection to the host: on_open with the request that
+   * opened it, messages and on_close as for a WebSocket, with the same
+   * Origin check, caps (max_connections_per_ip counts sessions too), rate
+   * limits and max_message_bytes; max_outbound_bytes bounds the messages it
+   * has not fetched. Only text messages reach it: lts_send_binary to a
+   * session is dropped, as for a connection that is gone. */
+  int disable_long_polling;          /* non-zero: no long polling; requests to
+                                        the path go to on_request like others */
 } lts_config;
 
 /* A kind of lts_live_event. */
@@ -344,7 +356,9 @@ typedef struct lts_request {
 #define LTS_CAUSE_TLS 16               /* a TLS handshake or record failed (an old
                                           protocol, no shared cipher, a client that
                                           does not trust the certificate, plain HTTP) */
-#define LTS_CAUSE_COUNT 17             /* one past the largest cause */
+#define LTS_CAUSE_LONG_POLL 17         /* a long-poll request naming no session, an
+                                          ended one, or another's token */
+#define LTS_CAUSE_COUNT 18             /* one past the largest cause */
 
 /* A stable lowercase name for a cause ("event_rate"); "unknown" otherwise. */
 const char *lts_cause_name(int cause);

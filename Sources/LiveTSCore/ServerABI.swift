@@ -38,6 +38,7 @@ public func lts_server_new(_ config: UnsafePointer<lts_config>?, _ callbacks: Un
     if c.header_timeout_ms > 0 { settings.headerTimeoutMs = UInt64(c.header_timeout_ms) }
     if c.idle_timeout_ms > 0 { settings.idleTimeoutMs = UInt64(c.idle_timeout_ms) }
     if c.ping_interval_ms > 0 { settings.pingIntervalMs = UInt64(c.ping_interval_ms) }
+    settings.longPoll.enabled = c.disable_long_polling == 0
     if c.max_body_bytes > 0 { settings.httpLimits.maxBodyBytes = Int(clamping: UInt(c.max_body_bytes)) }
     if c.body_timeout_ms > 0 { settings.bodyTimeoutMs = UInt64(c.body_timeout_ms) }
     settings.compressionEnabled = c.disable_compression == 0

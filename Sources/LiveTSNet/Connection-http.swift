@@ -58,6 +58,10 @@ extension Connection {
                 closeAfterFlush()
                 return
             case .head(var request, let headBytes, let framing):
+                if framing != .none && server.isLongPoll(request) {
+                    guard readWholeLongPoll(parser) else { return }
+                    continue
+                }
                 inbound.removeFirst(headBytes)
                 clientAddress = ForwardedFor.clientAddress(peer: peerAddress, request: request,
                                                            trustedProxies: server.settings.trustedProxies)
@@ -72,7 +76,7 @@ extension Connection {
     /// handshake, the static mounts and the page rate, in that order; what
     /// passes them all goes to the host. `framing` is set when the host
     /// streams requests: the body, if any, is still unread in `inbound`.
-    private func handle(_ request: HTTPRequest, framing: HTTPParser.BodyFraming? = nil) {
+    func handle(_ request: HTTPRequest, framing: HTTPParser.BodyFraming? = nil) {
         var request = request
         // What the core answers itself does not read a body: the
         // connection closes after the answer rather than parse the body as
@@ -105,6 +109,10 @@ extension Connection {
             return
         case .accept(let response, let deflate):
             upgrade(request, response: response, deflate: deflate)
+            return
+        }
+        if server.isLongPoll(request) {
+            answerLongPoll(request)
             return
         }
         if let mount = server.staticMounts.first(where: { $0.matches(request.path) }) {

@@ -17,6 +17,7 @@ public enum RefusalCause: Int, CaseIterable {
     case tooBig = 14
     case rateAbuse = 15
     case tls = 16
+    case longPoll = 17
 
     public static let slots = 32
 
@@ -38,6 +39,7 @@ public enum RefusalCause: Int, CaseIterable {
         case .tooBig: return "too_big"
         case .rateAbuse: return "rate_abuse"
         case .tls: return "tls"
+        case .longPoll: return "long_poll"
         }
     }
 }

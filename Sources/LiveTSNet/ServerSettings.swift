@@ -57,6 +57,8 @@ public struct ServerSettings {
     public var trustedProxies: Set<[UInt8]> = []
     /// Accept https:// Origins on this plain-HTTP server (TLS ends at a proxy).
     public var httpsOrigins = false
+    /// The long-polling fallback for browsers that cannot keep a WebSocket.
+    public var longPoll = LongPollSettings()
 
     public init() {}
 }

@@ -62,6 +62,8 @@ public final class SocketServer {
     public private(set) var connectionLimit = 0
     private var spareDescriptor: SpareDescriptor?
     lazy var pageRate = PageRateLimiter(rate: settings.pageRate, burst: settings.pageBurst)
+    /// Long-poll sessions (LongPollServer.swift).
+    lazy var longPolls = LongPollTable(path: settings.longPoll.path(webSocketPath: settings.webSocketPath))
     /// Bytes of unfinished WebSocket messages held by all decoders.
     public internal(set) var partialBytes = 0
 
@@ -166,6 +168,7 @@ public final class SocketServer {
             for connection in Array(server.connections.values) { connection.sweep(now: now) }
             server.refusals.sweep(now: now)
             server.pageRate.sweep(now: now)
+            server.sweepLongPolls(now: now)
         }, period, period)
     }
 
@@ -248,6 +251,8 @@ public final class SocketServer {
             listenerOpen = false
             uv_close(asHandle(listener), nil)
         }
+        // Before the connections, so a held GET is answered 410 while its connection is open.
+        closeAllLongPolls()
         for connection in Array(connections.values) {
             connection.shutdown(code: CloseCode.goingAway, reason: Array("server shutting down".utf8))
         }
@@ -283,7 +288,7 @@ public final class SocketServer {
 
     /// The client address of a connection, empty if it is gone.
     public func clientAddress(of connection: UInt64) -> [UInt8] {
-        connections[connection]?.clientAddress ?? []
+        connections[connection]?.clientAddress ?? longPolls.sessions[connection]?.address ?? []
     }
 
     func countRejectedOrigin() { rejectedOrigins += 1 }
@@ -312,7 +317,7 @@ public final class SocketServer {
 
     @discardableResult
     public func send(_ connection: UInt64, text: [UInt8]) -> Bool {
-        guard let c = connections[connection], c.isWebSocket else { return false }
+        guard let c = connections[connection], c.isWebSocket else { return text.withUnsafeBytes { sendLongPoll(connection, text: $0) } }
         c.sendFrame(.text, payload: text)
         return true
     }
@@ -326,7 +331,7 @@ public final class SocketServer {
 
     @discardableResult
     public func send(_ connection: UInt64, _ opcode: WebSocketOpcode, payload: UnsafeRawBufferPointer) -> Bool {
-        guard let c = connections[connection], c.isWebSocket else { return false }
+        guard let c = connections[connection], c.isWebSocket else { return opcode == .text && sendLongPoll(connection, text: payload) }
         c.sendFrame(opcode, payload: payload)
         return true
     }
@@ -339,7 +344,10 @@ public final class SocketServer {
         var compressed: [Int32: [UInt8]] = [:]
         let compressible = text.count >= settings.compressionThreshold
         for id in connections {
-            guard let connection = self.connections[id], connection.isWebSocket else { continue }
+            guard let connection = self.connections[id], connection.isWebSocket else {
+                _ = text.withUnsafeBytes { sendLongPoll(id, text: $0) }
+                continue
+            }
             if compressible, let window = connection.compressionWindow {
                 if compressed[window] == nil {
                     if let deflated = codec.compressMessage(text, windowBits: window) {
@@ -358,7 +366,7 @@ public final class SocketServer {
 
     @discardableResult
     public func close(_ connection: UInt64, code: UInt16, reason: [UInt8]) -> Bool {
-        guard let c = connections[connection] else { return false }
+        guard let c = connections[connection] else { return closeLongPoll(connection, code: code) }
         c.shutdown(code: code, reason: reason)
         return true
     }
@@ -368,8 +376,9 @@ public final class SocketServer {
 
     /// Pauses or resumes reading a connection on behalf of the host.
     public func setPausedForHost(_ connection: UInt64, _ paused: Bool) {
-        connections[connection]?.setPausedForHost(paused)
+        guard let c = connections[connection] else { return setLongPollPausedForHost(connection, paused) }
+        c.setPausedForHost(paused)
     }
 
-    public func hasConnection(_ id: UInt64) -> Bool { connections[id] != nil }
+    public func hasConnection(_ id: UInt64) -> Bool { connections[id] != nil || longPolls.sessions[id] != nil }
 }

@@ -79,3 +79,11 @@ export const DELAY = 300
 
 // What only the LiveTS server's page layer names (layouts, streams,
 // uploads) is in page-constants.js.
+
+// Long polling (docs/protocol.md): the WebSocket is given up for it after
+// this many tries in a row that never opened or dropped within QUICK_DROP
+// ms, and tried again (beside the polling) every POLL_RETRY ms.
+export const POLL_AFTER = 2
+export const QUICK_DROP = 5000
+export const POLL_RETRY = 30000
+export const SESSION_HEADER = 'LiveTS-Session'

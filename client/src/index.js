@@ -2,6 +2,7 @@ import { ID_ATTR, SOCKET_PATH } from './constants.js'
 import { applyPatch as apply } from './patch.js'
 import { keep } from './keep.js'
 import { transport } from './transport.js'
+import { longPoll } from './longpoll.js'
 import { view } from './view.js'
 import { listen } from './events.js'
 import { hooks } from './hooks.js'
@@ -39,6 +40,7 @@ export const connect = ({ url = 'ws' + location.protocol.slice(4) + '//' + locat
     () => each(v => v.join()),
     msg => { const v = ext.route(msg, views, make, push) || views.get(msg[1]); if (v) v.receive(msg) },
     () => each(v => v.down()),
+    longPoll,
   )
   roots.forEach(root => views.set(root.getAttribute(ID_ATTR), make(root)))
   listen(el => {

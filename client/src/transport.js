@@ -1,4 +1,4 @@
-import { BACKOFF_BASE, BACKOFF_CAP } from './constants.js'
+import { BACKOFF_BASE, BACKOFF_CAP, POLL_AFTER, POLL_RETRY, QUICK_DROP } from './constants.js'
 
 // `rand` is a parameter so the bounds can be tested without luck.
 export const backoff = (attempt, rand = Math.random) =>
@@ -21,23 +21,46 @@ export const decode = text => {
 // Returns `push(kind, id, ...rest)`, which sends `[kind, ref, id, ...rest]`
 // and returns the ref, or 0 when the socket is down: nothing is queued,
 // because a view re-joins on reconnect and the server renders it afresh.
-export const transport = (url, onOpen, onMessage, onDown) => {
+// With `poll` (longpoll.js), sockets that never open or drop at once give
+// way to long polling, and a WebSocket is tried again beside it now and
+// then: once one opens, it takes over and the views re-join on it.
+export const transport = (url, onOpen, onMessage, onDown, poll) => {
   let ws
   let attempt = 0
   let ref = 0
-  const open = () => {
-    ws = new WebSocket(url)
-    ws.onopen = onOpen
-    ws.onmessage = e => {
+  let fails = 0
+  const open = (polling, probe) => {
+    const s = polling ? poll(url) : new WebSocket(url)
+    // The polling session a probe stands to replace.
+    const before = ws
+    const reprobe = session => setTimeout(() => ws == session && open(0, 1), POLL_RETRY)
+    let openedAt
+    if (!probe) ws = s
+    s.onopen = () => {
+      openedAt = Date.now()
+      if (probe) {
+        if (ws != before) return s.close()
+        before.onclose = 0
+        before.close()
+        ws = s
+        onDown()
+      }
+      if (polling) reprobe(s)
+      onOpen()
+    }
+    s.onmessage = e => {
       // Reset only once the server speaks: a server that accepts and then
       // drops every socket must not pull the delay back to its floor.
       attempt = 0
       const msg = decode(e.data)
       if (msg) onMessage(msg)
     }
-    ws.onclose = () => {
+    s.onclose = () => {
+      // A probe that failed: polling goes on, and so do the probes.
+      if (ws != s) return reprobe(before)
       onDown()
-      setTimeout(open, backoff(attempt++))
+      fails = openedAt && Date.now() - openedAt > QUICK_DROP ? 0 : fails + 1
+      setTimeout(() => open(poll && !polling && fails >= POLL_AFTER), backoff(attempt++))
     }
   }
   open()

@@ -23,7 +23,7 @@ static int get_option(napi_env env, napi_value obj, const char *key, napi_value 
   return 1;
 }
 
-typedef enum { OPT_SIZE, OPT_UINT, OPT_BOOL } opt_kind;
+typedef enum { OPT_SIZE, OPT_UINT, OPT_BOOL, OPT_BOOL_NEGATED } opt_kind;
 
 typedef struct {
   const char *name;
@@ -34,6 +34,8 @@ typedef struct {
 #define SIZE_OPT(js, field) {js, OPT_SIZE, offsetof(lts_config, field)}
 #define UINT_OPT(js, field) {js, OPT_UINT, offsetof(lts_config, field)}
 #define BOOL_OPT(js, field) {js, OPT_BOOL, offsetof(lts_config, field)}
+/* An option on by default whose C field turns it off: `longPolling: false` sets disable_long_polling. */
+#define NEGATED_BOOL_OPT(js, field) {js, OPT_BOOL_NEGATED, offsetof(lts_config, field)}
 
 static const numeric_option numeric_options[] = {
     SIZE_OPT("maxMessageBytes", max_message_bytes),
@@ -63,6 +65,7 @@ static const numeric_option numeric_options[] = {
     BOOL_OPT("reusePort", reuse_port),
     SIZE_OPT("compressMinBytes", compress_min_bytes),
     BOOL_OPT("disablePageCompression", disable_page_compression),
+    NEGATED_BOOL_OPT("longPolling", disable_long_polling),
 };
 
 static int read_numeric(napi_env env, napi_value v, const numeric_option *o, lts_config *cfg) {
@@ -78,12 +81,13 @@ static int read_numeric(napi_env env, napi_value v, const numeric_option *o, lts
       *(unsigned *)field = (unsigned)n;
       return 1;
     }
-    case OPT_BOOL: {
+    case OPT_BOOL:
+    case OPT_BOOL_NEGATED: {
       bool b;
       if (type_of(env, v) != napi_boolean || napi_get_value_bool(env, v, &b) != napi_ok) {
         return type_error(env, what, "a boolean");
       }
-      *(int *)field = b ? 1 : 0;
+      *(int *)field = b == (o->kind == OPT_BOOL) ? 1 : 0;
       return 1;
     }
   }

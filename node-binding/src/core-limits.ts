@@ -79,6 +79,12 @@ export interface CoreLimitOptions {
   compressMinBytes?: number;
   /** Never gzip pages; default false. */
   disablePageCompression?: boolean;
+  /**
+   * Let browsers that cannot keep a WebSocket (a proxy blocks the upgrade)
+   * fall back to HTTP long polling on /live/poll; default true. With false,
+   * the path is an ordinary one (404 unless a route takes it).
+   */
+  longPolling?: boolean;
 }
 
 type Kind = "count" | "bytes" | "list" | "origins" | "boolean";
@@ -115,6 +121,7 @@ const LIMITS: Readonly<Record<keyof CoreLimitOptions, Kind>> = {
   reusePort: "boolean",
   compressMinBytes: "bytes",
   disablePageCompression: "boolean",
+  longPolling: "boolean",
 };
 
 /** The largest count the core's unsigned fields take. */

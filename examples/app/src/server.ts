@@ -96,6 +96,8 @@ async function main(): Promise<void> {
     layout: siteLayout,
     allowedHosts: allowedHostsFromEnv(),
     tls,
+    // LIVETS_LONG_POLLING=off: browsers get WebSockets only (docs/api.md).
+    longPolling: process.env.LIVETS_LONG_POLLING !== "off",
     // LIVETS_REDIS_URL (read by LiveTSServer) makes this process one node of several.
   });
   const shared = [shareTodos(server), shareChat(server)];
