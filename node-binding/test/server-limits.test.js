@@ -4,6 +4,7 @@
 // is logged.
 const test = require('node:test')
 const assert = require('node:assert/strict')
+const http = require('node:http')
 const { requireNative } = require('../test-support/native')
 const { load } = require('../test-support/livets')
 const { get, liveRoot, joinParams } = require('../test-support/http')
@@ -43,6 +44,7 @@ test('the core limit options are checked at construction, each TypeError naming 
     pageRate: -5, pageBurst: 'many', maxResponseBytes: 0.5, maxLiveMessageBytes: -1, allowedHosts: 'example.com',
     trustedProxies: ['10.0.0.1,10.0.0.2'], httpsOrigins: 'yes', allowedOrigins: 'https://a.example', headerTimeoutMs: 0,
     idleTimeoutMs: 1e12, pingIntervalMs: '30s', disableCompression: 1, maxPageBytes: 0, frameAncestors: "'self'; script-src *",
+    longPolling: 'off',
   }
   for (const [name, value] of Object.entries(bad)) {
     assert.throws(() => new LiveTSServer({ [name]: value }), (err) => err instanceof TypeError && err.message.startsWith(`${name} must be`), name)
@@ -58,6 +60,7 @@ test('the core limit options go to the core under their own names, and absent on
     pageRate: 9, pageBurst: 40, maxResponseBytes: 1 << 23, maxLiveMessageBytes: 1 << 21, maxMessageBytes: 1 << 20,
     maxOutboundBytes: 1 << 22, allowedHosts: ['example.com', 'www.example.com'], trustedProxies: ['10.0.0.1'], httpsOrigins: true,
     allowedOrigins: '*', headerTimeoutMs: 4000, idleTimeoutMs: 30000, pingIntervalMs: 20000, disableCompression: true,
+    longPolling: false,
   }
   assert.deepEqual(coreLimits({ ...limits, title: 'not a core option', port: 0 }), limits)
   assert.deepEqual(coreLimits({}), {})
@@ -75,6 +78,19 @@ test('a limit option set on the server is the one the core enforces', async () =
     assert.deepEqual(await sock.next(), ['x', b.id, 2, 'too many views'])
     await sock.close()
   })
+})
+
+test('longPolling: false reaches the core: /live/poll is then an ordinary path', async () => {
+  const open = (port) => new Promise((resolve, reject) => {
+    const req = http.request({ port, host: '127.0.0.1', method: 'POST', path: '/live/poll?v=1' }, (res) => {
+      res.resume()
+      res.on('end', () => resolve(res.statusCode))
+    })
+    req.on('error', reject)
+    req.end()
+  })
+  await withServer({}, async (port) => assert.equal(await open(port), 200))
+  await withServer({ longPolling: false }, async (port) => assert.equal(await open(port), 404))
 })
 
 test('pages are sent with frame-ancestors and X-Frame-Options; frameAncestors changes both', async () => {
