@@ -2,16 +2,15 @@ import { SESSION_HEADER } from './constants.js'
 
 const utf8 = new TextDecoder()
 
-// The messages of a long-poll answer: each is its length in bytes, a line
-// feed, then its bytes (docs/protocol.md, "Long polling").
-export const unframe = bytes => {
-  const out = []
+// Calls `each` with every message of a long-poll answer: each is its
+// length in bytes, a line feed, then its bytes (docs/protocol.md, "Long
+// polling").
+export const unframe = (bytes, each) => {
   for (let i = 0, j, n; i < bytes.length; i = j + 1 + n) {
     j = bytes.indexOf(10, i)
     n = +utf8.decode(bytes.subarray(i, j))
-    out.push(utf8.decode(bytes.subarray(j + 1, j + 1 + n)))
+    each(utf8.decode(bytes.subarray(j + 1, j + 1 + n)))
   }
-  return out
 }
 
 export const frame = text => new Blob([text]).size + '\n' + text
@@ -44,7 +43,7 @@ export const longPoll = url => {
       .then(r => r.arrayBuffer())
       .then(b => {
         if (s.readyState == 1) {
-          unframe(new Uint8Array(b)).forEach(data => s.onmessage({ data }))
+          unframe(new Uint8Array(b), data => s.onmessage({ data }))
           poll()
         }
       }, down)

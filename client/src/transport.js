@@ -40,7 +40,7 @@ export const transport = (url, onOpen, onMessage, onDown, poll) => {
       openedAt = Date.now()
       if (probe) {
         if (ws != before) return s.close()
-        before.onclose = 0
+        // A session closed by the page reports no close of its own.
         before.close()
         ws = s
         onDown()

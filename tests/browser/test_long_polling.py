@@ -42,7 +42,12 @@ class UpgradeBlockingProxy:
             threading.Thread(target=self.serve, args=(client,), daemon=True).start()
 
     def serve(self, client):
-        upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
+        try:
+            upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
+        except OSError:
+            # The demo has stopped, and with it the test.
+            client.close()
+            return
         threading.Thread(target=self.pipe, args=(upstream, client, False), daemon=True).start()
         self.pipe(client, upstream, True)
 
