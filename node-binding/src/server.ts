@@ -331,7 +331,8 @@ export class LiveTSServer {
    * registered once. Returns `this`.
    */
   registerComponent<V extends LiveView<object>, M = unknown>(route: string, View: CheckedViewClass<V, M>, options?: RouteOptions): this {
-    if (typeof route === "string" && (route.startsWith(CLIENT_PREFIX) || route === LIVE_PATH)) {
+    // LIVE_PATH + "/poll" is the long-polling endpoint (docs/protocol.md).
+    if (typeof route === "string" && (route.startsWith(CLIENT_PREFIX) || route === LIVE_PATH || route === `${LIVE_PATH}/poll`)) {
       throw new TypeError(`path ${route} is taken by LiveTS itself`);
     }
     checkViewClass(View);

@@ -89,6 +89,7 @@ test('longPolling: false reaches the core: /live/poll is then an ordinary path',
     req.on('error', reject)
     req.end()
   })
+  assert.throws(() => new LiveTSServer({}).registerComponent('/live/poll', class {}), /path \/live\/poll is taken by LiveTS itself/)
   await withServer({}, async (port) => assert.equal(await open(port), 200))
   await withServer({ longPolling: false }, async (port) => assert.equal(await open(port), 404))
 })
