@@ -16,6 +16,10 @@ export const LAYOUT_ATTR = 'data-livets-layout'
 // render is that very HTML is answered with null instead of the HTML again.
 export const FP_ATTR = 'data-livets-fp'
 
+// On a nested live view's root (liveRender with sticky: true): live
+// navigation moves it, running, into the next page's root.
+export const STICKY_ATTR = 'data-livets-sticky'
+
 // Uploads (the page layer's upload.js). An entry's chunks travel as binary
 // frames: a byte giving the entry ref's length, the ref, the bytes.
 export const UPLOAD_ACK = 'k'
