@@ -204,3 +204,12 @@ test('two parents on one connection cannot place the same id', async () => {
   await h.hub.idle()
   assert.match(h.logger.lines.error.join('\n'), /id "kid" is already a live view on this page/)
 })
+
+test('livets/testing: html() shows the children in place and events reach one by its id', async () => {
+  const { mountView } = require('../test-support/livets').load('testing')
+  const view = await mountView(StickyParent, { url: '/one', routes: { '/two': NextPage } })
+  assert.equal(view.html(), '<h1>one</h1><div data-livets-id="lv-n-player" data-livets-sticky><b id="c">player:0</b></div>')
+  await view.click('inc', {}, { target: 'player' })
+  assert.match(view.html(), /player:1/)
+  await view.unmount()
+})

@@ -119,3 +119,13 @@ test('events pushed in mount go out after the join render', async () => {
   assert.deepEqual(calls.map((c) => c[0]), ['register', 'send'])
   assert.deepEqual(calls[1][2], ['v', page.id, 'hello', { at: 'mount' }])
 })
+
+test('livets/testing: pushEvent returns the reply, pushed() lists what the view pushed', async () => {
+  const { mountView, EventRefused } = require('../test-support/livets').load('testing')
+  const view = await mountView(Pinger)
+  assert.deepEqual(await view.pushEvent('ping'), { pong: 1 })
+  assert.equal(await view.pushEvent('quiet'), undefined)
+  assert.deepEqual(view.pushed(), [{ event: 'highlight', payload: { id: 'n' } }])
+  await assert.rejects(view.pushEvent('boom'), (err) => err instanceof EventRefused && err.message.includes('crashed'))
+  await view.unmount()
+})
