@@ -20,7 +20,7 @@ import { sameSecret, verifyToken, type Params, type Secret } from "./token";
 import { mergeParams, parseLocal } from "./url";
 import type { Flash } from "./view-host";
 import type { MountContext } from "./instance-env";
-import type { NestedChild, NestingHost, Placement } from "./nested-views";
+import { NESTED_ID_PREFIX, type NestedChild, type NestingHost, type Placement } from "./nested-views";
 
 /** Join params the connector sends that are not the app's. */
 export const CSRF_PARAM = "_csrf_token";
@@ -287,7 +287,9 @@ export class LiveHub {
         if (instance === child) waiting().set(child.id, instance);
       },
       dropUnclaimed: () => {
-        const pool = this.sticky.get(conn);
+        // A page's root decides; a nested view remounting after a crash
+        // says nothing about what the page shows.
+        const pool = parent.id.startsWith(NESTED_ID_PREFIX) ? undefined : this.sticky.get(conn);
         if (pool === undefined) return;
         this.sticky.delete(conn);
         for (const child of pool.values()) {

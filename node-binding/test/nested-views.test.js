@@ -213,3 +213,24 @@ test('livets/testing: html() shows the children in place and events reach one by
   assert.match(view.html(), /player:1/)
   await view.unmount()
 })
+
+test('a nested view remounting after a crash leaves waiting sticky views alone', async () => {
+  class Host extends LiveView {
+    render() { return html`${liveRender(Counter, { id: 'k' })}` }
+  }
+  const h = await joined({ '/one': StickyParent, '/host': Host }, '/one')
+  // A second root on the same socket, with a child of its own.
+  const other = await h.page('/host')
+  h.hub.join(1, 9, other.id, other.token, JSON.stringify({ _csrf_token: other.csrf, _url: '/host' }))
+  await h.hub.idle()
+  h.hub.leave(1, h.root.id)
+  await h.hub.idle()
+  h.core.take()
+  h.hub.event(1, 10, 'lv-n-k', 'boom', '{}')
+  await h.hub.idle()
+  await new Promise((resolve) => setTimeout(resolve, 10))
+  await h.hub.idle()
+  const calls = h.core.take()
+  assert.ok(calls.some((c) => c[0] === 'register' && c[2] === 'lv-n-k'), 'the child remounted')
+  assert.ok(!calls.some((c) => c[0] === 'unregister' && c[2] === 'lv-n-player'), 'the sticky one still waits')
+})
