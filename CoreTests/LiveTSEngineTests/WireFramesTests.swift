@@ -19,7 +19,7 @@ final class WireFramesTests: XCTestCase {
         let writtenByCore = fixture.kinds.filter { $0.writer == "core" }
         XCTAssertEqual(inbound, Dictionary(uniqueKeysWithValues: fromBrowser.map { ($0.kind, $0.letter) }))
         XCTAssertEqual(outbound, Dictionary(uniqueKeysWithValues: writtenByCore.map { ($0.kind, $0.letter) }))
-        // The host's kinds (h, n, g, f, t) share the letter space: none may
+        // The host's kinds (h, n, g, f, t, v, y) share the letter space: none may
         // reuse a letter the core reads or writes.
         XCTAssertEqual(Set(fixture.kinds.map(\.letter)).count, fixture.kinds.count, "each kind has a letter of its own")
     }

@@ -3,7 +3,7 @@ import LiveTSHTML
 /// The letters of the message kinds the core reads and writes
 /// (docs/protocol.md; a sample of each is in tests/fixtures/wire-frames.json).
 /// The parser and the frame writers below take their letters from here and
-/// nowhere else. The host's own kinds (h, n, g, f) pass through the core
+/// nowhere else. The host's own kinds (h, n, g, f, t, v, y) pass through the core
 /// untouched and are named in node-binding/src/protocol.ts; the browser's
 /// copy of every letter is client/src/constants.js.
 enum WireKind {

@@ -20,6 +20,8 @@ export const NAVIGATE = 'n'
 export const REDIRECT = 'g'
 export const FLASH = 'f'
 export const TITLE = 't'
+export const PUSH_EVENT = 'v'
+export const REPLY = 'y'
 
 // Patch operation codes
 export const OP_REPLACE = 0

@@ -1,4 +1,5 @@
-import { HOOK } from './constants.js'
+import { HOOK, ID_ATTR } from './constants.js'
+import { withPush, dispatch } from './push.js'
 
 // name -> callbacks, filled by the page (LiveTS.hooks.Chart = {...}).
 export const hooks = {}
@@ -12,26 +13,32 @@ const call = (h, name) => {
 }
 
 // The hook instances of one view: one per element with ts-hook, created
-// from its definition so `this.el` and `this.pushEvent` are at hand.
+// from its definition so `this.el`, `this.pushEvent` and `this.handleEvent`
+// are at hand. A hook inside a component's or nested view's root is that
+// view's.
 export const hookSet = (root, pushEvent) => {
   const live = new Map()
+  const handlers = new Map()
   return {
     // After the DOM changed: destroys the hooks whose element left, mounts
     // the new ones, and tells those `touched(el)` says the server changed.
     sync(touched) {
-      live.forEach((h, el) => root.contains(el) || (live.delete(el), call(h, 'destroyed')))
+      live.forEach((h, el) => root.contains(el) || (live.delete(el), handlers.delete(el), call(h, 'destroyed')))
       for (const el of root.querySelectorAll(`[${HOOK}]`)) {
         const def = hooks[el.getAttribute(HOOK)]
+        if (el.closest(`[${ID_ATTR}]`) != root) continue
         if (live.has(el)) touched(el) && call(live.get(el), 'updated')
         else if (def) {
           const h = Object.create(def)
           h.el = el
-          h.pushEvent = (name, payload = {}) => pushEvent(name, payload, el)
+          handlers.set(el, withPush(h, pushEvent, el))
           live.set(el, h)
           call(h, 'mounted')
         }
       }
     },
     all: name => live.forEach(h => call(h, name)),
+    // A push event from the server: the handlers hooks gave this.handleEvent.
+    dispatch: (name, payload) => dispatch(handlers, name, payload),
   }
 }

@@ -7,6 +7,7 @@ import { view } from './view.js'
 import { listen } from './events.js'
 import { hooks } from './hooks.js'
 import { ext } from './ext.js'
+import { on } from './push.js'
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 
@@ -50,13 +51,13 @@ export const connect = ({ url = 'ws' + location.protocol.slice(4) + '//' + locat
   return true
 }
 
-export { hooks }
+export { hooks, on }
 
 // Hooks may be defined before this script runs, as window.LiveTS.hooks.
 Object.assign(hooks, (window.LiveTS || {}).hooks)
 // So may an extension (ext.js), which must be in place before connect().
 Object.assign(ext, (window.LiveTS || {}).ext)
-window.LiveTS = { applyPatch, connect, hooks }
+window.LiveTS = { applyPatch, connect, hooks, on }
 
 // Deferred until the page's other deferred scripts have run, so hooks they
 // define are in place before the first render arrives.

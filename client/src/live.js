@@ -1,5 +1,5 @@
 import { RENDER, ID_ATTR, TOKEN_ATTR, LEAVE, URL_CHANGE, HISTORY, NAVIGATE, REDIRECT, TITLE, REMOUNTED, REMOUNTED_EVENT, TOO_LARGE } from './constants.js'
-import { LAYOUT_ATTR, FP_ATTR } from './page-constants.js'
+import { LAYOUT_ATTR, FP_ATTR, STICKY_ATTR } from './page-constants.js'
 
 // What the LiveTS server's pages need beyond the core protocol
 // (docs/protocol.md): the join's credentials, reloading when a join is
@@ -129,6 +129,14 @@ export const navigation = (views, make, push) => {
       document.title = doc.title
       push(LEAVE, idOf(old))
       views.delete(idOf(old))
+      // A sticky nested view takes the place of its twin in the next page,
+      // running (the server hands it to the next view); every other view
+      // inside the old root goes with it.
+      for (const el of old.querySelectorAll(`[${STICKY_ATTR}]`)) {
+        const twin = [...root.querySelectorAll(ROOT)].find(e => idOf(e) == idOf(el))
+        if (twin) twin.replaceWith(el)
+      }
+      for (const el of old.querySelectorAll(ROOT)) views.delete(idOf(el))
       old.replaceWith(root)
       const view = make(root)
       views.set(idOf(root), view)

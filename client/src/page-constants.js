@@ -1,6 +1,6 @@
 // The LiveTS server's page layer only (/_livets/live.js: live.js,
 // stream.js, upload.js). Kept out of constants.js's own body so the
-// connector's bundle, which stays under 5,000 bytes gzipped, is not
+// connector's bundle, which stays under 5,350 bytes gzipped, is not
 // renamed by names it never uses.
 
 // Stream patch operations (stream.js applies them after the connector's).
@@ -15,6 +15,10 @@ export const LAYOUT_ATTR = 'data-livets-layout'
 // Sent in the first join (`_fp: {id: fingerprint}`), so a view whose join
 // render is that very HTML is answered with null instead of the HTML again.
 export const FP_ATTR = 'data-livets-fp'
+
+// On a nested live view's root (liveRender with sticky: true): live
+// navigation moves it, running, into the next page's root.
+export const STICKY_ATTR = 'data-livets-sticky'
 
 // Uploads (the page layer's upload.js). An entry's chunks travel as binary
 // frames: a byte giving the entry ref's length, the ref, the bytes.

@@ -1,5 +1,5 @@
 import {
-  JOIN, EVENT, RESYNC, RENDER, PATCH, REFUSED, ID_ATTR, TOKEN_ATTR, ON_PREFIX, MODEL_EVENT,
+  JOIN, EVENT, RESYNC, RENDER, PATCH, REFUSED, PUSH_EVENT, REPLY, ID_ATTR, TOKEN_ATTR, ON_PREFIX, MODEL_EVENT,
   CONNECTED, DISCONNECTED, ERROR,
 } from './constants.js'
 import { applyPatch } from './patch.js'
@@ -17,7 +17,8 @@ const WATCH = { subtree: true, childList: true, attributes: true, characterData:
 // it, and keeps the page's own state (input, hooks, loading marks) in step.
 export const view = (root, push) => {
   const id = root.getAttribute(ID_ATTR)
-  // ref -> [undo the loading marks, the form if submitted, settle the promise]
+  // ref -> [undo the loading marks, the form if submitted, settle the
+  // promise, the reply that came before the answer]
   const pending = {}
   // 0 while no render is in hand (before join, or after asking for a
   // resync): patches then describe a DOM the page may not have, so they wait
@@ -31,17 +32,19 @@ export const view = (root, push) => {
     root.classList.remove(CONNECTED, DISCONNECTED, ERROR)
     root.classList.add(cls)
   }
-  const settle = (ref, ok) => {
+  // `why`: the reason of a refusal.
+  const settle = (ref, ok, why) => {
     const p = pending[ref]
-    if (p) delete pending[ref], p[0](), p[2](ok)
+    if (p) delete pending[ref], p[0](), p[2](ok, ok ? p[3] : why)
   }
   // Resolves true once the server has answered, false if it refused or the
-  // socket went down first.
-  const event = (name, payload, el, type) =>
+  // socket went down first; `done(ok, reply or reason)` hears the same.
+  const event = (name, payload, el, type, done) =>
     new Promise(resolve => {
       const ref = push(EVENT, id, name, payload)
-      if (ref) pending[ref] = [busy(el, type == 'submit'), type == 'submit' && el, resolve]
-      else resolve(false)
+      const end = (ok, v) => (resolve(ok), done && done(ok, v))
+      if (ref) pending[ref] = [busy(el, type == 'submit'), type == 'submit' && el, end]
+      else end(false, 'disconnected')
     })
   const hooks = hookSet(root, event)
 
@@ -82,17 +85,20 @@ export const view = (root, push) => {
     },
     down() {
       status(DISCONNECTED)
-      for (const ref in pending) settle(ref, false)
+      for (const ref in pending) settle(ref, false, 'disconnected')
       hooks.all('disconnected')
     },
-    // r and p are [kind, id, seq, ref, body]; x is [kind, id, ref, reason].
+    // r and p are [kind, id, seq, ref, body]; x is [kind, id, ref, reason];
+    // y is [kind, id, ref, value]; v is [kind, id, event, payload].
     receive([kind, , a, b, body]) {
+      if (kind == PUSH_EVENT) return hooks.dispatch(a, b)
+      if (kind == REPLY) return pending[a] && (pending[a][3] = b)
       if (kind == REFUSED) {
         console.warn('LiveTS', id, b)
         if (a == joinRef) status(ERROR), ext.refused(b)
         // Marked until the remounted view's render arrives.
         if (b == 'crashed') root.classList.add(ERROR)
-        return settle(a, false)
+        return settle(a, false, b)
       }
       const p = pending[b]
       // Before the DOM changes: relabelled buttons must hold the nodes the

@@ -13,9 +13,9 @@ test('every message kind of the protocol has a constant, and no other', () => {
   const inDoc = new Set([...doc.matchAll(/`\["([a-z])",/g)].map(m => m[1]))
   const ours = new Set([
     C.JOIN, C.EVENT, C.LEAVE, C.RESYNC, C.URL_CHANGE,
-    C.RENDER, C.PATCH, C.REFUSED, C.HISTORY, C.NAVIGATE, C.REDIRECT, C.FLASH, C.TITLE, C.UPLOAD_ACK,
+    C.RENDER, C.PATCH, C.REFUSED, C.HISTORY, C.NAVIGATE, C.REDIRECT, C.FLASH, C.TITLE, C.UPLOAD_ACK, C.PUSH_EVENT, C.REPLY,
   ])
-  assert.ok(inDoc.size >= 14, 'the protocol tables were found')
+  assert.ok(inDoc.size >= 16, 'the protocol tables were found')
   assert.deepEqual([...ours].sort(), [...inDoc].sort())
 })
 

@@ -168,6 +168,18 @@ test('a session on a live page: the connector writes the samples and acts on eac
   assert.equal(document.title, sample('title').fields.title)
   assert.equal(ws.sent.length, 4, 'a title needs no answer')
 
+  // A push event reaches the page's listeners; a reply for no event awaiting one is dropped.
+  const heard = []
+  const off = window.LiveTS.on(sample('pushEvent').fields.event, payload => heard.push(payload))
+  receive('pushEvent')
+  off()
+  receive('pushEvent')
+  assert.deepEqual(heard, [sample('pushEvent').fields.payload], 'heard once, until taken off')
+  const beforeReply = root.innerHTML
+  receive('reply')
+  assert.equal(ws.sent.length, 4, 'neither needs an answer')
+  assert.equal(root.innerHTML, beforeReply)
+
   // An ack for no entry this page announced: the uploads take it, no view does.
   const beforeAck = root.innerHTML
   receive('uploadAck')

@@ -19,6 +19,8 @@ import type { ServerSessions } from "./server-sessions";
 import { sameSecret, verifyToken, type Params, type Secret } from "./token";
 import { mergeParams, parseLocal } from "./url";
 import type { Flash } from "./view-host";
+import type { MountContext } from "./instance-env";
+import { NESTED_ID_PREFIX, type NestedChild, type NestingHost, type Placement } from "./nested-views";
 
 /** Join params the connector sends that are not the app's. */
 export const CSRF_PARAM = "_csrf_token";
@@ -57,6 +59,8 @@ export class LiveHub {
   private readonly addresses = new Map<number, string>();
   /** Each open connection's upgrade request headers the views may need. */
   private readonly upgrades = new Map<number, { readonly cookie?: string; readonly userAgent: string }>();
+  /** Sticky nested views whose parent went, by connection, until the next view places or drops them. */
+  private readonly sticky = new Map<number, Map<string, LiveInstance>>();
   private readonly refusals: RefusalLog;
   private readonly env: InstanceEnv;
 
@@ -76,6 +80,7 @@ export class LiveHub {
       resolve: (url, View) => this.resolve(url, View),
       carryFlash: (conn, flash) => this.carried.set(conn, { flash, until: Date.now() + CARRY_MS }),
       gone: (instance) => this.forget(instance),
+      nesting: (parent, context) => this.nestingOf(parent, context),
     };
   }
 
@@ -196,6 +201,8 @@ export class LiveHub {
     this.refusals.closed(conn);
     this.addresses.delete(conn);
     this.upgrades.delete(conn);
+    // Waiting sticky views are in `views` too: they go with the rest.
+    this.sticky.delete(conn);
     if (views === undefined) return;
     this.conns.delete(conn);
     for (const instance of views.values()) void instance.dispose();
@@ -205,6 +212,7 @@ export class LiveHub {
   async closeAll(): Promise<void> {
     const all = [...this.conns.values()].flatMap((views) => [...views.values()]);
     this.conns.clear();
+    this.sticky.clear();
     this.carried.clear();
     this.addresses.clear();
     this.refusals.flush();
@@ -239,6 +247,57 @@ export class LiveHub {
   private instanceOf(conn: number, wireId: string): LiveInstance | undefined {
     const slash = wireId.indexOf("/");
     return this.conns.get(conn)?.get(slash < 0 ? wireId : wireId.slice(0, slash));
+  }
+
+  /** The connection the nested views of `parent` share, and the sticky ones waiting on it. */
+  private nestingOf(parent: LiveInstance, context: () => MountContext): NestingHost {
+    const conn = parent.conn;
+    const waiting = (): Map<string, LiveInstance> => {
+      let pool = this.sticky.get(conn);
+      if (pool === undefined) this.sticky.set(conn, (pool = new Map()));
+      return pool;
+    };
+    return {
+      mount: (p: Placement): NestedChild => {
+        const views = this.conns.get(conn);
+        const at = context();
+        const child = new LiveInstance(this.env, conn, p.wireId, p.View, at.route);
+        // No views left means the connection closed meanwhile: the child is not mounted.
+        if (views === undefined) return child;
+        views.set(p.wireId, child);
+        child.join(0, { ...at, params: {}, session: p.session, flash: {}, onMount: [] });
+        return child;
+      },
+      drop: (child) => {
+        const instance = this.conns.get(conn)?.get(child.id);
+        if (instance !== child) return;
+        this.forget(instance);
+        void instance.dispose();
+      },
+      taken: (wireId) => this.conns.get(conn)?.has(wireId) === true && this.sticky.get(conn)?.has(wireId) !== true,
+      claimSticky: (wireId, View) => {
+        const pool = this.sticky.get(conn);
+        const child = pool?.get(wireId);
+        if (pool === undefined || child === undefined || child.View !== View) return null;
+        pool.delete(wireId);
+        return child;
+      },
+      keepSticky: (child) => {
+        const instance = this.conns.get(conn)?.get(child.id);
+        if (instance === child) waiting().set(child.id, instance);
+      },
+      dropUnclaimed: () => {
+        // A page's root decides; a nested view remounting after a crash
+        // says nothing about what the page shows.
+        const pool = parent.id.startsWith(NESTED_ID_PREFIX) ? undefined : this.sticky.get(conn);
+        if (pool === undefined) return;
+        this.sticky.delete(conn);
+        for (const child of pool.values()) {
+          this.forget(child);
+          void child.dispose();
+        }
+      },
+    };
   }
 
   private takeCarried(conn: number): Flash {

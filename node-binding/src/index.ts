@@ -16,6 +16,7 @@ export {
   type Session,
   type StateOf,
 } from "./live-view";
+export { liveRender, type LiveRenderOptions } from "./nested-views";
 export { LiveComponent, type LiveComponentClass, type PropsOf, type ComponentStateOf } from "./live-component";
 export { loading, type AsyncResult, type AsyncKeys, type AsyncValue } from "./async-result";
 export type { Cancel, EventPayload, Flash, NavigateOptions } from "./view-host";

@@ -7,6 +7,7 @@ import type { JsonObject, JsonValue } from "./json";
 import type { LiveInstance } from "./live-instance";
 import type { LiveViewClass } from "./live-view";
 import type { Logger } from "./logger";
+import type { NestingHost } from "./nested-views";
 import type { Params } from "./token";
 import type { Flash } from "./view-host";
 
@@ -46,4 +47,6 @@ export interface InstanceEnv {
   carryFlash(conn: number, flash: Flash): void;
   /** The instance is gone for good (failed join, given up after crashes). */
   gone(instance: LiveInstance): void;
+  /** Where the views `parent` places with liveRender mount: its connection, with its context. */
+  nesting(parent: LiveInstance, context: () => MountContext): NestingHost;
 }

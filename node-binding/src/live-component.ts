@@ -2,6 +2,7 @@ import type { ModelType } from "./events";
 import type { Html } from "./html";
 import type { ModelSpec } from "./live-view";
 import type { UpdateTooLargeError } from "./update-error";
+import { checkPushEvent } from "./push-events";
 import { checkRedirect, parseLocal, type RedirectOptions } from "./url";
 import { hostOf, type EventPayload, type NavigateOptions } from "./view-host";
 import { renderStream, streamDelete, streamInsert, streamItems, type StreamInsertOptions, type StreamItem, type StreamOptions } from "./stream";
@@ -73,10 +74,17 @@ export abstract class LiveComponent<
   /** The markup of the component root's content, built with html`...`; a plain string is refused. */
   abstract render(): Html;
 
-  /** A browser event from this component's `events` list. May be async. */
-  handleEvent(event: string, payload: EventPayload): void | Promise<void> {
+  /** A browser event from this component's `events` list. May be async; what it returns is the reply, as for `LiveView.handleEvent`. */
+  handleEvent(event: string, payload: EventPayload): unknown {
     void event;
     void payload;
+    return undefined;
+  }
+
+  /** `LiveView.pushEvent`, for the hooks inside this component's root. */
+  pushEvent(event: string, payload: unknown = {}): void {
+    const checked = checkPushEvent(event, payload);
+    hostOf(this)?.pushEvent?.(event, checked);
   }
 
   /** Called after each render of this component that was sent to the browser. */

@@ -27,6 +27,8 @@ import { ViewSubscriptions } from "./view-subscriptions";
 import { ViewTimers } from "./view-timers";
 import { ViewTree, type NodeInstance, type TreeNode } from "./view-tree";
 import { clearStreams } from "./stream";
+import { PushEvents } from "./push-events";
+import { attachNesting, LiveNesting } from "./nested-views";
 
 type Phase = "new" | "live" | "crashed" | "closed";
 
@@ -65,6 +67,10 @@ export class LiveInstance {
   private readonly owner: LiveNodeOwner;
   /** The mounted view's uploads; null when it declares none. */
   private uploads: ViewUploads | null = null;
+  /** Events the view pushed to its hooks, and its reply to a hook's event. */
+  private readonly pushes = new PushEvents();
+  /** The live views its render places with liveRender. */
+  private readonly nesting: LiveNesting;
 
   constructor(
     private readonly env: InstanceEnv,
@@ -86,6 +92,7 @@ export class LiveInstance {
       () => this.phase === "live",
     );
     this.owner = this.nodeOwner();
+    this.nesting = new LiveNesting(env.nesting(this, () => this.ctx));
   }
 
   /** Whether work is queued, async work is in flight or a remount is pending. */
@@ -142,7 +149,7 @@ export class LiveInstance {
           this.clearFlash(decision.flash);
           if (decision.notify) await node.instance.handleEvent(name, decision.payload);
         } else {
-          await node.instance.handleEvent(name, decision.payload);
+          this.pushes.hold(ref, await node.instance.handleEvent(name, decision.payload), where);
         }
       };
       return this.guarded(handler, { ref, target: wireId, where, cause: where });
@@ -206,6 +213,9 @@ export class LiveInstance {
     if (this.phase !== "closed") {
       this.phase = "closed";
       this.backoff.cancel();
+      // At once, not after queued work: the next view on the connection
+      // (live navigation joins it right after this leave) may place them.
+      this.nesting.release();
       this.run(() => this.teardown(true));
     }
     return this.idle();
@@ -298,6 +308,7 @@ export class LiveInstance {
   private async start(ref: number): Promise<void> {
     const generation = ++this.generation;
     const view = new this.View();
+    attachNesting(view, this.nesting);
     this.uploads?.dispose();
     this.uploads = null;
     const tree = new ViewTree(this.id, view as unknown as NodeInstance, this.View, (node) => liveNodeHost(node, this.owner), false);
@@ -363,6 +374,8 @@ export class LiveInstance {
     }
     this.render.afterRender(rendered);
     this.syncTitle();
+    this.nesting.settle(true);
+    this.sendPushed();
   }
 
   /** A redirect or navigation asked for while mounting: the page is left at once. */
@@ -403,6 +416,8 @@ export class LiveInstance {
     if (this.phase !== "live" || tree === null) return;
     const generation = this.generation;
     this.sendBeforePatches();
+    const reply = this.pushes.takeReply(ref, target);
+    if (reply !== null) this.core.send(reply);
     const rendered: TreeNode[] = [];
     const answer: Answer = { answered: ref === 0 };
     const tooLarge: TooLarge[] = [];
@@ -436,6 +451,8 @@ export class LiveInstance {
     this.render.afterRender(rendered);
     this.syncTitle();
     this.backoff.recovered();
+    this.nesting.settle(false);
+    this.sendPushed();
     this.sendLeaving();
   }
 
@@ -470,6 +487,11 @@ export class LiveInstance {
   /** Flash and history changes go out before the patches they explain. */
   private sendBeforePatches(): void {
     for (const frame of this.navigation.takeBeforePatches()) this.core.send(frame);
+  }
+
+  /** Pushed events go out after the patches, so hooks see what was rendered with them. */
+  private sendPushed(): void {
+    for (const frame of this.pushes.takeEvents()) this.core.send(frame);
   }
 
   /** Navigations away go out after the last patch. */
@@ -551,6 +573,8 @@ export class LiveInstance {
     this.subscriptions.dropAll();
     this.uploads?.dispose();
     this.uploads = null;
+    this.pushes.clear();
+    this.nesting.release();
     const tree = this.tree;
     this.tree = null;
     tree?.removeAll(
@@ -613,6 +637,10 @@ export class LiveInstance {
         const tree = this.tree;
         if (tree === null) throw new Error("component() on a view that is not mounted");
         return tree.place(parent, Component, id, props);
+      },
+      pushEvent: (wireId, name, payload) => {
+        this.pushes.push(wireId, name, payload);
+        this.changed();
       },
       notifyView: (topic, data) => this.handle(0, `handleInfo(${quoted(topic)})`, (view) => view.handleInfo(topic, data)),
     };

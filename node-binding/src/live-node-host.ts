@@ -32,6 +32,8 @@ export interface LiveNodeOwner {
   cancelAsync(name: string): void;
   place(parent: object, Component: ComponentType, id: string, props: object): Html;
   notifyView(topic: string, data: unknown): void;
+  /** Queues a push event for the hooks of `wireId`; it goes out after the next patch. */
+  pushEvent(wireId: string, name: string, payload: unknown): void;
 }
 
 /** The host of `node`, a view (no parent) or a component. */
@@ -84,5 +86,6 @@ export function liveNodeHost(node: TreeNode, owner: LiveNodeOwner): NodeHost {
     cancelAsync: (name) => owner.cancelAsync(name),
     component: (parent, Component, id, props) => owner.place(parent, Component, id, props),
     notifyView: (topic, data) => owner.notifyView(topic, data),
+    pushEvent: (name, payload) => owner.pushEvent(node.wireId, name, payload),
   };
 }

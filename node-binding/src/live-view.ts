@@ -17,6 +17,7 @@ import {
   type Flash,
   type NavigateOptions,
 } from "./view-host";
+import { checkPushEvent } from "./push-events";
 import { renderStream, streamDelete, streamInsert, streamItems, type StreamInsertOptions, type StreamItem, type StreamOptions } from "./stream";
 
 /** What a view learns about how it is being mounted. */
@@ -114,11 +115,26 @@ export abstract class LiveView<State extends object = Record<string, never>> {
 
   /**
    * A browser event from the `events` list, with its payload. May be
-   * async; the view renders once it settles.
+   * async; the view renders once it settles. What it returns (or its
+   * promise resolves to), unless undefined, is the reply: JSON that goes
+   * back to the hook whose `pushEvent` sent the event, whose promise
+   * resolves with it. A value that is not JSON is a crash, as a throw is.
    */
-  handleEvent(event: string, payload: EventPayload): void | Promise<void> {
+  handleEvent(event: string, payload: EventPayload): unknown {
     void event;
     void payload;
+    return undefined;
+  }
+
+  /**
+   * Sends `event` with `payload` (JSON) to the browser: every hook of this
+   * view that called `this.handleEvent(event, cb)`, and every
+   * `LiveTS.on(event, cb)` listener, get `payload` after the patch of the
+   * current handler is applied. Does nothing on a page render.
+   */
+  pushEvent(event: string, payload: unknown = {}): void {
+    const checked = checkPushEvent(event, payload);
+    hostOf(this)?.pushEvent?.(event, checked);
   }
 
   /** A message on a subscribed topic, or from a component's `notifyView`. */

@@ -24,6 +24,8 @@ export const Kind = {
   redirect: "g",
   flash: "f",
   title: "t",
+  pushEvent: "v",
+  reply: "y",
 } as const;
 
 /** The HTML is null when a join named its fingerprint (`_fp`): the page already shows it. */
@@ -38,8 +40,13 @@ export type TitleFrame = readonly [typeof Kind.title, string, string];
 /** The core acks each chunk; the host writes one only to refuse an announced entry before any byte. */
 export type UploadAckFrame = readonly [typeof Kind.uploadAck, string, string, number, (string | number | Readonly<Record<string, JsonValue>>)?];
 
+/** A view's `pushEvent`: its hooks' `handleEvent(event)` and `LiveTS.on(event)` listeners get `payload`. */
+export type PushEventFrame = readonly [typeof Kind.pushEvent, string, string, JsonValue];
+/** What `handleEvent` returned for event `ref` of a hook's `pushEvent`; sent before the event's answer. */
+export type ReplyFrame = readonly [typeof Kind.reply, string, number, JsonValue];
+
 /** The frames the host writes itself, through the core's `send`. */
-export type HostFrame = HistoryFrame | NavigateFrame | RedirectFrame | FlashFrame | TitleFrame | UploadAckFrame;
+export type HostFrame = HistoryFrame | NavigateFrame | RedirectFrame | FlashFrame | TitleFrame | UploadAckFrame | PushEventFrame | ReplyFrame;
 
 /** Live patch: view `id` changed the URL to `url` and stays mounted. */
 export function historyFrame(id: string, url: string, replace: boolean): HistoryFrame {
@@ -79,6 +86,16 @@ export function uploadHeldFrame(id: string, entry: string): UploadAckFrame {
 /** Upload entry `entry` of view `id` goes to an external uploader with `meta` (`{uploader, ...}`). */
 export function uploadExternalFrame(id: string, entry: string, meta: Readonly<Record<string, JsonValue>>): UploadAckFrame {
   return [Kind.uploadAck, id, entry, 0, meta];
+}
+
+/** View `id` pushes `event` with `payload` to its hooks and the page's listeners. */
+export function pushEventFrame(id: string, event: string, payload: JsonValue): PushEventFrame {
+  return [Kind.pushEvent, id, event, payload];
+}
+
+/** The value `handleEvent` gave for request `ref` on `id`; the promise of the hook's pushEvent settles with it. */
+export function replyFrame(id: string, ref: number, value: JsonValue): ReplyFrame {
+  return [Kind.reply, id, ref, value];
 }
 
 /** A host frame's text, as it goes out in one WebSocket text frame. */

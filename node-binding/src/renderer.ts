@@ -11,6 +11,7 @@ import type { Presences } from "./presence";
 import type { Params } from "./token";
 import type { Flash, Navigation, NodeHost } from "./view-host";
 import { ViewTree, type NodeInstance, type TreeNode } from "./view-tree";
+import { attachNesting, PageNesting, type Nesting } from "./nested-views";
 
 /** What a page render is for. */
 export interface RenderRequest {
@@ -50,10 +51,13 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 
 /** Renders a view once without a connection, then unmounts it. */
 export async function renderOnce(View: LiveViewClass, request: RenderRequest): Promise<RenderResult> {
-  return render(View, request, false) as Promise<RenderResult>;
+  // Views it places with liveRender render the same way, into their roots.
+  const nesting = new PageNesting(async (p) => (await renderOnce(p.View, { ...request, params: {}, session: p.session, id: p.wireId, onMount: [] })).markup);
+  const result = await (render(View, request, false, nesting) as Promise<RenderResult>);
+  return result.markup === "" ? result : { ...result, markup: await nesting.fill(result.markup) };
 }
 
-function render(View: LiveViewClass, request: RenderRequest, sync: boolean): RenderResult | Promise<RenderResult> {
+function render(View: LiveViewClass, request: RenderRequest, sync: boolean, nesting?: Nesting): RenderResult | Promise<RenderResult> {
   checkViewClass(View);
   const logger = request.logger ?? console;
   let navigation: Navigation | null = null;
@@ -101,6 +105,7 @@ function render(View: LiveViewClass, request: RenderRequest, sync: boolean): Ren
     notifyView() {},
   });
   const view = new View();
+  if (nesting !== undefined) attachNesting(view, nesting);
   tree = new ViewTree(request.id ?? "lv", view as unknown as NodeInstance, View, hostFor, true);
   const session: Session = {
     connected: false,

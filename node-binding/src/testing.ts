@@ -16,7 +16,8 @@ import type { LiveView, LiveViewClass } from "./live-view";
 import type { Logger } from "./logger";
 import { renderPage } from "./page-render";
 import { parsePresences, type Presences } from "./presence";
-import { Kind, type HostFrame, type RefusedFrame, type RenderFrame } from "./protocol";
+import { Kind, type HostFrame, type PushEventFrame, type RefusedFrame, type RenderFrame, type ReplyFrame } from "./protocol";
+import { NESTED_ID_PREFIX } from "./nested-views";
 import { Router } from "./router";
 import { UPLOAD_EVENT, UPLOAD_START_EVENT } from "./uploads";
 import { parseLocal } from "./url";
@@ -183,7 +184,7 @@ class RecordingCore implements CorePort {
 
 const ENTITIES: Readonly<Record<string, string>> = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'", "&#96;": "`" };
 const unescape = (s: string): string => s.replace(/&(?:amp|lt|gt|quot|#39|#96);/g, (e) => ENTITIES[e]);
-const NESTED = /<([a-z][a-z0-9-]*) data-livets-id="([^"]*)"><\/\1>/g;
+const NESTED = /<([a-z][a-z0-9-]*) data-livets-id="([^"]*)"( data-livets-sticky)?><\/\1>/g;
 
 /**
  * A mounted view under test. Every method that sends something waits until
@@ -258,6 +259,27 @@ export class TestView {
     const ref = this.ref++;
     this.hub.event(CONN, ref, this.wireId(options.target), name, JSON.stringify(payload));
     return this.answer(ref);
+  }
+
+  /**
+   * Sends `name` as a hook's `pushEvent` would and returns the view's reply
+   * (what its `handleEvent` returned; undefined for none). A refused event
+   * or a crash rejects with `EventRefused`.
+   */
+  async pushEvent(name: string, payload: JsonValue = {}, options: TargetOptions = {}): Promise<JsonValue | undefined> {
+    const ref = this.ref++;
+    this.hub.event(CONN, ref, this.wireId(options.target), name, JSON.stringify(payload));
+    await this.answer(ref);
+    const reply = this.core.messages.find((m): m is ReplyFrame => m[0] === Kind.reply && m[2] === ref);
+    return reply?.[3];
+  }
+
+  /** The events the view (or the component or nested view `target`) pushed to its hooks, in order. */
+  pushed(options: TargetOptions = {}): { readonly event: string; readonly payload: JsonValue }[] {
+    const id = options.target === undefined ? this.id : this.wireId(options.target);
+    return this.core.messages
+      .filter((m): m is PushEventFrame => m[0] === Kind.pushEvent && m[1] === id)
+      .map((m) => ({ event: m[2], payload: m[3] }));
   }
 
   /**
@@ -386,6 +408,8 @@ export class TestView {
     const ids = [...this.core.html.keys()].filter((id) => id !== this.id);
     const byPath = `${this.id}/${target.split("/").map(encodeURIComponent).join("/")}`;
     if (ids.includes(byPath)) return byPath;
+    // A nested live view (liveRender) by the id its parent gave it.
+    if (ids.includes(NESTED_ID_PREFIX + target)) return NESTED_ID_PREFIX + target;
     const byId = ids.filter((id) => decodeURIComponent(id.slice(id.lastIndexOf("/") + 1)) === target);
     if (byId.length === 1) return byId[0];
     throw new Error(
@@ -396,10 +420,10 @@ export class TestView {
   private compose(id: string, seen: Set<string>): string {
     const own = this.core.html.get(id) ?? "";
     seen.add(id);
-    return own.replace(NESTED, (whole, tag: string, escaped: string) => {
+    return own.replace(NESTED, (whole, tag: string, escaped: string, sticky: string | undefined) => {
       const child = unescape(escaped);
       if (seen.has(child) || !this.core.html.has(child)) return whole;
-      return `<${tag} data-livets-id="${escaped}">${this.compose(child, seen)}</${tag}>`;
+      return `<${tag} data-livets-id="${escaped}"${sticky ?? ""}>${this.compose(child, seen)}</${tag}>`;
     });
   }
 }

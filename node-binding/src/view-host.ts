@@ -59,6 +59,8 @@ export interface NodeHost {
   cancelAsync(name: string): void;
   component(parent: object, Component: ComponentType, id: string, props: object): Html;
   notifyView(topic: string, data: unknown): void;
+  /** Sends a push event to the node's hooks; absent where no browser is attached. */
+  pushEvent?(name: string, payload: unknown): void;
   /** A live view's uploads (none on a page render or for a component). */
   readonly uploads?: ViewUploads | null;
 }

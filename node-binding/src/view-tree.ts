@@ -15,7 +15,7 @@ import { attachHost } from "./view-host";
 export interface NodeInstance {
   render(): Html;
   setState(partial: object): void;
-  handleEvent(event: string, payload: EventPayload): void | Promise<void>;
+  handleEvent(event: string, payload: EventPayload): unknown;
   unmount(): void;
   updated?(): void;
   handleError?(error: UpdateTooLargeError): void | Promise<void>;

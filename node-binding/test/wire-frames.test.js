@@ -6,7 +6,7 @@ const test = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
 const path = require('node:path')
-const { Kind, historyFrame, navigateFrame, redirectFrame, flashFrame, titleFrame, encodeFrame } = require('../dist/protocol.js')
+const { Kind, historyFrame, navigateFrame, redirectFrame, flashFrame, titleFrame, pushEventFrame, replyFrame, encodeFrame } = require('../dist/protocol.js')
 
 const root = path.join(__dirname, '..', '..')
 const fixture = JSON.parse(fs.readFileSync(path.join(root, 'tests/fixtures/wire-frames.json'), 'utf8'))
@@ -19,6 +19,8 @@ const hostEncoders = {
   redirect: f => redirectFrame(f.url),
   flash: f => flashFrame(f.id, f.flash),
   title: f => titleFrame(f.id, f.title),
+  pushEvent: f => pushEventFrame(f.id, f.event, f.payload),
+  reply: f => replyFrame(f.id, f.ref, f.value),
 }
 
 test('every sample is its letter followed by its fields, in order', () => {

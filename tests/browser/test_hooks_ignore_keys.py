@@ -14,7 +14,8 @@ window.__hooks = []
 window.LiveTS = { hooks: { Probe: {
   mounted() {
     __hooks.push(['mounted', this.el.id])
-    if (this.el.id == 'h1') this.pushEvent('from_hook', { id: this.el.id }).then(ok => __hooks.push(['acked', ok]))
+    // Resolved (with no reply: the view's handler returns nothing) once answered.
+    if (this.el.id == 'h1') this.pushEvent('from_hook', { id: this.el.id }).then(reply => __hooks.push(['acked', reply === undefined]))
   },
   updated() { __hooks.push(['updated', this.el.id]) },
   destroyed() { __hooks.push(['destroyed', this.el.id]) },

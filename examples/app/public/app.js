@@ -14,3 +14,28 @@ document.addEventListener('livets:remounted', () => {
   notice.addEventListener('click', () => notice.remove())
   document.body.prepend(notice)
 })
+
+// The /widgets hooks. This script runs before the connector (it is in the
+// page's head), so it defines them on window.LiveTS for the connector to take.
+window.LiveTS = window.LiveTS || {}
+window.LiveTS.hooks = Object.assign(window.LiveTS.hooks || {}, {
+  // Pushes "ping" on click and writes the view's reply ({"pong": N}) into #pong.
+  Ping: {
+    mounted() {
+      this.el.addEventListener('click', () =>
+        this.pushEvent('ping').then(
+          reply => { document.getElementById('pong').textContent = JSON.stringify(reply) },
+          error => { document.getElementById('pong').textContent = 'failed: ' + error.message },
+        ))
+    },
+  },
+  // Marks the element the view names in a "highlight" push event.
+  Highlight: {
+    mounted() {
+      this.handleEvent('highlight', ({ id }) => {
+        const el = document.getElementById(id)
+        if (el) el.classList.add('highlighted')
+      })
+    },
+  },
+})

@@ -10,6 +10,7 @@ export const examples = [
   { path: "/clock", title: "Clock", live: true, blurb: "a timer that dies with the view, and async work with loading and error states" },
   { path: "/feed", title: "Feed", live: true, blurb: "a stream: posts sent once, kept by neither view nor core, the page capped at 500" },
   { path: "/upload", title: "Uploads", live: true, blurb: "files over the page's socket, acknowledged chunk by chunk: progress, errors, cancel, a hash of what was stored" },
+  { path: "/widgets", title: "Widgets", live: true, blurb: "hooks that push events and get replies, a view pushing to its hooks, a nested live view" },
   { path: "/login", title: "Sign in", live: false, blurb: "an Express app on the same port: a form, a cookie session, and /account guarded by an on-mount hook" },
 ];
 

@@ -16,6 +16,7 @@ import { ElementView, Search } from "./search";
 import { SharedTodos, shareTodos } from "./shared-todo";
 import { Todos } from "./todos";
 import { UploadDemo } from "./uploads";
+import { Widgets } from "./widgets";
 
 function portFromEnv(): number {
   const text = process.env.PORT ?? "3000";
@@ -111,6 +112,7 @@ async function main(): Promise<void> {
   server.registerComponent("/clock", Clock);
   server.registerComponent("/feed", Feed);
   server.registerComponent("/upload", UploadDemo);
+  server.registerComponent("/widgets", Widgets);
   // Signed-in pages: without a user in the session cookie, the page
   // redirects to /login and a join is refused.
   server.group({ onMount: [requireUser] }, (routes) => {

@@ -5,7 +5,7 @@
 
 const path = require('path')
 const { LiveTSServer } = require(path.join(__dirname, '..', '..', '..', 'node-binding'))
-const views = require('./views')
+const views = { ...require('./views'), ...require('./push-views') }
 const bucket = require('./bucket')
 
 async function main() {
