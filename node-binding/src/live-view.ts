@@ -114,7 +114,8 @@ export abstract class LiveView<State extends object = Record<string, never>> {
 
   /**
    * A browser event from the `events` list, with its payload. May be
-   * async; the view renders once it settles.
+   * async; the view renders once it settles. Type `event` as
+   * `EventName<typeof MyView>` to have the compiler hold it to the list.
    */
   handleEvent(event: string, payload: EventPayload): void | Promise<void> {
     void event;
@@ -382,6 +383,15 @@ function localUrl(url: string): string {
 function asyncPartial<State>(key: string, value: AsyncResult<unknown>): Partial<State> {
   return { [key]: value } as Partial<State>;
 }
+
+/**
+ * The event names a view or component class declares in `static events`
+ * (declared `as const`), for its `handleEvent`'s first parameter:
+ * `override handleEvent(event: EventName<typeof Counter>)`. A comparison
+ * with a name the class does not declare then fails to compile. A class
+ * whose list is a plain `string[]` gets `string`.
+ */
+export type EventName<C> = C extends { readonly events: readonly (infer E)[] } ? Extract<E, string> : string;
 
 /** The state type of a view class's instances. */
 export type StateOf<V> = V extends LiveView<infer S> ? S : never;
