@@ -14,6 +14,9 @@ const packageRoot = path.join(__dirname, '..', '..')
 const templates = path.join(packageRoot, 'templates')
 
 /** The views each template adds to the counter, through the same path as `livets generate view`. */
+/** Where Debian's nodejs package puts Node's type definitions. */
+const DEBIAN_TYPES = '/usr/share/nodejs/@types'
+
 const TEMPLATES = {
   minimal: [],
   todo: [{ name: 'Todos', source: 'todo/todos.ts', test: 'todo/todos.test.js' }],
@@ -100,7 +103,7 @@ function nodeTypesRoot() {
   const candidates = [
     process.env.LIVETS_TYPES_ROOT,
     path.join(packageRoot, '..', '.cache', 'types'),
-    '/usr/share/nodejs/@types',
+    DEBIAN_TYPES,
   ].filter(Boolean)
   return candidates.find((dir) => fs.existsSync(path.join(dir, 'node', 'index.d.ts'))) ?? null
 }
@@ -118,7 +121,8 @@ function createApp(argv, out = process.stdout) {
   const typesRoot = nodeTypesRoot()
   const values = {
     TITLE: title.replace(/[`$\\"<>&]/g, ''),
-    '{typeRoots}': typesRoot === null ? '' : `\n    "typeRoots": [${JSON.stringify(typesRoot)}, "./node_modules/@types"],`,
+    // Debian's folder too: it is where a deployed machine or a container has them.
+    '{typeRoots}': typesRoot === null ? '' : `\n    "typeRoots": ${JSON.stringify([...new Set([typesRoot, DEBIAN_TYPES, './node_modules/@types'])])},`,
     '{pubsub}': options.template === 'chat'
       ? '\n    // Every process on the same Redis shares broadcasts and presence (/chat).\n    pubsub: { redis: process.env.LIVETS_REDIS_URL || undefined },'
       : '',

@@ -16,10 +16,10 @@ function portFromEnv(): number {
   return port;
 }
 
-/** The names users reach the app by behind a proxy (LIVETS_ALLOWED_HOSTS="example.com,www.example.com"). */
-function allowedHostsFromEnv(): string[] | undefined {
-  const hosts = (process.env.LIVETS_ALLOWED_HOSTS ?? "").split(",").map((h) => h.trim()).filter((h) => h !== "");
-  return hosts.length > 0 ? hosts : undefined;
+/** A comma-separated list from the environment ("a,b"), or undefined when it is unset or empty. */
+function listFromEnv(name: string): string[] | undefined {
+  const items = (process.env[name] ?? "").split(",").map((h) => h.trim()).filter((h) => h !== "");
+  return items.length > 0 ? items : undefined;
 }
 
 /** The server with every route; `livets generate view` adds routes here. */
@@ -31,7 +31,11 @@ export function createServer(): LiveTSServer {
     // in every process, so open pages rejoin after a restart or on another
     // process instead of reloading.
     secret: process.env.LIVETS_SECRET || undefined,
-    allowedHosts: allowedHostsFromEnv(),
+    // Behind a reverse proxy: the names users reach the app by, the proxy's
+    // address, and whether the proxy speaks HTTPS to browsers.
+    allowedHosts: listFromEnv("LIVETS_ALLOWED_HOSTS"),
+    trustedProxies: listFromEnv("LIVETS_TRUSTED_PROXIES"),
+    httpsOrigins: process.env.LIVETS_HTTPS_ORIGINS === "1",
     title: "__TITLE__",{{pubsub}}
     head: html`<link rel="stylesheet" href="/assets/app.css"><script defer src="/assets/app.js"></script>`,
     assets: { prefix: "/assets/", dir: join(__dirname, "..", "public") },
