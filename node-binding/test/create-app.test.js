@@ -157,3 +157,29 @@ test('the todo and chat templates install and pass their own tests', { skip, tim
   }
   assert.match(fs.readFileSync(path.join(work, 'chat', 'src', 'server.ts'), 'utf8'), /pubsub: \{ redis: process\.env\.LIVETS_REDIS_URL/)
 })
+
+test('the livets command says what is wrong: an unknown command, nothing built, a bad view name', (t) => {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'livets-cli-'))
+  t.after(() => fs.rmSync(work, { recursive: true, force: true }))
+  const livets = (...args) => spawnSync(process.execPath, [path.join(pkgDir, 'bin', 'livets.js'), ...args], { cwd: work, env, encoding: 'utf8' })
+  const unknown = livets('serve')
+  assert.equal(unknown.status, 2)
+  assert.match(unknown.stderr, /unknown command "serve"[\s\S]*generate view NAME/)
+  const start = livets('start')
+  assert.equal(start.status, 1)
+  assert.match(start.stderr, /dist\/server\.js is missing: run npm run build first/)
+  const noApp = livets('generate', 'view', 'Profile')
+  assert.match(noApp.stderr, /src\/server\.ts is missing: run livets generate view in an app made by create-livets-app/)
+  fs.mkdirSync(path.join(work, 'src'))
+  fs.writeFileSync(path.join(work, 'src', 'server.ts'), '// an app whose markers are gone\n')
+  const badName = livets('generate', 'view', '9lives')
+  assert.match(badName.stderr, /a view name is letters and digits/)
+  const noMarkers = livets('generate', 'view', 'Profile')
+  assert.match(noMarkers.stderr, /has lost its "\/\/ livets:imports" or "\/\/ livets:routes" line; add the view by hand:\n {2}import \{ Profile \} from "\.\/profile";/)
+  assert.ok(!fs.existsSync(path.join(work, 'src', 'profile.ts')), 'nothing written when the route cannot be added')
+  if (!fs.existsSync(path.join(pkgDir, 'dist', 'dev', 'index.js'))) {
+    const dev = livets('dev')
+    assert.equal(dev.status, 1)
+    assert.match(dev.stderr, /livets dev is not in this build of livets/)
+  }
+})

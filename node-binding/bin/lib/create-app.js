@@ -153,7 +153,8 @@ function createApp(argv, out = process.stdout) {
     if (!existed) fs.rmdirSync(app)
     throw err
   }
-  const shown = path.relative(process.cwd(), app) || '.'
+  const relative = path.relative(process.cwd(), app)
+  const shown = relative === '' ? '.' : relative.startsWith('..') ? app : relative
   out.write(`Created ${shown} (${options.template}). Next:\n\n  cd ${shown}\n  npm install --offline --no-audit --no-fund\n  npm run dev\n\n`)
   if (typesRoot === null) out.write('Node\'s type definitions were not found: also run npm install --save-dev @types/node\n')
   return app
