@@ -35,6 +35,7 @@ fi
 
 cd "$here"
 NODE_PATH=${NODE_PATH:-/usr/share/nodejs} tsc -p tsconfig.json
+node "$here/build-esm.js"
 
 # The package ships the connector it serves (package.json "files").
 if [ -d "$root/client/dist" ]; then

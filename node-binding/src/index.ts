@@ -13,6 +13,7 @@ export {
   type ModelTypeOf,
   type CheckedModel,
   type CheckedViewClass,
+  type EventName,
   type Session,
   type StateOf,
 } from "./live-view";

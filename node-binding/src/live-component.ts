@@ -109,12 +109,12 @@ export abstract class LiveComponent<
    * caps the container (positive: the first N stay, negative: the last N),
    * `reset` empties it first.
    */
-  stream(name: string, items: Iterable<StreamItem>, options: StreamOptions = {}): void {
+  stream<T extends StreamItem>(name: string, items: Iterable<T>, options: StreamOptions = {}): void {
     streamItems(this, name, items, options);
   }
 
   /** Sends one item into stream `name`; an item whose id is on the page is updated where it stands. */
-  streamInsert(name: string, item: StreamItem, options: StreamInsertOptions = {}): void {
+  streamInsert<T extends StreamItem>(name: string, item: T, options: StreamInsertOptions = {}): void {
     streamInsert(this, name, item, options);
   }
 

@@ -119,6 +119,8 @@ export abstract class LiveView<State extends object = Record<string, never>> {
    * promise resolves to), unless undefined, is the reply: JSON that goes
    * back to the hook whose `pushEvent` sent the event, whose promise
    * resolves with it. A value that is not JSON is a crash, as a throw is.
+   * Type `event` as `EventName<typeof MyView>` to have the compiler hold
+   * it to the list.
    */
   handleEvent(event: string, payload: EventPayload): unknown {
     void event;
@@ -182,12 +184,12 @@ export abstract class LiveView<State extends object = Record<string, never>> {
    * caps the container (positive: the first N stay, negative: the last N),
    * `reset` empties it first.
    */
-  stream(name: string, items: Iterable<StreamItem>, options: StreamOptions = {}): void {
+  stream<T extends StreamItem>(name: string, items: Iterable<T>, options: StreamOptions = {}): void {
     streamItems(this, name, items, options);
   }
 
   /** Sends one item into stream `name`; an item whose id is on the page is updated where it stands. */
-  streamInsert(name: string, item: StreamItem, options: StreamInsertOptions = {}): void {
+  streamInsert<T extends StreamItem>(name: string, item: T, options: StreamInsertOptions = {}): void {
     streamInsert(this, name, item, options);
   }
 
@@ -398,6 +400,15 @@ function localUrl(url: string): string {
 function asyncPartial<State>(key: string, value: AsyncResult<unknown>): Partial<State> {
   return { [key]: value } as Partial<State>;
 }
+
+/**
+ * The event names a view or component class declares in `static events`
+ * (declared `as const`), for its `handleEvent`'s first parameter:
+ * `override handleEvent(event: EventName<typeof Counter>)`. A comparison
+ * with a name the class does not declare then fails to compile. A class
+ * whose list is a plain `string[]` gets `string`.
+ */
+export type EventName<C> = C extends { readonly events: readonly (infer E)[] } ? Extract<E, string> : string;
 
 /** The state type of a view class's instances. */
 export type StateOf<V> = V extends LiveView<infer S> ? S : never;

@@ -4,6 +4,7 @@
 import * as path from "path";
 
 import type { CoreLimitOptions } from "./core-limits";
+import { missingLibraryHint } from "./native-deps";
 
 /** An opaque core server handle from `createServer`. */
 export type ServerHandle = { readonly __livetsServerHandle: unique symbol };
@@ -287,6 +288,20 @@ export const NATIVE_PATH = path.join(__dirname, "..", "build", "livets.node");
 let loaded: NativeBinding | undefined;
 
 /**
+ * What to do about a failed load: install a system library, or (in a
+ * checkout, where the shim is built rather than shipped) build it.
+ */
+function loadFailureHint(reason: string): string {
+  const missing = missingLibraryHint(reason);
+  if (missing !== null) return missing;
+  if (/cannot find module/i.test(reason)) {
+    return "The package is incomplete: install it from its tarball (npm install livets-<version>.tgz), " +
+      "or in a LiveTS checkout build it with scripts/build.";
+  }
+  return "Reinstall the package; LiveTS runs on Linux x64 with Node 18 or later.";
+}
+
+/**
  * The native binding, loaded once; throws an Error naming the file and why.
  * The shim itself refuses a core library of another version than its header.
  */
@@ -297,10 +312,7 @@ export function loadNative(): NativeBinding {
     binding = require(NATIVE_PATH) as NativeBinding;
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    throw new Error(
-      `LiveTS: cannot load the native binding ${NATIVE_PATH}: ${reason}\n` +
-        "Build it with node-binding/build.sh (it needs .build/release/liblivetscore.so).",
-    );
+    throw new Error(`LiveTS: cannot load the native binding ${NATIVE_PATH}: ${reason}\n${loadFailureHint(reason)}`);
   }
   loaded = binding;
   return binding;

@@ -1,4 +1,3 @@
-import { randomBytes } from "crypto";
 import * as fs from "fs";
 import type * as http from "http";
 import * as path from "path";
@@ -41,6 +40,7 @@ import type { SessionMiddleware } from "./session-middleware";
 import { tlsConfig, type TlsOptions } from "./tls-options";
 import { staticMount } from "./static-files";
 import { rootFileAnswer, serveRootFile, type RootMount } from "./root-assets";
+import { defaultSecret } from "./default-secret";
 import { DEFAULT_TOKEN_TTL_MS, type Secret } from "./token";
 
 /**
@@ -56,8 +56,11 @@ export interface LiveTSServerOptions extends CoreLimitOptions, HostRequestOption
   /** Address to bind: an IP address, or a name looked up at `listen()` ("localhost"); default 127.0.0.1. */
   host?: string;
   /**
-   * Key that signs join tokens. Defaults to random bytes per process, so
-   * pages rendered before a restart must be reloaded; set it to keep them.
+   * Key that signs join tokens and session cookies; the same in every
+   * process. Without it the server warns at start and signs with random
+   * bytes per process, so pages rendered before a restart must be
+   * reloaded; under `livets dev` (LIVETS_DEV=1) with a key kept in
+   * .livets/dev-secret, so they rejoin.
    */
   secret?: Secret;
   /** The <title> of every page whose view has no `pageTitle()`; default "LiveTS". */
@@ -245,6 +248,8 @@ export class LiveTSServer {
   /** The mount at "/", served last (root-assets.ts). */
   private readonly rootAssets: AssetsMount | null;
   private readonly secret: Secret;
+  /** Said once, at the first start, when no secret was given (default-secret.ts). */
+  private secretWarning: string | null;
   private readonly pages: PageSettings;
   private readonly logger: Logger;
   private readonly remountDelayMs: number;
@@ -275,7 +280,8 @@ export class LiveTSServer {
       throw new TypeError("head must be built with html`` (it is inserted unescaped)");
     }
     const assets = checkAssets(options.assets);
-    const secret = options.secret ?? randomBytes(32);
+    const fallback = options.secret === undefined ? defaultSecret() : null;
+    const secret = options.secret ?? fallback?.secret;
     if (!(typeof secret === "string" || secret instanceof Uint8Array) || secret.length === 0) {
       // A string or bytes are never shown: they may be a real key.
       throw new TypeError(`secret must be a non-empty string or Uint8Array, got ${typeof secret === "string" || secret instanceof Uint8Array ? "an empty one" : shown(secret)}`);
@@ -289,6 +295,7 @@ export class LiveTSServer {
     this.rootAssets = assets.root;
     this.secret = secret;
     this.logger = options.logger ?? console;
+    this.secretWarning = fallback?.warning ?? null;
     this.remountDelayMs = nonNegative(options.remountDelayMs ?? 1000, "remountDelayMs");
     this.maxCrashes = nonNegative(options.maxCrashes ?? 5, "maxCrashes");
     this.limits = { ...coreLimits(options), ...hostRequestConfig(options) };
@@ -453,6 +460,10 @@ export class LiveTSServer {
   /** Starts the core: listening on `target`, or, with null, for attached servers only. */
   private startCore(target: ListenTarget | null): number {
     const native = loadNative();
+    if (this.secretWarning !== null) {
+      this.logger.warn(this.secretWarning);
+      this.secretWarning = null;
+    }
     let running: Running | null = null;
     const config: NativeConfig = {
       host: target?.address ?? "127.0.0.1",

@@ -94,20 +94,38 @@ test('the packed tarball, installed as a copy, serves its own connector and runs
   }
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'livets-pack-'))
   try {
-    const packed = JSON.parse(execFileSync('npm', ['pack', pkgDir, '--json', '--pack-destination', work, '--offline'], { cwd: work, encoding: 'utf8' }))
-    const files = packed[0].files.map((f) => f.path)
-    for (const want of ['client/livets.js', 'client/live.js', 'build/livets.node', 'build/liblivetscore.so', 'dist/index.js']) {
+    const tarball = execFileSync(path.join(pkgDir, 'pack.sh'), [work], { encoding: 'utf8' }).trim()
+    assert.equal(path.dirname(tarball), work)
+    const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''))
+    for (const want of ['client/livets.js', 'client/live.js', 'build/livets.node', 'build/liblivetscore.so', 'dist/index.js', 'dist/index.mjs', 'dist/index.d.mts',
+      'bin/livets.js', 'bin/create-livets-app.js', 'templates/app/src/server.ts', 'docs/api.md', 'docs/getting-started.md', 'README.md']) {
       assert.ok(files.includes(want), `${want} is in the package`)
     }
     assert.ok(!files.some((f) => f.startsWith('test/') || f.startsWith('src/')), 'tests and sources stay out')
-    execFileSync('npm', ['install', path.join(work, packed[0].filename), '--offline', '--no-audit', '--no-fund', '--no-package-lock'], { cwd: work, stdio: 'pipe' })
+    execFileSync('npm', ['install', tarball, '--offline', '--no-audit', '--no-fund', '--no-package-lock'], { cwd: work, stdio: 'pipe' })
     const installed = path.join(work, 'node_modules', 'livets')
     assert.ok(!fs.lstatSync(installed).isSymbolicLink(), 'a real copy, not a link into the checkout')
+    const manifest = JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8'))
+    assert.deepEqual(manifest.os, ['linux'])
+    assert.deepEqual(manifest.cpu, [process.arch])
+    assert.equal(manifest.peerDependenciesMeta['@types/node'].optional, true)
+    assert.ok(manifest.peerDependencies['@types/node'])
+    // Stripped, into a new file: the checkout's own library is untouched.
+    const shipped = path.join(installed, 'build', 'liblivetscore.so')
+    const symbols = spawnSync('nm', ['--debug-syms', shipped], { encoding: 'utf8' })
+    if (symbols.status === 0) assert.doesNotMatch(symbols.stdout, /\s[Nn]\s\.debug_/, 'no debug sections')
+    assert.ok(fs.statSync(shipped).size < fs.statSync(path.join(pkgDir, 'build', 'liblivetscore.so')).size)
+    // Links in the README lead to the docs inside the package.
+    const readme = fs.readFileSync(path.join(installed, 'README.md'), 'utf8')
+    assert.doesNotMatch(readme, /\]\(\.\.\//)
+    for (const [, target] of readme.matchAll(/\]\(((?!https?:)[^)#]+)/g)) {
+      assert.ok(fs.existsSync(path.join(installed, target)), `README links to ${target}, which the package holds`)
+    }
     const script = `
       const http = require('http')
       const { LiveTSServer, LiveView, html } = require('livets')
       class Hello extends LiveView { state = {}; render() { return html\`<p>hi</p>\` } }
-      const server = new LiveTSServer({ logger: { warn: (...a) => console.log('WARN', ...a), error: console.error } })
+      const server = new LiveTSServer({ secret: 'test', logger: { warn: (...a) => console.log('WARN', ...a), error: console.error } })
       server.route('/', Hello)
       server.listen().then((port) => http.get({ port, path: '/_livets/livets.js' }, (res) => {
         let body = ''
@@ -117,6 +135,11 @@ test('the packed tarball, installed as a copy, serves its own connector and runs
     const run = spawnSync(process.execPath, ['-e', script], { cwd: work, encoding: 'utf8', timeout: 30_000 })
     const size = fs.statSync(path.join(repo, 'client', 'dist', 'livets.js')).size
     assert.equal(run.stdout.trim(), `200 ${size}`, run.stderr)
+    // The same classes through import and require.
+    const esm = spawnSync(process.execPath, ['--input-type=module', '-e',
+      "import { LiveView } from 'livets'; import { mountView } from 'livets/testing'; import { createRequire } from 'module'; " +
+      "const require = createRequire(process.cwd() + '/x.js'); console.log(LiveView === require('livets').LiveView, typeof mountView)"], { cwd: work, encoding: 'utf8' })
+    assert.equal(esm.stdout.trim(), 'true function', esm.stderr)
   } finally {
     fs.rmSync(work, { recursive: true, force: true })
   }
