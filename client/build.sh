@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
-# Bundles the connector: dist/livets.js (IIFE, what the core serves at
-# /_livets/livets.js) and dist/livets.esm.js (for bundlers).
+# Bundles the browser scripts into dist/ (docs/benchmarks.md has their sizes):
+#   livets.js      the connector alone (IIFE), for hosts other than the LiveTS
+#                  server; livets.esm.js the same for bundlers.
+#   live.js        what every page the LiveTS server renders loads: its page
+#                  layer and the connector in one script.
+#   js.js          JS commands and transitions, for pages that use them.
+#   upload.js      uploads, for pages whose view declares `static uploads`.
 set -euo pipefail
 dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 esbuild="${ESBUILD:-esbuild}"
@@ -8,9 +13,12 @@ common=(--bundle --minify --target=es2019 --legal-comments=none --log-level=warn
 
 "$esbuild" "$dir/src/index.js" "${common[@]}" --format=iife --outfile="$dir/dist/livets.js"
 "$esbuild" "$dir/src/index.js" "${common[@]}" --format=esm --outfile="$dir/dist/livets.esm.js"
-# The LiveTS server's page layer (src/live.js), loaded before livets.js.
-"$esbuild" "$dir/src/server-page.js" "${common[@]}" --format=iife --outfile="$dir/dist/live.js"
+"$esbuild" "$dir/src/page.js" "${common[@]}" --format=iife --outfile="$dir/dist/live.js"
+"$esbuild" "$dir/src/js-feature.js" "${common[@]}" --format=iife --outfile="$dir/dist/js.js"
+"$esbuild" "$dir/src/upload-feature.js" "${common[@]}" --format=iife --outfile="$dir/dist/upload.js"
 
-raw=$(wc -c < "$dir/dist/livets.js")
-gz=$(gzip -9c < "$dir/dist/livets.js" | wc -c)
-echo "dist/livets.js: $raw bytes, $gz bytes gzip -9"
+for name in livets.js live.js js.js upload.js; do
+  raw=$(wc -c < "$dir/dist/$name")
+  gz=$(gzip -9c < "$dir/dist/$name" | wc -c)
+  echo "dist/$name: $raw bytes, $gz bytes gzip -9"
+done

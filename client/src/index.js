@@ -54,7 +54,8 @@ export { hooks }
 Object.assign(hooks, (window.LiveTS || {}).hooks)
 // So may an extension (ext.js), which must be in place before connect().
 Object.assign(ext, (window.LiveTS || {}).ext)
-window.LiveTS = { applyPatch, connect, hooks }
+// What else the page set there stays (the page layer's `use`).
+window.LiveTS = Object.assign(window.LiveTS || {}, { applyPatch, connect, hooks })
 
 // Deferred until the page's other deferred scripts have run, so hooks they
 // define are in place before the first render arrives.

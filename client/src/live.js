@@ -100,9 +100,11 @@ export const nested = (root, f) => {
 }
 
 // Live navigation over the connector's views (id -> view), `make(root)`
-// (a new view) and `push(kind, id, ...)`. Returns the handler of h, n and
-// g messages; ts-link clicks and back/forward are handled from the start.
-export const navigation = (views, make, push) => {
+// (a new view), `push(kind, id, ...)` and `loadScript(src)`, which loads a
+// script the next page lists and this one lacks (a feature's). Returns the
+// handler of h, n and g messages; ts-link clicks and back/forward are
+// handled from the start.
+export const navigation = (views, make, push, loadScript = () => {}) => {
   // The path the main view was rendered or patched at: back and forward to
   // the same path are patches, to another path a navigation.
   let path = location.pathname
@@ -127,6 +129,7 @@ export const navigation = (views, make, push) => {
       if (how < 2) hist(res.url, how)
       path = location.pathname
       document.title = doc.title
+      for (const s of doc.querySelectorAll('script[src]')) loadScript(s.getAttribute('src'))
       push(LEAVE, idOf(old))
       views.delete(idOf(old))
       old.replaceWith(root)

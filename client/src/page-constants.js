@@ -30,3 +30,15 @@ export const UPLOAD_EVENTS = { announce: '$upload', cancel: '$upload-cancel', st
 // Chunks of one entry sent and not yet acknowledged: the next waits for an
 // ack, so neither side ever holds more of a file than this many chunks.
 export const UPLOAD_WINDOW = 2
+
+// Where the server serves the page's scripts: live.js, and the feature
+// scripts js.js (JS commands, transitions) and upload.js.
+export const CLIENT_PREFIX = '/_livets/'
+
+// Transitions (transition.js): on an element, the classes it enters and
+// leaves with, "run start end" (or comma-separated groups of classes),
+// and how long they last in ms; TRANSITION_MS when it says none.
+export const TRANSITION = 'ts-transition'
+export const TRANSITION_LEAVE = 'ts-transition-leave'
+export const TRANSITION_TIME = 'ts-transition-time'
+export const TRANSITION_MS = 200

@@ -123,6 +123,8 @@ const settle = async () => {
 
 test('a session on a live page: the connector writes the samples and acts on each kind it receives', async () => {
   const { root, seen, popstate, click } = page()
+  // The uploads' script goes first, as a page whose view has uploads lists it.
+  await import('../src/upload-feature.js')
   await import('../src/server-page.js')
   const { connect } = await import('../src/index.js')
   assert.equal(connect({ url: 'ws://h/live?v=1' }), true)

@@ -5,6 +5,7 @@
 
 import { createHash } from "crypto";
 import { escapeHtml } from "./html";
+import { usesJsCommands } from "./js";
 
 /** Who may frame the pages, by default: this origin only. */
 export const DEFAULT_FRAME_ANCESTORS = "'self'";
@@ -88,6 +89,27 @@ export interface LivePage {
   readonly body: string;
   /** The layout's digest (see layout.ts); absent without a layout. */
   readonly layout?: string;
+  /** The feature scripts the page needs (see `pageFeatures`). */
+  readonly features?: readonly Feature[];
+}
+
+/**
+ * Scripts beyond live.js that a page loads only when its view uses them:
+ * "js" (JS commands and transitions, /_livets/js.js) and "upload"
+ * (/_livets/upload.js). Each costs its bytes on no other page.
+ */
+export type Feature = "js" | "upload";
+
+/**
+ * The features of a page: `markup` is its view's first render, `uploads`
+ * whether the view declares `static uploads`. A page without JS commands
+ * in its first render that gains one later loads js.js on first use.
+ */
+export function pageFeatures(markup: string, uploads: boolean): Feature[] {
+  const features: Feature[] = [];
+  if (usesJsCommands(markup)) features.push("js");
+  if (uploads) features.push("upload");
+  return features;
 }
 
 /** The full page around a view's first render. */
@@ -98,9 +120,10 @@ export function livePage(page: LivePage): string {
     `<meta name="viewport" content="width=device-width, initial-scale=1">` +
     `<meta name="${CSRF_META}" content="${escapeHtml(page.csrf)}">` +
     `<title>${escapeHtml(page.title)}</title>${page.head}` +
-    // The page layer first: the connector reads it as it starts.
-    `<script defer src="${CLIENT_PREFIX}live.js"></script>` +
-    `<script defer src="${CLIENT_PREFIX}livets.js"></script></head><body${layout}>` +
+    // Features first: the page layer takes them in as it starts.
+    (page.features ?? []).map((f) => `<script defer src="${CLIENT_PREFIX}${f}.js"></script>`).join("") +
+    // The page layer and the connector, in one script.
+    `<script defer src="${CLIENT_PREFIX}live.js"></script></head><body${layout}>` +
     `${page.body}</body></html>`
   );
 }
