@@ -33,13 +33,6 @@ const api = {
   lost() {},
   navigate: (url, replace) => nav && nav([NAVIGATE, , url, replace]),
 }
-const use = setup => setup(api)
-const L = window.LiveTS || {}
-;(L.features || []).forEach(use)
-// Kept by the connector's window.LiveTS for scripts loaded later.
-L.use = use
-window.LiveTS = L
-
 // Loads a feature script the page lacks: one a page reached by live
 // navigation lists, or the JS commands when a patch brought the first one.
 const load = (src, then) => {
@@ -71,3 +64,11 @@ Object.assign(ext, {
     load(CLIENT_PREFIX + 'js.js', () => ext.exec(...args))
   },
 })
+
+// After the page layer's own ext: features wrap it.
+const use = setup => setup(api)
+const L = window.LiveTS || {}
+;(L.features || []).forEach(use)
+// Kept by the connector's window.LiveTS for scripts loaded later.
+L.use = use
+window.LiveTS = L

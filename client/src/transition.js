@@ -53,18 +53,20 @@ export const withTransitions = (root, update) => {
     watch.disconnect()
     const back = (el, parent, next) =>
       parent.isConnected && root.contains(parent) ? parent.insertBefore(el, next && next.parentNode == parent ? next : null) : leaving.delete(el)
-    for (const [el, parent, next] of out.reverse()) back(el, parent, next)
     // A node that was removed anywhere in the update had been there before
     // (moved, or a component root kept): it does not enter.
     const removed = new Set()
     for (const r of records) r.removedNodes.forEach(n => removed.add(n))
-    for (const r of records) {
+    for (const r of records)
+      for (const n of r.addedNodes)
+        if (n.nodeType == 1 && n.isConnected && !removed.has(n)) enter(n), n.querySelectorAll(`[${TRANSITION}]`).forEach(enter)
+    // Put back last-removed first, so each goes before the sibling it had,
+    // then the ones that were leaving already, which may stand before those.
+    for (const r of records.reverse())
       // Replaced content (new nodes in the same place) does not linger.
       if (!r.addedNodes.length)
         for (const n of r.removedNodes)
           if (n.nodeType == 1 && !n.isConnected && n.hasAttribute(TRANSITION_LEAVE)) back(n, r.target, r.nextSibling), n.isConnected && leave(n)
-      for (const n of r.addedNodes)
-        if (n.nodeType == 1 && n.isConnected && !removed.has(n)) enter(n), n.querySelectorAll(`[${TRANSITION}]`).forEach(enter)
-    }
+    for (const [el, parent, next] of out.reverse()) back(el, parent, next)
   }
 }
