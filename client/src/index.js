@@ -54,8 +54,8 @@ export { hooks }
 Object.assign(hooks, (window.LiveTS || {}).hooks)
 // So may an extension (ext.js), which must be in place before connect().
 Object.assign(ext, (window.LiveTS || {}).ext)
-// What else the page set there stays (the page layer's `use`).
-window.LiveTS = Object.assign(window.LiveTS || {}, { applyPatch, connect, hooks })
+// ext is there for scripts that plug in later (the page layer's features).
+window.LiveTS = { applyPatch, connect, hooks, ext }
 
 // Deferred until the page's other deferred scripts have run, so hooks they
 // define are in place before the first render arrives.

@@ -65,10 +65,7 @@ Object.assign(ext, {
   },
 })
 
-// After the page layer's own ext: features wrap it.
-const use = setup => setup(api)
-const L = window.LiveTS || {}
-;(L.features || []).forEach(use)
-// Kept by the connector's window.LiveTS for scripts loaded later.
-L.use = use
-window.LiveTS = L
+// After the page layer's own ext: features wrap it. Scripts loaded later
+// find `use` on window.LiveTS.ext, where the connector shows its ext.
+const use = (ext.use = setup => setup(api))
+;((window.LiveTS || {}).features || []).forEach(use)
