@@ -37,7 +37,7 @@ const hide = (el, args) => {
   if (t) transition(el, t, time(el, args), () => display(el, 'none'))
   else display(el, 'none')
 }
-const FOCUSABLE = 'a[href],button:not([disabled]),input:not([disabled]):not([type=hidden]),select:not([disabled]),textarea:not([disabled]),[tabindex]:not([tabindex="-1"])'
+const focusable = el => !el.disabled && el.type != 'hidden' && el.tabIndex >= 0
 
 // Each command, on one target element `el` (args.to, or the binding's
 // element). `c` is the binding: {source, event, payload, viewOf, api}.
@@ -56,7 +56,7 @@ const commands = {
   dispatch: (el, { event, detail, bubbles = true }) => el.dispatchEvent(new CustomEvent(event, { bubbles, cancelable: true, detail })),
   focus: el => el.focus(),
   focusFirst: el => {
-    const first = el.querySelector(FOCUSABLE)
+    const first = [...el.querySelectorAll('[href],button,input,select,textarea,[tabindex]')].find(focusable)
     if (first) first.focus()
   },
 }
@@ -83,22 +83,23 @@ const once = {
   },
 }
 
-// Runs the commands of a binding's `value` for `event` on `source`.
+// Runs the commands of a binding's `value` for `event` on `source`. What
+// cannot run (JSON that does not parse, a command the page does not know,
+// a selector the browser rejects) is skipped with a warning.
 export const exec = (api, value, source, event, payload, viewOf) => {
   const c = { api, source, event, payload, viewOf }
-  let list
+  const warn = (what, e) => console.warn('LiveTS', what, e.message)
+  let list = []
   try {
     list = JSON.parse(value)
   } catch (e) {
-    return console.warn('LiveTS', 'bad JS commands', value)
+    warn(value, e)
   }
   for (const [kind, args = {}] of list)
     try {
       if (once[kind]) once[kind](args, c)
-      else if (commands[kind]) (args.to ? document.querySelectorAll(args.to) : [source]).forEach(el => commands[kind](el, args))
-      else console.warn('LiveTS', 'unknown JS command', kind)
+      else (args.to ? document.querySelectorAll(args.to) : [source]).forEach(el => commands[kind](el, args))
     } catch (e) {
-      // A selector the browser rejects, or a command malformed by hand.
-      console.warn('LiveTS', kind, e.message)
+      warn(kind, e)
     }
 }
