@@ -1,5 +1,5 @@
 import { RENDER, ID_ATTR, TOKEN_ATTR, LEAVE, URL_CHANGE, HISTORY, NAVIGATE, REDIRECT, TITLE, REMOUNTED, REMOUNTED_EVENT, TOO_LARGE } from './constants.js'
-import { LAYOUT_ATTR, FP_ATTR } from './page-constants.js'
+import { LAYOUT_ATTR, FP_ATTR, CLIENT_PREFIX } from './page-constants.js'
 
 // What the LiveTS server's pages need beyond the core protocol
 // (docs/protocol.md): the join's credentials, reloading when a join is
@@ -101,7 +101,7 @@ export const nested = (root, f) => {
 
 // Live navigation over the connector's views (id -> view), `make(root)`
 // (a new view), `push(kind, id, ...)` and `loadScript(src)`, which loads a
-// script the next page lists and this one lacks (a feature's). Returns the
+// LiveTS script the next page lists and this one lacks (a feature's). Returns the
 // handler of h, n and g messages; ts-link clicks and back/forward are
 // handled from the start.
 export const navigation = (views, make, push, loadScript = () => {}) => {
@@ -129,7 +129,7 @@ export const navigation = (views, make, push, loadScript = () => {}) => {
       if (how < 2) hist(res.url, how)
       path = location.pathname
       document.title = doc.title
-      for (const s of doc.querySelectorAll('script[src]')) loadScript(s.getAttribute('src'))
+      for (const s of doc.querySelectorAll(`script[src^='${CLIENT_PREFIX}']`)) loadScript(s.getAttribute('src'))
       push(LEAVE, idOf(old))
       views.delete(idOf(old))
       old.replaceWith(root)

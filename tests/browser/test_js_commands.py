@@ -181,6 +181,21 @@ def test_a_command_that_arrives_with_a_patch_loads_the_script_on_first_use(page,
     assert page.sent[before:] == []
 
 
+def test_live_navigation_to_a_page_with_commands_loads_their_script(page, app):
+    open_view(page, app, "/later")
+    page.evaluate("window.__sameDocument = true")
+    page.click("#to-commands")
+    expect(page.locator("#open-modal")).to_be_visible()
+    expect(page.locator("[data-livets-id]")).to_have_class(re.compile(r"\bts-connected\b"))
+    assert page.evaluate("window.__sameDocument") is True
+    expect(page.locator("script[src='/_livets/js.js']")).to_have_count(1)
+    page.wait_for_timeout(300)
+    before = len(page.sent)
+    page.click("#open-modal")
+    expect(page.locator("#modal")).to_be_visible()
+    assert page.sent[before:] == []
+
+
 def test_commands_run_under_the_strict_policy(page, app):
     # The page fixture fails the test on any CSP violation; this asserts the policy is the strict one.
     response = page.goto(app.url + "/commands")

@@ -108,6 +108,7 @@ class Later extends Logged {
 
   render() {
     return html`<button id="reveal" ts-on:click="reveal">reveal</button>
+      <a id="to-commands" ts-link href="/commands">commands</a>
       <div id="later" style="display: none">later</div>
       ${this.state.shown ? html`<button id="show-later" ts-on:click=${JS.show('#later')}>show</button>` : ''}`
   }
