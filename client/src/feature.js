@@ -1,8 +1,7 @@
-// A feature script (/_livets/js.js, /_livets/upload.js) hands its setup to
-// the page layer (server-page.js): the page lists it before live.js, so it
-// queues in window.LiveTS.features; loaded later (live navigation, a first
-// JS command), it finds the page layer's `use` on window.LiveTS.ext.
-export const feature = setup => {
-  const L = (window.LiveTS = window.LiveTS || {})
-  L.ext && L.ext.use ? L.ext.use(setup) : (L.features = L.features || []).push(setup)
-}
+// A feature (JS commands "js", uploads "upload") hands its setup to the
+// page layer (server-page.js), which shows its `use` on
+// window.LiveTS.ext. A feature is bundled after the page layer and the
+// connector (/_livets/live-js.js) or loaded after them as a script of its
+// own (/_livets/js.js: live navigation, a first JS command), so `use` is
+// always there before it.
+export const feature = (name, setup) => window.LiveTS.ext.use(name, setup)

@@ -5,7 +5,7 @@ import { withTransitions } from './transition.js'
 // /_livets/js.js: JS commands and transitions, for the pages that use
 // either. Every update of a view runs inside the transitions, and then
 // the commands' changes to its elements are done again.
-feature(api => {
+feature('js', api => {
   const { ext } = api
   const wrap = ext.wrap
   ext.wrap = (root, f) => {

@@ -3,9 +3,9 @@ import { LAYOUT_ATTR, FP_ATTR, CLIENT_PREFIX } from './page-constants.js'
 
 // What the LiveTS server's pages need beyond the core protocol
 // (docs/protocol.md): the join's credentials, reloading when a join is
-// refused, component roots inside a view, and live navigation. Loaded as
-// its own script, /_livets/live.js, which plugs these into the connector
-// through window.LiveTS.ext (ext.js).
+// refused, component roots inside a view, and live navigation. Bundled
+// with the connector as /_livets/live.js (page.js), into which
+// server-page.js plugs these through ext.js.
 
 const META = 'meta[name=csrf-token]'
 const ROOT = `[${ID_ATTR}]`
@@ -100,8 +100,9 @@ export const nested = (root, f) => {
 }
 
 // Live navigation over the connector's views (id -> view), `make(root)`
-// (a new view), `push(kind, id, ...)` and `loadScript(src)`, which loads a
-// LiveTS script the next page lists and this one lacks (a feature's). Returns the
+// (a new view), `push(kind, id, ...)` and `loadScript(src)`, which is
+// given the next page's LiveTS script and loads the features it has and
+// this page lacks. Returns the
 // handler of h, n and g messages; ts-link clicks and back/forward are
 // handled from the start.
 export const navigation = (views, make, push, loadScript = () => {}) => {

@@ -7,8 +7,10 @@ import { CLIENT_PREFIX } from './page-constants.js'
 // The LiveTS server's page layer, bundled with the connector as
 // /_livets/live.js (page.js). It plugs into the connector through ext.js.
 // Features a page may not use (uploads, JS commands with transitions) are
-// scripts of their own (feature.js), which the page lists before this one
-// when its view uses them, and which are loaded here on first need.
+// bundled in, after this and the connector, only for the pages that use
+// them (/_livets/live-js.js, live-upload.js, live-js-upload.js:
+// feature.js); one a page lacks is loaded here, as a script of its own,
+// on first need.
 let nav
 let push
 let socket
@@ -33,15 +35,20 @@ const api = {
   lost() {},
   navigate: (url, replace) => nav && nav([NAVIGATE, , url, replace]),
 }
-// Loads a feature script the page lacks: one a page reached by live
-// navigation lists, or the JS commands when a patch brought the first one.
-const load = (src, then) => {
-  if (document.querySelector(`script[src="${src}"]`)) return
+// The features the page has or is loading, by name.
+const has = {}
+// Loads the script of a feature the page lacks: one the page reached by
+// live navigation has (its script is live-<feature>….js), or the JS
+// commands when a patch brought the first one.
+const load = (name, then) => {
+  if (has[name]) return
+  has[name] = 1
   const s = document.createElement('script')
-  s.src = src
+  s.src = CLIENT_PREFIX + name + '.js'
   s.onload = then
   document.head.append(s)
 }
+const loadFeatures = src => (/live([-\w]*)\.js$/.exec(src) || ['', ''])[1].split('-').forEach(name => name && load(name))
 
 Object.assign(ext, {
   params: joinParams,
@@ -55,17 +62,19 @@ Object.assign(ext, {
     push = send
     noteUnchanged(msg)
     takeStreamOps(msg)
-    nav = nav || navigation(views, make, send, load)
+    nav = nav || navigation(views, make, send, loadFeatures)
     nav(msg)
     return adopt(views, make, msg[1])
   },
   // Until js.js has set its own: fetch it, then run what was asked.
   exec(...args) {
-    load(CLIENT_PREFIX + 'js.js', () => ext.exec(...args))
+    load('js', () => ext.exec(...args))
   },
 })
 
-// After the page layer's own ext: features wrap it. Scripts loaded later
-// find `use` on window.LiveTS.ext, where the connector shows its ext.
-const use = (ext.use = setup => setup(api))
-;((window.LiveTS || {}).features || []).forEach(use)
+// A feature's setup (feature.js): it wraps the ext above. Each runs once:
+// a feature bundled in or loaded is never loaded again.
+ext.use = (name, setup) => {
+  has[name] = 1
+  setup(api)
+}

@@ -6,7 +6,7 @@ import { uploads } from './upload.js'
 // take one for its answer.
 const ignored = { receive() {} }
 
-feature(api => {
+feature('upload', api => {
   const files = uploads(api.socket, api.push)
   const route = api.ext.route
   api.ext.route = (msg, ...rest) => (files.receive(msg) ? ignored : route(msg, ...rest))

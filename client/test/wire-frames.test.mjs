@@ -123,10 +123,10 @@ const settle = async () => {
 
 test('a session on a live page: the connector writes the samples and acts on each kind it receives', async () => {
   const { root, seen, popstate, click } = page()
-  // The uploads' script goes first, as a page whose view has uploads lists it.
-  await import('../src/upload-feature.js')
   await import('../src/server-page.js')
   const { connect } = await import('../src/index.js')
+  // Uploads last, as live-upload.js bundles them for a view with uploads.
+  await import('../src/upload-feature.js')
   assert.equal(connect({ url: 'ws://h/live?v=1' }), true)
   const ws = sockets.at(-1)
   const receive = kind => ws.message(sample(kind).frame)

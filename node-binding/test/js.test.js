@@ -1,6 +1,8 @@
 'use strict'
 // JS commands: the builder writes JSON data into the binding's attribute,
 // which html`` escapes as any value, and refuses what the page could not run.
+const fs = require('fs')
+const path = require('path')
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const { html, JS, JSCommands } = require('../test-support/livets').load()
@@ -81,12 +83,16 @@ test('bad arguments throw a TypeError that names the command and the mistake', (
   for (const [f, message] of cases) assert.throws(f, (e) => e instanceof TypeError && message.test(e.message), String(f))
 })
 
-test('a page lists js.js when its first render has a command or a transition, upload.js when its view has uploads', () => {
+test('a page loads the commands when its first render has one or a transition, uploads when its view has them', () => {
   assert.deepEqual(pageFeatures(String(html`<button ts-on:click=${JS.show('#m')}>x</button>`), false), ['js'])
   assert.deepEqual(pageFeatures('<li ts-transition="a b c">x</li>', false), ['js'])
   assert.deepEqual(pageFeatures('<button ts-on:click="save">x</button><p>[[not a command]]</p>', true), ['upload'])
   assert.deepEqual(pageFeatures('<p>plain</p>', false), [])
-  const page = livePage({ title: 't', head: '', csrf: 'c', body: '<p>x</p>', features: ['js', 'upload'] })
-  assert.match(page, /<script defer src="\/_livets\/js\.js"><\/script><script defer src="\/_livets\/upload\.js"><\/script><script defer src="\/_livets\/live\.js"><\/script><\/head>/)
-  assert.equal(livePage({ title: 't', head: '', csrf: 'c', body: '' }).match(/<script/g).length, 1)
+  // One script, its name built as client/build.sh names them.
+  for (const [features, script] of [[[], 'live.js'], [['js'], 'live-js.js'], [['upload'], 'live-upload.js'], [['js', 'upload'], 'live-js-upload.js']]) {
+    const page = livePage({ title: 't', head: '', csrf: 'c', body: '<p>x</p>', features })
+    assert.equal(page.match(/<script/g).length, 1)
+    assert.ok(page.includes(`<script defer src="/_livets/${script}"></script></head>`), page)
+    assert.ok(fs.existsSync(path.join(__dirname, '..', '..', 'client', 'dist', script)), `client/build.sh builds ${script}`)
+  }
 })

@@ -96,7 +96,7 @@ test('the packed tarball, installed as a copy, serves its own connector and runs
   try {
     const packed = JSON.parse(execFileSync('npm', ['pack', pkgDir, '--json', '--pack-destination', work, '--offline'], { cwd: work, encoding: 'utf8' }))
     const files = packed[0].files.map((f) => f.path)
-    for (const want of ['client/livets.js', 'client/live.js', 'client/js.js', 'client/upload.js', 'build/livets.node', 'build/liblivetscore.so', 'dist/index.js']) {
+    for (const want of ['client/livets.js', 'client/live.js', 'client/live-js.js', 'client/live-upload.js', 'client/live-js-upload.js', 'client/js.js', 'client/upload.js', 'build/livets.node', 'build/liblivetscore.so', 'dist/index.js']) {
       assert.ok(files.includes(want), `${want} is in the package`)
     }
     assert.ok(!files.some((f) => f.startsWith('test/') || f.startsWith('src/')), 'tests and sources stay out')

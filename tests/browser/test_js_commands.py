@@ -21,13 +21,14 @@ def classes(page, selector):
     return page.eval_on_selector(selector, "el => [...el.classList]")
 
 
-def test_the_page_loads_the_commands_script_only_where_a_view_uses_them(page, app):
+def test_the_page_loads_the_commands_only_where_a_view_uses_them(page, app):
+    scripts = "s => s.map(e => e.getAttribute('src'))"
     open_view(page, app, "/commands")
-    scripts = page.eval_on_selector_all("script[src]", "s => s.map(e => e.getAttribute('src'))")
-    assert scripts == ["/_livets/js.js", "/_livets/live.js"]
+    assert page.eval_on_selector_all("script[src]", scripts) == ["/_livets/live-js.js"]
     open_view(page, app, "/typing")
-    scripts = page.eval_on_selector_all("script[src]", "s => s.map(e => e.getAttribute('src'))")
-    assert scripts == ["/_livets/live.js"]
+    assert page.eval_on_selector_all("script[src]", scripts) == ["/_livets/live.js"]
+    open_view(page, app, "/photos")
+    assert page.eval_on_selector_all("script[src]", scripts) == ["/_livets/live-upload.js"]
 
 
 def test_show_and_hide_send_nothing(page, app):
