@@ -104,8 +104,9 @@ const run = (el, e, t, viewOf, global) => {
     // Read now: a held send must carry what this event saw.
     const p = payloadOf(el, e, global ? el : t)
     // JS commands (a JSON array) run in the page at once; a push among
-    // them is what goes to the server.
-    if (a.value[0] == '[') ext.exec(a.value, el, e, p, viewOf)
+    // them goes to the server after every held send, as an unlimited
+    // binding's does.
+    if (a.value[0] == '[') flush(), ext.exec(a, el, e, p, viewOf)
     else limit(a, timing(mods, n => el.getAttribute(n)), () => v.event(a.value, p, el, e.type))
   }
   return found

@@ -5,8 +5,9 @@
 // rejoin after a lost connection the ts-model fields sent again), and the
 // view a message is for when the extension resolves it (messages beyond
 // r, p and x), and what runs a binding's JS commands (exec: the binding's
-// value, a JSON array; the element; the event; its payload; and viewOf,
-// the view of an element), which a host without them leaves undone.
+// Attr, whose value is a JSON array; the element; the event; its payload;
+// and viewOf, the view of an element), which a host without them leaves
+// undone.
 export const ext = {
   params: () => ({}),
   wrap: (root, f) => f(),

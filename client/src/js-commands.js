@@ -83,10 +83,10 @@ const once = {
   },
 }
 
-// Runs the commands of a binding's `value` for `event` on `source`. What
+// Runs the commands of a binding (its Attr) for `event` on `source`. What
 // cannot run (JSON that does not parse, a command the page does not know,
 // a selector the browser rejects) is skipped with a warning.
-export const exec = (api, value, source, event, payload, viewOf) => {
+export const exec = (api, { value }, source, event, payload, viewOf) => {
   const c = { api, source, event, payload, viewOf }
   const warn = (what, e) => console.warn('LiveTS', what, e.message)
   let list = []

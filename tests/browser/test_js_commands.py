@@ -107,6 +107,15 @@ def test_push_sends_one_event_with_the_binding_values_and_the_rest_runs_in_the_p
     assert server_log(page) == [["save", {"id": "9", "from": "js"}]]
 
 
+def test_push_goes_after_the_sends_held_back_before_it(page, app):
+    open_view(page, app, "/commands")
+    page.fill("#note", "typed")
+    page.click("#save")
+    expect(page.locator("#log li")).to_have_count(2)
+    names = [m[3] for m in page.sent if m[0] == "e"]
+    assert names == ["$model", "save"], "the debounced value went first, not a second later"
+
+
 def test_push_marks_its_loading_elements_until_the_server_answers(page, app):
     open_view(page, app, "/commands")
     page.click("#slow")

@@ -26,8 +26,9 @@ const sleep = ms => new Promise(resolve => setTimeout(resolve, ms))
  * it survived a patch.
  */
 class Commands extends Logged {
-  static events = ['save', 'bump', 'slow']
-  state = { n: 0, tab: '', log: [] }
+  static events = ['save', 'bump', 'slow', '$model']
+  static model = { note: 'string' }
+  state = { n: 0, tab: '', note: '', log: [] }
 
   handleParams(params) {
     this.setState({ tab: params.tab || '' })
@@ -63,6 +64,7 @@ class Commands extends Logged {
       <button id="navigate" ts-on:click=${JS.navigate('/transitions')}>navigate</button>
       <button id="patch" ts-on:click=${JS.patch('/commands?tab=two')}>patch</button>
       <button id="bad" ts-on:click='[["show",{"to":"#modal"}],["nonsense",{}],["addClass",{"to":"#box","names":["after-bad"]}]]'>bad</button>
+      <input id="note" ts-model.debounce.1000ms="note" autocomplete="off">
       <p id="tab">${tab}</p>
       ${this.logHtml()}`
   }
