@@ -1,7 +1,7 @@
-// The LiveTS server's page layer only (/_livets/live.js: live.js,
-// stream.js, upload.js). Kept out of constants.js's own body so the
-// connector's bundle, which stays under 5,000 bytes gzipped, is not
-// renamed by names it never uses.
+// The LiveTS server's page layer and its features only (live.js,
+// stream.js, upload.js, js-commands.js, transition.js). Kept out of
+// constants.js's own body so the standalone connector's bundle, whose size
+// is budgeted, is not renamed by names it never uses.
 
 // Stream patch operations (stream.js applies them after the connector's).
 export const OP_STREAM_INSERT = 9
@@ -31,8 +31,8 @@ export const UPLOAD_EVENTS = { announce: '$upload', cancel: '$upload-cancel', st
 // ack, so neither side ever holds more of a file than this many chunks.
 export const UPLOAD_WINDOW = 2
 
-// Where the server serves the page's scripts: live.js, and the feature
-// scripts js.js (JS commands, transitions) and upload.js.
+// Where the server serves the page's scripts: live.js or live-<features>.js,
+// and each feature alone (js.js: JS commands and transitions; upload.js).
 export const CLIENT_PREFIX = '/_livets/'
 
 // Transitions (transition.js): on an element, the classes it enters and
