@@ -1,6 +1,7 @@
 import { ON_PREFIX, VALUE_PREFIX, DOM_EVENTS, OPTIONS, MODEL, MODEL_EVENT, ATTR_PREFIX, DELAY } from './constants.js'
 import { limit, flush } from './rate.js'
 import { quiet, scrolled } from './keep.js'
+import { ext } from './ext.js'
 
 // Pure over any iterable of {name, value}, an element's attributes included.
 export const valuesOf = attrs => {
@@ -102,7 +103,11 @@ const run = (el, e, t, viewOf, global) => {
     if (e.type == 'submit' || (e.type == 'click' && !global && el.localName == 'a')) e.preventDefault()
     // Read now: a held send must carry what this event saw.
     const p = payloadOf(el, e, global ? el : t)
-    limit(a, timing(mods, n => el.getAttribute(n)), () => v.event(a.value, p, el, e.type))
+    // JS commands (a JSON array) run in the page at once; a push among
+    // them goes to the server after every held send, as an unlimited
+    // binding's does.
+    if (a.value[0] == '[') flush(), ext.exec(a, el, e, p, viewOf)
+    else limit(a, timing(mods, n => el.getAttribute(n)), () => v.event(a.value, p, el, e.type))
   }
   return found
 }

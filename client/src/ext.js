@@ -4,11 +4,15 @@
 // join (with the reason) or an accepted one does (with the root, and for a
 // rejoin after a lost connection the ts-model fields sent again), and the
 // view a message is for when the extension resolves it (messages beyond
-// r, p and x).
+// r, p and x), and what runs a binding's JS commands (exec: the binding's
+// Attr, whose value is a JSON array; the element; the event; its payload;
+// and viewOf, the view of an element), which a host without them leaves
+// undone.
 export const ext = {
   params: () => ({}),
   wrap: (root, f) => f(),
   refused() {},
   joined() {},
   route() {},
+  exec() {},
 }

@@ -57,7 +57,8 @@ export { hooks, on }
 Object.assign(hooks, (window.LiveTS || {}).hooks)
 // So may an extension (ext.js), which must be in place before connect().
 Object.assign(ext, (window.LiveTS || {}).ext)
-window.LiveTS = { applyPatch, connect, hooks, on }
+// ext is there for scripts that plug in later (the page layer's features).
+window.LiveTS = { applyPatch, connect, hooks, on, ext }
 
 // Deferred until the page's other deferred scripts have run, so hooks they
 // define are in place before the first render arrives.

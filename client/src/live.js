@@ -1,11 +1,11 @@
 import { RENDER, ID_ATTR, TOKEN_ATTR, LEAVE, URL_CHANGE, HISTORY, NAVIGATE, REDIRECT, TITLE, REMOUNTED, REMOUNTED_EVENT, TOO_LARGE } from './constants.js'
-import { LAYOUT_ATTR, FP_ATTR, STICKY_ATTR } from './page-constants.js'
+import { LAYOUT_ATTR, FP_ATTR, STICKY_ATTR, CLIENT_PREFIX } from './page-constants.js'
 
 // What the LiveTS server's pages need beyond the core protocol
 // (docs/protocol.md): the join's credentials, reloading when a join is
-// refused, component roots inside a view, and live navigation. Loaded as
-// its own script, /_livets/live.js, which plugs these into the connector
-// through window.LiveTS.ext (ext.js).
+// refused, component roots inside a view, and live navigation. Bundled
+// with the connector as /_livets/live.js (page.js), into which
+// server-page.js plugs these through ext.js.
 
 const META = 'meta[name=csrf-token]'
 const ROOT = `[${ID_ATTR}]`
@@ -100,9 +100,12 @@ export const nested = (root, f) => {
 }
 
 // Live navigation over the connector's views (id -> view), `make(root)`
-// (a new view) and `push(kind, id, ...)`. Returns the handler of h, n and
-// g messages; ts-link clicks and back/forward are handled from the start.
-export const navigation = (views, make, push) => {
+// (a new view), `push(kind, id, ...)` and `loadScript(src)`, which is
+// given the next page's LiveTS script and loads the features it has and
+// this page lacks. Returns the
+// handler of h, n and g messages; ts-link clicks and back/forward are
+// handled from the start.
+export const navigation = (views, make, push, loadScript = () => {}) => {
   // The path the main view was rendered or patched at: back and forward to
   // the same path are patches, to another path a navigation.
   let path = location.pathname
@@ -127,6 +130,7 @@ export const navigation = (views, make, push) => {
       if (how < 2) hist(res.url, how)
       path = location.pathname
       document.title = doc.title
+      for (const s of doc.querySelectorAll(`script[src^='${CLIENT_PREFIX}']`)) loadScript(s.getAttribute('src'))
       push(LEAVE, idOf(old))
       views.delete(idOf(old))
       // A sticky nested view takes the place of its twin in the next page,

@@ -1,7 +1,7 @@
-// The LiveTS server's page layer only (/_livets/live.js: live.js,
-// stream.js, upload.js). Kept out of constants.js's own body so the
-// connector's bundle, which stays under 5,350 bytes gzipped, is not
-// renamed by names it never uses.
+// The LiveTS server's page layer and its features only (live.js,
+// stream.js, upload.js, js-commands.js, transition.js). Kept out of
+// constants.js's own body so the standalone connector's bundle, whose size
+// is budgeted, is not renamed by names it never uses.
 
 // Stream patch operations (stream.js applies them after the connector's).
 export const OP_STREAM_INSERT = 9
@@ -34,3 +34,15 @@ export const UPLOAD_EVENTS = { announce: '$upload', cancel: '$upload-cancel', st
 // Chunks of one entry sent and not yet acknowledged: the next waits for an
 // ack, so neither side ever holds more of a file than this many chunks.
 export const UPLOAD_WINDOW = 2
+
+// Where the server serves the page's scripts: live.js or live-<features>.js,
+// and each feature alone (js.js: JS commands and transitions; upload.js).
+export const CLIENT_PREFIX = '/_livets/'
+
+// Transitions (transition.js): on an element, the classes it enters and
+// leaves with, "run start end" (or comma-separated groups of classes),
+// and how long they last in ms; TRANSITION_MS when it says none.
+export const TRANSITION = 'ts-transition'
+export const TRANSITION_LEAVE = 'ts-transition-leave'
+export const TRANSITION_TIME = 'ts-transition-time'
+export const TRANSITION_MS = 200

@@ -1,46 +1,80 @@
 import { joinParams, refused, joined, remounted, nested, navigation, adopt, noteUnchanged, keepUnchanged } from './live.js'
 import { takeStreamOps, withStreamOps } from './stream.js'
-import { uploads } from './upload.js'
+import { ext } from './ext.js'
+import { NAVIGATE } from './constants.js'
+import { CLIENT_PREFIX } from './page-constants.js'
 
-// /_livets/live.js: runs before the connector (livets.js) on the LiveTS
-// server's pages and hands it the server layer (live.js) through
-// window.LiveTS.ext.
+// The LiveTS server's page layer, bundled with the connector as
+// /_livets/live.js (page.js). It plugs into the connector through ext.js.
+// Features a page may not use (uploads, JS commands with transitions) are
+// bundled in, after this and the connector, only for the pages that use
+// them (/_livets/live-js.js, live-upload.js, live-js-upload.js:
+// feature.js); one a page lacks is loaded here, as a script of its own,
+// on first need.
 let nav
 let push
-const ignored = { receive() {} }
 let socket
 
 // Uploads need the connector's socket for binary frames, which the
-// connector keeps to itself (its bundle has no byte to spare): the socket
-// it opens is noted here as it is made.
+// connector keeps to itself: the socket it opens is noted here as it is
+// made, whether or not the uploads' script is loaded yet.
 const Native = window.WebSocket
 window.WebSocket = class extends Native {
   constructor(...args) {
     super(...args)
     socket = this
-    this.addEventListener('close', () => files.lost())
+    this.addEventListener('close', () => api.lost())
   }
 }
-const files = uploads(() => socket && socket.readyState == 1 && socket, () => push)
 
-window.LiveTS = Object.assign(window.LiveTS || {}, {
-  ext: {
-    params: joinParams,
-    wrap: (root, f) => keepUnchanged(root, () => nested(root, () => withStreamOps(root, f))),
-    refused: reason => refused(sessionStorage, undefined, reason),
-    joined: (root, recovered) => {
-      joined()
-      if (recovered) remounted(root, recovered)
-    },
-    route(msg, views, make, send) {
-      push = send
-      // Acks are the uploads' alone: no view may take one for its answer.
-      if (files.receive(msg)) return ignored
-      noteUnchanged(msg)
-      takeStreamOps(msg)
-      nav = nav || navigation(views, make, send)
-      nav(msg)
-      return adopt(views, make, msg[1])
-    },
+// What a feature script's setup(api) is given.
+const api = {
+  ext,
+  socket: () => socket && socket.readyState == 1 && socket,
+  push: () => push,
+  lost() {},
+  navigate: (url, replace) => nav && nav([NAVIGATE, , url, replace]),
+}
+// The features the page has or is loading, by name.
+const has = {}
+// Loads the script of a feature the page lacks: one the page reached by
+// live navigation has (its script is live-<feature>….js), or the JS
+// commands when a patch brought the first one.
+const load = (name, then) => {
+  if (has[name]) return
+  has[name] = 1
+  const s = document.createElement('script')
+  s.src = CLIENT_PREFIX + name + '.js'
+  s.onload = then
+  document.head.append(s)
+}
+const loadFeatures = src => (/live([-\w]*)\.js$/.exec(src) || ['', ''])[1].split('-').forEach(name => name && load(name))
+
+Object.assign(ext, {
+  params: joinParams,
+  wrap: (root, f) => keepUnchanged(root, () => nested(root, () => withStreamOps(root, f))),
+  refused: reason => refused(sessionStorage, undefined, reason),
+  joined: (root, recovered) => {
+    joined()
+    if (recovered) remounted(root, recovered)
+  },
+  route(msg, views, make, send) {
+    push = send
+    noteUnchanged(msg)
+    takeStreamOps(msg)
+    nav = nav || navigation(views, make, send, loadFeatures)
+    nav(msg)
+    return adopt(views, make, msg[1])
+  },
+  // Until js.js has set its own: fetch it, then run what was asked.
+  exec(...args) {
+    load('js', () => ext.exec(...args))
   },
 })
+
+// A feature's setup (feature.js): it wraps the ext above. Each runs once:
+// a feature bundled in or loaded is never loaded again.
+ext.use = (name, setup) => {
+  has[name] = 1
+  setup(api)
+}

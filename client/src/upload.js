@@ -7,8 +7,8 @@ import { UPLOAD_ACK, UPLOAD, DROP_TARGET, UPLOAD_CANCEL, UPLOAD_EVENTS, UPLOAD_W
 // entry the server allows is sent in binary chunks, at most UPLOAD_WINDOW
 // unacknowledged at a time. A form is not submitted while entries picked
 // in it are still on their way: its submit waits, and goes once they are
-// all in (or failed). Part of the page layer (/_livets/live.js), not of the
-// connector bundle.
+// all in (or failed). A feature of the page layer (upload-feature.js),
+// loaded only by pages whose view has uploads.
 
 const refChars = 'abcdefghijklmnopqrstuvwxyz0123456789'
 const newRef = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), b => refChars[b % 36]).join('')

@@ -1,7 +1,8 @@
 // Just enough DOM for the connector's tree logic (patch operations and the
 // morph of full renders) to run under node --test: nodes, attributes,
 // child lists, a <template> that parses well-formed markup, a document, and
-// the selectors the connector queries by (`tag[attr]`, `tag[attr=value]`).
+// the selectors the connector queries by (`tag[attr]`, `tag[attr=value]`,
+// `tag[attr^='prefix']`).
 // Browser behaviour beyond that is tested in Chromium (tests/browser).
 
 const VOID = new Set(['br', 'hr', 'img', 'input', 'meta', 'link', 'col', 'area', 'base', 'wbr', 'source'])
@@ -111,10 +112,12 @@ export class Fragment extends Node {
 
 // `tag`, `[attr]`, `tag[attr]` or `tag[attr=value]`: what the connector asks for.
 const matcher = selector => {
-  const m = /^([a-z]*)(?:\[([\w:-]+)(?:=([\w-]+))?\])?$/.exec(selector)
+  const m = /^([a-z]*)(?:\[([\w:-]+)(?:(\^?)=(?:'([^']*)'|([\w-]+)))?\])?$/.exec(selector)
   if (!m) throw new Error(`fake-dom: unsupported selector ${selector}`)
-  const [, tag, attr, value] = m
-  return el => (!tag || el.localName == tag) && (!attr || (value == null ? el.hasAttribute(attr) : el.getAttribute(attr) == value))
+  const [, tag, attr, prefix, quoted, bare] = m
+  const value = quoted ?? bare
+  const is = v => (prefix ? v != null && v.startsWith(value) : v == value)
+  return el => (!tag || el.localName == tag) && (!attr || (value == null ? el.hasAttribute(attr) : is(el.getAttribute(attr))))
 }
 
 const escape = (s, attr) => s.replace(attr ? /[&"]/g : /[&<>]/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c])

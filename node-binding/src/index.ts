@@ -3,6 +3,17 @@
 import { loadNative } from "./native";
 
 export { Html, html, raw, escapeHtml, type AttributeValue, type Attributes } from "./html";
+export {
+  JS,
+  JSCommands,
+  type TransitionClasses,
+  type VisibilityOptions,
+  type ToggleOptions,
+  type TransitionOptions,
+  type PushOptions,
+  type DispatchOptions,
+  type NavigationOptions,
+} from "./js";
 export { isSafeUrl, SAFE_SCHEMES } from "./url-safety";
 export {
   LiveView,

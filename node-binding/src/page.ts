@@ -5,6 +5,7 @@
 
 import { createHash } from "crypto";
 import { escapeHtml } from "./html";
+import { usesJsCommands } from "./js";
 
 /** Who may frame the pages, by default: this origin only. */
 export const DEFAULT_FRAME_ANCESTORS = "'self'";
@@ -88,6 +89,33 @@ export interface LivePage {
   readonly body: string;
   /** The layout's digest (see layout.ts); absent without a layout. */
   readonly layout?: string;
+  /** What the page's script must hold (see `pageFeatures`). */
+  readonly features?: readonly Feature[];
+}
+
+/**
+ * What a page's script holds beyond the page layer and the connector only
+ * when its view uses it: "js" (JS commands and transitions) and "upload".
+ * Each costs its bytes on no other page.
+ */
+export type Feature = "js" | "upload";
+
+/**
+ * The features of a page, in the order its script's name gives them:
+ * `markup` is its view's first render, `uploads` whether the view declares
+ * `static uploads`. A page without JS commands in its first render that
+ * gains one later loads /_livets/js.js on first use.
+ */
+export function pageFeatures(markup: string, uploads: boolean): Feature[] {
+  const features: Feature[] = [];
+  if (usesJsCommands(markup)) features.push("js");
+  if (uploads) features.push("upload");
+  return features;
+}
+
+/** The script of a page with these features (client/build.sh builds each). */
+export function pageScript(features: readonly Feature[]): string {
+  return `${CLIENT_PREFIX}live${features.map((f) => `-${f}`).join("")}.js`;
 }
 
 /** The full page around a view's first render. */
@@ -98,9 +126,9 @@ export function livePage(page: LivePage): string {
     `<meta name="viewport" content="width=device-width, initial-scale=1">` +
     `<meta name="${CSRF_META}" content="${escapeHtml(page.csrf)}">` +
     `<title>${escapeHtml(page.title)}</title>${page.head}` +
-    // The page layer first: the connector reads it as it starts.
-    `<script defer src="${CLIENT_PREFIX}live.js"></script>` +
-    `<script defer src="${CLIENT_PREFIX}livets.js"></script></head><body${layout}>` +
+    // The page layer, the connector and the page's features in one script:
+    // live.js, live-js.js, live-upload.js or live-js-upload.js.
+    `<script defer src="${pageScript(page.features ?? [])}"></script></head><body${layout}>` +
     `${page.body}</body></html>`
   );
 }

@@ -27,7 +27,7 @@ import {
 } from "./native";
 import { NativeCorePort } from "./native-core-port";
 import { checkLayout, wrapPage, type LayoutOption } from "./layout";
-import { CLIENT_PREFIX, DEFAULT_FRAME_ANCESTORS, checkFrameAncestors, livePage, liveRoot, pageHeaders, statusPage } from "./page";
+import { CLIENT_PREFIX, DEFAULT_FRAME_ANCESTORS, checkFrameAncestors, livePage, liveRoot, pageFeatures, pageHeaders, statusPage } from "./page";
 import { REFUSAL_INTERVAL_MS } from "./refusal-log";
 import { parseCookies, parseHeaders, renderPage, type PageSettings, type SessionFunction } from "./page-render";
 import { parsePresences, type Presences } from "./presence";
@@ -779,9 +779,10 @@ export class LiveTSServer {
             const pageTitle = outcome.title !== undefined ? outcome.title + this.titleSuffix : title;
             const root = liveRoot(outcome.id, outcome.token, outcome.markup);
             const layout = this.routes.layout(outcome.route);
+            const features = pageFeatures(outcome.markup, this.router.get(outcome.route)?.uploads !== undefined);
             let page: string;
             if (layout === null) {
-              page = livePage({ title: pageTitle, head: this.head, csrf: outcome.csrf, body: root });
+              page = livePage({ title: pageTitle, head: this.head, csrf: outcome.csrf, body: root, features });
             } else {
               let wrapped;
               try {
@@ -790,7 +791,7 @@ export class LiveTSServer {
                 this.logger.error(`[livets] page ${request.target.slice(0, 200)}: the layout of ${outcome.route} failed:`, err);
                 return respond(500, statusPage(title, 500, "Internal Server Error"));
               }
-              page = livePage({ title: pageTitle, head: this.head + wrapped.head, csrf: outcome.csrf, body: wrapped.body, layout: wrapped.identity });
+              page = livePage({ title: pageTitle, head: this.head + wrapped.head, csrf: outcome.csrf, body: wrapped.body, layout: wrapped.identity, features });
             }
             const size = Buffer.byteLength(page);
             if (size > this.maxPageBytes) {

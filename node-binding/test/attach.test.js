@@ -108,7 +108,7 @@ test('a plain http.Server keeps its own routes and serves the live page, the con
     assert.equal(page.headers['cache-control'], 'no-store')
     assert.equal(Number(page.headers['content-length']), Buffer.byteLength(page.body))
     assert.match(page.body, /<span id="count">5<\/span>/)
-    assert.ok(page.body.includes('<script defer src="/_livets/livets.js"></script>'))
+    assert.ok(page.body.includes('<script defer src="/_livets/live.js"></script>'))
     const head = await get(port, '/counter', 'HEAD')
     assert.equal(head.status, 200)
     assert.equal(head.body, '')

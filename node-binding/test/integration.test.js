@@ -50,7 +50,7 @@ test('a GET renders the view inside a full page with a strict policy and no inli
     assert.ok(page.body.startsWith('<!doctype html><html><head><meta charset="utf-8">'))
     assert.match(page.body, /<meta name="csrf-token" content="[A-Za-z0-9_-]{24}">/)
     assert.match(page.body, /<title>Test &lt;App&gt;<\/title><link rel="stylesheet" href="\/assets\/app.css">/)
-    assert.ok(page.body.includes('<script defer src="/_livets/livets.js"></script></head><body>'))
+    assert.ok(page.body.includes('<script defer src="/_livets/live.js"></script></head><body>'))
     assert.match(page.body, /<div data-livets-id="lv-[A-Za-z0-9_-]+" data-livets-token="[^"]+" data-livets-fp="[0-9a-f]{16}"><h1>Count<\/h1><span id="count">41<\/span><\/div><\/body><\/html>$/)
     // Every script is an external file: nothing inline for the policy to allow.
     for (const tag of page.body.match(/<script[^>]*>/g)) assert.match(tag, / src="/)

@@ -21,7 +21,7 @@ def test_first_render_comes_from_the_server(demo):
     assert response.status == 200
     assert re.search(r'<span id="count">0</span>', body)
     assert 'data-livets-token="' in body
-    assert '/_livets/livets.js' in body
+    assert '/_livets/live.js' in body
 
 
 def test_three_clicks_show_three_without_a_reload(chromium, demo):

@@ -61,3 +61,19 @@ def test_child_clicks_render_only_the_child(chromium, demo):
     expect(page.locator("#parent-renders")).to_have_text("2")
     expect(page.locator("#child-count")).to_have_text("3")
     page.close()
+
+
+def test_modal_opens_and_closes_in_the_browser_alone(chromium, demo):
+    page = open_widgets(chromium, demo)
+    expect(page.locator("#modal")).to_be_hidden()
+    page.click("#open-modal")
+    expect(page.locator("#modal")).to_be_visible()
+    # A parent patch (the ping's render) keeps what the command showed.
+    page.click("#ping")
+    expect(page.locator("#pong")).to_have_text('{"pong":1}')
+    expect(page.locator("#modal")).to_be_visible()
+    page.click("#close-modal")
+    expect(page.locator("#modal")).to_be_hidden()
+    # Only the ping reached the server: the commands sent nothing.
+    assert [m[3] for m in page.sent if m[0] == "e"] == ["ping"]
+    page.close()

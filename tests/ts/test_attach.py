@@ -38,7 +38,7 @@ def test_a_counter_from_an_attached_express_app_counts_clicks(page, express_app)
     expect(page.locator("#count")).to_have_text("2")
     assert page.evaluate("window.__sameDocument") is True, "the clicks were patches, not reloads"
     sockets = page.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
-    assert any(name.endswith("/_livets/livets.js") for name in sockets), sockets
+    assert any(name.endswith("/_livets/live.js") for name in sockets), sockets
     assert all(name.startswith(express_app.url) for name in sockets), "everything came through the app's port"
 
 

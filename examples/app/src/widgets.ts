@@ -1,4 +1,5 @@
 import { LiveView, html, liveRender, type Html } from "livets";
+import { modalDemo } from "./widgets-modal";
 
 /**
  * A counter of its own inside /widgets: a nested live view, so its clicks
@@ -46,6 +47,7 @@ export class Widgets extends LiveView<{ pings: number }> {
         <p>Pings answered: ${this.state.pings}</p>
         <button id="server-push" ts-hook="Highlight" ts-on:click="server-push">Ask the server to highlight this button</button>
       </section>
+      ${modalDemo()}
       <section>
         <h2>A nested live view</h2>
         <div id="child">${liveRender(ChildCounter, { id: "child-counter", session: {} })}</div>

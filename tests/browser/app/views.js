@@ -266,4 +266,4 @@ class Bucket extends LiveView {
   }
 }
 
-module.exports = { Typing, Scroll, Form, Events, Show, Hooks, Typed, Photos, Bucket }
+module.exports = { Typing, Scroll, Form, Events, Show, Hooks, Typed, Photos, Bucket, ...require('./js-views') }
