@@ -7,6 +7,7 @@ import type { JsonObject, JsonValue } from "./json";
 import type { LiveInstance } from "./live-instance";
 import type { LiveViewClass } from "./live-view";
 import type { Logger } from "./logger";
+import type { Metrics } from "./metrics/metrics";
 import type { Params } from "./token";
 import type { Flash } from "./view-host";
 
@@ -30,6 +31,8 @@ export interface MountContext {
 export interface InstanceEnv {
   readonly core: CorePort;
   readonly logger: Logger;
+  /** Where the instance counts its joins, events and renders. */
+  readonly metrics: Metrics;
   /** Base delay before a crashed view is mounted again; doubles per crash in a row. */
   readonly remountDelayMs: number;
   /** Crashes in a row after which the view is given up. */

@@ -1,0 +1,148 @@
+// What a server counts about its live views: joins, events, renders and
+// the HTML they hand to the core, pub/sub traffic and refusals, kept in
+// fixed-bucket histograms and counters; spans for tracing. Each view
+// instance records through its own ViewProbe, so the call sites in the
+// instance are one line each.
+
+import type { Logger } from "../logger";
+import { BYTES_BUCKETS, Counter, Histogram, SECONDS_BUCKETS } from "./histogram";
+import { epochNs, nowNs, type Span, type SpanListener, type SpanName } from "./tracing";
+
+/** Label values from the view's code (class names, event names) are cut to this length. */
+const MAX_LABEL_CHARS = 100;
+
+/** A host-side refusal cause ("invalid token (expired)") as a label value: "invalid_token_expired". */
+export function causeLabel(cause: string): string {
+  return cause.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "").slice(0, MAX_LABEL_CHARS) || "unknown";
+}
+
+function label(text: string): string {
+  return text.length > MAX_LABEL_CHARS ? text.slice(0, MAX_LABEL_CHARS) : text;
+}
+
+function seconds(durationNs: bigint): number {
+  return Number(durationNs) / 1e9;
+}
+
+/** The counters and histograms of one server. */
+export class Metrics {
+  readonly joins = new Counter();
+  readonly joinSeconds = new Histogram(SECONDS_BUCKETS);
+  readonly events = new Counter();
+  readonly eventSeconds = new Histogram(SECONDS_BUCKETS);
+  readonly renderSeconds = new Histogram(SECONDS_BUCKETS);
+  readonly handOffSeconds = new Histogram(SECONDS_BUCKETS);
+  readonly renderBytes = new Histogram(BYTES_BUCKETS);
+  /** Refusals the TypeScript layer decided (bad tokens, unknown events), by cause label. */
+  readonly refusals = new Counter();
+  /** Publishes from this process: `broadcast` of the server and of views. */
+  published = 0;
+  /** Publishes delivered to a view's handleInfo here, from any node. */
+  delivered = 0;
+  /** Publishes delivered to `server.subscribe` handlers here. */
+  hostMessages = 0;
+  private readonly listeners = new Set<SpanListener>();
+
+  constructor(private readonly logger: Logger = console) {}
+
+  /** Calls `listener` with every span from now on; returns the function that stops it. */
+  onSpan(listener: SpanListener): () => void {
+    if (typeof listener !== "function") throw new TypeError("onSpan needs a function (span) => void");
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  /** The probe a view instance records through. */
+  forView(view: string, route: string): ViewProbe {
+    return new ViewProbe(this, label(view || "LiveView"), route);
+  }
+
+  refused(cause: string): void {
+    this.refusals.add({ cause: causeLabel(cause) });
+  }
+
+  /** Whether anyone listens for spans: building one is skipped otherwise. */
+  get tracing(): boolean {
+    return this.listeners.size > 0;
+  }
+
+  emit(span: Span): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(span);
+      } catch (err) {
+        // A tracer's bug must not fail the view whose work it measured.
+        this.listeners.delete(listener);
+        this.logger.error("[livets] an onSpan listener threw and was removed:", err);
+      }
+    }
+  }
+}
+
+/** One view instance's recorder; each call takes the start of what it measured (`nowNs()`). */
+export class ViewProbe {
+  constructor(
+    private readonly metrics: Metrics,
+    readonly view: string,
+    readonly route: string,
+  ) {}
+
+  /** A join answered (`ok`: with a render) or refused. */
+  join(startNs: bigint, ok: boolean): void {
+    const duration = nowNs() - startNs;
+    const labels = { view: this.view };
+    this.metrics.joins.add({ ...labels, outcome: ok ? "ok" : "failed" });
+    this.metrics.joinSeconds.observe(labels, seconds(duration));
+    this.span("join", startNs, duration, { ok });
+  }
+
+  /**
+   * An event the view accepted, from its arrival (waiting behind earlier
+   * work included) to its answer: what the user waited for.
+   */
+  event(name: string, startNs: bigint, ok: boolean): void {
+    const duration = nowNs() - startNs;
+    const labels = { view: this.view, event: label(name) };
+    this.metrics.events.add(labels);
+    this.metrics.eventSeconds.observe(labels, seconds(duration));
+    this.span("event", startNs, duration, { ok }, labels.event);
+  }
+
+  /** A render pass of the view's tree (the nodes that changed), hand-offs included. */
+  render(cause: string, startNs: bigint): void {
+    const duration = nowNs() - startNs;
+    this.metrics.renderSeconds.observe({ view: this.view }, seconds(duration));
+    this.span("render", startNs, duration, { cause: label(cause) });
+  }
+
+  /**
+   * HTML of one node handed to the core, which diffs it on its loop
+   * thread and writes the patch; measured is the hand-off.
+   */
+  handOff(node: string, bytes: number, startNs: bigint): void {
+    const duration = nowNs() - startNs;
+    this.metrics.renderBytes.observe({ view: this.view }, bytes);
+    this.metrics.handOffSeconds.observe({ view: this.view }, seconds(duration));
+    this.span("diff", startNs, duration, { bytes, node: label(node) });
+  }
+
+  published(): void {
+    this.metrics.published++;
+  }
+
+  delivered(): void {
+    this.metrics.delivered++;
+  }
+
+  private span(name: SpanName, startNs: bigint, durationNs: bigint, attributes: Record<string, string | number | boolean>, event?: string): void {
+    if (!this.metrics.tracing) return;
+    this.metrics.emit({
+      name,
+      view: this.view,
+      ...(event !== undefined ? { event } : {}),
+      startNs: epochNs(startNs),
+      durationNs,
+      attributes: { route: this.route, ...attributes },
+    });
+  }
+}
