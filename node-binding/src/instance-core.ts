@@ -23,7 +23,7 @@ export class InstanceCore {
     readonly id: string,
     /** "ClassName (/route)", for log lines. */
     private readonly label: string,
-    /** Where the HTML handed over and the publishes are counted. */
+    /** Where the HTML handed to the core is counted. */
     private readonly probe?: ViewProbe,
   ) {}
 
@@ -80,7 +80,6 @@ export class InstanceCore {
   /** Publishes for a view's broadcast(); a failure is the view's to see, so it throws. */
   publish(topic: string, data: string): void {
     this.core.publish(topic, data);
-    this.probe?.published();
   }
 
   /** Who is on `topic` (JSON text); throws as publish does. */

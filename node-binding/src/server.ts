@@ -579,7 +579,6 @@ export class LiveTSServer {
   broadcast(topic: string, data: unknown): void {
     const running = this.listening();
     running.native.publish(running.handle, ownTopic(String(topic), "broadcast"), encodeInfo(data));
-    this.counted.published++;
   }
 
   /**

@@ -134,9 +134,12 @@ test('label values are escaped; a name the format cannot carry is refused', () =
 test('events, joins and renders are counted by view and event, and /metrics serves them as valid Prometheus text', async () => {
   await withServer(async (port, server) => {
     const { sock, id } = await joinPage(port, '/counter')
+    let opsBytes = 0
     for (let ref = 2; ref <= 4; ref++) {
       sock.send(['e', ref, id, 'inc', null])
-      await sock.next()
+      const patch = await sock.next()
+      assert.equal(patch[0], 'p')
+      opsBytes += Buffer.byteLength(JSON.stringify(patch[4]))
     }
     sock.send(['e', 5, id, 'nope', null])
     assert.equal((await sock.next())[0], 'x')
@@ -149,6 +152,10 @@ test('events, joins and renders are counted by view and event, and /metrics serv
     assert.ok(snap.eventSeconds.count === 3 && snap.eventSeconds.sum > 0)
     assert.equal(snap.renderSeconds.count, 4, 'the join\'s render and one per event')
     assert.equal(snap.renderBytes.count, 4)
+    // The core diffed each event's update (the join's render is registered, not diffed).
+    assert.equal(snap.diff.count, 3)
+    assert.ok(snap.diff.seconds > 0)
+    assert.equal(snap.diff.patchBytes, opsBytes, 'the patch operations the browser got')
     assert.equal(snap.refusals.unknown_event, 1)
 
     const res = await get(port, '/metrics')
@@ -165,6 +172,8 @@ test('events, joins and renders are counted by view and event, and /metrics serv
     assert.equal(sample(families, 'livets_refusals_total', { cause: 'unknown_event' }), 1)
     assert.equal(sample(families, 'livets_refusals_total', { cause: 'event_rate' }), 0, 'the core\'s causes are listed too')
     assert.equal(sample(families, 'livets_redis_enabled'), 0)
+    assert.equal(sample(families, 'livets_diffs_total'), 3)
+    assert.equal(sample(families, 'livets_patch_bytes_total'), snap.diff.patchBytes)
     assert.ok(sample(families, 'livets_process_resident_memory_bytes') > 0)
     assert.equal(families.get('livets_event_loop_lag_seconds').type, 'gauge')
 
@@ -185,9 +194,11 @@ test('pub/sub traffic is counted: publishes from this process, deliveries to vie
     server.broadcast('news', 1)
     for (let i = 0; i < 50 && heard.length === 0; i++) await new Promise((r) => setTimeout(r, 10))
     const { pubsub } = server.metrics()
-    assert.equal(pubsub.published, 2)
+    assert.equal(pubsub.published, 2, 'the view\'s broadcast and the server\'s')
+    assert.equal(pubsub.deliveries, 2, 'one to the view, one to the server handler')
     assert.equal(pubsub.delivered, 1)
     assert.equal(pubsub.hostMessages, 1)
+    assert.equal(pubsub.remotePublished, 0)
     assert.equal(pubsub.topics, 2)
     a.sock.close()
   })

@@ -44,6 +44,8 @@ interface Point {
   readonly connections: number;
   readonly eventsPerSecond: number;
   readonly renderMs: number;
+  readonly diffMs: number;
+  readonly patchBytesPerSecond: number;
   readonly residentMiB: number;
   readonly lagMs: number;
 }
@@ -61,11 +63,16 @@ function nextPoint(previous: MetricsSnapshot | null, now: MetricsSnapshot): Poin
   const events = previous === null ? 0 : now.events - previous.events;
   const renders = previous === null ? 0 : now.renderSeconds.count - previous.renderSeconds.count;
   const renderSeconds = previous === null ? 0 : now.renderSeconds.sum - previous.renderSeconds.sum;
+  const diffs = previous === null ? 0 : now.diff.count - previous.diff.count;
+  const diffSeconds = previous === null ? 0 : now.diff.seconds - previous.diff.seconds;
+  const patchBytes = previous === null ? 0 : now.diff.patchBytes - previous.diff.patchBytes;
   return {
     at: now.at,
     connections: now.websockets ?? 0,
     eventsPerSecond: seconds > 0 ? events / seconds : 0,
     renderMs: renders > 0 ? (renderSeconds / renders) * 1000 : 0,
+    diffMs: diffs > 0 ? (diffSeconds / diffs) * 1000 : 0,
+    patchBytesPerSecond: seconds > 0 ? patchBytes / seconds : 0,
     residentMiB: now.process.residentBytes / 1048576,
     lagMs: now.process.eventLoopLagSeconds.p99 * 1000,
   };
@@ -118,6 +125,8 @@ export function dashboardView(source: DashboardSource): LiveViewClass {
     ${lineChart("connections", "Live connections", series((p) => p.connections), DASHBOARD_HISTORY, String(last?.connections ?? 0))}
     ${lineChart("events", "Events per second", series((p) => p.eventsPerSecond), DASHBOARD_HISTORY, fixed(last?.eventsPerSecond ?? 0))}
     ${lineChart("render", "Mean render time (ms)", series((p) => p.renderMs), DASHBOARD_HISTORY, fixed(last?.renderMs ?? 0, 2))}
+    ${lineChart("diff", "Mean diff time in the core (ms)", series((p) => p.diffMs), DASHBOARD_HISTORY, fixed(last?.diffMs ?? 0, 3))}
+    ${lineChart("patch-bytes", "Patch bytes per second", series((p) => p.patchBytesPerSecond), DASHBOARD_HISTORY, fixed(last?.patchBytesPerSecond ?? 0, 0))}
     ${lineChart("memory", "Resident memory (MiB)", series((p) => p.residentMiB), DASHBOARD_HISTORY, fixed(last?.residentMiB ?? 0))}
     ${lineChart("lag", "Event loop lag, p99 (ms)", series((p) => p.lagMs), DASHBOARD_HISTORY, fixed(last?.lagMs ?? 0, 2))}
   </section>
@@ -129,7 +138,8 @@ export function dashboardView(source: DashboardSource): LiveViewClass {
   <p id="redis">${s.redis.enabled ? (s.redis.connected ? "connected" : "down") : "not used (single process)"}${
     s.redis.enabled ? ` · reconnects ${s.redis.reconnects} · dropped publishes ${s.redis.droppedPublishes}` : ""}</p>
   <h2>Pub/sub</h2>
-  <p id="pubsub">published ${s.pubsub.published} · delivered ${s.pubsub.delivered} · to server handlers ${s.pubsub.hostMessages}
+  <p id="pubsub">published ${s.pubsub.published} · from other nodes ${s.pubsub.remotePublished}
+    · deliveries ${s.pubsub.deliveries} (to views ${s.pubsub.delivered}, to server handlers ${s.pubsub.hostMessages})
     · topics ${s.pubsub.topics ?? 0} · subscriptions ${s.pubsub.subscriptions ?? 0}</p>
   <table id="topics"><thead><tr><th>Topic</th><th>Views here</th><th>Present (all nodes)</th></tr></thead><tbody>
     ${topics.rows.map((t) => html`<tr><td>${t.topic}</td><td>${t.subscribers}</td><td>${t.present ?? ""}</td></tr>`)}

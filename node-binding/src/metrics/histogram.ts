@@ -21,17 +21,37 @@ export interface HistogramSeries {
   readonly count: number;
 }
 
-interface Cell {
-  readonly labels: Readonly<Record<string, string>>;
+/** One series of a histogram, kept by a recorder that observes it often (no label lookup per observation). */
+export class HistogramCell {
   /** Per bucket, not cumulative: one increment per observation. */
   readonly counts: number[];
-  sum: number;
-  count: number;
+  sum = 0;
+  count = 0;
+
+  constructor(
+    readonly labels: Readonly<Record<string, string>>,
+    private readonly bounds: readonly number[],
+  ) {
+    this.counts = new Array<number>(bounds.length).fill(0);
+  }
+
+  observe(value: number): void {
+    const slot = this.bounds.findIndex((bound) => value <= bound);
+    if (slot >= 0) this.counts[slot]++;
+    this.sum += value;
+    this.count++;
+  }
+}
+
+/** One series of a counter. */
+export class CounterCell {
+  value = 0;
+  constructor(readonly labels: Readonly<Record<string, string>>) {}
 }
 
 /** A histogram family: one series per distinct set of label values. */
 export class Histogram {
-  private readonly cells = new Map<string, Cell>();
+  private readonly cells = new Map<string, HistogramCell>();
 
   constructor(readonly bounds: readonly number[]) {
     for (let i = 1; i < bounds.length; i++) {
@@ -41,16 +61,18 @@ export class Histogram {
 
   /** Records `value` in the series of `labels` (the same label names every call). */
   observe(labels: Readonly<Record<string, string>>, value: number): void {
+    this.cell(labels).observe(value);
+  }
+
+  /** The series of `labels`, created empty if new. */
+  cell(labels: Readonly<Record<string, string>>): HistogramCell {
     const key = seriesKey(labels);
     let cell = this.cells.get(key);
     if (cell === undefined) {
-      cell = { labels: { ...labels }, counts: new Array<number>(this.bounds.length).fill(0), sum: 0, count: 0 };
+      cell = new HistogramCell({ ...labels }, this.bounds);
       this.cells.set(key, cell);
     }
-    const slot = this.bounds.findIndex((bound) => value <= bound);
-    if (slot >= 0) cell.counts[slot]++;
-    cell.sum += value;
-    cell.count++;
+    return cell;
   }
 
   /** Every series, with cumulative buckets. */
@@ -65,13 +87,21 @@ export class Histogram {
 
 /** A counter family: one total per distinct set of label values. */
 export class Counter {
-  private readonly cells = new Map<string, { labels: Readonly<Record<string, string>>; value: number }>();
+  private readonly cells = new Map<string, CounterCell>();
 
   add(labels: Readonly<Record<string, string>>, by = 1): void {
+    this.cell(labels).value += by;
+  }
+
+  /** The series of `labels`, created at 0 if new. */
+  cell(labels: Readonly<Record<string, string>>): CounterCell {
     const key = seriesKey(labels);
-    const cell = this.cells.get(key);
-    if (cell === undefined) this.cells.set(key, { labels: { ...labels }, value: by });
-    else cell.value += by;
+    let cell = this.cells.get(key);
+    if (cell === undefined) {
+      cell = new CounterCell({ ...labels });
+      this.cells.set(key, cell);
+    }
+    return cell;
   }
 
   series(): { labels: Readonly<Record<string, string>>; value: number }[] {

@@ -33,8 +33,14 @@ export interface MetricsSnapshot {
   readonly renderSeconds: Totals;
   /** HTML handed to the core's differ: how many hand-offs, how many bytes. */
   readonly renderBytes: Totals;
+  /** The core's diffs of those updates: how many, their time on its loop thread, the bytes of their patches. */
+  readonly diff: { readonly count: number; readonly seconds: number; readonly patchBytes: number };
   readonly pubsub: {
+    /** From the core: publishes from this process, publishes of other nodes through Redis, and deliveries here (one per subscriber). */
     readonly published: number;
+    readonly remotePublished: number;
+    readonly deliveries: number;
+    /** Of those deliveries, the ones to views (handleInfo) and to `server.subscribe` handlers. */
     readonly delivered: number;
     readonly hostMessages: number;
     /** From the core: topics with a subscriber, (subscriber, topic) pairs. */
@@ -97,8 +103,11 @@ export function takeSnapshot(sources: SnapshotSources): MetricsSnapshot {
     eventSeconds: totals(metrics.eventSeconds.series()),
     renderSeconds: totals(metrics.renderSeconds.series()),
     renderBytes: totals(metrics.renderBytes.series()),
+    diff: { count: core?.diffs ?? 0, seconds: (core?.diffNs ?? 0) / 1e9, patchBytes: core?.patchBytes ?? 0 },
     pubsub: {
-      published: metrics.published,
+      published: core?.publishes ?? 0,
+      remotePublished: core?.remotePublishes ?? 0,
+      deliveries: core?.deliveries ?? 0,
       delivered: metrics.delivered,
       hostMessages: metrics.hostMessages,
       topics: core?.topics ?? null,
@@ -139,7 +148,12 @@ export function families(snapshot: MetricsSnapshot, metrics: Metrics): Family[] 
     { name: "livets_render_duration_seconds", help: "Render passes of a view's tree, hand-offs to the core included.", type: "histogram", bounds: metrics.renderSeconds.bounds, series: metrics.renderSeconds.series() },
     { name: "livets_diff_handoff_duration_seconds", help: "Handing one node's HTML to the core, which diffs it on its loop thread.", type: "histogram", bounds: metrics.handOffSeconds.bounds, series: metrics.handOffSeconds.series() },
     { name: "livets_render_bytes", help: "HTML of one node handed to the core's differ, in bytes.", type: "histogram", bounds: metrics.renderBytes.bounds, series: metrics.renderBytes.series() },
+    counter("livets_diffs_total", "Component updates the core diffed.", snapshot.diff.count),
+    counter("livets_diff_seconds_total", "Time the core spent on those diffs (parse, diff, encode) on its loop thread.", snapshot.diff.seconds),
+    counter("livets_patch_bytes_total", "Bytes of the patch operations those diffs produced.", snapshot.diff.patchBytes),
     counter("livets_pubsub_published_total", "Publishes from this process (server and view broadcasts).", pubsub.published),
+    counter("livets_pubsub_remote_published_total", "Publishes of other nodes received through Redis.", pubsub.remotePublished),
+    counter("livets_pubsub_deliveries_total", "Publishes handed to a subscriber here (a view, a raw connection, a server handler).", pubsub.deliveries),
     counter("livets_pubsub_delivered_total", "Publishes delivered to views on this process (handleInfo), from any node.", pubsub.delivered),
     counter("livets_pubsub_host_messages_total", "Publishes delivered to server.subscribe handlers on this process.", pubsub.hostMessages),
     ...gauge("livets_pubsub_topics", "Topics with at least one subscriber.", pubsub.topics),
