@@ -517,7 +517,8 @@ typedef struct lts_stats_v2 {
   uint64_t publishes;         /* lts_publish calls */
   uint64_t remote_publishes;  /* publishes of other nodes received through Redis */
   uint64_t deliveries;        /* publishes handed to a subscriber here (a component,
-                                 a raw connection, the host): one per subscriber */
+                                 a raw connection, the host): one per subscriber,
+                                 Redis link notices and presence diffs included */
 } lts_stats_v2;
 
 /* Fills *out up to out->size, as lts_server_stats does (blocking the

@@ -296,7 +296,7 @@ final class CABITests: XCTestCase {
         XCTAssertEqual(full.diffs, 1, "the join registers; only the event's update is diffed")
         XCTAssertGreaterThan(full.diff_ns, 0)
         // The patch's operations, as the frame carries them: [[1,[0,0],"#text","1"]].
-        XCTAssertEqual(full.patch_bytes, UInt64(#"[[1,[0,0],"#text","1"]]"#.utf8.count))
+        XCTAssertEqual(full.patch_bytes, UInt64(##"[[1,[0,0],"#text","1"]]"##.utf8.count))
         XCTAssertEqual(full.publishes, 1)
         XCTAssertEqual(full.deliveries, 2, "the raw connection and the host")
         XCTAssertEqual(full.remote_publishes, 0)

@@ -772,7 +772,8 @@ export class LiveTSServer {
   private onTopic(topic: string, text: string): void {
     const handlers = this.handlers.get(topic);
     if (handlers === undefined) return;
-    this.counted.hostMessages++;
+    // The link's own notices are LiveTS's bookkeeping, not the app's traffic.
+    if (topic !== REDIS_LINK_TOPIC) this.counted.hostMessages++;
     const data = decodeInfo(text);
     for (const handler of [...handlers]) {
       try {

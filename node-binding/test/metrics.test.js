@@ -10,6 +10,7 @@ const { get, liveRoot, joinParams } = require('../test-support/http')
 const { LiveSocket } = require('../test-support/ws')
 const { quietLogger } = require('../test-support/fake-core')
 const { Counter, Chat } = require('../test-support/views')
+const { RedisServer, waitFor } = require('../test-support/redis')
 
 const { LiveTSServer, SECONDS_BUCKETS, localDevelopmentOnly } = load()
 const { Histogram } = load('metrics/histogram')
@@ -202,6 +203,38 @@ test('pub/sub traffic is counted: publishes from this process, deliveries to vie
     assert.equal(pubsub.topics, 2)
     a.sock.close()
   })
+})
+
+test('through Redis: the state of the link, and a publish of another node counted as one from there', async () => {
+  requireNative()
+  const redis = await RedisServer.start()
+  const servers = []
+  try {
+    for (let i = 0; i < 2; i++) {
+      const server = new LiveTSServer({ secret: 'metrics-secret', logger: quietLogger(), pubsub: { redis: redis.url } })
+      await server.listen()
+      servers.push(server)
+    }
+    const [one, two] = servers
+    await waitFor(() => one.metrics().redis.connected && two.metrics().redis.connected, 10000, 'both nodes linked to Redis')
+    const heard = []
+    two.subscribe('news', (data) => heard.push(data))
+    // The other node hears of a subscription through Redis: publish until it arrives.
+    await waitFor(() => { one.broadcast('news', 'x'); return heard.length > 0 }, 5000, 'a publish across')
+    const sent = one.metrics().pubsub.published
+    const got = two.metrics()
+    assert.deepEqual(got.redis, { enabled: true, connected: true, reconnects: 0, droppedPublishes: 0 })
+    assert.equal(got.pubsub.remotePublished, sent, 'every publish of the other node arrived, each once')
+    assert.equal(got.pubsub.published, 0)
+    assert.equal(got.pubsub.hostMessages, heard.length)
+    assert.equal(one.metrics().pubsub.remotePublished, 0)
+    const families = parsePrometheus(two.metricsText())
+    assert.equal(sample(families, 'livets_redis_connected'), 1)
+    assert.equal(sample(families, 'livets_pubsub_remote_published_total'), sent)
+  } finally {
+    for (const server of servers) await server.close()
+    await redis.stop()
+  }
 })
 
 test('spans: join, render, diff and event, each with its view, event and timing', async () => {

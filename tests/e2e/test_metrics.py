@@ -55,6 +55,10 @@ def test_metrics_parse_as_prometheus_text_and_count_what_a_tab_does(chromium, de
     assert value(after, "livets_event_duration_seconds", "livets_event_duration_seconds_sum", **labels) > 0
     assert value(after, "livets_joins", "livets_joins_total", view="Counter", outcome="ok") == 1
     assert value(after, "livets_render_bytes", "livets_render_bytes_count", view="Counter") >= 4
+    # The core diffed each click's update and counted its time and patch bytes.
+    assert value(after, "livets_diffs", "livets_diffs_total") >= 3
+    assert value(after, "livets_diff_seconds", "livets_diff_seconds_total") > 0
+    assert value(after, "livets_patch_bytes", "livets_patch_bytes_total") > 0
     assert value(after, "livets_redis_enabled") == 0
     assert value(after, "livets_process_resident_memory_bytes") > 0
     assert "event_rate" in {s.labels["cause"] for s in after["livets_refusals"].samples}
