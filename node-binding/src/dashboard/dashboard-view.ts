@@ -114,6 +114,7 @@ export function dashboardView(source: DashboardSource): LiveViewClass {
       const { snapshot: s, history, views, topics } = this.state;
       const last = history[history.length - 1];
       const series = (pick: (p: Point) => number): number[] => history.map(pick);
+      const refused = Object.entries(s.refusals).filter(([, n]) => n > 0);
       return html`<main id="livets-dashboard">
   <h1>LiveTS dashboard</h1>
   <p>Connections: <strong id="connections">${s.websockets ?? 0}</strong>
@@ -151,9 +152,9 @@ export function dashboardView(source: DashboardSource): LiveViewClass {
   </tbody></table>
   ${views.total > views.rows.length ? html`<p>and ${views.total - views.rows.length} more views</p>` : ""}
   <h2>Refusals</h2>
-  <table id="refusals"><tbody>
-    ${Object.entries(s.refusals).filter(([, n]) => n > 0).map(([cause, n]) => html`<tr><td>${cause}</td><td>${n}</td></tr>`)}
-  </tbody></table>
+  ${refused.length === 0 ? html`<p id="refusals">none</p>` : html`<table id="refusals"><tbody>
+    ${refused.map(([cause, n]) => html`<tr><td>${cause}</td><td>${n}</td></tr>`)}
+  </tbody></table>`}
 </main>`;
     }
   }
