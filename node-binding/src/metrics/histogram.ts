@@ -36,8 +36,10 @@ export class HistogramCell {
   }
 
   observe(value: number): void {
-    const slot = this.bounds.findIndex((bound) => value <= bound);
-    if (slot >= 0) this.counts[slot]++;
+    const { bounds } = this;
+    let slot = 0;
+    while (slot < bounds.length && value > bounds[slot]) slot++;
+    if (slot < bounds.length) this.counts[slot]++;
     this.sum += value;
     this.count++;
   }

@@ -20,8 +20,8 @@ function label(text: string): string {
   return text.length > MAX_LABEL_CHARS ? text.slice(0, MAX_LABEL_CHARS) : text;
 }
 
-function seconds(durationNs: bigint): number {
-  return Number(durationNs) / 1e9;
+function seconds(durationNs: number): number {
+  return durationNs / 1e9;
 }
 
 /** The counters and histograms of one server. */
@@ -107,7 +107,7 @@ export class ViewProbe {
   }
 
   /** A join answered (`ok`: with a render) or refused. */
-  join(startNs: bigint, ok: boolean): void {
+  join(startNs: number, ok: boolean): void {
     const duration = nowNs() - startNs;
     const labels = { view: this.view };
     this.metrics.joins.add({ ...labels, outcome: ok ? "ok" : "failed" });
@@ -119,7 +119,7 @@ export class ViewProbe {
    * An event the view accepted, from its arrival (waiting behind earlier
    * work included) to its answer: what the user waited for.
    */
-  event(name: string, startNs: bigint, ok: boolean): void {
+  event(name: string, startNs: number, ok: boolean): void {
     const duration = nowNs() - startNs;
     const cells = this.cellsOf(name);
     cells.count.value++;
@@ -128,7 +128,7 @@ export class ViewProbe {
   }
 
   /** A render pass of the view's tree (the nodes that changed), hand-offs included. */
-  render(cause: string, startNs: bigint): void {
+  render(cause: string, startNs: number): void {
     const duration = nowNs() - startNs;
     this.renderSeconds.observe(seconds(duration));
     this.span("render", startNs, duration, { cause: label(cause) });
@@ -138,7 +138,7 @@ export class ViewProbe {
    * HTML of one node handed to the core, which diffs it on its loop
    * thread and writes the patch; measured is the hand-off.
    */
-  handOff(node: string, bytes: number, startNs: bigint): void {
+  handOff(node: string, bytes: number, startNs: number): void {
     const duration = nowNs() - startNs;
     this.renderBytes.observe(bytes);
     this.handOffSeconds.observe(seconds(duration));
@@ -159,14 +159,14 @@ export class ViewProbe {
     return cells;
   }
 
-  private span(name: SpanName, startNs: bigint, durationNs: bigint, attributes: Record<string, string | number | boolean>, event?: string): void {
+  private span(name: SpanName, startNs: number, durationNs: number, attributes: Record<string, string | number | boolean>, event?: string): void {
     if (!this.metrics.tracing) return;
     this.metrics.emit({
       name,
       view: this.view,
       ...(event !== undefined ? { event } : {}),
       startNs: epochNs(startNs),
-      durationNs,
+      durationNs: BigInt(Math.round(durationNs)),
       attributes: { route: this.route, ...attributes },
     });
   }

@@ -32,16 +32,21 @@ export interface TracingOptions {
   readonly onSpan?: SpanListener;
 }
 
-// hrtime is monotonic but has no epoch; one reading of both clocks at load
-// gives spans wall-clock start times that still order correctly.
-const EPOCH_OFFSET_NS = BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
+import { performance } from "node:perf_hooks";
 
-/** The monotonic clock spans are measured with. */
-export function nowNs(): bigint {
-  return process.hrtime.bigint();
+// The monotonic clock is read as a plain number (nanoseconds since the
+// process started, exact to well under a microsecond for months): a
+// BigInt per reading would cost more than the work some spans measure.
+// Spans turn readings into exact epoch nanoseconds only when someone
+// listens.
+const ORIGIN_EPOCH_NS = BigInt(Math.round(performance.timeOrigin * 1e3)) * 1000n;
+
+/** The monotonic clock metrics and spans are measured with, in nanoseconds since the process started. */
+export function nowNs(): number {
+  return performance.now() * 1e6;
 }
 
-/** A monotonic reading as nanoseconds since the Unix epoch. */
-export function epochNs(monotonic: bigint): bigint {
-  return monotonic + EPOCH_OFFSET_NS;
+/** A `nowNs()` reading as nanoseconds since the Unix epoch. */
+export function epochNs(monotonic: number): bigint {
+  return ORIGIN_EPOCH_NS + BigInt(Math.round(monotonic));
 }
