@@ -374,6 +374,7 @@ export class LiveTSServer {
     if (typeof route === "string" && (route.startsWith(CLIENT_PREFIX) || route === LIVE_PATH)) {
       throw new TypeError(`path ${route} is taken by LiveTS itself`);
     }
+    if (route === this.metricsEndpoint?.path) throw new TypeError(`path ${route} is taken by the metrics endpoint`);
     checkViewClass(View);
     allowedEvents(View);
     modelFieldsOf(View);

@@ -313,6 +313,8 @@ test('without the option there is no /metrics; bad options are refused with the 
   assert.throws(() => new LiveTSServer({ dashboard: { path: '/live' } }), /taken by LiveTS/)
   assert.throws(() => new LiveTSServer({ dashboard: { path: '/d/:x' } }), /dashboard.path must be a path/)
   assert.throws(() => new LiveTSServer({ dashboard: { path: '/d', guard: 'open' } }), /dashboard.guard must be a function/)
+  assert.throws(() => new LiveTSServer({ metrics: { path: '/m' } }).route('/m', Counter), /taken by the metrics endpoint/)
+  assert.throws(() => new LiveTSServer({ metrics: { path: '/m' }, dashboard: { path: '/m' } }), /taken by the metrics endpoint/)
 })
 
 test('the dashboard at /_livets leaves the connector\'s files under /_livets/ alone, and shows the live connection count', async () => {
