@@ -514,6 +514,33 @@ typedef struct lts_stats {
  * LTS_ESTATE if the server is not running. */
 int lts_server_stats(lts_server *server, lts_stats *out);
 
+/* lts_stats and what the core counted since: its diffs (how many, their
+ * time on the loop thread, the bytes of their patches) and pub/sub
+ * traffic. Fields are only ever appended: the caller sets `size` to
+ * sizeof(lts_stats_v2) as its header declares it, and the core fills what
+ * fits, so an older host's smaller struct gets the fields it knows and a
+ * newer host's larger one keeps what it zeroed past what this core knows.
+ * The counters start at 0 with the server and wrap at 2^64. */
+typedef struct lts_stats_v2 {
+  size_t size;                /* set by the caller: sizeof(lts_stats_v2) */
+  lts_stats base;             /* as lts_server_stats fills it */
+  uint64_t diffs;             /* lts_component_update calls diffed */
+  uint64_t diff_ns;           /* their time on the loop thread: parsing the new HTML,
+                                 diffing it and encoding the patch, in nanoseconds */
+  uint64_t patch_bytes;       /* bytes of the patch operations they produced */
+  uint64_t publishes;         /* lts_publish calls */
+  uint64_t remote_publishes;  /* publishes of other nodes received through Redis */
+  uint64_t deliveries;        /* publishes handed to a subscriber here (a component,
+                                 a raw connection, the host): one per subscriber,
+                                 Redis link notices and presence diffs included */
+} lts_stats_v2;
+
+/* Fills *out up to out->size, as lts_server_stats does (blocking the
+ * caller until the loop thread has read the counters). Returns LTS_EINVAL
+ * for a NULL out or an out->size smaller than the struct up to `base`
+ * included; LTS_ESTATE if the server is not running. */
+int lts_server_stats_v2(lts_server *server, lts_stats_v2 *out);
+
 /* DESTRUCTOR. Stops the server if running, then frees it. NULL is a no-op.
  * Misuse does nothing but set lts_last_error(): a freed or foreign handle,
  * or a call from a callback on this server's loop thread (free it after

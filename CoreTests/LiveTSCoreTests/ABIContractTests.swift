@@ -239,6 +239,11 @@ private let contract: [String: Row] = [
     "lts_server_stats": .method(valid: { var stats = lts_stats(); return lts_server_stats($0, &stats) }, whenStopped: LTS_ESTATE, probes: [
         Probe("a NULL out", LTS_EINVAL, mentions: "out") { lts_server_stats($0, nil) },
     ]),
+    "lts_server_stats_v2": .method(valid: { var stats = lts_stats_v2(); stats.size = MemoryLayout<lts_stats_v2>.size; return lts_server_stats_v2($0, &stats) },
+                                   whenStopped: LTS_ESTATE, probes: [
+        Probe("a NULL out", LTS_EINVAL, mentions: "out") { lts_server_stats_v2($0, nil) },
+        Probe("size 0", LTS_EINVAL, mentions: "size") { var stats = lts_stats_v2(); return lts_server_stats_v2($0, &stats) },
+    ]),
     "lts_server_free": .destructor,
     "lts_respond": .method(valid: { lts_respond($0, 1, 200, nil, 0, "ok", 2) }, whenStopped: LTS_ESTATE, probes: [
         Probe("request 0", LTS_EINVAL, mentions: "id is 0") { lts_respond($0, 0, 200, nil, 0, "ok", 2) },

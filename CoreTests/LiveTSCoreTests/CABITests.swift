@@ -273,6 +273,51 @@ final class CABITests: XCTestCase {
         XCTAssertEqual(lts_publish(server, "news", 4, &bad, 1), LTS_EPARSE)
     }
 
+    func testStatsV2CountsDiffsAndPubSubTrafficAndFillsOnlyWhatTheCallerKnows() {
+        let port = startServer()
+        let client = TestClient(port: port), raw = TestClient(port: port)
+        XCTAssertEqual(client.upgrade(), 101)
+        XCTAssertEqual(raw.upgrade(), 101)
+        client.sendText(#"["j",1,"c1","tok",{}]"#)
+        XCTAssertEqual(client.readText()?.hasPrefix(#"["r","c1""#), true)
+        client.sendText(#"["e",2,"c1","inc",{}]"#)
+        let patch = client.readText() ?? ""
+        XCTAssertTrue(patch.hasPrefix(#"["p","c1",2,2,"#), patch)
+        XCTAssertEqual(lts_conn_subscribe(server, log.opened[1], "news", 4), LTS_OK)
+        XCTAssertEqual(lts_host_subscribe(server, "news", 4), LTS_OK)
+        XCTAssertEqual(lts_publish(server, "news", 4, "hello", 5), LTS_OK)
+        XCTAssertEqual(raw.readText(), "hello")
+
+        var full = lts_stats_v2()
+        full.size = MemoryLayout<lts_stats_v2>.size
+        XCTAssertEqual(lts_server_stats_v2(server, &full), LTS_OK)
+        XCTAssertEqual(full.size, MemoryLayout<lts_stats_v2>.size, "size is the caller's, left as it was")
+        XCTAssertEqual(full.base.websockets, 2)
+        XCTAssertEqual(full.diffs, 1, "the join registers; only the event's update is diffed")
+        XCTAssertGreaterThan(full.diff_ns, 0)
+        // The patch's operations, as the frame carries them: [[1,[0,0],"#text","1"]].
+        XCTAssertEqual(full.patch_bytes, UInt64(##"[[1,[0,0],"#text","1"]]"##.utf8.count))
+        XCTAssertEqual(full.publishes, 1)
+        XCTAssertEqual(full.deliveries, 2, "the raw connection and the host")
+        XCTAssertEqual(full.remote_publishes, 0)
+
+        // An older host's struct, ending before patch_bytes: nothing past it is written.
+        var older = lts_stats_v2()
+        older.size = MemoryLayout<lts_stats_v2>.offset(of: \lts_stats_v2.patch_bytes)!
+        older.patch_bytes = 0xDEAD
+        older.publishes = 0xBEEF
+        XCTAssertEqual(lts_server_stats_v2(server, &older), LTS_OK)
+        XCTAssertEqual(older.diffs, 1)
+        XCTAssertEqual(older.patch_bytes, 0xDEAD)
+        XCTAssertEqual(older.publishes, 0xBEEF)
+        XCTAssertEqual(older.base.websockets, 2)
+
+        var tooSmall = lts_stats_v2()
+        tooSmall.size = MemoryLayout<lts_stats_v2>.offset(of: \lts_stats_v2.base)!
+        XCTAssertEqual(lts_server_stats_v2(server, &tooSmall), LTS_EINVAL)
+        XCTAssertEqual(tooSmall.base.websockets, 0, "a refused call writes nothing")
+    }
+
     func testPingGetsPong() {
         let port = startServer()
         let client = TestClient(port: port)

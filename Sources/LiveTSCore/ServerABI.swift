@@ -158,12 +158,45 @@ public func lts_server_stats(_ handle: OpaquePointer?, _ out: UnsafeMutablePoint
     guard let server = enter(handle, "lts_server_stats") else { return LTS_EMISUSE }
     guard let out else { return fail(LTS_EINVAL, "lts_server_stats: out is NULL (pass the address of an lts_stats)") }
     guard server.engine.isRunning, let stats = server.engine.stats() else { return server.notRunning("lts_server_stats") }
-    out.pointee = lts_stats(connections: UInt64(stats.connections), websockets: UInt64(stats.webSockets),
-                            components: UInt64(stats.components), topics: UInt64(stats.topics),
-                            subscriptions: UInt64(stats.subscriptions), slow_consumers_closed: UInt64(stats.slowConsumersClosed),
-                            origins_rejected: UInt64(stats.originsRejected), messages_refused: UInt64(stats.messagesRefused),
-                            redis_connected: stats.redisConnected ? 1 : 0, redis_reconnects: stats.redisReconnects,
-                            redis_dropped_publishes: stats.redisDroppedPublishes, refusals: refusalTuple(stats.refusals))
+    out.pointee = coreStats(stats)
+    return LTS_OK
+}
+
+private func coreStats(_ stats: LiveEngine.Stats) -> lts_stats {
+    lts_stats(connections: UInt64(stats.connections), websockets: UInt64(stats.webSockets),
+              components: UInt64(stats.components), topics: UInt64(stats.topics),
+              subscriptions: UInt64(stats.subscriptions), slow_consumers_closed: UInt64(stats.slowConsumersClosed),
+              origins_rejected: UInt64(stats.originsRejected), messages_refused: UInt64(stats.messagesRefused),
+              redis_connected: stats.redisConnected ? 1 : 0, redis_reconnects: stats.redisReconnects,
+              redis_dropped_publishes: stats.redisDroppedPublishes, refusals: refusalTuple(stats.refusals))
+}
+
+@_cdecl("lts_server_stats_v2")
+public func lts_server_stats_v2(_ handle: OpaquePointer?, _ out: UnsafeMutablePointer<lts_stats_v2>?) -> Int32 {
+    guard let server = enter(handle, "lts_server_stats_v2") else { return LTS_EMISUSE }
+    guard let out else { return fail(LTS_EINVAL, "lts_server_stats_v2: out is NULL (pass the address of an lts_stats_v2 with its size set)") }
+    // The caller's struct may be older (smaller) or newer (larger) than
+    // this core's: what is written stops at the smaller of the two.
+    let known = MemoryLayout<lts_stats_v2>.size
+    let least = MemoryLayout<lts_stats_v2>.offset(of: \lts_stats_v2.diffs) ?? known
+    let size = out.pointee.size
+    guard size >= least else {
+        return fail(LTS_EINVAL, "lts_server_stats_v2: out->size is \(size), less than the \(least) bytes up to base (set it to sizeof(lts_stats_v2))")
+    }
+    guard server.engine.isRunning, let stats = server.engine.stats() else { return server.notRunning("lts_server_stats_v2") }
+    let traffic = stats.traffic
+    var full = lts_stats_v2()
+    full.size = size
+    full.base = coreStats(stats)
+    full.diffs = traffic.diffs
+    full.diff_ns = traffic.diffNanos
+    full.patch_bytes = traffic.patchBytes
+    full.publishes = traffic.publishes
+    full.remote_publishes = traffic.remotePublishes
+    full.deliveries = traffic.deliveries
+    withUnsafeBytes(of: &full) { bytes in
+        UnsafeMutableRawPointer(out).copyMemory(from: bytes.baseAddress!, byteCount: min(size, known))
+    }
     return LTS_OK
 }
 

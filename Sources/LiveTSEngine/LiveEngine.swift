@@ -24,6 +24,8 @@ public final class LiveEngine: ServerDelegate {
     private var state = State.created
     /// Frames answered with "x", for diagnostics and tests.
     public internal(set) var refusedMessages = 0
+    /// Diffs and pub/sub traffic, for the host's metrics (Traffic.swift).
+    var traffic = Traffic()
     /// Per connection: what the host has in hand, the views joined, the
     /// rate budgets (LiveRouting.swift).
     var ledgers: [UInt64: ConnectionLedger] = [:]
@@ -99,6 +101,7 @@ public final class LiveEngine: ServerDelegate {
         public var redisConnected = false, redisReconnects: UInt64 = 0, redisDroppedPublishes: UInt64 = 0
         /// By RefusalCause raw value.
         public var refusals: [UInt64] = []
+        public var traffic = Traffic()
     }
 
     /// Blocks until the loop thread has filled in the counters; nil if the loop is gone.
@@ -109,7 +112,7 @@ public final class LiveEngine: ServerDelegate {
                   slowConsumersClosed: http.slowConsumersClosed, originsRejected: http.rejectedOrigins,
                   messagesRefused: refusedMessages, redisConnected: redis?.connected ?? false,
                   redisReconnects: redis?.reconnects ?? 0, redisDroppedPublishes: redis?.droppedPublishes ?? 0,
-                  refusals: http.refusals.counts)
+                  refusals: http.refusals.counts, traffic: traffic)
         }
         if loop.isOnLoopThread { return read() }
         return loop.runAndWait(read)
@@ -174,6 +177,7 @@ public final class LiveEngine: ServerDelegate {
             answered(connection, ref, refused: false)
             let key = ComponentRegistry.Key(connection: connection, component: component)
             guard var entry = registry[key] else { return }
+            let started = Traffic.now()
             let old = entry.tree ?? registry.diffs.document(for: entry.html)
             // Renders with stream items are one-offs: parsed outside the
             // shared cache, which keeps what other viewers may render too.
@@ -187,6 +191,7 @@ public final class LiveEngine: ServerDelegate {
                 new = registry.diffs.document(for: kept)
             }
             let ops = StreamSplit.append(streamOps, to: registry.diffs.patch(from: old, to: new))
+            traffic.diffed(since: started, patchBytes: ops.count)
             entry.html = kept
             entry.tree = new
             entry.seq += 1
@@ -269,6 +274,7 @@ public final class LiveEngine: ServerDelegate {
     /// Delivers here at once and, with Redis, once to the other nodes.
     public func publish(topic: [UInt8], data: [UInt8]) {
         loop.runOrPost { [self] in
+            traffic.publishes &+= 1
             deliverLocally(topic: topic, data: data)
             redis?.publish(topic: topic, data: data)
         }
@@ -285,11 +291,15 @@ public final class LiveEngine: ServerDelegate {
                 deliverPublish(data, on: topic, to: subscriber)
             }
         }
-        if !rawConnections.isEmpty { http.send(rawConnections, text: data) }
+        if !rawConnections.isEmpty {
+            traffic.deliveries &+= UInt64(rawConnections.count)
+            http.send(rawConnections, text: data)
+        }
     }
 
     /// Delivers one publish to one subscriber.
     private func deliverPublish(_ data: [UInt8], on topic: [UInt8], to subscriber: Subscriber) {
+        traffic.deliveries &+= 1
         switch subscriber {
         case .host:
             host?.engineInfo(connection: 0, component: [], topic: topic, data: data)

@@ -56,6 +56,7 @@ extension LiveEngine: RedisBridgeDelegate {
     }
 
     func bridgeReceived(topic: [UInt8], data: [UInt8]) {
+        traffic.remotePublishes &+= 1
         deliverLocally(topic: topic, data: data)
     }
 

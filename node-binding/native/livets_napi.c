@@ -1079,18 +1079,20 @@ static int set_count(napi_env env, napi_value obj, const char *name, uint64_t va
   return s == napi_ok;
 }
 
-/* stats(h) → the lts_stats counters, camelCased */
+/* stats(h) → the lts_stats_v2 counters, camelCased */
 static napi_value js_stats(napi_env env, napi_callback_info info) {
   napi_value o;
   call_args a;
-  lts_stats st;
+  lts_stats_v2 v2 = {.size = sizeof v2};
+  const lts_stats *stp = &v2.base;
   binding *b = server_call(env, info, 1, "", &a);
   if (b == NULL) return NULL;
-  int rc = lts_server_stats(b->server, &st);
+  int rc = lts_server_stats_v2(b->server, &v2);
   if (rc < 0) {
     throw_lts(env, rc);
     return NULL;
   }
+  const lts_stats st = *stp;
   NAPI_OK(env, napi_create_object(env, &o));
   if (!set_count(env, o, "connections", st.connections) || !set_count(env, o, "websockets", st.websockets) ||
       !set_count(env, o, "components", st.components) || !set_count(env, o, "topics", st.topics) ||
@@ -1100,7 +1102,11 @@ static napi_value js_stats(napi_env env, napi_callback_info info) {
       !set_count(env, o, "messagesRefused", st.messages_refused) ||
       !set_count(env, o, "redisConnected", st.redis_connected) ||
       !set_count(env, o, "redisReconnects", st.redis_reconnects) ||
-      !set_count(env, o, "redisDroppedPublishes", st.redis_dropped_publishes))
+      !set_count(env, o, "redisDroppedPublishes", st.redis_dropped_publishes) ||
+      !set_count(env, o, "diffs", v2.diffs) || !set_count(env, o, "diffNs", v2.diff_ns) ||
+      !set_count(env, o, "patchBytes", v2.patch_bytes) || !set_count(env, o, "publishes", v2.publishes) ||
+      !set_count(env, o, "remotePublishes", v2.remote_publishes) ||
+      !set_count(env, o, "deliveries", v2.deliveries))
     return NULL;
   /* Refusals by cause name, every cause present (0 included) so a
    * dashboard sees the whole list. */

@@ -8,6 +8,7 @@ import type { InstanceEnv } from "./instance-env";
 import { isJsonObject, parseJson, type JsonValue } from "./json";
 import { DEFAULT_MAX_LIVE_MESSAGE_BYTES } from "./limits";
 import { LiveInstance } from "./live-instance";
+import { Metrics } from "./metrics/metrics";
 import type { LiveViewClass } from "./live-view";
 import type { Logger } from "./logger";
 import { rm } from "node:fs/promises";
@@ -49,6 +50,8 @@ export interface HubOptions {
   readonly sessions?: ServerSessions;
   /** The on-mount hooks of a route pattern, the server's first. */
   readonly mountHooks?: (route: string) => readonly MountHook[];
+  /** Where joins, events and renders are counted; a hub of its own by default. */
+  readonly metrics?: Metrics;
 }
 
 /** Routes live traffic to view instances. */
@@ -63,18 +66,21 @@ export class LiveHub {
   private readonly sticky = new Map<number, Map<string, LiveInstance>>();
   private readonly refusals: RefusalLog;
   private readonly env: InstanceEnv;
+  readonly metrics: Metrics;
 
   constructor(
     private readonly core: CorePort,
     private readonly options: HubOptions,
   ) {
     this.refusals = new RefusalLog(options.logger, options.refusalClock);
+    this.metrics = options.metrics ?? new Metrics(options.logger);
     this.env = {
+      metrics: this.metrics,
       core,
       logger: options.logger,
       maxLiveMessageBytes: options.maxLiveMessageBytes ?? DEFAULT_MAX_LIVE_MESSAGE_BYTES,
       titleSuffix: options.titleSuffix ?? "",
-      refused: (conn, cause, what) => this.refusals.refuse(conn, this.addressOf(conn), cause, what),
+      refused: (conn, cause, what) => this.refused(conn, cause, what),
       remountDelayMs: options.remountDelayMs,
       maxCrashes: options.maxCrashes,
       resolve: (url, View) => this.resolve(url, View),
@@ -165,7 +171,7 @@ export class LiveHub {
     if (instance === undefined) return this.refuse(conn, id, ref, "not joined");
     const params = this.resolve(url, instance.View);
     if (params === null) {
-      this.refusals.refuse(conn, this.addressOf(conn), "url not served", `URL ${quoted(url)} is not served by ${instance.label}`);
+      this.refused(conn, "url not served", `URL ${quoted(url)} is not served by ${instance.label}`);
       return this.refuse(conn, id, ref, "url is not served by this view");
     }
     instance.urlChanged(ref, (parseLocal(url) ?? { href: url }).href, params);
@@ -228,6 +234,11 @@ export class LiveHub {
   /** Whether any view on `conn` has work queued, async work in flight or a remount pending. */
   busy(conn: number): boolean {
     return [...(this.conns.get(conn)?.values() ?? [])].some((instance) => instance.busy);
+  }
+
+  /** Every view instance, for diagnostics (metrics, the dashboard). */
+  instances(): LiveInstance[] {
+    return [...this.conns.values()].flatMap((views) => [...views.values()]);
   }
 
   /** The number of live views, for diagnostics. */
@@ -313,6 +324,12 @@ export class LiveHub {
     if (views.size === 0) this.conns.delete(instance.conn);
   }
 
+  /** Counted by cause, and logged once per cause and interval. */
+  private refused(conn: number, cause: string, what: string): void {
+    this.metrics.refused(cause);
+    this.refusals.refuse(conn, this.addressOf(conn), cause, what);
+  }
+
   private addressOf(conn: number): string {
     return this.addresses.get(conn) ?? UNKNOWN_ADDRESS;
   }
@@ -320,7 +337,7 @@ export class LiveHub {
   /** Every refused join is logged (counted per cause), with what the token named if it was genuine. */
   private refuseJoin(conn: number, id: string, ref: number, reason: string, route?: string): void {
     const view = route === undefined ? "" : ` for ${quoted(route)}`;
-    this.refusals.refuse(conn, this.addressOf(conn), reason, `refused join of ${quoted(id)}${view}: ${reason}`);
+    this.refused(conn, reason, `refused join of ${quoted(id)}${view}: ${reason}`);
     this.refuse(conn, id, ref, reason);
   }
 

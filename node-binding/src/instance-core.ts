@@ -6,6 +6,8 @@
 
 import type { CorePort } from "./core-port";
 import type { Logger } from "./logger";
+import type { ViewProbe } from "./metrics/metrics";
+import { nowNs } from "./metrics/tracing";
 import { isCoreError } from "./native";
 import { encodeFrame, type HostFrame } from "./protocol";
 
@@ -21,16 +23,18 @@ export class InstanceCore {
     readonly id: string,
     /** "ClassName (/route)", for log lines. */
     private readonly label: string,
+    /** Where the HTML handed to the core is counted. */
+    private readonly probe?: ViewProbe,
   ) {}
 
   /** Registers `wireId`'s first HTML, answering join `ref` (0: none). */
   register(wireId: string, ref: number, html: string): Delivery {
-    return this.deliver(() => this.core.register(this.conn, wireId, ref, html));
+    return this.handOff(wireId, html, () => this.core.register(this.conn, wireId, ref, html));
   }
 
   /** Sends `wireId`'s new HTML, answering `ref` (0: none). */
   update(wireId: string, ref: number, html: string): Delivery {
-    return this.deliver(() => this.core.update(this.conn, wireId, ref, html));
+    return this.handOff(wireId, html, () => this.core.update(this.conn, wireId, ref, html));
   }
 
   unregister(wireId: string): void {
@@ -86,6 +90,14 @@ export class InstanceCore {
   /** Logs a throw from the view's own code that does not crash it. */
   logThrow(err: unknown, what: string): void {
     this.logger.error(`[livets] ${this.label}: ${what} threw:`, err);
+  }
+
+  /** Delivers HTML to the core's differ, measuring the hand-off. */
+  private handOff(wireId: string, html: string, fn: () => void): Delivery {
+    const started = nowNs();
+    const delivery = this.deliver(fn);
+    if (delivery === "sent") this.probe?.handOff(wireId, Buffer.byteLength(html), started);
+    return delivery;
   }
 
   /** HTML over the core's own size limit (LTS_ETOOBIG) is told apart: the view may render less. */

@@ -8,6 +8,7 @@ import type { LiveInstance } from "./live-instance";
 import type { LiveViewClass } from "./live-view";
 import type { Logger } from "./logger";
 import type { NestingHost } from "./nested-views";
+import type { Metrics } from "./metrics/metrics";
 import type { Params } from "./token";
 import type { Flash } from "./view-host";
 
@@ -31,6 +32,8 @@ export interface MountContext {
 export interface InstanceEnv {
   readonly core: CorePort;
   readonly logger: Logger;
+  /** Where the instance counts its joins, events and renders. */
+  readonly metrics: Metrics;
   /** Base delay before a crashed view is mounted again; doubles per crash in a row. */
   readonly remountDelayMs: number;
   /** Crashes in a row after which the view is given up. */

@@ -14,6 +14,8 @@ import type { JsonValue } from "./json";
 import { LiveRender, nodeName, nodePlace, type Answer, type TooLarge } from "./live-render";
 import type { LiveView, LiveViewClass, Session } from "./live-view";
 import { liveNodeHost, type LiveNodeOwner } from "./live-node-host";
+import type { ViewProbe } from "./metrics/metrics";
+import { nowNs } from "./metrics/tracing";
 import { runMountHooks } from "./mount-hooks";
 import type { UploadRecord } from "./native";
 import { navigateFrame, redirectFrame, titleFrame, uploadExternalFrame, uploadHeldFrame, uploadRefusedFrame } from "./protocol";
@@ -71,19 +73,21 @@ export class LiveInstance {
   private readonly pushes = new PushEvents();
   /** The live views its render places with liveRender. */
   private readonly nesting: LiveNesting;
+  private readonly probe: ViewProbe;
 
   constructor(
     private readonly env: InstanceEnv,
     readonly conn: number,
     readonly id: string,
     readonly View: LiveViewClass,
-    route: string,
+    readonly route: string,
   ) {
     this.label = `${View.name || "LiveView"} (${route})`;
     this.ctx = { route, params: {}, url: route, session: {}, connectParams: {}, flash: {}, address: "unknown", userAgent: "", onMount: [] };
     this.backoff = new RemountBackoff(env.remountDelayMs, env.maxCrashes);
     this.queue = new TaskQueue((err) => this.env.logger.error(`[livets] ${this.label}: internal error:`, err));
-    this.core = new InstanceCore(env.core, env.logger, conn, id, this.label);
+    this.probe = env.metrics.forView(View.name, route);
+    this.core = new InstanceCore(env.core, env.logger, conn, id, this.label, this.probe);
     this.render = new LiveRender(this.core, env.logger, this.label, env.maxLiveMessageBytes);
     this.navigation = new ViewNavigation(id);
     this.subscriptions = new ViewSubscriptions(this.core);
@@ -93,6 +97,17 @@ export class LiveInstance {
     );
     this.owner = this.nodeOwner();
     this.nesting = new LiveNesting(env.nesting(this, () => this.ctx));
+  }
+
+  /** The mounted view while it is live, for diagnostics (the dashboard's list); else null. */
+  get liveView(): LiveView<object> | null {
+    const root = this.phase === "live" ? this.tree?.root : undefined;
+    return root === undefined ? null : (root.instance as unknown as LiveView<object>);
+  }
+
+  /** The topics the view subscribed to and those it tracks presences on, for diagnostics. */
+  topics(): { readonly subscribed: readonly string[]; readonly presence: readonly string[] } {
+    return this.subscriptions.list();
   }
 
   /** Whether work is queued, async work is in flight or a remount is pending. */
@@ -111,17 +126,20 @@ export class LiveInstance {
    * two share wire ids, so the old one must let go of them first.
    */
   join(ref: number, ctx: MountContext, after: Promise<void> = Promise.resolve()): void {
+    const started = nowNs();
     this.run(async () => {
       await after;
       if (this.phase !== "new") return;
       this.ctx = ctx;
       this.navigation.startWith(ctx.flash);
       await this.start(ref);
+      this.probe.join(started, this.liveView !== null);
     });
   }
 
   /** A browser event on the view (`wireId` = its id) or one of its components. */
   event(ref: number, wireId: string, name: string, payloadText: string): void {
+    const started = nowNs();
     this.run(async () => {
       const node = this.liveNode(ref, wireId);
       if (node === null) return;
@@ -152,7 +170,8 @@ export class LiveInstance {
           this.pushes.hold(ref, await node.instance.handleEvent(name, decision.payload), where);
         }
       };
-      return this.guarded(handler, { ref, target: wireId, where, cause: where });
+      await this.guarded(handler, { ref, target: wireId, where, cause: where });
+      this.probe.event(name, started, this.phase === "live");
     });
   }
 
@@ -202,6 +221,7 @@ export class LiveInstance {
 
   /** A publish on a subscribed topic. */
   info(topic: string, dataText: string): void {
+    this.probe.delivered();
     this.handle(0, `handleInfo(${quoted(topic)})`, (view) => view.handleInfo(topic, decodeInfo(dataText)));
   }
 
@@ -335,7 +355,9 @@ export class LiveInstance {
       if (generation !== this.generation) return;
       await this.followNavigation();
       if (this.leaveDuringMount(ref)) return;
+      const renderStart = nowNs();
       markup = this.render.render(tree, tree.root);
+      this.probe.render("join", renderStart);
       // Over the limit, the view may shrink what it shows (handleError);
       // without that, the join cannot be answered with a render.
       const size = Buffer.byteLength(markup);
@@ -421,8 +443,10 @@ export class LiveInstance {
     const rendered: TreeNode[] = [];
     const answer: Answer = { answered: ref === 0 };
     const tooLarge: TooLarge[] = [];
+    const renderStart = nowNs();
     try {
       this.render.visit(tree, tree.root, ref, target, rendered, answer, tooLarge);
+      this.probe.render(cause, renderStart);
     } catch (err) {
       return this.crash(err, `render after ${cause}`, answer.answered ? 0 : ref, generation);
     }

@@ -48,6 +48,18 @@ export interface CoreStats {
   redisDroppedPublishes: number;
   /** Refusals by cause ("event_rate", "connections_per_ip", …; lts_cause_name), every cause listed. */
   refusals: Record<string, number>;
+  /** Component updates the core diffed (lts_stats_v2). */
+  diffs: number;
+  /** Their time on the core's loop thread (parse, diff, encode), in nanoseconds. */
+  diffNs: number;
+  /** Bytes of the patch operations they produced. */
+  patchBytes: number;
+  /** Publishes from this process (`broadcast` of the server and of views, presence excluded). */
+  publishes: number;
+  /** Publishes of other nodes received through Redis. */
+  remotePublishes: number;
+  /** Publishes handed to a subscriber here (a view, a raw connection, a server handler), one per subscriber. */
+  deliveries: number;
 }
 
 /** An HTTP request the host must answer with `respond`. */

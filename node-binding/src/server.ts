@@ -38,6 +38,15 @@ import { ServerSessions } from "./server-sessions";
 import type { SessionCookieOptions } from "./session-cookie";
 import type { SessionMiddleware } from "./session-middleware";
 import { tlsConfig, type TlsOptions } from "./tls-options";
+import { checkDashboardOptions, guardHook, type DashboardOptions } from "./dashboard/guard";
+import { dashboardView } from "./dashboard/dashboard-view";
+import { dashboardSource } from "./dashboard/source";
+import { MetricsEndpoint, checkMetricsOptions, type MetricsOptions } from "./metrics/endpoint";
+import { Metrics } from "./metrics/metrics";
+import { ProcessProbe } from "./metrics/process-stats";
+import { prometheusText } from "./metrics/prometheus";
+import { families, takeSnapshot, type MetricsSnapshot } from "./metrics/snapshot";
+import type { SpanListener, TracingOptions } from "./metrics/tracing";
 import { staticMount } from "./static-files";
 import { rootFileAnswer, serveRootFile, type RootMount } from "./root-assets";
 import { defaultSecret } from "./default-secret";
@@ -134,6 +143,19 @@ export interface LiveTSServerOptions extends CoreLimitOptions, HostRequestOption
   sessionCookie?: SessionCookieOptions;
   /** Serve HTTPS and WSS from the core with these PEM files; see `reloadTls`. */
   tls?: TlsOptions;
+  /**
+   * Serves `metrics()` as Prometheus text at `path` (GET and HEAD), to
+   * requests `guard` allows (all, without one). Off by default.
+   */
+  metrics?: MetricsOptions;
+  /** `onSpan` is called with a span for every join, event, render and hand-off to the differ (see `onSpan`). */
+  tracing?: TracingOptions;
+  /**
+   * Serves a live dashboard of this server (metrics, views, topics, memory)
+   * at `path`, to the sessions `guard` allows; without a guard, only to
+   * clients on this machine and only when NODE_ENV is not "production".
+   */
+  dashboard?: DashboardOptions;
 }
 
 /** A folder of files served at a URL prefix: see `LiveTSServerOptions.assets`. */
@@ -268,6 +290,9 @@ export class LiveTSServer {
   private running: Running | null = null;
   /** The Node servers LiveTS is attached to, each with the function that detaches it. */
   private readonly attached = new Map<http.Server, () => void>();
+  private readonly counted: Metrics;
+  private readonly processProbe = new ProcessProbe();
+  private readonly metricsEndpoint: MetricsEndpoint | null;
 
   constructor(options: LiveTSServerOptions = {}) {
     const { port = 0, host = "127.0.0.1", title = "LiveTS", tokenTtlMs = DEFAULT_TOKEN_TTL_MS } = options;
@@ -312,6 +337,12 @@ export class LiveTSServer {
       throw new TypeError("LiveTSServer: uploadDir must be the path of an existing directory");
     }
     this.uploadDir = options.uploadDir;
+    this.counted = new Metrics(this.logger);
+    if (options.tracing?.onSpan !== undefined) this.counted.onSpan(options.tracing.onSpan);
+    const reserved = { clientPrefix: CLIENT_PREFIX, livePath: LIVE_PATH };
+    const metricsOptions = checkMetricsOptions(options.metrics, reserved);
+    const logError = (message: string, err: unknown): void => this.logger.error(message, err);
+    this.metricsEndpoint = metricsOptions === null ? null : new MetricsEndpoint(metricsOptions, () => this.metricsText(), logError);
     if (this.redisUrl !== null) this.subscribe(REDIS_LINK_TOPIC, (link) => this.onRedisLink(link));
     this.routes = new RouteSettings(checkMountHooks(options.onMount, "onMount"), checkLayout(options.layout, "layout") ?? null);
     this.sessions = new ServerSessions(secret, options.sessionCookie ?? {});
@@ -328,6 +359,15 @@ export class LiveTSServer {
       },
       presence: (topic) => (this.running !== null ? this.presence(topic) : {}),
     };
+    const dashboard = checkDashboardOptions(options.dashboard, reserved);
+    if (dashboard !== null) {
+      const source = dashboardSource({
+        snapshot: () => this.metrics(),
+        instances: () => this.running?.hub.instances() ?? [],
+        presence: (topic) => (this.running !== null ? this.presence(topic) : {}),
+      });
+      this.registerComponent(dashboard.path, dashboardView(source), { onMount: [guardHook(dashboard.guard, logError)], layout: null });
+    }
   }
 
   /**
@@ -342,6 +382,7 @@ export class LiveTSServer {
     if (typeof route === "string" && (route.startsWith(CLIENT_PREFIX) || route === LIVE_PATH || route === `${LIVE_PATH}/poll`)) {
       throw new TypeError(`path ${route} is taken by LiveTS itself`);
     }
+    if (route === this.metricsEndpoint?.path) throw new TypeError(`path ${route} is taken by the metrics endpoint`);
     checkViewClass(View);
     allowedEvents(View);
     modelFieldsOf(View);
@@ -437,8 +478,11 @@ export class LiveTSServer {
     if (this.running === null) this.startCore(null);
     const running = this.listening();
     const detach = attachServer(server, {
-      isLiveRoute: (pathname) => this.router.match(pathname) !== null,
-      answerPage: (query, send) => this.answerPage(query, (status, body, extraHeaders = "") => send(status, this.pageHeaders + extraHeaders, body)),
+      isLiveRoute: (pathname) => this.servesPage(pathname),
+      answerPage: (query, send) => {
+        if (this.metricsEndpoint?.answer(query, send) === true) return;
+        this.answerPage(query, (status, body, extraHeaders = "") => send(status, this.pageHeaders + extraHeaders, body));
+      },
       mounts,
       livePath: LIVE_PATH,
       adopt: (fd, request) => running.native.adopt(running.handle, fd, request),
@@ -494,11 +538,12 @@ export class LiveTSServer {
         sessions: this.sessions,
         mountHooks: (route) => this.routes.mountHooks(route),
         titleSuffix: this.titleSuffix,
+        metrics: this.counted,
       });
       running = { native, handle, port: 0, hub, root };
       const { handler } = this.options, live = running;
       if (handler !== undefined) {
-        running.requests = new HostRequests(native, handle, handler, (path) => this.router.match(path) !== null,
+        running.requests = new HostRequests(native, handle, handler, (path) => this.servesPage(path),
                                             (request) => this.onRequest(live, request), this.logger,
                                             this.tls.tlsCertFile !== undefined,
                                             root !== null ? (req, res) => serveRootFile(root, req, res, (err) => this.fileFailed(req.url ?? "/", err, () => {
@@ -507,12 +552,14 @@ export class LiveTSServer {
                                             })) : undefined);
       }
       this.running = running;
+      this.processProbe.start();
       if (target !== null) running.port = native.start(handle);
       else native.startUnbound(handle);
       for (const topic of this.handlers.keys()) native.hostSubscribe(handle, topic);
       return running.port;
     } catch (err) {
       this.running = null;
+      this.processProbe.stop();
       try {
         native.stop(handle);
       } catch {
@@ -531,6 +578,7 @@ export class LiveTSServer {
     if (running === null) return;
     this.running = null;
     this.redisLink = null;
+    this.processProbe.stop();
     for (const detach of this.attached.values()) detach();
     this.attached.clear();
     try {
@@ -600,6 +648,50 @@ export class LiveTSServer {
   stats(): CoreStats {
     const running = this.listening();
     return running.native.stats(running.handle);
+  }
+
+  /**
+   * What this server counted: connections, live views by route, joins,
+   * events and renders, pub/sub traffic, the Redis link, refusals by
+   * cause, memory and event loop lag. Works before `listen()` too (the
+   * core's figures are then null or 0).
+   */
+  metrics(): MetricsSnapshot {
+    const running = this.running;
+    let core: CoreStats | null = null;
+    try {
+      if (running !== null) core = running.native.stats(running.handle);
+    } catch (err) {
+      // Stopping meanwhile: the core's figures are simply not there.
+      if (!isCoreError(err, "LTS_ESTATE")) throw err;
+    }
+    return takeSnapshot({
+      metrics: this.counted,
+      core,
+      routes: (running?.hub.instances() ?? []).filter((instance) => instance.liveView !== null).map((instance) => instance.route),
+      redisEnabled: this.redisUrl !== null,
+      process: this.processProbe.read(),
+    });
+  }
+
+  /** `metrics()` in the Prometheus text format, with every histogram's buckets: what the `metrics` endpoint serves. */
+  metricsText(): string {
+    return prometheusText(families(this.metrics(), this.counted));
+  }
+
+  /**
+   * Calls `listener` with a span for every join, event, render and
+   * hand-off of HTML to the core's differ, for a tracer (OpenTelemetry,
+   * say): `{ name, view, event?, startNs, durationNs, attributes }`.
+   * Returns the function that stops it. A listener that throws is removed.
+   */
+  onSpan(listener: SpanListener): () => void {
+    return this.counted.onSpan(listener);
+  }
+
+  /** Whether a GET of `pathname` is LiveTS's to answer: a live route or the metrics endpoint. */
+  private servesPage(pathname: string): boolean {
+    return pathname === this.metricsEndpoint?.path || this.router.match(pathname) !== null;
   }
 
   /** The running server, for calls that need one. */
@@ -693,6 +785,8 @@ export class LiveTSServer {
   private onTopic(topic: string, text: string): void {
     const handlers = this.handlers.get(topic);
     if (handlers === undefined) return;
+    // The link's own notices are LiveTS's bookkeeping, not the app's traffic.
+    if (topic !== REDIS_LINK_TOPIC) this.counted.hostMessages++;
     const data = decodeInfo(text);
     for (const handler of [...handlers]) {
       try {
@@ -725,6 +819,7 @@ export class LiveTSServer {
       }
     };
     const query = { ...request, address: request.address ?? UNKNOWN_ADDRESS };
+    if (this.metricsEndpoint?.answer(query, (status, headers, body) => this.respondRaw(running, request.id, status, headers, body)) === true) return;
     const pathname = request.target.split("?")[0];
     const { root } = running;
     if (root === null || (request.method !== "GET" && request.method !== "HEAD") || this.router.match(pathname) !== null) {
@@ -738,6 +833,16 @@ export class LiveTSServer {
       },
       (err: unknown) => this.fileFailed(request.target, err, () => respond(500, statusPage(this.title, 500, "Internal Server Error"))),
     ).catch((err: unknown) => this.logger.error(`[livets] file ${request.target.slice(0, 200)}: could not answer:`, err));
+  }
+
+  /** Answers a request with exactly these headers, unless the server stopped meanwhile. */
+  private respondRaw(running: Running, id: number, status: number, headers: string, body: string): void {
+    if (this.running !== running) return;
+    try {
+      running.native.respond(running.handle, id, status, headers, body);
+    } catch (err) {
+      if (!isCoreError(err, "LTS_ESTATE")) throw err;
+    }
   }
 
   /** A root file that exists and could not be read (EIO, EACCES): logged, and `answer` ends the request. */

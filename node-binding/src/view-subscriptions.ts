@@ -39,6 +39,11 @@ export class ViewSubscriptions {
     this.core.untrack(topic, key);
   }
 
+  /** What the view subscribed to and tracks, for diagnostics. */
+  list(): { readonly subscribed: readonly string[]; readonly presence: readonly string[] } {
+    return { subscribed: [...this.topics], presence: [...new Set([...this.tracked.values()].map((entry) => entry.topic))] };
+  }
+
   /** The view was registered: the core gets what it asked for while mounting. */
   goLive(): void {
     for (const topic of this.topics) this.core.subscribe(topic);

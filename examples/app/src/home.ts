@@ -1,6 +1,6 @@
 import { LiveView, html, type Html } from "livets";
 
-/** Every example; `live` ones are views (the nav bar links them), the others Express pages. */
+/** Every example; `live` ones are views the nav bar links, the others pages of their own (Express, the dashboard). */
 export const examples = [
   { path: "/counter", title: "Counter", live: true, blurb: "a number and two buttons" },
   { path: "/todos", title: "Todos", live: true, blurb: "stateful components, ts-model and flash messages" },
@@ -11,6 +11,7 @@ export const examples = [
   { path: "/feed", title: "Feed", live: true, blurb: "a stream: posts sent once, kept by neither view nor core, the page capped at 500" },
   { path: "/upload", title: "Uploads", live: true, blurb: "files over the page's socket, acknowledged chunk by chunk: progress, errors, cancel, a hash of what was stored" },
   { path: "/widgets", title: "Widgets", live: true, blurb: "hooks that push events and get replies, a view pushing to its hooks, a nested live view" },
+  { path: "/_livets", title: "Dashboard", live: false, blurb: "this server, live: connections, events per second, render times, memory, views and topics, drawn as inline SVG (Prometheus text at /metrics)" },
   { path: "/login", title: "Sign in", live: false, blurb: "an Express app on the same port: a form, a cookie session, and /account guarded by an on-mount hook" },
 ];
 

@@ -100,6 +100,12 @@ async function main(): Promise<void> {
     // LIVETS_LONG_POLLING=off: browsers get WebSockets only (docs/api.md).
     longPolling: process.env.LIVETS_LONG_POLLING !== "off",
     // LIVETS_REDIS_URL (read by LiveTSServer) makes this process one node of several.
+    // The live dashboard and Prometheus metrics, open to everyone who reaches
+    // the demo: it binds 127.0.0.1. An app on a public address gives a guard
+    // (who is signed in as an admin); without one, the dashboard is refused
+    // in production and to other machines.
+    dashboard: { path: "/_livets", guard: () => true },
+    metrics: { path: "/metrics" },
   });
   const shared = [shareTodos(server), shareChat(server)];
   server.registerComponent("/", Home);
