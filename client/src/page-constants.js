@@ -30,3 +30,9 @@ export const UPLOAD_EVENTS = { announce: '$upload', cancel: '$upload-cancel', st
 // Chunks of one entry sent and not yet acknowledged: the next waits for an
 // ack, so neither side ever holds more of a file than this many chunks.
 export const UPLOAD_WINDOW = 2
+
+// Under `livets dev` only (dev.js): the page's meta tags naming the dev
+// channel and, on an error page, the error; the overlay's element id.
+export const DEV_META = 'livets-dev'
+export const DEV_ERROR_META = 'livets-dev-error'
+export const DEV_OVERLAY = 'livets-dev-overlay'

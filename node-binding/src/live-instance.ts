@@ -27,6 +27,7 @@ import { ViewSubscriptions } from "./view-subscriptions";
 import { ViewTimers } from "./view-timers";
 import { ViewTree, type NodeInstance, type TreeNode } from "./view-tree";
 import { clearStreams } from "./stream";
+import { reportViewError, reportViewOk } from "./dev/dev-mode";
 
 type Phase = "new" | "live" | "crashed" | "closed";
 
@@ -363,6 +364,7 @@ export class LiveInstance {
     }
     this.render.afterRender(rendered);
     this.syncTitle();
+    reportViewOk(this.id);
   }
 
   /** A redirect or navigation asked for while mounting: the page is left at once. */
@@ -384,7 +386,10 @@ export class LiveInstance {
   }
 
   private failStart(ref: number, stage: string, err: unknown, reason = "join failed"): void {
-    if (err !== null) this.env.logger.error(`[livets] ${this.label}: ${stage} threw while joining:`, err);
+    if (err !== null) {
+      this.env.logger.error(`[livets] ${this.label}: ${stage} threw while joining:`, err);
+      reportViewError(this.label, this.id, stage, err, this.rootState());
+    }
     if (ref !== 0) this.core.reply(ref, reason);
     this.phase = "closed";
     this.teardown(true);
@@ -436,6 +441,7 @@ export class LiveInstance {
     this.render.afterRender(rendered);
     this.syncTitle();
     this.backoff.recovered();
+    reportViewOk(this.id);
     this.sendLeaving();
   }
 
@@ -515,6 +521,7 @@ export class LiveInstance {
       return;
     }
     this.env.logger.error(`[livets] ${this.label}: ${where} threw:`, err);
+    reportViewError(this.label, this.id, where, err, this.rootState());
     this.phase = "crashed";
     this.teardown(false);
     // The request is answered where it was made; the view's root is what
@@ -532,6 +539,11 @@ export class LiveInstance {
     // Without a delay the fresh view is in place before the next message.
     if (delay === 0) return this.remount();
     this.backoff.schedule(delay, () => this.run(() => this.remount()));
+  }
+
+  /** The view's state as it was when something threw, for the dev overlay. */
+  private rootState(): unknown {
+    return (this.tree?.root.instance as { state?: unknown } | undefined)?.state;
   }
 
   private async remount(): Promise<void> {
