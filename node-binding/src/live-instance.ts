@@ -364,7 +364,9 @@ export class LiveInstance {
     }
     this.render.afterRender(rendered);
     this.syncTitle();
-    reportViewOk(this.id);
+    // A remount after a crash (ref 0) renders the fresh state, not the
+    // one that failed: the overlay stays until a join or an update works.
+    if (ref !== 0) reportViewOk(this.id);
   }
 
   /** A redirect or navigation asked for while mounting: the page is left at once. */

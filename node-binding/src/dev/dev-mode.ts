@@ -89,8 +89,17 @@ function send(message: DevMessage): void {
   }
 }
 
+let tiedToRunDev = false;
+
 /** Under `livets dev`, tells runDev the app now answers (so pages left on an error reload). */
 export function reportListening(): void {
+  if (devChannelUrl() === null || typeof process.send !== "function") return;
+  if (!tiedToRunDev) {
+    tiedToRunDev = true;
+    // runDev ended without stopping the app (killed): the app would hold
+    // its port against the next `livets dev`.
+    process.once("disconnect", () => process.exit(0));
+  }
   send({ livets: "listening" });
 }
 
