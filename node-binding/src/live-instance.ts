@@ -28,6 +28,7 @@ import { ViewTimers } from "./view-timers";
 import { ViewTree, type NodeInstance, type TreeNode } from "./view-tree";
 import { clearStreams } from "./stream";
 import { reportViewError, reportViewOk } from "./dev/dev-mode";
+import { DebugTrace, debugEnabled, now } from "./dev/debug-log";
 
 type Phase = "new" | "live" | "crashed" | "closed";
 
@@ -66,6 +67,10 @@ export class LiveInstance {
   private readonly owner: LiveNodeOwner;
   /** The mounted view's uploads; null when it declares none. */
   private uploads: ViewUploads | null = null;
+  /** LIVETS_DEBUG=1: where debug lines go; null when off. */
+  private readonly debugLog: ((line: string) => void) | null;
+  /** The last handler's time, for the debug line of the render that follows it. */
+  private handlerMs: number | null = null;
 
   constructor(
     private readonly env: InstanceEnv,
@@ -87,6 +92,8 @@ export class LiveInstance {
       () => this.phase === "live",
     );
     this.owner = this.nodeOwner();
+    const { logger } = env;
+    this.debugLog = debugEnabled() ? (line) => (logger.info !== undefined ? logger.info(line) : console.log(line)) : null;
   }
 
   /** Whether work is queued, async work is in flight or a remount is pending. */
@@ -234,7 +241,9 @@ export class LiveInstance {
   private async guarded(handler: () => unknown, site: HandlerSite): Promise<void> {
     const generation = this.generation;
     try {
+      const started = this.debugLog !== null ? now() : 0;
       await handler();
+      if (this.debugLog !== null) this.handlerMs = now() - started;
       if (generation !== this.generation) return;
       await this.followNavigation();
     } catch (err) {
@@ -400,12 +409,26 @@ export class LiveInstance {
 
   // ---- rendering --------------------------------------------------------
 
+  /** `renderChanged`, timed for the LIVETS_DEBUG log when it is on. */
+  private async flush(ref: number, target: string, cause: string): Promise<void> {
+    if (this.debugLog === null) return this.renderChanged(ref, target, cause);
+    const trace = new DebugTrace(cause, this.handlerMs);
+    this.handlerMs = null;
+    this.render.trace = trace;
+    try {
+      await this.renderChanged(ref, target, cause);
+    } finally {
+      this.render.trace = null;
+      this.debugLog(trace.line(this.label));
+    }
+  }
+
   /**
    * Renders every node that changed and answers `ref` (for the node
    * `target`) exactly once: with its patch if it rendered, else with an
    * empty one.
    */
-  private async flush(ref: number, target: string, cause: string): Promise<void> {
+  private async renderChanged(ref: number, target: string, cause: string): Promise<void> {
     const tree = this.tree;
     if (this.phase !== "live" || tree === null) return;
     const generation = this.generation;
