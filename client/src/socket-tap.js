@@ -97,7 +97,7 @@ export const observe = msg => {
     const bytes = size
     // The connector applies the patch right after this returns.
     queueMicrotask(() =>
-      log(`event "${name}" on ${id}: answered after ${(received - sent).toFixed(1)} ms, patch ${bytes} B, ${ops} ops, applied in ${(performance.now() - received).toFixed(1)} ms`),
+      log(`event "${name}" on ${id}: answered after ${(received - sent).toFixed(1)} ms, patch ${bytes} B, ${ops} op${ops == 1 ? '' : 's'}, applied in ${(performance.now() - received).toFixed(1)} ms`),
     )
   }
 }

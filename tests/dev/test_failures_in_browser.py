@@ -92,7 +92,7 @@ def test_debug_logs_each_event_with_its_patch(app, tab):
     tab.click("#inc")
     expect(tab.locator("#count")).to_have_text("1")
     deadline = time.monotonic() + 5
-    pattern = re.compile(r'^LiveTS event "inc" on lv-\S+: answered after [\d.]+ ms, patch \d+ B, 1 ops, applied in [\d.]+ ms$')
+    pattern = re.compile(r'^LiveTS event "inc" on lv-\S+: answered after [\d.]+ ms, patch \d+ B, 1 op, applied in [\d.]+ ms$')
     while not any(pattern.match(text) for _, text in tab.console):
         assert time.monotonic() < deadline, tab.console
         time.sleep(0.05)
