@@ -375,7 +375,7 @@ export class LiveInstance {
     this.syncTitle();
     // A remount after a crash (ref 0) renders the fresh state, not the
     // one that failed: the overlay stays until a join or an update works.
-    if (ref !== 0) reportViewOk(this.id);
+    if (ref !== 0) reportViewOk(this.id, true);
   }
 
   /** A redirect or navigation asked for while mounting: the page is left at once. */

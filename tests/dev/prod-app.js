@@ -36,8 +36,9 @@ async function main() {
   const server = new LiveTSServer({
     port: Number(process.env.PORT || 0),
     secret: 'livets failure tests: not a secret',
-    // Long enough for a test to see the notice before the fresh view replaces it.
-    remountDelayMs: 60_000,
+    // Long enough for a test to see the notice before the fresh view
+    // replaces it, unless the test asks for the replacement (REMOUNT_MS).
+    remountDelayMs: Number(process.env.REMOUNT_MS || 60_000),
     logger: { warn: () => {}, error: () => {} },
   })
   server.registerComponent('/crashy', Crashy)

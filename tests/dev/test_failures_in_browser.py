@@ -52,6 +52,28 @@ def test_a_crashed_view_shows_a_notice_without_any_app_css(app, tab):
     assert notice.bounding_box()["height"] > 0
 
 
+def test_the_fresh_view_after_a_crash_takes_the_notice_away(tab):
+    from playwright.sync_api import expect
+
+    server = Server(["node", str(APP)], free_port(), env={"REMOUNT_MS": "500"}).start()
+    try:
+        tab.goto(server.url + "/crashy")
+        root = tab.locator("[data-livets-id]")
+        expect(root).to_have_class(CONNECTED)
+        tab.click("#inc")
+        expect(tab.locator("#count")).to_have_text("1")
+        tab.click("#boom")
+        expect(root.locator(".ts-error-notice")).to_be_visible()
+        # The remounted view renders afresh: no notice, no ts-error, working again.
+        expect(root.locator(".ts-error-notice")).to_have_count(0, timeout=10_000)
+        expect(tab.locator("#count")).to_have_text("0")
+        expect(root).not_to_have_class(re.compile(r"\bts-error\b"))
+        tab.click("#inc")
+        expect(tab.locator("#count")).to_have_text("1")
+    finally:
+        server.stop()
+
+
 def test_the_console_names_a_refused_event(app, tab):
     from playwright.sync_api import expect
 
@@ -61,7 +83,7 @@ def test_the_console_names_a_refused_event(app, tab):
     deadline = time.monotonic() + 5
     while not any('unknown event "nope"' in text for _, text in tab.console):
         assert time.monotonic() < deadline, tab.console
-        time.sleep(0.05)
+        tab.wait_for_timeout(50)
     # The view carries on.
     tab.click("#inc")
     expect(tab.locator("#count")).to_have_text("1")
@@ -76,7 +98,7 @@ def test_a_view_whose_connected_mount_keeps_throwing_reloads_once_then_says_so(a
     root = tab.locator("[data-livets-id]")
     expect(root.locator(".ts-error-notice")).to_have_text("This part of the page could not start. Reload the page to try again.", timeout=10_000)
     # Any further reload would come within the reconnect's reach: none does.
-    time.sleep(1.5)
+    tab.wait_for_timeout(1500)
     assert len(loads) == 2, loads
     assert any(kind == "error" and "not reloaded again" in text for kind, text in tab.console), tab.console
     expect(tab.locator("#static")).to_have_text("rendered over HTTP")
@@ -95,7 +117,7 @@ def test_debug_logs_each_event_with_its_patch(app, tab):
     pattern = re.compile(r'^LiveTS event "inc" on lv-\S+: answered after [\d.]+ ms, patch \d+ B, 1 op, applied in [\d.]+ ms$')
     while not any(pattern.match(text) for _, text in tab.console):
         assert time.monotonic() < deadline, tab.console
-        time.sleep(0.05)
+        tab.wait_for_timeout(50)
     # It lasts for the tab: on after a reload, until turned off.
     tab.reload()
     assert tab.evaluate("LiveTS.debug()") is True

@@ -103,15 +103,22 @@ export function reportListening(): void {
   send({ livets: "listening" });
 }
 
+// Views whose failure a page may still show: only their next render is
+// worth a message (every other render would be one per event). A join's
+// render always is: the failure may have been another process's, before
+// a restart.
+const failed = new Set<string>();
+
 /** Under `livets dev`, sends a view's failure to the page's overlay. */
 export function reportViewError(view: string, id: string, where: string, err: unknown, state: unknown): void {
   if (devChannelUrl() === null) return;
+  failed.add(id);
   send({ livets: "view-error", view, id, where, ...describeError(err), state: stateJson(state) });
 }
 
-/** Under `livets dev`, a render of view `id` went out: its overlay goes. */
-export function reportViewOk(id: string): void {
-  if (devChannelUrl() === null) return;
+/** Under `livets dev`, a render of view `id` went out (`joined`: its join's): its overlay goes. */
+export function reportViewOk(id: string, joined = false): void {
+  if (devChannelUrl() === null || !(failed.delete(id) || joined)) return;
   send({ livets: "view-ok", id });
 }
 
