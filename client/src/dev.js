@@ -1,5 +1,5 @@
 import { ID_ATTR } from './constants.js'
-import { DEV_META, DEV_ERROR_META, DEV_OVERLAY } from './page-constants.js'
+import { DEV_META, DEV_ERROR_META, DEV_OVERLAY, DEBUG_KEY } from './page-constants.js'
 
 // /_livets/dev.js: loaded only by pages of an app running under `livets
 // dev` (the server adds it then, and never in production). It listens to
@@ -90,6 +90,9 @@ const start = () => {
   on(source, 'view-ok', ({ id }) => shown && shown.id == id && hideOverlay())
   on(source, 'build-error', showOverlay)
   on(source, 'build-ok', () => shown && shown.where == 'compile' && hideOverlay())
+  // The server's side of each event (handler, render, diff, patch), beside
+  // what the page layer logs of it, while LiveTS.debug() is on.
+  on(source, 'debug', ({ id, line }) => sessionStorage.getItem(DEBUG_KEY) == '1' && root(id) && console.debug(line))
 }
 
 if (document.readyState == 'loading') document.addEventListener('DOMContentLoaded', start)

@@ -27,7 +27,7 @@ import { ViewSubscriptions } from "./view-subscriptions";
 import { ViewTimers } from "./view-timers";
 import { ViewTree, type NodeInstance, type TreeNode } from "./view-tree";
 import { clearStreams } from "./stream";
-import { reportViewError, reportViewOk } from "./dev/dev-mode";
+import { devChannelUrl, reportDebug, reportViewError, reportViewOk } from "./dev/dev-mode";
 import { DebugTrace, debugEnabled, now } from "./dev/debug-log";
 
 type Phase = "new" | "live" | "crashed" | "closed";
@@ -67,7 +67,7 @@ export class LiveInstance {
   private readonly owner: LiveNodeOwner;
   /** The mounted view's uploads; null when it declares none. */
   private uploads: ViewUploads | null = null;
-  /** LIVETS_DEBUG=1: where debug lines go; null when off. */
+  /** LIVETS_DEBUG=1 (the log) or `livets dev` (the page's console): where debug lines go; null when neither. */
   private readonly debugLog: ((line: string) => void) | null;
   /** The last handler's time, for the debug line of the render that follows it. */
   private handlerMs: number | null = null;
@@ -93,7 +93,12 @@ export class LiveInstance {
     );
     this.owner = this.nodeOwner();
     const { logger } = env;
-    this.debugLog = debugEnabled() ? (line) => (logger.info !== undefined ? logger.info(line) : console.log(line)) : null;
+    const toLog = debugEnabled();
+    const toPage = devChannelUrl() !== null;
+    this.debugLog = toLog || toPage ? (line) => {
+      if (toLog) (logger.info ?? console.log).call(logger, line);
+      if (toPage) reportDebug(this.id, line);
+    } : null;
   }
 
   /** Whether work is queued, async work is in flight or a remount is pending. */

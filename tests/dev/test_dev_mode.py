@@ -165,6 +165,31 @@ def test_a_stylesheet_edit_is_swapped_without_a_reload(dev_app, tab):
     assert "restarting the app" not in dev_app.output()
 
 
+def test_with_debug_on_the_page_logs_the_servers_timings_of_each_event(dev_app, tab):
+    from playwright.sync_api import expect
+
+    lines = []
+    tab.on("console", lambda m: lines.append(m.text))
+    open_live(tab, dev_app)
+    tab.evaluate("LiveTS.debug(true)")
+    tab.click("#click")
+    expect(tab.locator("#click")).to_have_text("clicked 1")
+    server = re.compile(r'^\[livets\] debug Greeting \(/\) handleEvent\("click"\): handler [\d.]+ ms; '
+                        r'Greeting: render [\d.]+ ms, diff [\d.]+ ms, patch \d+ B, 1 op$')
+    deadline = time.monotonic() + 10
+    while not any(server.match(line) for line in lines):
+        assert time.monotonic() < deadline, lines
+        tab.wait_for_timeout(50)
+    assert any(line.startswith('LiveTS event "click" on lv-') and "answered after" in line for line in lines), lines
+    # Off again: no more lines of either kind.
+    tab.evaluate("LiveTS.debug(false)")
+    count = len(lines)
+    tab.click("#click")
+    expect(tab.locator("#click")).to_have_text("clicked 2")
+    tab.wait_for_timeout(300)
+    assert lines[count:] == []
+
+
 def test_a_throwing_render_shows_the_overlay_until_the_view_renders_again(dev_app, tab):
     from playwright.sync_api import expect
 

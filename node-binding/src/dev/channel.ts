@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 
 /** What the channel sends: an event name and its JSON data. */
 export interface DevEvent {
-  readonly type: "css" | "reload" | "restarted" | "view-error" | "view-ok" | "build-error" | "build-ok";
+  readonly type: "css" | "reload" | "restarted" | "view-error" | "view-ok" | "build-error" | "build-ok" | "debug";
   readonly data: object;
 }
 

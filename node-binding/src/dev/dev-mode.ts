@@ -43,7 +43,8 @@ export interface DevViewError {
 export type DevMessage =
   | { readonly livets: "listening" }
   | ({ readonly livets: "view-error" } & DevViewError)
-  | { readonly livets: "view-ok"; readonly id: string };
+  | { readonly livets: "view-ok"; readonly id: string }
+  | { readonly livets: "debug"; readonly id: string; readonly line: string };
 
 const MAX_STATE_CHARS = 20_000;
 
@@ -120,6 +121,12 @@ export function reportViewError(view: string, id: string, where: string, err: un
 export function reportViewOk(id: string, joined = false): void {
   if (devChannelUrl() === null || !(failed.delete(id) || joined)) return;
   send({ livets: "view-ok", id });
+}
+
+/** Under `livets dev`, a view's debug line, which its page prints when LiveTS.debug() is on. */
+export function reportDebug(id: string, line: string): void {
+  if (devChannelUrl() === null) return;
+  send({ livets: "debug", id, line });
 }
 
 /** The markup a page's <head> gets under `livets dev`: the channel's address and the dev script. */
