@@ -76,6 +76,13 @@ export const tapped = Native =>
         f.call(this, e)
       }))
     }
+    // Delayed as messages are, so a close never overtakes them.
+    get onclose() {
+      return super.onclose
+    }
+    set onclose(f) {
+      super.onclose = f && (e => later(() => f.call(this, e)))
+    }
   }
 
 // Called with each message before the connector handles it. A refusal of
