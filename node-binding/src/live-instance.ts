@@ -414,7 +414,7 @@ export class LiveInstance {
 
   // ---- rendering --------------------------------------------------------
 
-  /** `renderChanged`, timed for the LIVETS_DEBUG log when it is on. */
+  /** `renderChanged`, timed for the debug line when LIVETS_DEBUG or `livets dev` asks for one. */
   private async flush(ref: number, target: string, cause: string): Promise<void> {
     if (this.debugLog === null) return this.renderChanged(ref, target, cause);
     const trace = new DebugTrace(cause, this.handlerMs);

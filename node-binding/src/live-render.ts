@@ -41,7 +41,7 @@ export class LiveRender {
     private readonly maxBytes: number,
   ) {}
 
-  /** LIVETS_DEBUG=1: the task under way, which each render is recorded in. */
+  /** LIVETS_DEBUG=1 or `livets dev`: the task under way, which each render is recorded in. */
   trace: DebugTrace | null = null;
 
   /**

@@ -7,7 +7,8 @@
 // the patch, so with debugging on the TS layer runs the same differ
 // (lts_diff) on the same two renders once more, timed: the patch is the
 // one the core sends, and the time is what its diff of it costs. Nothing
-// of this runs with LIVETS_DEBUG unset.
+// of this runs with LIVETS_DEBUG unset, outside `livets dev` (which shows
+// the same lines in the page's console while LiveTS.debug() is on).
 
 import { performance } from "node:perf_hooks";
 import { loadNative } from "../native";
