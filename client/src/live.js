@@ -1,5 +1,5 @@
 import { RENDER, ID_ATTR, TOKEN_ATTR, LEAVE, URL_CHANGE, HISTORY, NAVIGATE, REDIRECT, TITLE, REMOUNTED, REMOUNTED_EVENT, TOO_LARGE } from './constants.js'
-import { LAYOUT_ATTR, FP_ATTR, STICKY_ATTR, CLIENT_PREFIX } from './page-constants.js'
+import { LAYOUT_ATTR, FP_ATTR, STICKY_ATTR, CLIENT_PREFIX, MOUNT_FAILED } from './page-constants.js'
 
 // What the LiveTS server's pages need beyond the core protocol
 // (docs/protocol.md): the join's credentials, reloading when a join is
@@ -55,11 +55,14 @@ export const keepUnchanged = (root, f) => {
 
 // A refused join reloads the page (a new token, a new CSRF token), at most
 // MAX_RELOADS times in a row; a join that works resets the count. A render
-// too large to send is no matter of tokens: no reload cures it.
+// too large to send is no matter of tokens: no reload cures it. A mount
+// that threw gets one reload (the page may have been stale); throwing
+// again, it is the view's bug, and more reloads would only spin.
+// Returns whether the page reloads.
 export const refused = (storage = sessionStorage, load = () => location.reload(), reason) => {
   const n = Number(storage.getItem(RELOADS)) || 0
   if (reason == TOO_LARGE) return false
-  if (n >= MAX_RELOADS) return false
+  if (n >= (reason == MOUNT_FAILED ? 1 : MAX_RELOADS)) return false
   storage.setItem(RELOADS, String(n + 1))
   load()
   return true

@@ -46,3 +46,23 @@ export const TRANSITION = 'ts-transition'
 export const TRANSITION_LEAVE = 'ts-transition-leave'
 export const TRANSITION_TIME = 'ts-transition-time'
 export const TRANSITION_MS = 200
+
+// Under `livets dev` only (dev.js): the page's meta tags naming the dev
+// channel and, on an error page, the error; the overlay's element id.
+export const DEV_META = 'livets-dev'
+export const DEV_ERROR_META = 'livets-dev-error'
+export const DEV_OVERLAY = 'livets-dev-overlay'
+
+// Refusal reasons the page layer acts on: a join whose mount threw (one
+// reload may cure a stale page; more would only spin), and a view that
+// threw and is being mounted again.
+export const MOUNT_FAILED = 'join failed'
+export const CRASHED = 'crashed'
+// A short notice in a failed view's root, which the ts-error class alone
+// shows only with the app's CSS; an app restyles or hides it by this class.
+export const NOTICE = 'ts-error-notice'
+
+// LiveTS.debug(true) and LiveTS.latencySim(ms) persist for the tab
+// (sessionStorage), so they apply from the page's first message on reload.
+export const DEBUG_KEY = 'livets-debug'
+export const LATENCY_KEY = 'livets-latency-sim'

@@ -1,8 +1,10 @@
 import { joinParams, refused, joined, remounted, nested, navigation, adopt, noteUnchanged, keepUnchanged } from './live.js'
 import { takeStreamOps, withStreamOps } from './stream.js'
 import { ext } from './ext.js'
-import { NAVIGATE } from './constants.js'
-import { CLIENT_PREFIX } from './page-constants.js'
+import { tapped, observe, debug, latencySim } from './socket-tap.js'
+import { showNotice, CRASH_TEXT, MOUNT_TEXT } from './notices.js'
+import { NAVIGATE, REFUSED, TOKEN_ATTR, ID_ATTR } from './constants.js'
+import { CLIENT_PREFIX, CRASHED, MOUNT_FAILED } from './page-constants.js'
 
 // The LiveTS server's page layer, bundled with the connector as
 // /_livets/live.js (page.js). It plugs into the connector through ext.js.
@@ -14,12 +16,16 @@ import { CLIENT_PREFIX } from './page-constants.js'
 let nav
 let push
 let socket
+// The view root a refusal was last about: where a mount failure's notice goes.
+let refusedRoot
+const mainRoot = id => [...document.querySelectorAll(`[${TOKEN_ATTR}]`)].find(el => el.getAttribute(ID_ATTR) == id)
 
 // Uploads need the connector's socket for binary frames, which the
 // connector keeps to itself: the socket it opens is noted here as it is
-// made, whether or not the uploads' script is loaded yet.
+// made, whether or not the uploads' script is loaded yet, and tapped
+// (socket-tap.js: debug lines, simulated latency).
 const Native = window.WebSocket
-window.WebSocket = class extends Native {
+window.WebSocket = class extends tapped(Native) {
   constructor(...args) {
     super(...args)
     socket = this
@@ -53,13 +59,22 @@ const loadFeatures = src => (/live([-\w]*)\.js$/.exec(src) || ['', ''])[1].split
 Object.assign(ext, {
   params: joinParams,
   wrap: (root, f) => keepUnchanged(root, () => nested(root, () => withStreamOps(root, f))),
-  refused: reason => refused(sessionStorage, undefined, reason),
+  refused: reason => {
+    if (refused(sessionStorage, undefined, reason) || reason != MOUNT_FAILED) return
+    console.error('LiveTS: the view failed to mount again after a reload, so the page is not reloaded again; the server log has the error')
+    showNotice(mainRoot(refusedRoot), MOUNT_TEXT)
+  },
   joined: (root, recovered) => {
     joined()
     if (recovered) remounted(root, recovered)
   },
   route(msg, views, make, send) {
     push = send
+    observe(msg)
+    if (msg[0] == REFUSED) {
+      refusedRoot = msg[1]
+      if (msg[3] == CRASHED) showNotice(mainRoot(msg[1]), CRASH_TEXT)
+    }
     noteUnchanged(msg)
     takeStreamOps(msg)
     nav = nav || navigation(views, make, send, loadFeatures)
@@ -78,3 +93,9 @@ ext.use = (name, setup) => {
   has[name] = 1
   setup(api)
 }
+
+// The connector replaces window.LiveTS as it runs, after this script (both
+// deferred, and DOMContentLoaded comes after both): the tools join it then.
+const tools = () => Object.assign(window.LiveTS, { debug, latencySim })
+tools()
+document.addEventListener('DOMContentLoaded', tools)

@@ -92,3 +92,20 @@ test('the connector\'s extension point does nothing by default', async () => {
   assert.equal(ext.wrap(null, () => 7), 7)
   assert.equal(ext.route(['r', 'x']), undefined)
 })
+
+test('a join refused because the mount threw reloads once, then stops', () => {
+  const storage = memory()
+  let loads = 0
+  const load = () => loads++
+  assert.equal(refused(storage, load, 'join failed'), true)
+  assert.equal(refused(storage, load, 'join failed'), false)
+  assert.equal(refused(storage, load, 'join failed'), false)
+  assert.equal(loads, 1)
+  // Other refusals keep their own allowance.
+  assert.equal(refused(storage, load, 'invalid token (expired)'), true)
+  assert.equal(loads, 2)
+  // A join that works gives a failing mount its one reload again.
+  joined(storage)
+  assert.equal(refused(storage, load, 'join failed'), true)
+  assert.equal(loads, 3)
+})

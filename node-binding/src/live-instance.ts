@@ -31,6 +31,8 @@ import { ViewTree, type NodeInstance, type TreeNode } from "./view-tree";
 import { clearStreams } from "./stream";
 import { PushEvents } from "./push-events";
 import { attachNesting, LiveNesting } from "./nested-views";
+import { devChannelUrl, reportDebug, reportViewError, reportViewOk } from "./dev/dev-mode";
+import { DebugTrace, debugEnabled, now } from "./dev/debug-log";
 
 type Phase = "new" | "live" | "crashed" | "closed";
 
@@ -74,6 +76,10 @@ export class LiveInstance {
   /** The live views its render places with liveRender. */
   private readonly nesting: LiveNesting;
   private readonly probe: ViewProbe;
+  /** LIVETS_DEBUG=1 (the log) or `livets dev` (the page's console): where debug lines go; null when neither. */
+  private readonly debugLog: ((line: string) => void) | null;
+  /** The last handler's time, for the debug line of the render that follows it. */
+  private handlerMs: number | null = null;
 
   constructor(
     private readonly env: InstanceEnv,
@@ -97,6 +103,13 @@ export class LiveInstance {
     );
     this.owner = this.nodeOwner();
     this.nesting = new LiveNesting(env.nesting(this, () => this.ctx));
+    const { logger } = env;
+    const toLog = debugEnabled();
+    const toPage = devChannelUrl() !== null;
+    this.debugLog = toLog || toPage ? (line) => {
+      if (toLog) (logger.info ?? console.log).call(logger, line);
+      if (toPage) reportDebug(this.id, line);
+    } : null;
   }
 
   /** The mounted view while it is live, for diagnostics (the dashboard's list); else null. */
@@ -263,7 +276,9 @@ export class LiveInstance {
   private async guarded(handler: () => unknown, site: HandlerSite): Promise<void> {
     const generation = this.generation;
     try {
+      const started = this.debugLog !== null ? now() : 0;
       await handler();
+      if (this.debugLog !== null) this.handlerMs = now() - started;
       if (generation !== this.generation) return;
       await this.followNavigation();
     } catch (err) {
@@ -398,6 +413,9 @@ export class LiveInstance {
     this.syncTitle();
     this.nesting.settle(true);
     this.sendPushed();
+    // A remount after a crash (ref 0) renders the fresh state, not the
+    // one that failed: the overlay stays until a join or an update works.
+    if (ref !== 0) reportViewOk(this.id, true);
   }
 
   /** A redirect or navigation asked for while mounting: the page is left at once. */
@@ -419,7 +437,10 @@ export class LiveInstance {
   }
 
   private failStart(ref: number, stage: string, err: unknown, reason = "join failed"): void {
-    if (err !== null) this.env.logger.error(`[livets] ${this.label}: ${stage} threw while joining:`, err);
+    if (err !== null) {
+      this.env.logger.error(`[livets] ${this.label}: ${stage} threw while joining:`, err);
+      reportViewError(this.label, this.id, stage, err, this.rootState());
+    }
     if (ref !== 0) this.core.reply(ref, reason);
     this.phase = "closed";
     this.teardown(true);
@@ -428,12 +449,26 @@ export class LiveInstance {
 
   // ---- rendering --------------------------------------------------------
 
+  /** `renderChanged`, timed for the debug line when LIVETS_DEBUG or `livets dev` asks for one. */
+  private async flush(ref: number, target: string, cause: string): Promise<void> {
+    if (this.debugLog === null) return this.renderChanged(ref, target, cause);
+    const trace = new DebugTrace(cause, this.handlerMs);
+    this.handlerMs = null;
+    this.render.trace = trace;
+    try {
+      await this.renderChanged(ref, target, cause);
+    } finally {
+      this.render.trace = null;
+      this.debugLog(trace.line(this.label));
+    }
+  }
+
   /**
    * Renders every node that changed and answers `ref` (for the node
    * `target`) exactly once: with its patch if it rendered, else with an
    * empty one.
    */
-  private async flush(ref: number, target: string, cause: string): Promise<void> {
+  private async renderChanged(ref: number, target: string, cause: string): Promise<void> {
     const tree = this.tree;
     if (this.phase !== "live" || tree === null) return;
     const generation = this.generation;
@@ -477,6 +512,7 @@ export class LiveInstance {
     this.backoff.recovered();
     this.nesting.settle(false);
     this.sendPushed();
+    reportViewOk(this.id);
     this.sendLeaving();
   }
 
@@ -561,6 +597,7 @@ export class LiveInstance {
       return;
     }
     this.env.logger.error(`[livets] ${this.label}: ${where} threw:`, err);
+    reportViewError(this.label, this.id, where, err, this.rootState());
     this.phase = "crashed";
     this.teardown(false);
     // The request is answered where it was made; the view's root is what
@@ -578,6 +615,11 @@ export class LiveInstance {
     // Without a delay the fresh view is in place before the next message.
     if (delay === 0) return this.remount();
     this.backoff.schedule(delay, () => this.run(() => this.remount()));
+  }
+
+  /** The view's state as it was when something threw, for the dev overlay. */
+  private rootState(): unknown {
+    return (this.tree?.root.instance as { state?: unknown } | undefined)?.state;
   }
 
   private async remount(): Promise<void> {

@@ -9,6 +9,7 @@ import type { Logger } from "./logger";
 import { clearStreams } from "./stream";
 import { UpdateTooLargeError } from "./update-error";
 import type { TreeNode, ViewTree } from "./view-tree";
+import { measureDiff, now, type DebugTrace } from "./dev/debug-log";
 
 /** Whether the request being answered got its answer yet. */
 export interface Answer {
@@ -40,6 +41,9 @@ export class LiveRender {
     private readonly maxBytes: number,
   ) {}
 
+  /** LIVETS_DEBUG=1 or `livets dev`: the task under way, which each render is recorded in. */
+  trace: DebugTrace | null = null;
+
   /**
    * Renders `node` and its changed descendants and sends each, answering
    * `ref` with the patch of the node `target`. A render over the limit is
@@ -49,7 +53,9 @@ export class LiveRender {
    */
   visit(tree: ViewTree, node: TreeNode, ref: number, target: string, rendered: TreeNode[], answer: Answer, tooLarge: TooLarge[]): void {
     if (node.dirty || node.html === null) {
+      const started = this.trace !== null ? now() : 0;
       const { markup, removed } = tree.render(node);
+      if (this.trace !== null) this.traceRender(node, now() - started, markup);
       const size = Buffer.byteLength(markup);
       let outcome: "sent" | "too-large" | "failed" = "too-large";
       if (size <= this.maxBytes) {
@@ -73,6 +79,12 @@ export class LiveRender {
       rendered.push(node);
     }
     for (const child of node.children.values()) this.visit(tree, child, ref, target, rendered, answer, tooLarge);
+  }
+
+  private traceRender(node: TreeNode, renderMs: number, markup: string): void {
+    const first = node.html === null;
+    const name = node.parent === null ? node.Class.name : `${node.Class.name} ${quoted(node.cid)}`;
+    this.trace?.rendered(name, renderMs, Buffer.byteLength(markup), first ? null : measureDiff(node.html ?? "", markup), first);
   }
 
   /** Renders `node` without sending it, unmounting the components it no longer places. */

@@ -10,9 +10,13 @@ import { usesJsCommands } from "./js";
 /** Who may frame the pages, by default: this origin only. */
 export const DEFAULT_FRAME_ANCESTORS = "'self'";
 
-/** The Content-Security-Policy of every page, with `frameAncestors` as given. */
-export function contentSecurityPolicy(frameAncestors: string = DEFAULT_FRAME_ANCESTORS): string {
-  return `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors ${frameAncestors}`;
+/**
+ * The Content-Security-Policy of every page, with `frameAncestors` as
+ * given; `devChannel` (under `livets dev` only) may be reached too.
+ */
+export function contentSecurityPolicy(frameAncestors: string = DEFAULT_FRAME_ANCESTORS, devChannel: string | null = null): string {
+  const connect = devChannel !== null ? `; connect-src 'self' ${devChannel}` : "";
+  return `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors ${frameAncestors}${connect}`;
 }
 
 /** The Content-Security-Policy of every page, with the default framing rule. */
@@ -41,13 +45,13 @@ function frameOptions(frameAncestors: string): string {
 }
 
 /** Headers for every HTML page: pages carry join tokens, so none is cached. */
-export function pageHeaders(frameAncestors: string = DEFAULT_FRAME_ANCESTORS): string {
+export function pageHeaders(frameAncestors: string = DEFAULT_FRAME_ANCESTORS, devChannel: string | null = null): string {
   return (
     "Content-Type: text/html; charset=utf-8\r\n" +
     "Cache-Control: no-store\r\n" +
     "X-Content-Type-Options: nosniff\r\n" +
     frameOptions(frameAncestors) +
-    `Content-Security-Policy: ${contentSecurityPolicy(frameAncestors)}\r\n`
+    `Content-Security-Policy: ${contentSecurityPolicy(frameAncestors, devChannel)}\r\n`
   );
 }
 

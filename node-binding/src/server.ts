@@ -51,6 +51,7 @@ import { staticMount } from "./static-files";
 import { rootFileAnswer, serveRootFile, type RootMount } from "./root-assets";
 import { defaultSecret } from "./default-secret";
 import { DEFAULT_TOKEN_TTL_MS, type Secret } from "./token";
+import { devConnectSource, devErrorPage, devHead, reportListening } from "./dev/dev-mode";
 
 /**
  * Options for `new LiveTSServer()`. Besides those below, the core's limits
@@ -315,7 +316,7 @@ export class LiveTSServer {
     this.host = host;
     this.title = title;
     this.titleSuffix = titleSuffix;
-    this.head = options.head?.toString() ?? "";
+    this.head = (options.head?.toString() ?? "") + devHead(CLIENT_PREFIX);
     this.assets = assets.prefixed;
     this.rootAssets = assets.root;
     this.secret = secret;
@@ -331,7 +332,7 @@ export class LiveTSServer {
       throw new TypeError(`maxPageBytes must be a positive whole number of bytes, not ${String(maxPageBytes)}`);
     }
     this.maxPageBytes = maxPageBytes;
-    this.pageHeaders = pageHeaders(checkFrameAncestors(options.frameAncestors ?? DEFAULT_FRAME_ANCESTORS));
+    this.pageHeaders = pageHeaders(checkFrameAncestors(options.frameAncestors ?? DEFAULT_FRAME_ANCESTORS), devConnectSource());
     this.redisUrl = redisUrlOf(options.pubsub);
     if (options.uploadDir !== undefined && (typeof options.uploadDir !== "string" || options.uploadDir === "")) {
       throw new TypeError("LiveTSServer: uploadDir must be the path of an existing directory");
@@ -446,7 +447,9 @@ export class LiveTSServer {
     const address = await resolveHost(this.host);
     // Another listen() or attach() may have started the server during the lookup.
     if (this.running !== null) throw new Error("LiveTSServer is already listening");
-    return this.startCore({ host: this.host, address, port: this.port0, reusePort: this.options.reusePort === true });
+    const port = this.startCore({ host: this.host, address, port: this.port0, reusePort: this.options.reusePort === true });
+    reportListening();
+    return port;
   }
 
   /**
@@ -498,6 +501,8 @@ export class LiveTSServer {
       server.removeListener("close", onClose);
       detach();
     });
+    if (server.listening) reportListening();
+    else server.once("listening", reportListening);
     return this;
   }
 
@@ -913,7 +918,8 @@ export class LiveTSServer {
       },
       (err: unknown) => {
         this.logger.error(`[livets] page ${request.target.slice(0, 200)}: render failed:`, err);
-        respond(500, statusPage(title, 500, "Internal Server Error"));
+        const page = statusPage(title, 500, "Internal Server Error");
+        respond(500, devErrorPage(page, CLIENT_PREFIX, request.target.split("?")[0], err) ?? page);
       },
     ).catch((err: unknown) => this.logger.error(`[livets] page ${request.target.slice(0, 200)}: could not answer:`, err));
   }

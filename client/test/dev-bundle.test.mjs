@@ -1,0 +1,32 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+
+// Dev tooling stays out of what production pages run: the connector has
+// none of it, the page layer only the tab's debug tools, and the dev
+// script (loaded by `livets dev` pages alone) evaluates nothing and
+// parses no markup.
+const dist = new URL('../dist/', import.meta.url)
+execFileSync('bash', [new URL('../build.sh', import.meta.url).pathname], { encoding: 'utf8' })
+const read = file => readFileSync(new URL(file, dist), 'utf8')
+
+test('the connector holds no dev tooling', () => {
+  for (const file of ['livets.js', 'livets.esm.js']) {
+    const text = read(file)
+    for (const name of ['EventSource', 'livets-dev', 'latencySim', 'livets-debug', 'ts-error-notice']) assert.ok(!text.includes(name), `${file} has ${name}`)
+  }
+})
+
+test('the page layer has the tab debug tools and the failure notices, not the dev channel', () => {
+  const text = read('live.js')
+  for (const name of ['latencySim', 'livets-debug', 'ts-error-notice']) assert.ok(text.includes(name), name)
+  for (const name of ['EventSource', 'livets-dev-overlay']) assert.ok(!text.includes(name), name)
+})
+
+test('the dev script listens to the channel and builds its overlay without parsing markup', () => {
+  const text = read('dev.js')
+  assert.ok(text.includes('EventSource'))
+  assert.ok(text.includes('livets-dev-overlay'))
+  assert.doesNotMatch(text, /innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function\b/)
+})
