@@ -94,8 +94,6 @@ ext.use = (name, setup) => {
   setup(api)
 }
 
-// The connector replaces window.LiveTS as it runs, after this script (both
-// deferred, and DOMContentLoaded comes after both): the tools join it then.
-const tools = () => Object.assign(window.LiveTS, { debug, latencySim })
-tools()
-document.addEventListener('DOMContentLoaded', tools)
+// The connector sets window.LiveTS as it runs, after this (page.js), and
+// DOMContentLoaded comes after both: the tools join it then.
+document.addEventListener('DOMContentLoaded', () => Object.assign(window.LiveTS, { debug, latencySim }))
