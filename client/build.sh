@@ -21,6 +21,8 @@ declare -A entry=([js]=js-feature.js [upload]=upload-feature.js)
 "$esbuild" "$dir/src/index.js" "${common[@]}" --format=esm --outfile="$dir/dist/livets.esm.js"
 # Under `livets dev` only: reloads, stylesheet swaps, the error overlay.
 "$esbuild" "$dir/src/dev.js" "${common[@]}" --format=iife --outfile="$dir/dist/dev.js"
+# Loaded once the tab turns a debug tool on (LiveTS.debug, LiveTS.latencySim).
+"$esbuild" "$dir/src/debug-feature.js" "${common[@]}" --format=iife --outfile="$dir/dist/debug.js"
 
 sizes=(livets.js)
 for f in "${features[@]}"; do
@@ -41,7 +43,7 @@ for ((mask = 0; mask < 1 << ${#features[@]}; mask++)); do
     (cd "$dir/src" && "$esbuild" "${common[@]}" --format=iife --sourcefile="entry-$name.js" --outfile="$dir/dist/$name.js")
   sizes+=("$name.js")
 done
-sizes+=("${features[@]/%/.js}" dev.js)
+sizes+=("${features[@]/%/.js}" dev.js debug.js)
 
 for name in "${sizes[@]}"; do
   raw=$(wc -c < "$dir/dist/$name")

@@ -1,7 +1,7 @@
 import { joinParams, refused, joined, remounted, nested, navigation, adopt, noteUnchanged, keepUnchanged } from './live.js'
 import { takeStreamOps, withStreamOps } from './stream.js'
 import { ext } from './ext.js'
-import { tapped, observe, debug, latencySim } from './socket-tap.js'
+import { tapped, observe, tap, store, tools } from './socket-tap.js'
 import { showNotice, CRASH_TEXT, MOUNT_TEXT } from './notices.js'
 import { NAVIGATE, REFUSED, TOKEN_ATTR, ID_ATTR } from './constants.js'
 import { CLIENT_PREFIX, CRASHED, MOUNT_FAILED } from './page-constants.js'
@@ -36,6 +36,8 @@ window.WebSocket = class extends tapped(Native) {
 // What a feature script's setup(api) is given.
 const api = {
   ext,
+  tap,
+  store,
   socket: () => socket && socket.readyState == 1 && socket,
   push: () => push,
   lost() {},
@@ -96,4 +98,5 @@ ext.use = (name, setup) => {
 
 // The connector sets window.LiveTS as it runs, after this (page.js), and
 // DOMContentLoaded comes after both: the tools join it then.
-document.addEventListener('DOMContentLoaded', () => Object.assign(window.LiveTS, { debug, latencySim }))
+const debugTools = tools(() => load('debug'))
+document.addEventListener('DOMContentLoaded', () => Object.assign(window.LiveTS, debugTools))
