@@ -16,6 +16,13 @@ test('the counter starts at 0 and follows + and -', async () => {
   await view.unmount()
 })
 
+test('the step input sets how far + and - go', async () => {
+  const view = await mountView(Counter)
+  await view.model('step', 5)
+  assert.match(await view.click('inc'), /<span id="count"[^>]*>5<\/span>/)
+  await view.unmount()
+})
+
 test('an event the counter does not declare is refused', async () => {
   const view = await mountView(Counter)
   await assert.rejects(view.event('reset'), /unknown event/)
