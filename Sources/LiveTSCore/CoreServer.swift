@@ -14,6 +14,8 @@ final class CoreServer: EngineHost {
     var httpCallbacks: lts_http_callbacks?
     /// Set before start by lts_server_set_upload_callback.
     var onUpload: lts_upload_cb?
+    /// The text message on_message has in hand, while it runs. Loop thread only.
+    private var lentText: UnsafeRawBufferPointer?
 
     init(settings: ServerSettings, limits: LiveLimits, mode: EngineMode, callbacks: lts_callbacks,
          userdata: UnsafeMutableRawPointer?) throws {
@@ -75,9 +77,28 @@ final class CoreServer: EngineHost {
         }
     }
 
-    func engineMessage(connection: UInt64, data: [UInt8], binary: Bool) {
+    func engineMessage(connection: UInt64, bytes: UnsafeRawBufferPointer, binary: Bool) {
         guard let callback = callbacks.on_message else { return }
-        withCBytes(data) { callback(handle, connection, $0, $1, binary ? 1 : 0, userdata) }
+        guard let base = bytes.baseAddress, bytes.count > 0 else {
+            withCBytes([]) { callback(handle, connection, $0, $1, binary ? 1 : 0, userdata) }
+            return
+        }
+        if !binary { lentText = bytes }
+        callback(handle, connection, base.assumingMemoryBound(to: CChar.self), bytes.count, binary ? 1 : 0, userdata)
+        lentText = nil
+    }
+
+    /// Whether `bytes` are text already checked: within the message lent to
+    /// on_message now (valid UTF-8), cut at character boundaries. An echo
+    /// is then validated once, not again by lts_send. Loop thread only:
+    /// `lentText` is read only once that is known.
+    func isLentText(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let handle, EventLoop.currentContext == UnsafeMutableRawPointer(handle), let lent = lentText, let base = bytes.baseAddress, let lentBase = lent.baseAddress else { return false }
+        let start = base - lentBase
+        let end = start + bytes.count
+        guard start >= 0, end <= lent.count, bytes.count > 0 else { return false }
+        let isContinuation = { (i: Int) in lent[i] & 0xC0 == 0x80 }
+        return !isContinuation(start) && (end == lent.count || !isContinuation(end))
     }
 
     func engineNotice(_ notice: RefusalNotice) {

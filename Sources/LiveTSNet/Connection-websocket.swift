@@ -10,50 +10,55 @@ extension Connection {
         guard case .http = phase else { return }
         let socket = WebSocketPhase(maxMessageBytes: server.settings.maxMessageBytes, deflate: deflate)
         phase = .webSocket(socket)
-        let leftover = inbound
+        var leftover = inbound
         inbound = []
         server.delegate?.server(server, didOpen: id, request: request)
-        if !leftover.isEmpty { leftover.withUnsafeBytes { receivedWebSocket($0, socket) } }
+        if !leftover.isEmpty { leftover.withUnsafeMutableBytes { receivedWebSocket(UnsafeRawBufferPointer($0), socket) } }
     }
 
+    /// `bytes` are the connection's to overwrite (the server's read
+    /// buffer, TLS's plaintext buffer, or a copy): frames are unmasked
+    /// where they lie and handed to the host as slices of them.
     func receivedWebSocket(_ bytes: UnsafeRawBufferPointer, _ socket: WebSocketPhase) {
-        let (events, error) = socket.decoder.feed(bytes)
-        guard accountPartial(socket) else { return }
-        for event in events {
-            guard case .webSocket = phase else { return }
-            switch event {
-                case .message(let opcode, let payload):
-                    server.delegate?.server(server, connection: id, message: payload, opcode: opcode)
-                case .compressedMessage(let opcode, let compressed):
-                    switch server.codec.decompressMessage(compressed, limit: server.settings.maxMessageBytes) {
-                    case .tooBig:
-                        shutdown(code: CloseCode.tooBig, reason: Array("message too big".utf8))
-                        return
-                    case .invalid:
-                        shutdown(code: CloseCode.invalidPayload, reason: Array("invalid compressed data".utf8))
-                        return
-                    case .ok(let payload):
-                        if opcode == .text && !UTF8Validator.isValid(payload) {
-                            shutdown(code: CloseCode.invalidPayload, reason: Array("invalid UTF-8".utf8))
-                            return
-                        }
-                        server.delegate?.server(server, connection: id, message: payload, opcode: opcode)
+        let error = socket.decoder.decode(UnsafeMutableRawBufferPointer(mutating: bytes)) { frame in
+            guard case .webSocket = phase else { return false }
+            switch frame {
+            case .message(let opcode, let payload):
+                server.delegate?.server(server, connection: id, borrowedMessage: payload, opcode: opcode)
+            case .compressedMessage(let opcode, let compressed):
+                switch server.codec.decompressMessage(Array(compressed), limit: server.settings.maxMessageBytes) {
+                case .tooBig:
+                    shutdown(code: CloseCode.tooBig, reason: Array("message too big".utf8))
+                    return false
+                case .invalid:
+                    shutdown(code: CloseCode.invalidPayload, reason: Array("invalid compressed data".utf8))
+                    return false
+                case .ok(let payload):
+                    if opcode == .text && !UTF8Validator.isValid(payload) {
+                        shutdown(code: CloseCode.invalidPayload, reason: Array("invalid UTF-8".utf8))
+                        return false
                     }
-                case .ping(let payload):
-                    sendFrame(.pong, payload: payload)
-                case .pong:
-                    break
-                case .close(let code, _):
-                    socket.closeCode = code
-                    // Echo the peer's code (§5.5.1); with no code, answer without one.
-                    if code == CloseCode.noStatus {
-                        writeRaw(WebSocketEncoder.frame(.close, payload: []))
-                    } else {
-                        writeRaw(WebSocketEncoder.close(code: code))
-                    }
-                    closeAfterFlush(peerSentClose: true)
+                    payload.withUnsafeBytes { server.delegate?.server(server, connection: id, borrowedMessage: $0, opcode: opcode) }
+                }
+            case .ping(let payload):
+                sendFrame(.pong, payload: payload)
+            case .pong:
+                break
+            case .close(let code, _):
+                socket.closeCode = code
+                // Echo the peer's code (§5.5.1); with no code, answer without one.
+                if code == CloseCode.noStatus {
+                    writeRaw(WebSocketEncoder.frame(.close, payload: []))
+                } else {
+                    writeRaw(WebSocketEncoder.close(code: code))
+                }
+                closeAfterFlush(peerSentClose: true)
             }
+            if case .webSocket = phase { return true }
+            return false
         }
+        guard case .webSocket = phase else { return }
+        guard accountPartial(socket) else { return }
         if let error { shutdown(code: error.code, reason: Array(error.reason.utf8)) }
     }
 
@@ -96,9 +101,11 @@ extension Connection {
 
     /// Nothing is sent after our close frame: it is the last frame.
     func sendFrame(_ opcode: WebSocketOpcode, payload: UnsafeRawBufferPointer) {
-        guard case .webSocket(let socket) = phase else { return }
+        guard case .webSocket = phase else { return }
+        // The phase is looked into only for a message big enough to
+        // compress: binding its socket costs a retain.
         if !opcode.isControl, payload.count >= server.settings.compressionThreshold,
-           let window = socket.deflate?.serverWindowBits, let compressed = server.codec.compressMessage(Array(payload), windowBits: window) {
+           let window = compressionWindow, let compressed = server.codec.compressMessage(Array(payload), windowBits: window) {
             writeRaw(WebSocketEncoder.frame(opcode, payload: compressed, compressed: true))
         } else {
             writeFrame(opcode, payload: payload)

@@ -229,7 +229,9 @@ final class Connection {
         guard isOpen else { return }
         let cork = server.cork
         cork.begin(ObjectIdentifier(self))
+        server.readingConnection = Unmanaged.passUnretained(self)
         defer {
+            server.readingConnection = nil
             if !isClosed { cork.drain { writeNow($0) } }
             cork.end()
         }

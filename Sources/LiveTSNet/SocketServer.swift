@@ -31,7 +31,15 @@ public final class SocketServer {
     /// One codec serves every connection (see DeflateCodec).
     let codec = DeflateCodec()
     let gzipCache = GzipCache()
-    let cork = WriteCork()
+    private let corkOwner = WriteCork()
+    /// unowned(unsafe): the server owns it (`corkOwner`); a checked or
+    /// strong reference would cost a retain and a release per use, several
+    /// per message.
+    unowned(unsafe) let cork: WriteCork
+    /// The connection whose read is being handled: a host answering it from
+    /// the callback (an echo) finds it without a lookup. Unmanaged: set
+    /// only for the length of the read, which holds the connection.
+    var readingConnection: Unmanaged<Connection>?
     static let readBufferSize = 64 * 1024
     /// Shared by the server's connections (see Connection.allocate); one per
     /// server, as servers run on loop threads of their own.
@@ -68,6 +76,7 @@ public final class SocketServer {
     public init(loop: EventLoop, settings: ServerSettings) {
         self.loop = loop
         self.settings = settings
+        cork = corkOwner
         listener = .allocate(capacity: 1)
         sweepTimer = .allocate(capacity: 1)
     }
@@ -326,6 +335,16 @@ public final class SocketServer {
 
     @discardableResult
     public func send(_ connection: UInt64, _ opcode: WebSocketOpcode, payload: UnsafeRawBufferPointer) -> Bool {
+        if let reading = readingConnection {
+            // Unmanaged: the read holds the connection, and a strong copy would cost a retain.
+            let sent: Bool? = reading._withUnsafeGuaranteedRef { c in
+                guard c.id == connection else { return nil }
+                guard c.isWebSocket else { return false }
+                c.sendFrame(opcode, payload: payload)
+                return true
+            }
+            if let sent { return sent }
+        }
         guard let c = connections[connection], c.isWebSocket else { return false }
         c.sendFrame(opcode, payload: payload)
         return true
