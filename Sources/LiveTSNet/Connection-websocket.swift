@@ -20,46 +20,55 @@ extension Connection {
     /// buffer, TLS's plaintext buffer, or a copy): frames are unmasked
     /// where they lie and handed to the host as slices of them.
     func receivedWebSocket(_ bytes: UnsafeRawBufferPointer, _ socket: WebSocketPhase) {
+        // The handler captures no counted reference, so calling it per
+        // frame retains nothing: the read holds both objects.
+        let connection = Unmanaged.passUnretained(self)
+        let phase = Unmanaged.passUnretained(socket)
         let error = socket.decoder.decode(UnsafeMutableRawBufferPointer(mutating: bytes)) { frame in
-            guard case .webSocket = phase else { return false }
-            switch frame {
-            case .message(let opcode, let payload):
-                server.delegate?.server(server, connection: id, borrowedMessage: payload, opcode: opcode)
-            case .compressedMessage(let opcode, let compressed):
-                switch server.codec.decompressMessage(Array(compressed), limit: server.settings.maxMessageBytes) {
-                case .tooBig:
-                    shutdown(code: CloseCode.tooBig, reason: Array("message too big".utf8))
-                    return false
-                case .invalid:
-                    shutdown(code: CloseCode.invalidPayload, reason: Array("invalid compressed data".utf8))
-                    return false
-                case .ok(let payload):
-                    if opcode == .text && !UTF8Validator.isValid(payload) {
-                        shutdown(code: CloseCode.invalidPayload, reason: Array("invalid UTF-8".utf8))
-                        return false
-                    }
-                    payload.withUnsafeBytes { server.delegate?.server(server, connection: id, borrowedMessage: $0, opcode: opcode) }
-                }
-            case .ping(let payload):
-                sendFrame(.pong, payload: payload)
-            case .pong:
-                break
-            case .close(let code, _):
-                socket.closeCode = code
-                // Echo the peer's code (§5.5.1); with no code, answer without one.
-                if code == CloseCode.noStatus {
-                    writeRaw(WebSocketEncoder.frame(.close, payload: []))
-                } else {
-                    writeRaw(WebSocketEncoder.close(code: code))
-                }
-                closeAfterFlush(peerSentClose: true)
-            }
-            if case .webSocket = phase { return true }
-            return false
+            connection._withUnsafeGuaranteedRef { c in phase._withUnsafeGuaranteedRef { c.received(frame, $0) } }
         }
-        guard case .webSocket = phase else { return }
+        guard case .webSocket = self.phase else { return }
         guard accountPartial(socket) else { return }
         if let error { shutdown(code: error.code, reason: Array(error.reason.utf8)) }
+    }
+
+    /// One decoded frame; false once the connection left the WebSocket phase.
+    private func received(_ frame: WebSocketDecoder.Borrowed, _ socket: WebSocketPhase) -> Bool {
+        guard case .webSocket = phase else { return false }
+        switch frame {
+        case .message(let opcode, let payload):
+            server.delegate?.server(server, connection: id, borrowedMessage: payload, opcode: opcode)
+        case .compressedMessage(let opcode, let compressed):
+            switch server.codec.decompressMessage(Array(compressed), limit: server.settings.maxMessageBytes) {
+            case .tooBig:
+                shutdown(code: CloseCode.tooBig, reason: Array("message too big".utf8))
+                return false
+            case .invalid:
+                shutdown(code: CloseCode.invalidPayload, reason: Array("invalid compressed data".utf8))
+                return false
+            case .ok(let payload):
+                if opcode == .text && !UTF8Validator.isValid(payload) {
+                    shutdown(code: CloseCode.invalidPayload, reason: Array("invalid UTF-8".utf8))
+                    return false
+                }
+                payload.withUnsafeBytes { server.delegate?.server(server, connection: id, borrowedMessage: $0, opcode: opcode) }
+            }
+        case .ping(let payload):
+            sendFrame(.pong, payload: payload)
+        case .pong:
+            break
+        case .close(let code, _):
+            socket.closeCode = code
+            // Echo the peer's code (§5.5.1); with no code, answer without one.
+            if code == CloseCode.noStatus {
+                writeRaw(WebSocketEncoder.frame(.close, payload: []))
+            } else {
+                writeRaw(WebSocketEncoder.close(code: code))
+            }
+            closeAfterFlush(peerSentClose: true)
+        }
+        if case .webSocket = phase { return true }
+        return false
     }
 
     /// Brings the server's total of unfinished message bytes up to date
@@ -115,14 +124,13 @@ extension Connection {
     /// Builds the frame straight into the cork when this connection holds
     /// it, saving the frame's own array.
     private func writeFrame(_ opcode: WebSocketOpcode, payload: UnsafeRawBufferPointer) {
-        let cork = server.cork
         let total = WebSocketEncoder.headerLength(payload.count) + payload.count
-        guard cork.owner == ObjectIdentifier(self), total <= WriteCork.capacity else {
+        guard server.cork.owner == ObjectIdentifier(self), total <= WriteCork.capacity else {
             writeRaw(WebSocketEncoder.frame(opcode, payload: payload))
             return
         }
-        guard admit(total), makeRoom(total, in: cork) else { return }
-        let at = cork.reserve(total)
+        guard admit(total), makeRoom(total) else { return }
+        let at = server.cork.reserve(total)
         WebSocketEncoder.writeHeader(opcode, length: payload.count, to: at)
         if let base = payload.baseAddress {
             UnsafeMutableRawPointer(at + (total - payload.count)).copyMemory(from: base, byteCount: payload.count)

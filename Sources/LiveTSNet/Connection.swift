@@ -227,13 +227,12 @@ final class Connection {
     /// for an adopted socket, the bytes its first owner had already read.
     func received(_ bytes: UnsafeRawBufferPointer) {
         guard isOpen else { return }
-        let cork = server.cork
-        cork.begin(ObjectIdentifier(self))
+        server.cork.begin(ObjectIdentifier(self))
         server.readingConnection = Unmanaged.passUnretained(self)
         defer {
             server.readingConnection = nil
-            if !isClosed { cork.drain { writeNow($0) } }
-            cork.end()
+            if !isClosed { writeNow(server.cork.take()) }
+            server.cork.end()
         }
         lastReadAt = server.now
         switch phase {

@@ -31,11 +31,7 @@ public final class SocketServer {
     /// One codec serves every connection (see DeflateCodec).
     let codec = DeflateCodec()
     let gzipCache = GzipCache()
-    private let corkOwner = WriteCork()
-    /// unowned(unsafe): the server owns it (`corkOwner`); a checked or
-    /// strong reference would cost a retain and a release per use, several
-    /// per message.
-    unowned(unsafe) let cork: WriteCork
+    var cork = WriteCork()
     /// The connection whose read is being handled: a host answering it from
     /// the callback (an echo) finds it without a lookup. Unmanaged: set
     /// only for the length of the read, which holds the connection.
@@ -76,7 +72,6 @@ public final class SocketServer {
     public init(loop: EventLoop, settings: ServerSettings) {
         self.loop = loop
         self.settings = settings
-        cork = corkOwner
         listener = .allocate(capacity: 1)
         sweepTimer = .allocate(capacity: 1)
     }
@@ -85,6 +80,7 @@ public final class SocketServer {
         listener.deallocate()
         sweepTimer.deallocate()
         readBuffer.deallocate()
+        cork.deallocate()
     }
 
     /// The loop's clock in milliseconds.
