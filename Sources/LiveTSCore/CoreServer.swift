@@ -8,6 +8,9 @@ final class CoreServer: EngineHost {
     let callbacks: lts_callbacks
     let userdata: UnsafeMutableRawPointer?
     var engine: LiveEngine!
+    /// The engine again, for lts_send from a callback: used through
+    /// Unmanaged it costs no retain and release per message.
+    private(set) var engineRef: Unmanaged<LiveEngine>?
     var handle: OpaquePointer?
     var stopped = false
     /// Set before start by lts_server_set_http_callbacks.
@@ -22,6 +25,7 @@ final class CoreServer: EngineHost {
         self.callbacks = callbacks
         self.userdata = userdata
         engine = try LiveEngine(settings: settings, limits: limits, mode: mode, host: self)
+        engineRef = Unmanaged.passUnretained(engine)
     }
 
     func engineRequest(_ request: HTTPRequest, id: UInt64) {

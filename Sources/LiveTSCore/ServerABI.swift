@@ -231,9 +231,12 @@ private func send(on server: CoreServer, _ conn: UInt64, _ data: UnsafePointer<C
     LastError.clear()
     guard isConnection("lts_send", conn), let bytes = borrowArgument("lts_send", "data", "len", data, length) else { return LTS_EINVAL }
     guard server.isLentText(bytes) || isUTF8(bytes) else { return notUTF8("lts_send", "data", bytes, "; send bytes with lts_send_binary") }
-    guard server.engine.isRunning else { return server.notRunning("lts_send") }
-    server.engine.send(connection: conn, text: bytes)
-    return LTS_OK
+    guard let engine = server.engineRef else { return server.notRunning("lts_send") }
+    return engine._withUnsafeGuaranteedRef { engine in
+        guard engine.isRunning else { return server.notRunning("lts_send") }
+        engine.send(connection: conn, text: bytes)
+        return LTS_OK
+    }
 }
 
 @_cdecl("lts_send_binary")

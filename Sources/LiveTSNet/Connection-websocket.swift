@@ -37,7 +37,7 @@ extension Connection {
         guard case .webSocket = phase else { return false }
         switch frame {
         case .message(let opcode, let payload):
-            server.delegate?.server(server, connection: id, borrowedMessage: payload, opcode: opcode)
+            server.deliver(payload, opcode, from: id)
         case .compressedMessage(let opcode, let compressed):
             switch server.codec.decompressMessage(Array(compressed), limit: server.settings.maxMessageBytes) {
             case .tooBig:
@@ -51,7 +51,7 @@ extension Connection {
                     shutdown(code: CloseCode.invalidPayload, reason: Array("invalid UTF-8".utf8))
                     return false
                 }
-                payload.withUnsafeBytes { server.delegate?.server(server, connection: id, borrowedMessage: $0, opcode: opcode) }
+                payload.withUnsafeBytes { server.deliver($0, opcode, from: id) }
             }
         case .ping(let payload):
             sendFrame(.pong, payload: payload)
@@ -130,7 +130,7 @@ extension Connection {
             return
         }
         guard admit(total), makeRoom(total) else { return }
-        let at = server.cork.reserve(total)
+        let at = server.reserveInCork(total)
         WebSocketEncoder.writeHeader(opcode, length: payload.count, to: at)
         if let base = payload.baseAddress {
             UnsafeMutableRawPointer(at + (total - payload.count)).copyMemory(from: base, byteCount: payload.count)

@@ -203,23 +203,25 @@ final class Connection {
     static let allocate: uv_alloc_cb = { handle, _, buf in
         // One buffer serves every connection of a server: reads on its loop
         // thread are consumed before the next read can start.
-        let connection = Unmanaged<Connection>.fromOpaque(handle!.pointee.data).takeUnretainedValue()
-        buf!.pointee = uv_buf_init(connection.server.readBuffer, UInt32(SocketServer.readBufferSize))
+        let buffer = Unmanaged<Connection>.fromOpaque(handle!.pointee.data)._withUnsafeGuaranteedRef { $0.server.readBuffer }
+        buf!.pointee = uv_buf_init(buffer, UInt32(SocketServer.readBufferSize))
     }
 
     static let didRead: uv_read_cb = { stream, nread, buf in
         guard let stream, let data = stream.pointee.data else { return }
-        let connection = Unmanaged<Connection>.fromOpaque(data).takeUnretainedValue()
-        if nread < 0 {
-            connection.closeHandle()
-            return
-        }
-        guard nread > 0, let base = buf?.pointee.base else { return }
-        let bytes = UnsafeRawBufferPointer(start: base, count: nread)
-        if let tls = connection.tls {
-            connection.receivedEncrypted(bytes, tls)
-        } else {
-            connection.received(bytes)
+        // The handle holds the connection (passRetained at accept) until it closes.
+        Unmanaged<Connection>.fromOpaque(data)._withUnsafeGuaranteedRef { connection in
+            if nread < 0 {
+                connection.closeHandle()
+                return
+            }
+            guard nread > 0, let base = buf?.pointee.base else { return }
+            let bytes = UnsafeRawBufferPointer(start: base, count: nread)
+            if let tls = connection.tls {
+                connection.receivedEncrypted(bytes, tls)
+            } else {
+                connection.received(bytes)
+            }
         }
     }
 

@@ -36,6 +36,17 @@ public final class SocketServer {
     /// the callback (an echo) finds it without a lookup. Unmanaged: set
     /// only for the length of the read, which holds the connection.
     var readingConnection: Unmanaged<Connection>?
+
+    /// A decoded message to the delegate; `payload` is lent for the call.
+    @inline(__always)
+    func deliver(_ payload: UnsafeRawBufferPointer, _ opcode: WebSocketOpcode, from connection: UInt64) {
+        delegate?.server(self, connection: connection, borrowedMessage: payload, opcode: opcode)
+    }
+
+    /// `cork.reserve`, as a method: a connection changing the cork through
+    /// its unowned(unsafe) server reference would retain the server for it.
+    @inline(__always)
+    func reserveInCork(_ n: Int) -> UnsafeMutablePointer<UInt8> { cork.reserve(n) }
     static let readBufferSize = 64 * 1024
     /// Shared by the server's connections (see Connection.allocate); one per
     /// server, as servers run on loop threads of their own.
