@@ -97,7 +97,9 @@ final class CoreServer: EngineHost {
     /// is then validated once, not again by lts_send. Loop thread only:
     /// `lentText` is read only once that is known.
     func isLentText(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard let handle, EventLoop.currentContext == UnsafeMutableRawPointer(handle), let lent = lentText, let base = bytes.baseAddress, let lentBase = lent.baseAddress else { return false }
+        // The thread first: `lentText` must not be read off the loop thread.
+        guard engineRef?._withUnsafeGuaranteedRef({ $0.loop.isOnLoopThread }) == true, let lent = lentText,
+              let base = bytes.baseAddress, let lentBase = lent.baseAddress else { return false }
         let start = base - lentBase
         let end = start + bytes.count
         guard start >= 0, end <= lent.count, bytes.count > 0 else { return false }

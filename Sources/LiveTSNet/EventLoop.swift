@@ -16,6 +16,9 @@ public final class EventLoop {
     /// that nothing is queued ahead of work it would run at once, made on
     /// every send from a callback.
     private let queued = Atomic<Int>(0)
+    /// The loop thread's pthread_self(), 0 until it runs: asked on every
+    /// send (is this the loop thread?), an atomic load and a compare.
+    private let loopThread = Atomic<UInt>(0)
     /// What the layer above knows this loop by (the core: its lts_server
     /// handle). Set before the thread starts; `currentContext` gives it on
     /// the loop thread, with no lock and no lookup.
@@ -148,13 +151,6 @@ public final class EventLoop {
         isOnLoopThread && accepting && !runningBatch && queued.load(ordering: .acquiring) == 0
     }
 
-    /// The loop this thread runs, if it is a loop thread.
-    private static let currentKey: pthread_key_t = {
-        var key = pthread_key_t()
-        pthread_key_create(&key, nil)
-        return key
-    }()
-
     /// The `context` of the loop this thread runs, kept apart so reading
     /// it touches no object.
     private static let contextKey: pthread_key_t = {
@@ -182,7 +178,9 @@ public final class EventLoop {
 
 
     public var isOnLoopThread: Bool {
-        pthread_getspecific(EventLoop.currentKey) == Unmanaged.passUnretained(self).toOpaque()
+        // Relaxed: only the loop thread ever finds its own id here, and it
+        // stored it itself.
+        loopThread.load(ordering: .relaxed) == UInt(pthread_self())
     }
 
     /// Starts the thread that runs the loop until every handle is closed.
@@ -190,7 +188,7 @@ public final class EventLoop {
         let context = Unmanaged.passRetained(self).toOpaque()
         let rc = uv_thread_create(&thread, { arg in
             let loop = Unmanaged<EventLoop>.fromOpaque(arg!).takeRetainedValue()
-            pthread_setspecific(EventLoop.currentKey, arg)
+            loop.loopThread.store(UInt(pthread_self()), ordering: .relaxed)
             pthread_setspecific(EventLoop.contextKey, loop.context)
             // A write to a peer that has gone must fail with EPIPE, not kill
             // the host process: SIGPIPE is raised on the writing thread.
