@@ -141,6 +141,6 @@ extension Connection {
     /// The window this connection's messages may be compressed with, if any.
     var compressionWindow: Int32? {
         guard case .webSocket(let socket) = phase else { return nil }
-        return socket.deflate?.serverWindowBits
+        return socket.serverWindowBits
     }
 }

@@ -38,16 +38,20 @@ public struct WebSocketDecoder {
         public let reason: String
     }
 
+    // Word-sized fields first, then the bytes: every connection holds one.
     public let maxMessageBytes: Int
-    /// Set once permessage-deflate is negotiated: RSV1 then marks a compressed message.
-    public var allowsCompression = false
     /// The frame a read ended inside of: its bytes so far, header included.
     private var partial: [UInt8] = []
     /// Payload bytes of `partial` already unmasked (and, for text, validated).
     private var partialUnmasked = 0
+    private var fragments: [UInt8] = []
+    /// Counts frames that left no message open: a message started after
+    /// this changed is a new one, with a deadline of its own.
+    public private(set) var messagesEnded: UInt64 = 0
+    /// Set once permessage-deflate is negotiated: RSV1 then marks a compressed message.
+    public var allowsCompression = false
     private var fragmentOpcode: WebSocketOpcode?
     private var fragmentCompressed = false
-    private var fragments: [UInt8] = []
     private var textValidator = UTF8Validator()
 
     public init(maxMessageBytes: Int) { self.maxMessageBytes = maxMessageBytes }
@@ -60,9 +64,6 @@ public struct WebSocketDecoder {
     /// Whether a message (or control frame) has begun and not ended.
     public var isMidMessage: Bool { !partial.isEmpty || fragmentOpcode != nil }
 
-    /// Counts frames that left no message open: a message started after
-    /// this changed is a new one, with a deadline of its own.
-    public private(set) var messagesEnded: UInt64 = 0
 
     /// Decodes `bytes` in place (they are unmasked where they lie, so the
     /// caller gives up their contents) and hands each complete frame to
