@@ -135,7 +135,9 @@ extension Connection {
         if let base = payload.baseAddress {
             UnsafeMutableRawPointer(at + (total - payload.count)).copyMemory(from: base, byteCount: payload.count)
         }
-        updateOutboundPause()
+        // No pause decision per frame: reads of this connection can only
+        // resume after this read, whose end writes the cork out and decides
+        // then (writeToSocket), from what the kernel did not take.
     }
 
     /// The window this connection's messages may be compressed with, if any.
