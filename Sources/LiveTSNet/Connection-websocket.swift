@@ -125,6 +125,22 @@ extension Connection {
     /// it, saving the frame's own array.
     private func writeFrame(_ opcode: WebSocketOpcode, payload: UnsafeRawBufferPointer) {
         let total = WebSocketEncoder.headerLength(payload.count) + payload.count
+        if server.cork.owner == nil && total <= WriteCork.capacity {
+            // No read is being handled (a send another thread posted, a
+            // timer): the cork's buffer frames this one message, which goes
+            // out at once, rather than an array of its own.
+            guard admit(total) else { return }
+            server.cork.begin(ObjectIdentifier(self))
+            let at = server.reserveInCork(total)
+            WebSocketEncoder.writeHeader(opcode, length: payload.count, to: at)
+            if let base = payload.baseAddress {
+                UnsafeMutableRawPointer(at + (total - payload.count)).copyMemory(from: base, byteCount: payload.count)
+            }
+            let frame = server.cork.take()
+            server.cork.end()
+            writeNow(frame)
+            return
+        }
         guard server.cork.owner == ObjectIdentifier(self), total <= WriteCork.capacity else {
             writeRaw(WebSocketEncoder.frame(opcode, payload: payload))
             return
