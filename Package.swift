@@ -18,11 +18,17 @@ let package = Package(
         .systemLibrary(name: "CHiredis", path: "Sources/CHiredis", providers: [.apt(["libhiredis-dev"])]),
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", providers: [.apt(["libssl-dev"])]),
         .target(name: "LiveTSHTML", path: "Sources/LiveTSHTML"),
-        .target(name: "LiveTSNet", dependencies: ["CLibUV", "CZlib", "COpenSSL"], path: "Sources/LiveTSNet"),
+        // Release builds of the transport and the C ABI check exclusive
+        // access statically only: the runtime checks cost a few percent of
+        // every message (docs/benchmarks.md, Transport); debug builds and
+        // the tests keep them.
+        .target(name: "LiveTSNet", dependencies: ["CLibUV", "CZlib", "COpenSSL"], path: "Sources/LiveTSNet",
+                swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
         .target(name: "LiveTSEngine", dependencies: ["LiveTSNet", "LiveTSHTML", "CLibUV", "CHiredis"],
                 path: "Sources/LiveTSEngine"),
         .target(name: "LiveTSCore", dependencies: ["LiveTSEngine", "LiveTSNet", "LiveTSHTML", "CLibUV", "CLiveTS"],
-                path: "Sources/LiveTSCore", exclude: ["exports.map"]),
+                path: "Sources/LiveTSCore", exclude: ["exports.map"],
+                swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
         // libFuzzer targets (scripts/fuzz), one folder each under Fuzz/ with
         // its seed corpus: the HTML parser and differ, and the engine's
         // readers of browser and peer messages (FuzzHTTP and FuzzWebSocket

@@ -399,7 +399,10 @@ typedef struct lts_callbacks {
    * stops reading a connection while they are over the limits
    * (64 messages, max_host_queue_bytes, max_host_queue_bytes_total). */
   void (*on_live_event)(lts_server *server, const lts_live_event *event, void *userdata);
-  /* LTS_MODE_RAW: one complete message. */
+  /* LTS_MODE_RAW: one complete message. `data` is the message where the
+   * core decoded it (no copy), valid during the call; text is valid UTF-8,
+   * and lts_send of it, or of a part cut at character boundaries, from
+   * this callback is not validated again. */
   void (*on_message)(lts_server *server, lts_conn_id conn, const char *data, size_t len,
                      int is_binary, void *userdata);
   /* A publish reached a topic that component `component` of `conn` subscribed

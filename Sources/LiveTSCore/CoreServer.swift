@@ -8,18 +8,24 @@ final class CoreServer: EngineHost {
     let callbacks: lts_callbacks
     let userdata: UnsafeMutableRawPointer?
     var engine: LiveEngine!
+    /// The engine again, for lts_send from a callback: used through
+    /// Unmanaged it costs no retain and release per message.
+    private(set) var engineRef: Unmanaged<LiveEngine>?
     var handle: OpaquePointer?
     var stopped = false
     /// Set before start by lts_server_set_http_callbacks.
     var httpCallbacks: lts_http_callbacks?
     /// Set before start by lts_server_set_upload_callback.
     var onUpload: lts_upload_cb?
+    /// The text message on_message has in hand, while it runs. Loop thread only.
+    private var lentText: UnsafeRawBufferPointer?
 
     init(settings: ServerSettings, limits: LiveLimits, mode: EngineMode, callbacks: lts_callbacks,
          userdata: UnsafeMutableRawPointer?) throws {
         self.callbacks = callbacks
         self.userdata = userdata
         engine = try LiveEngine(settings: settings, limits: limits, mode: mode, host: self)
+        engineRef = Unmanaged.passUnretained(engine)
     }
 
     func engineRequest(_ request: HTTPRequest, id: UInt64) {
@@ -75,9 +81,30 @@ final class CoreServer: EngineHost {
         }
     }
 
-    func engineMessage(connection: UInt64, data: [UInt8], binary: Bool) {
+    func engineMessage(connection: UInt64, bytes: UnsafeRawBufferPointer, binary: Bool) {
         guard let callback = callbacks.on_message else { return }
-        withCBytes(data) { callback(handle, connection, $0, $1, binary ? 1 : 0, userdata) }
+        guard let base = bytes.baseAddress, bytes.count > 0 else {
+            withCBytes([]) { callback(handle, connection, $0, $1, binary ? 1 : 0, userdata) }
+            return
+        }
+        if !binary { lentText = bytes }
+        callback(handle, connection, base.assumingMemoryBound(to: CChar.self), bytes.count, binary ? 1 : 0, userdata)
+        lentText = nil
+    }
+
+    /// Whether `bytes` are text already checked: within the message lent to
+    /// on_message now (valid UTF-8), cut at character boundaries. An echo
+    /// is then validated once, not again by lts_send. Loop thread only:
+    /// `lentText` is read only once that is known.
+    func isLentText(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        // The thread first: `lentText` must not be read off the loop thread.
+        guard engineRef?._withUnsafeGuaranteedRef({ $0.loop.isOnLoopThread }) == true, let lent = lentText,
+              let base = bytes.baseAddress, let lentBase = lent.baseAddress else { return false }
+        let start = base - lentBase
+        let end = start + bytes.count
+        guard start >= 0, end <= lent.count, bytes.count > 0 else { return false }
+        let isContinuation = { (i: Int) in lent[i] & 0xC0 == 0x80 }
+        return !isContinuation(start) && (end == lent.count || !isContinuation(end))
     }
 
     func engineNotice(_ notice: RefusalNotice) {

@@ -1,5 +1,6 @@
 import CLibUV
 import CLiveTS
+import LiveTSNet
 
 /// The servers handed out and not yet freed. Every entry point looks its
 /// handle up here first, so a freed, foreign or NULL handle is an error
@@ -40,8 +41,15 @@ enum HandleTable {
 /// the server, before any other argument is read, so a NULL, freed or foreign
 /// handle is LTS_EMISUSE whatever else was passed. nil, with the error
 /// recorded, for such a handle.
+///
+/// On a server's own loop thread (a host calling back from a callback) the
+/// handle is that server's without a lock or a lookup: the loop thread runs
+/// only while its server lives, as freeing joins it.
 func enter(_ handle: OpaquePointer?, _ function: StaticString) -> CoreServer? {
     LastError.clear()
+    if let handle, let running = EventLoop.currentContext, running == UnsafeMutableRawPointer(handle) {
+        return Unmanaged<CoreServer>.fromOpaque(running).takeUnretainedValue()
+    }
     guard let handle else {
         _ = fail(LTS_EMISUSE, "\(function): the server handle is NULL")
         return nil

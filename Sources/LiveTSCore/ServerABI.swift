@@ -76,6 +76,7 @@ public func lts_server_new(_ config: UnsafePointer<lts_config>?, _ callbacks: Un
     server.engine.http.tls = tls
     let handle = HandleTable.insert(server)
     server.handle = handle
+    server.engine.loop.context = UnsafeMutableRawPointer(handle)
     out.pointee = handle
     return LTS_OK
 }
@@ -250,12 +251,26 @@ public func lts_respond(_ handle: OpaquePointer?, _ id: UInt64, _ status: Int32,
 
 @_cdecl("lts_send")
 public func lts_send(_ handle: OpaquePointer?, _ conn: UInt64, _ data: UnsafePointer<CChar>?, _ length: Int) -> Int32 {
+    // A host answering from a callback, on the server's own loop thread:
+    // the server is alive for the call (freeing joins this thread), so it
+    // is used with no lock, no lookup and no retain.
+    if let handle, let running = EventLoop.currentContext, running == UnsafeMutableRawPointer(handle) {
+        return Unmanaged<CoreServer>.fromOpaque(running)._withUnsafeGuaranteedRef { send(on: $0, conn, data, length) }
+    }
     guard let server = enter(handle, "lts_send") else { return LTS_EMISUSE }
+    return send(on: server, conn, data, length)
+}
+
+private func send(on server: CoreServer, _ conn: UInt64, _ data: UnsafePointer<CChar>?, _ length: Int) -> Int32 {
+    LastError.clear()
     guard isConnection("lts_send", conn), let bytes = borrowArgument("lts_send", "data", "len", data, length) else { return LTS_EINVAL }
-    guard isUTF8(bytes) else { return notUTF8("lts_send", "data", bytes, "; send bytes with lts_send_binary") }
-    guard server.engine.isRunning else { return server.notRunning("lts_send") }
-    server.engine.send(connection: conn, text: bytes)
-    return LTS_OK
+    guard server.isLentText(bytes) || isUTF8(bytes) else { return notUTF8("lts_send", "data", bytes, "; send bytes with lts_send_binary") }
+    guard let engine = server.engineRef else { return server.notRunning("lts_send") }
+    return engine._withUnsafeGuaranteedRef { engine in
+        guard engine.isRunning else { return server.notRunning("lts_send") }
+        engine.send(connection: conn, text: bytes)
+        return LTS_OK
+    }
 }
 
 @_cdecl("lts_send_binary")

@@ -10,7 +10,8 @@ public protocol EngineHost: AnyObject {
     func engineOpen(connection: UInt64, request: HTTPRequest)
     func engineClose(connection: UInt64, code: UInt16)
     func engineLiveEvent(_ event: LiveEvent)
-    func engineMessage(connection: UInt64, data: [UInt8], binary: Bool)
+    /// Raw mode: a message as decoded, borrowed for the call (text is valid UTF-8).
+    func engineMessage(connection: UInt64, bytes: UnsafeRawBufferPointer, binary: Bool)
     func engineInfo(connection: UInt64, component: [UInt8], topic: [UInt8], data: [UInt8])
     func engineNotice(_ notice: RefusalNotice)
     /// Progress, completion or failure of an upload allowed with `allowUpload`.

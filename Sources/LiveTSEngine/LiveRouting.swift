@@ -17,7 +17,7 @@ extension LiveEngine {
 
     public func server(_ server: SocketServer, connection: UInt64, message: [UInt8], opcode: WebSocketOpcode) {
         if mode == .raw {
-            host?.engineMessage(connection: connection, data: message, binary: opcode == .binary)
+            message.withUnsafeBytes { host?.engineMessage(connection: connection, bytes: $0, binary: opcode == .binary) }
             return
         }
         guard opcode == .text else { return receiveUploadChunk(message, from: connection) }

@@ -10,51 +10,65 @@ extension Connection {
         guard case .http = phase else { return }
         let socket = WebSocketPhase(maxMessageBytes: server.settings.maxMessageBytes, deflate: deflate)
         phase = .webSocket(socket)
-        let leftover = inbound
+        var leftover = inbound
         inbound = []
         server.delegate?.server(server, didOpen: id, request: request)
-        if !leftover.isEmpty { leftover.withUnsafeBytes { receivedWebSocket($0, socket) } }
+        if !leftover.isEmpty { leftover.withUnsafeMutableBytes { receivedWebSocket(UnsafeRawBufferPointer($0), socket) } }
     }
 
+    /// `bytes` are the connection's to overwrite (the server's read
+    /// buffer, TLS's plaintext buffer, or a copy): frames are unmasked
+    /// where they lie and handed to the host as slices of them.
     func receivedWebSocket(_ bytes: UnsafeRawBufferPointer, _ socket: WebSocketPhase) {
-        let (events, error) = socket.decoder.feed(bytes)
-        guard accountPartial(socket) else { return }
-        for event in events {
-            guard case .webSocket = phase else { return }
-            switch event {
-                case .message(let opcode, let payload):
-                    server.delegate?.server(server, connection: id, message: payload, opcode: opcode)
-                case .compressedMessage(let opcode, let compressed):
-                    switch server.codec.decompressMessage(compressed, limit: server.settings.maxMessageBytes) {
-                    case .tooBig:
-                        shutdown(code: CloseCode.tooBig, reason: Array("message too big".utf8))
-                        return
-                    case .invalid:
-                        shutdown(code: CloseCode.invalidPayload, reason: Array("invalid compressed data".utf8))
-                        return
-                    case .ok(let payload):
-                        if opcode == .text && !UTF8Validator.isValid(payload) {
-                            shutdown(code: CloseCode.invalidPayload, reason: Array("invalid UTF-8".utf8))
-                            return
-                        }
-                        server.delegate?.server(server, connection: id, message: payload, opcode: opcode)
-                    }
-                case .ping(let payload):
-                    sendFrame(.pong, payload: payload)
-                case .pong:
-                    break
-                case .close(let code, _):
-                    socket.closeCode = code
-                    // Echo the peer's code (§5.5.1); with no code, answer without one.
-                    if code == CloseCode.noStatus {
-                        writeRaw(WebSocketEncoder.frame(.close, payload: []))
-                    } else {
-                        writeRaw(WebSocketEncoder.close(code: code))
-                    }
-                    closeAfterFlush(peerSentClose: true)
-            }
+        // The handler captures no counted reference, so calling it per
+        // frame retains nothing: the read holds both objects.
+        let connection = Unmanaged.passUnretained(self)
+        let phase = Unmanaged.passUnretained(socket)
+        let error = socket.decoder.decode(UnsafeMutableRawBufferPointer(mutating: bytes)) { frame in
+            connection._withUnsafeGuaranteedRef { c in phase._withUnsafeGuaranteedRef { c.received(frame, $0) } }
         }
+        guard case .webSocket = self.phase else { return }
+        guard accountPartial(socket) else { return }
         if let error { shutdown(code: error.code, reason: Array(error.reason.utf8)) }
+    }
+
+    /// One decoded frame; false once the connection left the WebSocket phase.
+    private func received(_ frame: WebSocketDecoder.Borrowed, _ socket: WebSocketPhase) -> Bool {
+        guard case .webSocket = phase else { return false }
+        switch frame {
+        case .message(let opcode, let payload):
+            server.deliver(payload, opcode, from: id)
+        case .compressedMessage(let opcode, let compressed):
+            switch server.codec.decompressMessage(Array(compressed), limit: server.settings.maxMessageBytes) {
+            case .tooBig:
+                shutdown(code: CloseCode.tooBig, reason: Array("message too big".utf8))
+                return false
+            case .invalid:
+                shutdown(code: CloseCode.invalidPayload, reason: Array("invalid compressed data".utf8))
+                return false
+            case .ok(let payload):
+                if opcode == .text && !UTF8Validator.isValid(payload) {
+                    shutdown(code: CloseCode.invalidPayload, reason: Array("invalid UTF-8".utf8))
+                    return false
+                }
+                payload.withUnsafeBytes { server.deliver($0, opcode, from: id) }
+            }
+        case .ping(let payload):
+            sendFrame(.pong, payload: payload)
+        case .pong:
+            break
+        case .close(let code, _):
+            socket.closeCode = code
+            // Echo the peer's code (§5.5.1); with no code, answer without one.
+            if code == CloseCode.noStatus {
+                writeRaw(WebSocketEncoder.frame(.close, payload: []))
+            } else {
+                writeRaw(WebSocketEncoder.close(code: code))
+            }
+            closeAfterFlush(peerSentClose: true)
+        }
+        if case .webSocket = phase { return true }
+        return false
     }
 
     /// Brings the server's total of unfinished message bytes up to date
@@ -96,9 +110,11 @@ extension Connection {
 
     /// Nothing is sent after our close frame: it is the last frame.
     func sendFrame(_ opcode: WebSocketOpcode, payload: UnsafeRawBufferPointer) {
-        guard case .webSocket(let socket) = phase else { return }
+        guard case .webSocket = phase else { return }
+        // The phase is looked into only for a message big enough to
+        // compress: binding its socket costs a retain.
         if !opcode.isControl, payload.count >= server.settings.compressionThreshold,
-           let window = socket.deflate?.serverWindowBits, let compressed = server.codec.compressMessage(Array(payload), windowBits: window) {
+           let window = compressionWindow, let compressed = server.codec.compressMessage(Array(payload), windowBits: window) {
             writeRaw(WebSocketEncoder.frame(opcode, payload: compressed, compressed: true))
         } else {
             writeFrame(opcode, payload: payload)
@@ -108,24 +124,41 @@ extension Connection {
     /// Builds the frame straight into the cork when this connection holds
     /// it, saving the frame's own array.
     private func writeFrame(_ opcode: WebSocketOpcode, payload: UnsafeRawBufferPointer) {
-        let cork = server.cork
         let total = WebSocketEncoder.headerLength(payload.count) + payload.count
-        guard cork.owner == ObjectIdentifier(self), total <= WriteCork.capacity else {
+        if server.cork.owner == nil && total <= WriteCork.capacity {
+            // No read is being handled (a send another thread posted, a
+            // timer): the cork's buffer frames this one message, which goes
+            // out at once, rather than an array of its own.
+            guard admit(total) else { return }
+            server.cork.begin(ObjectIdentifier(self))
+            let at = server.reserveInCork(total)
+            WebSocketEncoder.writeHeader(opcode, length: payload.count, to: at)
+            if let base = payload.baseAddress {
+                UnsafeMutableRawPointer(at + (total - payload.count)).copyMemory(from: base, byteCount: payload.count)
+            }
+            let frame = server.cork.take()
+            server.cork.end()
+            writeNow(frame)
+            return
+        }
+        guard server.cork.owner == ObjectIdentifier(self), total <= WriteCork.capacity else {
             writeRaw(WebSocketEncoder.frame(opcode, payload: payload))
             return
         }
-        guard admit(total), makeRoom(total, in: cork) else { return }
-        let at = cork.reserve(total)
+        guard admit(total), makeRoom(total) else { return }
+        let at = server.reserveInCork(total)
         WebSocketEncoder.writeHeader(opcode, length: payload.count, to: at)
         if let base = payload.baseAddress {
             UnsafeMutableRawPointer(at + (total - payload.count)).copyMemory(from: base, byteCount: payload.count)
         }
-        updateOutboundPause()
+        // No pause decision per frame: reads of this connection can only
+        // resume after this read, whose end writes the cork out and decides
+        // then (writeToSocket), from what the kernel did not take.
     }
 
     /// The window this connection's messages may be compressed with, if any.
     var compressionWindow: Int32? {
         guard case .webSocket(let socket) = phase else { return nil }
-        return socket.deflate?.serverWindowBits
+        return socket.serverWindowBits
     }
 }

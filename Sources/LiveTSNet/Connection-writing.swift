@@ -13,11 +13,10 @@ extension Connection {
 
     private func write(_ bytes: UnsafeRawBufferPointer) {
         guard admit(bytes.count) else { return }
-        let cork = server.cork
-        if cork.owner == ObjectIdentifier(self) {
-            guard makeRoom(bytes.count, in: cork) else { return }
-            if cork.space >= bytes.count {
-                cork.append(bytes)
+        if server.cork.owner == ObjectIdentifier(self) {
+            guard makeRoom(bytes.count) else { return }
+            if server.cork.space >= bytes.count {
+                server.cork.append(bytes)
                 updateOutboundPause()
                 return
             }
@@ -28,9 +27,9 @@ extension Connection {
     /// Sends what the cork gathered when `count` more bytes would not fit,
     /// so order is kept: what was gathered goes first. False if that write
     /// closed the connection.
-    func makeRoom(_ count: Int, in cork: WriteCork) -> Bool {
-        guard cork.space < count else { return true }
-        cork.drain { writeNow($0) }
+    func makeRoom(_ count: Int) -> Bool {
+        guard server.cork.space < count else { return true }
+        writeNow(server.cork.take())
         return !isClosed
     }
 
@@ -137,8 +136,7 @@ extension Connection {
     /// Sends what this connection gathered in the cork, so bytes written
     /// past it next do not overtake them.
     func flushCork() {
-        let cork = server.cork
-        guard cork.owner == ObjectIdentifier(self) else { return }
-        cork.drain { writeNow($0) }
+        guard server.cork.owner == ObjectIdentifier(self) else { return }
+        writeNow(server.cork.take())
     }
 }

@@ -43,7 +43,6 @@ final class Connection {
     /// append would copy it.
     final class WebSocketPhase {
         var decoder: WebSocketDecoder
-        let deflate: DeflateAgreement?
         /// The decoder's unfinished bytes, as last added to the server's total.
         var heldPartialBytes = 0
         /// Loop time of the first byte of the message being read; 0 when none is.
@@ -54,11 +53,15 @@ final class Connection {
         /// The code the host is told if the socket ends now: set just before
         /// our close frame is written, as that write may be what ends it.
         var closeCode = CloseCode.abnormal
+        /// The window our compressor may use when permessage-deflate was
+        /// agreed; nil sends uncompressed. Only this of the agreement is
+        /// kept (and the small fields last): every open connection holds a phase.
+        let serverWindowBits: Int32?
 
         init(maxMessageBytes: Int, deflate: DeflateAgreement?) {
             decoder = WebSocketDecoder(maxMessageBytes: maxMessageBytes)
             decoder.allowsCompression = deflate != nil
-            self.deflate = deflate
+            serverWindowBits = deflate?.serverWindowBits
         }
     }
 
@@ -95,7 +98,6 @@ final class Connection {
     /// operation on every use, several per message.
     unowned(unsafe) let server: SocketServer
     let tcp: UnsafeMutablePointer<uv_tcp_t>
-    var fd: Int32 = -1
     var phase = Phase.http(.ready)
     /// Bytes of requests not yet handled.
     var inbound: [UInt8] = []
@@ -105,10 +107,6 @@ final class Connection {
     /// A response body going out chunk by chunk (Connection-streaming).
     var streamingBody: ResponseBody?
     var streamWritesInFlight = 0
-    var keepAliveAfterStream = true
-    /// Set while the first chunks are queued from the request's handler,
-    /// which goes on to the next request itself if the body is all queued.
-    var startingStream = false
     /// Loop time of the last write that completed, for a stream whose
     /// reader stopped reading.
     var lastWriteAt: UInt64 = 0
@@ -117,9 +115,16 @@ final class Connection {
     /// the request being read (0 when none is partly read).
     private(set) var lastReadAt: UInt64 = 0
     var requestStartedAt: UInt64 = 0
+    // The small fields together, after the words: every open connection
+    // holds one of these objects.
+    var fd: Int32 = -1
     var pauseReasons: PauseReasons = []
     /// Whether libuv was last told to stop reading.
     var readingStopped = false
+    var keepAliveAfterStream = true
+    /// Set while the first chunks are queued from the request's handler,
+    /// which goes on to the next request itself if the body is all queued.
+    var startingStream = false
     /// The TCP peer, fixed at accept.
     private(set) var peerAddress: [UInt8] = []
     /// Who the client is: the peer, or for a trusted proxy the address its
@@ -203,23 +208,25 @@ final class Connection {
     static let allocate: uv_alloc_cb = { handle, _, buf in
         // One buffer serves every connection of a server: reads on its loop
         // thread are consumed before the next read can start.
-        let connection = Unmanaged<Connection>.fromOpaque(handle!.pointee.data).takeUnretainedValue()
-        buf!.pointee = uv_buf_init(connection.server.readBuffer, UInt32(SocketServer.readBufferSize))
+        let buffer = Unmanaged<Connection>.fromOpaque(handle!.pointee.data)._withUnsafeGuaranteedRef { $0.server.readBuffer }
+        buf!.pointee = uv_buf_init(buffer, UInt32(SocketServer.readBufferSize))
     }
 
     static let didRead: uv_read_cb = { stream, nread, buf in
         guard let stream, let data = stream.pointee.data else { return }
-        let connection = Unmanaged<Connection>.fromOpaque(data).takeUnretainedValue()
-        if nread < 0 {
-            connection.closeHandle()
-            return
-        }
-        guard nread > 0, let base = buf?.pointee.base else { return }
-        let bytes = UnsafeRawBufferPointer(start: base, count: nread)
-        if let tls = connection.tls {
-            connection.receivedEncrypted(bytes, tls)
-        } else {
-            connection.received(bytes)
+        // The handle holds the connection (passRetained at accept) until it closes.
+        Unmanaged<Connection>.fromOpaque(data)._withUnsafeGuaranteedRef { connection in
+            if nread < 0 {
+                connection.closeHandle()
+                return
+            }
+            guard nread > 0, let base = buf?.pointee.base else { return }
+            let bytes = UnsafeRawBufferPointer(start: base, count: nread)
+            if let tls = connection.tls {
+                connection.receivedEncrypted(bytes, tls)
+            } else {
+                connection.received(bytes)
+            }
         }
     }
 
@@ -227,11 +234,12 @@ final class Connection {
     /// for an adopted socket, the bytes its first owner had already read.
     func received(_ bytes: UnsafeRawBufferPointer) {
         guard isOpen else { return }
-        let cork = server.cork
-        cork.begin(ObjectIdentifier(self))
+        server.cork.begin(ObjectIdentifier(self))
+        server.readingConnection = Unmanaged.passUnretained(self)
         defer {
-            if !isClosed { cork.drain { writeNow($0) } }
-            cork.end()
+            server.readingConnection = nil
+            if !isClosed { writeNow(server.cork.take()) }
+            server.cork.end()
         }
         lastReadAt = server.now
         switch phase {

@@ -1,4 +1,5 @@
 import CLibUV
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,6 +12,17 @@ public final class EventLoop {
     private let wakeup: UnsafeMutablePointer<uv_async_t>
     private let mutex: UnsafeMutablePointer<uv_mutex_t>
     private var pending: [() -> Void] = []
+    /// `pending.count`, readable without the mutex: the loop thread's check
+    /// that nothing is queued ahead of work it would run at once, made on
+    /// every send from a callback.
+    private let queued = Atomic<Int>(0)
+    /// The loop thread's pthread_self(), 0 until it runs: asked on every
+    /// send (is this the loop thread?), an atomic load and a compare.
+    private let loopThread = Atomic<UInt>(0)
+    /// What the layer above knows this loop by (the core: its lts_server
+    /// handle). Set before the thread starts; `currentContext` gives it on
+    /// the loop thread, with no lock and no lookup.
+    public var context: UnsafeMutableRawPointer?
     private var thread = uv_thread_t()
     private var threadStarted = false
     private var accepting = true
@@ -18,9 +30,6 @@ public final class EventLoop {
     /// before anything a callback sends now, so sends must queue behind it.
     /// Loop thread only.
     private var runningBatch = false
-    /// The loop thread's id, to refuse blocking calls made from callbacks.
-    /// Written by the loop thread, read by any: guarded by `mutex`.
-    private var loopThreadID: uv_thread_t?
     /// The thread whose `postHeld` work waits for `releaseWakeups` to wake
     /// the loop, and whether any did. Guarded by `mutex`.
     private var wakeupHolder: uv_thread_t?
@@ -54,6 +63,7 @@ public final class EventLoop {
         uv_mutex_lock(mutex)
         guard accepting else { uv_mutex_unlock(mutex); return false }
         pending.append(work)
+        queued.store(pending.count, ordering: .releasing)
         uv_mutex_unlock(mutex)
         uv_async_send(wakeup)
         return true
@@ -90,6 +100,7 @@ public final class EventLoop {
         uv_mutex_lock(mutex)
         guard accepting else { uv_mutex_unlock(mutex); return false }
         pending.append(work)
+        queued.store(pending.count, ordering: .releasing)
         var held = false
         if var holder = wakeupHolder {
             var me = uv_thread_self()
@@ -130,24 +141,35 @@ public final class EventLoop {
 
     /// Whether work may run now instead of being posted: on the loop thread,
     /// with nothing queued ahead of it. Work another thread posts meanwhile
-    /// runs after the caller's, as it would have if posted a moment later.
+    /// runs after the caller's, as it would have if posted a moment later;
+    /// work posted before (a host thread's send, then a callback's) is
+    /// seen through `queued` and keeps its turn. No lock: this is asked on
+    /// every send a host makes from a callback.
     public var canRunDirectly: Bool {
-        uv_mutex_lock(mutex)
-        let open = accepting && pending.isEmpty
-        let loopThread = loopThreadID
-        uv_mutex_unlock(mutex)
-        guard open, let id = loopThread else { return false }
-        var me = uv_thread_self()
-        var them = id
-        // `runningBatch` belongs to the loop thread, which alone writes it
-        // (unlocked): another thread must not read it, and needs no answer.
-        return uv_thread_equal(&me, &them) != 0 && !runningBatch
+        // `accepting` and `runningBatch` are written on the loop thread
+        // only, so the loop thread reads them without the mutex.
+        isOnLoopThread && accepting && !runningBatch && queued.load(ordering: .acquiring) == 0
+    }
+
+    /// The `context` of the loop this thread runs, kept apart so reading
+    /// it touches no object.
+    private static let contextKey: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+
+    /// The `context` of the loop whose thread calls this; nil on any
+    /// other thread.
+    public static var currentContext: UnsafeMutableRawPointer? {
+        pthread_getspecific(contextKey)
     }
 
     private func drain() {
         uv_mutex_lock(mutex)
         let work = pending
         pending.removeAll(keepingCapacity: true)
+        queued.store(0, ordering: .releasing)
         uv_mutex_unlock(mutex)
         runningBatch = true
         for item in work { item() }
@@ -156,13 +178,9 @@ public final class EventLoop {
 
 
     public var isOnLoopThread: Bool {
-        uv_mutex_lock(mutex)
-        let loopThread = loopThreadID
-        uv_mutex_unlock(mutex)
-        guard let id = loopThread else { return false }
-        var me = uv_thread_self()
-        var them = id
-        return uv_thread_equal(&me, &them) != 0
+        // Relaxed: only the loop thread ever finds its own id here, and it
+        // stored it itself.
+        loopThread.load(ordering: .relaxed) == UInt(pthread_self())
     }
 
     /// Starts the thread that runs the loop until every handle is closed.
@@ -170,9 +188,8 @@ public final class EventLoop {
         let context = Unmanaged.passRetained(self).toOpaque()
         let rc = uv_thread_create(&thread, { arg in
             let loop = Unmanaged<EventLoop>.fromOpaque(arg!).takeRetainedValue()
-            uv_mutex_lock(loop.mutex)
-            loop.loopThreadID = uv_thread_self()
-            uv_mutex_unlock(loop.mutex)
+            loop.loopThread.store(UInt(pthread_self()), ordering: .relaxed)
+            pthread_setspecific(EventLoop.contextKey, loop.context)
             // A write to a peer that has gone must fail with EPIPE, not kill
             // the host process: SIGPIPE is raised on the writing thread.
             var pipe = sigset_t()

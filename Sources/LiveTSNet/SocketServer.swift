@@ -31,7 +31,22 @@ public final class SocketServer {
     /// One codec serves every connection (see DeflateCodec).
     let codec = DeflateCodec()
     let gzipCache = GzipCache()
-    let cork = WriteCork()
+    var cork = WriteCork()
+    /// The connection whose read is being handled: a host answering it from
+    /// the callback (an echo) finds it without a lookup. Unmanaged: set
+    /// only for the length of the read, which holds the connection.
+    var readingConnection: Unmanaged<Connection>?
+
+    /// A decoded message to the delegate; `payload` is lent for the call.
+    @inline(__always)
+    func deliver(_ payload: UnsafeRawBufferPointer, _ opcode: WebSocketOpcode, from connection: UInt64) {
+        delegate?.server(self, connection: connection, borrowedMessage: payload, opcode: opcode)
+    }
+
+    /// `cork.reserve`, as a method: a connection changing the cork through
+    /// its unowned(unsafe) server reference would retain the server for it.
+    @inline(__always)
+    func reserveInCork(_ n: Int) -> UnsafeMutablePointer<UInt8> { cork.reserve(n) }
     static let readBufferSize = 64 * 1024
     /// Shared by the server's connections (see Connection.allocate); one per
     /// server, as servers run on loop threads of their own.
@@ -78,6 +93,7 @@ public final class SocketServer {
         listener.deallocate()
         sweepTimer.deallocate()
         readBuffer.deallocate()
+        cork.deallocate()
     }
 
     /// The loop's clock in milliseconds.
@@ -331,6 +347,16 @@ public final class SocketServer {
 
     @discardableResult
     public func send(_ connection: UInt64, _ opcode: WebSocketOpcode, payload: UnsafeRawBufferPointer) -> Bool {
+        if let reading = readingConnection {
+            // Unmanaged: the read holds the connection, and a strong copy would cost a retain.
+            let sent: Bool? = reading._withUnsafeGuaranteedRef { c in
+                guard c.id == connection else { return nil }
+                guard c.isWebSocket else { return false }
+                c.sendFrame(opcode, payload: payload)
+                return true
+            }
+            if let sent { return sent }
+        }
         guard let c = connections[connection], c.isWebSocket else { return opcode == .text && sendLongPoll(connection, text: payload) }
         c.sendFrame(opcode, payload: payload)
         return true

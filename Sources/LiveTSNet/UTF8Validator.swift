@@ -1,7 +1,8 @@
 /// Incremental UTF-8 validation (Unicode 15, Table 3-7), so a text message
 /// split across frames is checked as it arrives and a bad byte fails fast.
 public struct UTF8Validator {
-    private var needed = 0
+    /// UInt8, as the other two: a decoder holds one per connection.
+    private var needed: UInt8 = 0
     private var lower: UInt8 = 0x80
     private var upper: UInt8 = 0xBF
 

@@ -4,7 +4,11 @@
 /// one write when the read is done: one syscall, and one TCP segment, where
 /// there would be one per reply. Only one connection holds it at a time:
 /// read callbacks do not nest.
-final class WriteCork {
+///
+/// A struct held in place by the server, so using it costs no reference
+/// counting: it is touched several times per message. The server frees
+/// its buffer (`deallocate`).
+struct WriteCork {
     /// Replies bigger than this bypass it; so does everything once it is full.
     static let capacity = 16 * 1024
 
@@ -13,16 +17,16 @@ final class WriteCork {
     /// The connection whose read is being handled, if any.
     private(set) var owner: ObjectIdentifier?
 
-    deinit { buffer.deallocate() }
+    func deallocate() { buffer.deallocate() }
 
     var space: Int { WriteCork.capacity - count }
 
-    func begin(_ connection: ObjectIdentifier) {
+    mutating func begin(_ connection: ObjectIdentifier) {
         owner = connection
         count = 0
     }
 
-    func end() {
+    mutating func end() {
         owner = nil
         count = 0
     }
@@ -32,17 +36,18 @@ final class WriteCork {
         owner == connection ? count : 0
     }
 
-    /// Hands the gathered bytes to `body` and forgets them.
-    func drain(_ body: (UnsafeRawBufferPointer) -> Void) {
+    /// The gathered bytes, forgotten here: they stay valid until the next
+    /// `append` or `reserve`, so the caller writes them first.
+    mutating func take() -> UnsafeRawBufferPointer {
         let n = count
         count = 0
-        if n > 0 { body(UnsafeRawBufferPointer(start: buffer, count: n)) }
+        return UnsafeRawBufferPointer(start: buffer, count: n)
     }
 
-    func discard() { count = 0 }
+    mutating func discard() { count = 0 }
 
     /// - Precondition: `bytes` fit in `space`.
-    func append(_ bytes: UnsafeRawBufferPointer) {
+    mutating func append(_ bytes: UnsafeRawBufferPointer) {
         precondition(bytes.count <= space, "the cork would overflow: drain it first (Connection.makeRoom)")
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
         UnsafeMutableRawPointer(buffer + count).copyMemory(from: base, byteCount: bytes.count)
@@ -51,7 +56,7 @@ final class WriteCork {
 
     /// Space for `n` bytes the caller writes at once.
     /// - Precondition: `n` fits in `space`.
-    func reserve(_ n: Int) -> UnsafeMutablePointer<UInt8> {
+    mutating func reserve(_ n: Int) -> UnsafeMutablePointer<UInt8> {
         precondition(n <= space, "the cork would overflow: drain it first (Connection.makeRoom)")
         let at = buffer + count
         count += n

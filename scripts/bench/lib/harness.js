@@ -109,14 +109,15 @@ function freePort() {
   });
 }
 
-// The command line of one echo server: LiveTS's C host or the ws baseline.
+// The command line of one echo server: LiveTS's C host, the uWebSockets
+// peer (kind 'uws', lib/uws-peer.js builds it) or the ws baseline.
 // The load generator opens up to 10,000 connections from 127.0.0.1, so
 // the core's cap on connections per client address (256 by default, there
 // for hostile clients, which ws has no equivalent of) is raised above it.
 function echoCommand(kind, echoServer, port, extra) {
-  return kind === 'livets'
-    ? [echoServer, '--port', String(port), '--max-connections-per-ip', '20000', ...extra]
-    : [process.execPath, wsEcho, '--port', String(port), ...extra];
+  if (kind === 'livets') return [echoServer, '--port', String(port), '--max-connections-per-ip', '20000', ...extra];
+  if (kind === 'uws') return [require('./uws-peer').ensureUwsEcho(logger('uws')), '--port', String(port), ...extra];
+  return [process.execPath, wsEcho, '--port', String(port), ...extra];
 }
 
 // Servers get the hard descriptor limit: 10,000 connections need more than

@@ -1,0 +1,14 @@
+import LiveTSNet
+
+/// Messages straight from the read buffer. In raw mode the host gets them
+/// as they were decoded, with no copy; the live protocol parses an owned
+/// copy (its parser and ledgers keep parts of it).
+extension LiveEngine {
+    public func server(_ server: SocketServer, connection: UInt64, borrowedMessage: UnsafeRawBufferPointer, opcode: WebSocketOpcode) {
+        if mode == .raw {
+            host?.engineMessage(connection: connection, bytes: borrowedMessage, binary: opcode == .binary)
+        } else {
+            self.server(server, connection: connection, message: Array(borrowedMessage), opcode: opcode)
+        }
+    }
+}
