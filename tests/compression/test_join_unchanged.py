@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -70,7 +71,8 @@ def test_unchanged_view_goes_live_on_the_page_dom(page, app):
     # Patches apply to that DOM; focus and typed text stay.
     page.fill("#note", "typed")
     page.click("#bump")
-    page.wait_for_function("document.getElementById('bumps').textContent == '1'")
+    # expect, not wait_for_function: the page's CSP refuses the eval that polling a string predicate needs.
+    expect(page.locator("#bumps")).to_have_text("1")
     assert page.evaluate("document.getElementById('note') === window.__note")
     assert page.input_value("#note") == "typed"
 
