@@ -8,17 +8,22 @@
 #                    the same with the features the page uses bundled in
 #                    (one request, one gzip stream);
 #   js.js, upload.js each feature alone, loaded by a page that lacks it
-#                    when it needs it (live navigation, a first JS command).
+#                    when it needs it (live navigation, a first JS command);
+#   poll.js          long polling, which the connector (livets.js or a
+#                    page's script) loads from beside its own script once
+#                    the WebSocket gives way to it.
 set -euo pipefail
 dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 esbuild="${ESBUILD:-esbuild}"
-common=(--bundle --minify --target=es2019 --legal-comments=none --log-level=warning)
+common=(--bundle --minify --target=es2022 --legal-comments=none --log-level=warning)
 # Feature name -> its entry, in the order page.ts names them.
 features=(js upload)
 declare -A entry=([js]=js-feature.js [upload]=upload-feature.js)
 
 "$esbuild" "$dir/src/index.js" "${common[@]}" --format=iife --outfile="$dir/dist/livets.js"
 "$esbuild" "$dir/src/index.js" "${common[@]}" --format=esm --outfile="$dir/dist/livets.esm.js"
+
+"$esbuild" "$dir/src/poll.js" "${common[@]}" --format=iife --outfile="$dir/dist/poll.js"
 
 sizes=(livets.js)
 for f in "${features[@]}"; do
@@ -39,7 +44,7 @@ for ((mask = 0; mask < 1 << ${#features[@]}; mask++)); do
     (cd "$dir/src" && "$esbuild" "${common[@]}" --format=iife --sourcefile="entry-$name.js" --outfile="$dir/dist/$name.js")
   sizes+=("$name.js")
 done
-sizes+=("${features[@]/%/.js}")
+sizes+=("${features[@]/%/.js}" poll.js)
 
 for name in "${sizes[@]}"; do
   raw=$(wc -c < "$dir/dist/$name")

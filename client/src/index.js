@@ -2,7 +2,7 @@ import { ID_ATTR, SOCKET_PATH } from './constants.js'
 import { applyPatch as apply } from './patch.js'
 import { keep } from './keep.js'
 import { transport } from './transport.js'
-import { longPoll } from './longpoll.js'
+import { addScript } from './script.js'
 import { view } from './view.js'
 import { listen } from './events.js'
 import { hooks } from './hooks.js'
@@ -23,12 +23,21 @@ export const applyPatch = (root, bytes) => {
 }
 
 let started
+// This script, beside which poll.js is served. None in a module (the ESM
+// bundle): connect's `poll` option names it there.
+const self = document.currentScript
 
 // Connects every live root on the page over one socket. Does nothing, and
 // returns false, when there is no root or the page is already connected.
 // ws: for http:, wss: for https:. `params` (an object, or a function called
 // at each join) go with every join: views read them as session.connectParams.
-export const connect = ({ url = 'ws' + location.protocol.slice(4) + '//' + location.host + SOCKET_PATH, params } = {}) => {
+// `poll`: the URL of poll.js, loaded only if the WebSocket gives way to
+// long polling (transport.js); without one, the page stays on WebSockets.
+export const connect = ({
+  url = 'ws' + location.protocol.slice(4) + '//' + location.host + SOCKET_PATH,
+  params,
+  poll = self && new URL('poll.js', self.src).href,
+} = {}) => {
   const roots = document.querySelectorAll(`[${ID_ATTR}]`)
   if (started || !roots.length) return false
   started = 1
@@ -41,7 +50,7 @@ export const connect = ({ url = 'ws' + location.protocol.slice(4) + '//' + locat
     () => each(v => v.join()),
     msg => { const v = ext.route(msg, views, make, push) || views.get(msg[1]); if (v) v.receive(msg) },
     () => each(v => v.down()),
-    longPoll,
+    poll && (then => (LiveTS.poll ? then(LiveTS.poll) : addScript(poll, () => then(LiveTS.poll), () => then()))),
   )
   roots.forEach(root => views.set(root.getAttribute(ID_ATTR), make(root)))
   listen(el => {

@@ -3,6 +3,7 @@ import { takeStreamOps, withStreamOps } from './stream.js'
 import { ext } from './ext.js'
 import { NAVIGATE } from './constants.js'
 import { CLIENT_PREFIX } from './page-constants.js'
+import { addScript } from './script.js'
 
 // The LiveTS server's page layer, bundled with the connector as
 // /_livets/live.js (page.js). It plugs into the connector through ext.js.
@@ -43,10 +44,7 @@ const has = {}
 const load = (name, then) => {
   if (has[name]) return
   has[name] = 1
-  const s = document.createElement('script')
-  s.src = CLIENT_PREFIX + name + '.js'
-  s.onload = then
-  document.head.append(s)
+  addScript(CLIENT_PREFIX + name + '.js', then)
 }
 const loadFeatures = src => (/live([-\w]*)\.js$/.exec(src) || ['', ''])[1].split('-').forEach(name => name && load(name))
 
