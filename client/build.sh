@@ -18,16 +18,20 @@ esbuild="${ESBUILD:-esbuild}"
 common=(--bundle --minify --target=es2022 --legal-comments=none --log-level=warning)
 # Feature name -> its entry, in the order page.ts names them.
 features=(js upload)
+# The sources with their constants written out (inline-constants.mjs).
+src="$(mktemp -d)"
+trap 'rm -rf "$src"' EXIT
+node "$dir/inline-constants.mjs" "$src"
 declare -A entry=([js]=js-feature.js [upload]=upload-feature.js)
 
-"$esbuild" "$dir/src/index.js" "${common[@]}" --format=iife --outfile="$dir/dist/livets.js"
-"$esbuild" "$dir/src/index.js" "${common[@]}" --format=esm --outfile="$dir/dist/livets.esm.js"
+"$esbuild" "$src/index.js" "${common[@]}" --format=iife --outfile="$dir/dist/livets.js"
+"$esbuild" "$src/index.js" "${common[@]}" --format=esm --outfile="$dir/dist/livets.esm.js"
 
-"$esbuild" "$dir/src/poll.js" "${common[@]}" --format=iife --outfile="$dir/dist/poll.js"
+"$esbuild" "$src/poll.js" "${common[@]}" --format=iife --outfile="$dir/dist/poll.js"
 
 sizes=(livets.js)
 for f in "${features[@]}"; do
-  "$esbuild" "$dir/src/${entry[$f]}" "${common[@]}" --format=iife --outfile="$dir/dist/$f.js"
+  "$esbuild" "$src/${entry[$f]}" "${common[@]}" --format=iife --outfile="$dir/dist/$f.js"
 done
 # Every subset of the features, the empty one (live.js) included.
 for ((mask = 0; mask < 1 << ${#features[@]}; mask++)); do
@@ -41,7 +45,7 @@ for ((mask = 0; mask < 1 << ${#features[@]}; mask++)); do
   # Features after the page layer, whose `use` they call. Imports from
   # stdin resolve from the working directory.
   printf 'import %s\n%s' "'./page.js'" "$imports" |
-    (cd "$dir/src" && "$esbuild" "${common[@]}" --format=iife --sourcefile="entry-$name.js" --outfile="$dir/dist/$name.js")
+    (cd "$src" && "$esbuild" "${common[@]}" --format=iife --sourcefile="entry-$name.js" --outfile="$dir/dist/$name.js")
   sizes+=("$name.js")
 done
 sizes+=("${features[@]/%/.js}" poll.js)

@@ -10,8 +10,8 @@ import { UPLOAD_ACK, UPLOAD, DROP_TARGET, UPLOAD_CANCEL, UPLOAD_EVENTS, UPLOAD_W
 // all in (or failed). A feature of the page layer (upload-feature.js),
 // loaded only by pages whose view has uploads.
 
-const refChars = 'abcdefghijklmnopqrstuvwxyz0123456789'
-const newRef = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), b => refChars[b % 36]).join('')
+// 16 random characters of [0-9a-z].
+const newRef = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), b => (b % 36).toString(36)).join('')
 
 // One entry's sending: `send(blob)` puts a binary frame on the socket. A
 // chunk is a slice of the file, so no more of it is read than is sent.
@@ -88,15 +88,17 @@ export const sendExternal = (file, meta, report, uploaders = {}) => {
 // are dropped. Inputs, drops and cancels are handled from the start.
 export const uploads = (socket, push) => {
   const entries = new Map()
-  const rootOf = el => el.closest(`[${ID_ATTR}]`)
+  const send = (id, event, payload) => push()(EVENT, id, event, payload)
+  // The view an element is in, by id.
+  const viewOf = el => el.closest(`[${ID_ATTR}]`)?.getAttribute(ID_ATTR)
   const announce = (el, name, files) => {
-    const root = rootOf(el)
-    if (!root || !files.length) return
+    const id = viewOf(el)
+    if (!id || !files.length) return
     const list = [...files].map(file => ({ ref: newRef(), file }))
-    for (const e of list) entries.set(e.ref, { file: e.file, id: root.getAttribute(ID_ATTR), form: el.closest('form') })
-    push()(EVENT, root.getAttribute(ID_ATTR), UPLOAD_EVENTS.announce, {
+    for (const { ref, file } of list) entries.set(ref, { file, id, form: el.closest('form') })
+    send(id, UPLOAD_EVENTS.announce, {
       upload: name,
-      entries: list.map(({ ref, file }) => ({ ref, name: file.name, size: file.size, type: file.type })),
+      entries: list.map(({ ref, file: { name, size, type } }) => ({ ref, name, size, type })),
     })
   }
   // Forms whose submit waits for their entries.
@@ -104,7 +106,7 @@ export const uploads = (socket, push) => {
   const pendingIn = form => [...entries.values()].filter(e => e.form == form)
   const forget = ref => {
     const entry = entries.get(ref)
-    if (entry && entry.sender) entry.sender.stop()
+    entry?.sender?.stop()
     entries.delete(ref)
     for (const form of waiting) {
       if (!pendingIn(form).length) waiting.delete(form), form.requestSubmit()
@@ -115,16 +117,14 @@ export const uploads = (socket, push) => {
     'submit',
     e => {
       const form = e.target
-      const pending = pendingIn(form)
-      if (!pending.length) return
+      if (!pendingIn(form).length) return
       e.preventDefault()
       e.stopImmediatePropagation()
       waiting.add(form)
-      const held = pending.filter(p => p.held)
-      for (const p of held) p.held = false
-      const byView = new Map()
-      for (const [ref, p] of entries) if (held.includes(p)) byView.set(p.id, [...(byView.get(p.id) || []), ref])
-      byView.forEach((refs, id) => push()(EVENT, id, UPLOAD_EVENTS.start, { refs }))
+      // The held entries go now, each view told of its own.
+      const byView = {}
+      for (const [ref, p] of entries) if (p.form == form && p.held) (byView[p.id] ||= []).push(ref), (p.held = false)
+      for (const id in byView) send(id, UPLOAD_EVENTS.start, { refs: byView[id] })
     },
     true,
   )
@@ -135,23 +135,24 @@ export const uploads = (socket, push) => {
     // The same file may be picked again after a cancel.
     input.value = ''
   })
+  const closest = (e, attr) => e.target.closest?.(`[${attr}]`)
   document.addEventListener('dragover', e => {
-    if (e.target.closest && e.target.closest(`[${DROP_TARGET}]`)) e.preventDefault()
+    if (closest(e, DROP_TARGET)) e.preventDefault()
   })
   document.addEventListener('drop', e => {
-    const zone = e.target.closest && e.target.closest(`[${DROP_TARGET}]`)
+    const zone = closest(e, DROP_TARGET)
     if (!zone) return
     e.preventDefault()
     announce(zone, zone.getAttribute(DROP_TARGET), e.dataTransfer.files)
   })
   document.addEventListener('click', e => {
-    const button = e.target.closest && e.target.closest(`[${UPLOAD_CANCEL}]`)
+    const button = closest(e, UPLOAD_CANCEL)
     if (!button) return
     e.preventDefault()
     const ref = button.getAttribute(UPLOAD_CANCEL)
     const entry = forget(ref)
-    const root = rootOf(button)
-    if (root) push()(EVENT, entry ? entry.id : root.getAttribute(ID_ATTR), UPLOAD_EVENTS.cancel, { ref })
+    const id = viewOf(button)
+    if (id) send(entry?.id || id, UPLOAD_EVENTS.cancel, { ref })
   })
   // ["k", id, ref, received, chunkBytes | 0 (held) | reason | external metadata]
   const receive = ([kind, , ref, received, extra]) => {
@@ -160,11 +161,11 @@ export const uploads = (socket, push) => {
     if (!entry) return true
     if (typeof extra == 'string') forget(ref)
     else if (extra && typeof extra == 'object') {
-      const report = r => push()(EVENT, entry.id, UPLOAD_EVENTS.external, { ref, ...r })
-      sendExternal(entry.file, extra, report, (globalThis.LiveTS || {}).uploaders).then(() => forget(ref))
+      const report = r => send(entry.id, UPLOAD_EVENTS.external, { ref, ...r })
+      sendExternal(entry.file, extra, report, globalThis.LiveTS?.uploaders).then(() => forget(ref))
     }
     else if (extra === 0) {
-      if (waiting.has(entry.form)) push()(EVENT, entry.id, UPLOAD_EVENTS.start, { refs: [ref] })
+      if (waiting.has(entry.form)) send(entry.id, UPLOAD_EVENTS.start, { refs: [ref] })
       else entry.held = true
     }
     else if (received >= entry.file.size) forget(ref)
