@@ -133,7 +133,7 @@ export const listen = viewOf => {
         }
         if (v && (type == 'input' || type == 'change')) v.refresh()
         for (let el = t; el && el.getAttribute && !run(el, e, t, viewOf, false); ) el = el.parentNode
-        for (const el of (globals = globals || xpath(document, "contains(name(),'.window') or contains(name(),'.outside')")))
+        for (const el of (globals ||= xpath(document, "contains(name(),'.window') or contains(name(),'.outside')")))
           run(el, e, t, viewOf, true)
       },
       true,

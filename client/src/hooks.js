@@ -6,7 +6,7 @@ export const hooks = {}
 
 const call = (h, name) => {
   try {
-    if (h[name]) h[name]()
+    h[name]?.()
   } catch (e) {
     console.error('LiveTS hook', name, e)
   }

@@ -63,9 +63,9 @@ export const connect = ({
 export { hooks, on }
 
 // Hooks may be defined before this script runs, as window.LiveTS.hooks.
-Object.assign(hooks, (window.LiveTS || {}).hooks)
+Object.assign(hooks, window.LiveTS?.hooks)
 // So may an extension (ext.js), which must be in place before connect().
-Object.assign(ext, (window.LiveTS || {}).ext)
+Object.assign(ext, window.LiveTS?.ext)
 // ext is there for scripts that plug in later (the page layer's features).
 window.LiveTS = { applyPatch, connect, hooks, on, ext }
 

@@ -55,10 +55,7 @@ const commands = {
   transition: (el, args) => transition(el, args.transition, time(el, args)),
   dispatch: (el, { event, detail, bubbles = true }) => el.dispatchEvent(new CustomEvent(event, { bubbles, cancelable: true, detail })),
   focus: el => el.focus(),
-  focusFirst: el => {
-    const first = [...el.querySelectorAll('[href],button,input,select,textarea,[tabindex]')].find(focusable)
-    if (first) first.focus()
-  },
+  focusFirst: el => [...el.querySelectorAll('[href],button,input,select,textarea,[tabindex]')].find(focusable)?.focus(),
 }
 // Commands that act once, not on elements.
 const once = {

@@ -20,13 +20,13 @@ const layoutOf = doc => doc.body.getAttribute(LAYOUT_ATTR)
 // Join params the page set before the connector loaded (window.LiveTS.params,
 // as hooks are set), which the connector's own window.LiveTS then replaces;
 // LiveTS.connect({ params }) sets them after.
-const preset = (globalThis.LiveTS || {}).params
+const preset = globalThis.LiveTS?.params
 
 // The page's CSRF token and URL, which the server checks on join, after
 // the app's params (session.connectParams in its views).
 export const joinParams = () => {
   const meta = document.querySelector(META)
-  const app = (globalThis.LiveTS || {}).params || preset
+  const app = globalThis.LiveTS?.params || preset
   return meta ? { ...(typeof app == 'function' ? app() : app), _csrf_token: meta.content, _url: here(), ...fingerprints() } : {}
 }
 
@@ -35,7 +35,7 @@ export const joinParams = () => {
 // follow. `{_fp: {id: fingerprint}}`, or nothing when no root has one.
 const fingerprints = () => {
   let fp
-  for (const el of document.querySelectorAll(`[${FP_ATTR}]`)) (fp = fp || {})[idOf(el)] = el.getAttribute(FP_ATTR)
+  for (const el of document.querySelectorAll(`[${FP_ATTR}]`)) (fp ||= {})[idOf(el)] = el.getAttribute(FP_ATTR)
   return fp ? { _fp: fp } : {}
 }
 
@@ -152,7 +152,7 @@ export const navigation = (views, make, push, loadScript = () => {}) => {
   }
   addEventListener('popstate', () => (location.pathname == path ? patched() : go(location.href, 2)))
   document.addEventListener('click', e => {
-    const a = e.target.closest && e.target.closest('a[ts-link]')
+    const a = e.target.closest?.('a[ts-link]')
     if (!a || a.origin != location.origin || e.button || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return
     e.preventDefault()
     if (a.getAttribute('ts-link') != 'patch') return go(a.href, 0)

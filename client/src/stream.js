@@ -31,8 +31,7 @@ const apply = (root, [op, path, name, a, at, limit]) => {
   if (container === 0) return true
   if (container?.nodeType != 1 || (name && container.localName != name)) return false
   if (op == OP_STREAM_DELETE) {
-    const item = byId(container, a)
-    if (item) item.remove()
+    byId(container, a)?.remove()
     return true
   }
   const item = parse(a).firstElementChild

@@ -16,20 +16,15 @@ const newRef = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), b =>
 // One entry's sending: `send(blob)` puts a binary frame on the socket. A
 // chunk is a slice of the file, so no more of it is read than is sent.
 // Returns start(chunkBytes), ack(received) (true once every byte is
-// acknowledged) and the count of chunks in flight.
+// acknowledged) and stop(). The ref is ASCII: a Blob writes it as is.
 export const sender = (ref, file, send, window = UPLOAD_WINDOW) => {
-  const header = new Uint8Array([ref.length, ...Array.from(ref, c => c.charCodeAt(0))])
   let chunk = 0
   let sent = 0
   let inFlight = 0
-  let stopped = false
+  let stopped
   const pump = () => {
-    while (!stopped && inFlight < window && sent < file.size) {
-      const end = Math.min(file.size, sent + chunk)
-      send(new Blob([header, file.slice(sent, end)]))
-      sent = end
-      inFlight++
-    }
+    for (; !stopped && inFlight < window && sent < file.size; inFlight++)
+      send(new Blob([new Uint8Array([ref.length]), ref, file.slice(sent, (sent = Math.min(file.size, sent + chunk)))]))
   }
   return {
     start(chunkBytes) {
@@ -38,15 +33,10 @@ export const sender = (ref, file, send, window = UPLOAD_WINDOW) => {
     },
     ack(received) {
       inFlight = Math.max(0, inFlight - 1)
-      if (received >= file.size) return true
-      pump()
-      return false
+      return received >= file.size || pump()
     },
     stop() {
-      stopped = true
-    },
-    get inFlight() {
-      return inFlight
+      stopped = 1
     },
   }
 }

@@ -42,7 +42,7 @@ export const view = (root, push) => {
   const event = (name, payload, el, type, done) =>
     new Promise(resolve => {
       const ref = push(EVENT, id, name, payload)
-      const end = (ok, v) => (resolve(ok), done && done(ok, v))
+      const end = (ok, v) => (resolve(ok), done?.(ok, v))
       if (ref) pending[ref] = [busy(el, type == 'submit'), type == 'submit' && el, end]
       else end(false, 'disconnected')
     })
@@ -121,7 +121,7 @@ export const view = (root, push) => {
           seq = a
           // A submitted form's focused field takes the value the server
           // gave it (clearing it, say); otherwise focus protects it.
-          if (p && p[1])
+          if (p?.[1])
             for (const { target: t, attributeName } of records)
               if (attributeName == 'value' && t == document.activeElement && p[1].contains(t)) t.value = t.getAttribute('value') || ''
         } else seq = 0, push(RESYNC, id)

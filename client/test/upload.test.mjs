@@ -58,7 +58,6 @@ test('without acks the sender stops at the window: a slow server is never floode
   const up = sender('big', huge, s.send, 3)
   up.start(64_000)
   assert.equal(s.frames.length, 3)
-  assert.equal(up.inFlight, 3)
 })
 
 test('a stopped sender (cancelled, failed) sends nothing more, acks or not', async () => {
