@@ -11,7 +11,10 @@
 #                    when it needs it (live navigation, a first JS command);
 #   poll.js          long polling, which the connector (livets.js or a
 #                    page's script) loads from beside its own script once
-#                    the WebSocket gives way to it.
+#                    the WebSocket gives way to it;
+#   upload-external.js
+#                    uploads to a storage service, which the uploads load
+#                    when the server first hands an entry to an uploader.
 set -euo pipefail
 dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 esbuild="${ESBUILD:-esbuild}"
@@ -27,7 +30,9 @@ declare -A entry=([js]=js-feature.js [upload]=upload-feature.js)
 "$esbuild" "$src/index.js" "${common[@]}" --format=iife --outfile="$dir/dist/livets.js"
 "$esbuild" "$src/index.js" "${common[@]}" --format=esm --outfile="$dir/dist/livets.esm.js"
 
-"$esbuild" "$src/poll.js" "${common[@]}" --format=iife --outfile="$dir/dist/poll.js"
+for f in poll upload-external; do
+  "$esbuild" "$src/$f.js" "${common[@]}" --format=iife --outfile="$dir/dist/$f.js"
+done
 
 sizes=(livets.js)
 for f in "${features[@]}"; do
@@ -48,7 +53,7 @@ for ((mask = 0; mask < 1 << ${#features[@]}; mask++)); do
     (cd "$src" && "$esbuild" "${common[@]}" --format=iife --sourcefile="entry-$name.js" --outfile="$dir/dist/$name.js")
   sizes+=("$name.js")
 done
-sizes+=("${features[@]/%/.js}" poll.js)
+sizes+=("${features[@]/%/.js}" poll.js upload-external.js)
 
 for name in "${sizes[@]}"; do
   raw=$(wc -c < "$dir/dist/$name")

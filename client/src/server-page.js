@@ -31,6 +31,8 @@ window.WebSocket = class extends Native {
 // What a feature script's setup(api) is given.
 const api = {
   ext,
+  // Set before this script, as hooks may be: the connector then replaces window.LiveTS.
+  uploaders: globalThis.LiveTS?.uploaders,
   socket: () => socket && socket.readyState == 1 && socket,
   push: () => push,
   lost() {},

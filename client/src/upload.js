@@ -41,42 +41,14 @@ export const sender = (ref, file, send, window = UPLOAD_WINDOW) => {
   }
 }
 
-// The built-in external uploader: the file as the body of a PUT to
-// meta.url with meta.headers (a storage service's presigned URL).
-// Resolves on a 2xx answer; progress(fraction) as the body goes.
-export const put = (file, meta, progress) =>
-  new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest()
-    xhr.open('PUT', meta.url)
-    for (const [name, value] of Object.entries(meta.headers || {})) xhr.setRequestHeader(name, value)
-    xhr.upload.onprogress = e => e.lengthComputable && progress(e.loaded / e.total)
-    xhr.onload = () => (xhr.status >= 200 && xhr.status < 300 ? resolve() : reject(new Error(`upload answered ${xhr.status}`)))
-    xhr.onerror = () => reject(new Error('upload failed'))
-    xhr.send(file)
-  })
-
-// An external upload: the uploader the server named (window.LiveTS.uploaders,
-// or the built-in PUT), reporting progress in whole tenths, then 100, or
-// the error. `report(payload)` sends one report to the view.
-export const sendExternal = (file, meta, report, uploaders = {}) => {
-  const uploader = uploaders[meta.uploader] || (meta.uploader == 'PUT' && put)
-  if (!uploader) return Promise.resolve(report({ error: `no uploader ${meta.uploader}` }))
-  let tenth = 0
-  const progress = fraction => {
-    const now = Math.floor(fraction * 10)
-    if (now > tenth && now < 10) report({ progress: (tenth = now) * 10 })
-  }
-  return Promise.resolve()
-    .then(() => uploader(file, meta, progress))
-    .then(() => report({ progress: 100 }), e => report({ error: String((e && e.message) || e) }))
-}
-
 // The page's uploads. `socket()` is the connector's open socket (or
-// nothing), `push()` the connector's sender. Returns receive(msg), the
+// nothing), `push()` the connector's sender, `external(then)` hands `then`
+// sendExternal (upload-external.js) once loaded, or nothing when it cannot
+// be. Returns receive(msg), the
 // handler of "k" frames (false for any other), and lost(), for a socket
 // that closed: the server has removed the partial files, and the entries
 // are dropped. Inputs, drops and cancels are handled from the start.
-export const uploads = (socket, push) => {
+export const uploads = (socket, push, external) => {
   const entries = new Map()
   const send = (id, event, payload) => push()(EVENT, id, event, payload)
   // The view an element is in, by id.
@@ -152,7 +124,11 @@ export const uploads = (socket, push) => {
     if (typeof extra == 'string') forget(ref)
     else if (extra && typeof extra == 'object') {
       const report = r => send(entry.id, UPLOAD_EVENTS.external, { ref, ...r })
-      sendExternal(entry.file, extra, report, globalThis.LiveTS?.uploaders).then(() => forget(ref))
+      external((sendExternal, uploaders) => {
+        if (sendExternal) return sendExternal(entry.file, extra, report, uploaders).then(() => forget(ref))
+        report({ error: 'upload-external.js did not load' })
+        forget(ref)
+      })
     }
     else if (extra === 0) {
       if (waiting.has(entry.form)) send(entry.id, UPLOAD_EVENTS.start, { refs: [ref] })

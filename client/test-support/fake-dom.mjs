@@ -110,14 +110,14 @@ export class Fragment extends Node {
   }
 }
 
-// `tag`, `[attr]`, `tag[attr]` or `tag[attr=value]`: what the connector asks for.
+// `tag`, `*`, `[attr]`, `tag[attr]` or `tag[attr=value]`: what the connector asks for.
 const matcher = selector => {
-  const m = /^([a-z]*)(?:\[([\w:-]+)(?:(\^?)=(?:'([^']*)'|([\w-]+)))?\])?$/.exec(selector)
+  const m = /^([a-z]*|\*)(?:\[([\w:-]+)(?:(\^?)=(?:'([^']*)'|([\w-]+)))?\])?$/.exec(selector)
   if (!m) throw new Error(`fake-dom: unsupported selector ${selector}`)
   const [, tag, attr, prefix, quoted, bare] = m
   const value = quoted ?? bare
   const is = v => (prefix ? v != null && v.startsWith(value) : v == value)
-  return el => (!tag || el.localName == tag) && (!attr || (value == null ? el.hasAttribute(attr) : is(el.getAttribute(attr))))
+  return el => (!tag || tag == '*' || el.localName == tag) && (!attr || (value == null ? el.hasAttribute(attr) : is(el.getAttribute(attr))))
 }
 
 const escape = (s, attr) => s.replace(attr ? /[&"]/g : /[&<>]/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c])

@@ -1,7 +1,8 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { sender, sendExternal } from '../src/upload.js'
+import { sender } from '../src/upload.js'
+import { sendExternal } from '../src/upload-external.js'
 import { UPLOAD_WINDOW } from '../src/page-constants.js'
 
 // The browser half of an upload's flow control: chunks wait for acks.

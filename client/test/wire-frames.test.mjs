@@ -104,8 +104,6 @@ const page = () => {
   })
   document.readyState = 'loading'
   document.addEventListener = (type, f) => on(documentListeners, type, f)
-  // No element on this page has a window or click-away binding.
-  document.evaluate = () => ({ snapshotLength: 0 })
   mock.method(console, 'warn', (...args) => seen.warned.push(args))
   const fire = (listeners, type, event) => (listeners[type] || []).forEach(f => f(event))
   return {
