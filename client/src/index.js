@@ -53,10 +53,7 @@ export const connect = ({
     poll && (then => (LiveTS.poll ? then(LiveTS.poll) : addScript(poll, () => then(LiveTS.poll), () => then()))),
   )
   roots.forEach(root => views.set(root.getAttribute(ID_ATTR), make(root)))
-  listen(el => {
-    const root = el.closest(`[${ID_ATTR}]`)
-    return root && views.get(root.getAttribute(ID_ATTR))
-  })
+  listen(el => views.get(el.closest(`[${ID_ATTR}]`)?.getAttribute(ID_ATTR)))
   return true
 }
 

@@ -56,11 +56,10 @@ export const keepUnchanged = (root, f) => {
 // A refused join reloads the page (a new token, a new CSRF token), at most
 // MAX_RELOADS times in a row; a join that works resets the count. A render
 // too large to send is no matter of tokens: no reload cures it.
-export const refused = (storage = sessionStorage, load = () => location.reload(), reason) => {
-  const n = Number(storage.getItem(RELOADS)) || 0
-  if (reason == TOO_LARGE) return false
-  if (n >= MAX_RELOADS) return false
-  storage.setItem(RELOADS, String(n + 1))
+export const refused = (reason, storage = sessionStorage, load = () => location.reload()) => {
+  const n = +storage.getItem(RELOADS) || 0
+  if (reason == TOO_LARGE || n >= MAX_RELOADS) return false
+  storage.setItem(RELOADS, n + 1)
   load()
   return true
 }

@@ -53,7 +53,7 @@ const loadFeatures = src => (/live([-\w]*)\.js$/.exec(src) || ['', ''])[1].split
 Object.assign(ext, {
   params: joinParams,
   wrap: (root, f) => keepUnchanged(root, () => nested(root, () => withStreamOps(root, f))),
-  refused: reason => refused(sessionStorage, undefined, reason),
+  refused,
   joined: (root, recovered) => {
     joined()
     if (recovered) remounted(root, recovered)
