@@ -6,7 +6,7 @@
 const listeners = {}
 
 // Each callback on its own: one that throws keeps no other from its turn.
-const run = (list, payload) =>
+export const run = (list, payload) =>
   [...(list || [])].forEach(cb => {
     try {
       cb(payload)
