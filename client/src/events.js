@@ -76,6 +76,15 @@ export const payloadOf = (el, e, t) => {
   return p
 }
 
+// field -> value of every ts-model control in `root`; a radio group gives
+// its checked button's value.
+export const modelOf = root => {
+  const m = {}
+  for (const el of withAttr(root, MODEL))
+    if (el.type != 'radio' || el.checked) m[attrOf(el, MODEL).value] = valueOf(el)
+  return m
+}
+
 export const modelPayload = (el, a) => ({ field: a.value, value: valueOf(el) })
 
 // Elements under `root` with an attribute whose name passes `test`.

@@ -8,3 +8,8 @@ export const addScript = (src, onload, onerror) => {
   s.onerror = onerror
   document.head.append(s)
 }
+
+// Runs `then` with window.LiveTS[name], which script `src` sets as it runs,
+// loading the script first if need be; with nothing if it fails to load.
+export const withScript = (name, src, then) =>
+  LiveTS[name] ? then(LiveTS[name]) : addScript(src, () => then(LiveTS[name]), () => then())

@@ -7,8 +7,8 @@ import { morph } from './morph.js'
 import { keep } from './keep.js'
 import { busy } from './loading.js'
 import { hookSet } from './hooks.js'
-import { reveal, modelOf } from './directives.js'
-import { attrOf, payloadOf, withAttr, changed, sendable } from './events.js'
+import { reveal } from './reveal.js'
+import { attrOf, payloadOf, withAttr, changed, sendable, modelOf } from './events.js'
 import { ext } from './ext.js'
 
 const WATCH = { subtree: true, childList: true, attributes: true, characterData: true }
@@ -26,6 +26,8 @@ export const view = (root, push) => {
   let seq = 0
   let joinRef
   let joined
+  // Hooks mount at the first render, as the view goes live.
+  let rendered
   const watch = new MutationObserver(() => {})
 
   const status = cls => {
@@ -59,7 +61,7 @@ export const view = (root, push) => {
   }
   const refresh = (records = []) => {
     if (reveal(root) || records.length) changed()
-    hooks.sync(el => records.some(r => el.contains(r.target)))
+    if (rendered) hooks.sync(el => records.some(r => el.contains(r.target)))
   }
 
   // After a rejoin the server has a fresh instance: tell it what the user
@@ -106,7 +108,7 @@ export const view = (root, push) => {
       settle(b, true)
       if (kind == RENDER) {
         const [, records] = update(() => morph(root, body))
-        seq = a
+        seq = rendered = a
         status(CONNECTED)
         refresh(records)
         if (b == joinRef) {
