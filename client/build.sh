@@ -11,6 +11,8 @@
 #                    when it needs it (live navigation, a first JS command);
 #   show.js          ts-show and ts-if, which the connector loads from
 #                    beside its own script once a view holds either;
+#   nav.js           live navigation, which the page layer loads beside
+#                    the next page at the first one;
 #   poll.js          long polling, which the connector (livets.js or a
 #                    page's script) loads from beside its own script once
 #                    the WebSocket gives way to it;
@@ -32,7 +34,7 @@ declare -A entry=([js]=js-feature.js [upload]=upload-feature.js)
 "$esbuild" "$src/index.js" "${common[@]}" --format=iife --outfile="$dir/dist/livets.js"
 "$esbuild" "$src/esm.js" "${common[@]}" --format=esm --outfile="$dir/dist/livets.esm.js"
 
-for f in poll show upload-external; do
+for f in poll show nav upload-external; do
   "$esbuild" "$src/$f.js" "${common[@]}" --format=iife --outfile="$dir/dist/$f.js"
 done
 
@@ -55,7 +57,7 @@ for ((mask = 0; mask < 1 << ${#features[@]}; mask++)); do
     (cd "$src" && "$esbuild" "${common[@]}" --format=iife --sourcefile="entry-$name.js" --outfile="$dir/dist/$name.js")
   sizes+=("$name.js")
 done
-sizes+=("${features[@]/%/.js}" poll.js show.js upload-external.js)
+sizes+=("${features[@]/%/.js}" poll.js show.js nav.js upload-external.js)
 
 for name in "${sizes[@]}"; do
   raw=$(wc -c < "$dir/dist/$name")

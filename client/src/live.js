@@ -1,5 +1,7 @@
-import { RENDER, ID_ATTR, TOKEN_ATTR, LEAVE, URL_CHANGE, HISTORY, NAVIGATE, REDIRECT, TITLE, REMOUNTED, REMOUNTED_EVENT, TOO_LARGE } from './constants.js'
-import { LAYOUT_ATTR, FP_ATTR, STICKY_ATTR, CLIENT_PREFIX } from './page-constants.js'
+import { RENDER, URL_CHANGE, HISTORY, NAVIGATE, REDIRECT, TITLE, REMOUNTED, REMOUNTED_EVENT, TOO_LARGE } from './constants.js'
+import { FP_ATTR, CLIENT_PREFIX } from './page-constants.js'
+import { META, ROOT, MAIN, idOf, here, hist } from './page-dom.js'
+import { withScript } from './script.js'
 
 // What the LiveTS server's pages need beyond the core protocol
 // (docs/protocol.md): the join's credentials, reloading when a join is
@@ -7,15 +9,8 @@ import { LAYOUT_ATTR, FP_ATTR, STICKY_ATTR, CLIENT_PREFIX } from './page-constan
 // with the connector as /_livets/live.js (page.js), into which
 // server-page.js plugs these through ext.js.
 
-const META = 'meta[name=csrf-token]'
-const ROOT = `[${ID_ATTR}]`
-const MAIN = `[${TOKEN_ATTR}]`
 const RELOADS = 'livets-reloads'
 const MAX_RELOADS = 3
-const idOf = el => el.getAttribute(ID_ATTR)
-const here = () => location.pathname + location.search
-const hist = (url, replace) => history[replace ? 'replaceState' : 'pushState'](null, '', url)
-const layoutOf = doc => doc.body.getAttribute(LAYOUT_ATTR)
 
 // Join params the page set before the connector loaded (window.LiveTS.params,
 // as hooks are set), which the connector's own window.LiveTS then replaces;
@@ -117,37 +112,15 @@ export const navigation = (views, make, push, loadScript = () => {}) => {
   // An ordinary page load does the same to history: back and forward are
   // at their entry already, where a load replaces it.
   const load = (url, how) => (how == 1 ? location.replace(url) : location.assign(url))
-  const go = async (url, how) => {
+  // Live navigation itself is nav.js (navigate.js), fetched beside the
+  // next page the first time: it costs a page that never navigates nothing.
+  const go = (url, how) => {
     const old = main()
-    try {
-      const res = await fetch(url, { credentials: 'same-origin' })
-      const doc = new DOMParser().parseFromString(await res.text(), 'text/html')
-      const root = doc.querySelector(MAIN)
-      // The root alone cannot carry other surroundings (nav, stylesheets).
-      if (root && layoutOf(doc) != layoutOf(document)) return load(res.url, how)
-      document.querySelector(META).content = doc.querySelector(META).content
-      if (how < 2) hist(res.url, how)
-      path = location.pathname
-      document.title = doc.title
-      for (const s of doc.querySelectorAll(`script[src^='${CLIENT_PREFIX}']`)) loadScript(s.getAttribute('src'))
-      push(LEAVE, idOf(old))
-      views.delete(idOf(old))
-      // A sticky nested view takes the place of its twin in the next page,
-      // running (the server hands it to the next view); every other view
-      // inside the old root goes with it.
-      for (const el of old.querySelectorAll(`[${STICKY_ATTR}]`)) {
-        const twin = [...root.querySelectorAll(ROOT)].find(e => idOf(e) == idOf(el))
-        if (twin) twin.replaceWith(el)
-      }
-      for (const el of old.querySelectorAll(ROOT)) views.delete(idOf(el))
-      old.replaceWith(root)
-      const view = make(root)
-      views.set(idOf(root), view)
-      view.join()
-    } catch (e) {
-      // Not a live page, or no server: an ordinary page load.
-      load(url, how)
-    }
+    const page = fetch(url, { credentials: 'same-origin' })
+    const moved = () => (path = location.pathname)
+    withScript('nav', CLIENT_PREFIX + 'nav.js', nav =>
+      nav ? nav(page, url, how, old, { views, make, push, loadScript, load, moved }) : load(url, how),
+    )
   }
   addEventListener('popstate', () => (location.pathname == path ? patched() : go(location.href, 2)))
   document.addEventListener('click', e => {
