@@ -140,5 +140,7 @@ def test_a_page_whose_websocket_works_never_loads_long_polling(chromium, demo):
     page = open_live(chromium, demo.url + "/counter")
     page.click("#inc")
     expect(page.locator("#count")).to_have_text("1")
-    assert "live.js" in page.scripts and "poll.js" not in page.scripts
+    # Nor what else it does not use: ts-show, live navigation.
+    assert "live.js" in page.scripts
+    assert not {"poll.js", "show.js", "nav.js"} & set(page.scripts)
     page.close()
