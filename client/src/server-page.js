@@ -33,10 +33,10 @@ const api = {
   ext,
   // Set before this script, as hooks may be: the connector then replaces window.LiveTS.
   uploaders: globalThis.LiveTS?.uploaders,
-  socket: () => socket && socket.readyState == 1 && socket,
+  socket: () => socket?.readyState == 1 && socket,
   push: () => push,
   lost() {},
-  navigate: (url, replace) => nav && nav([NAVIGATE, , url, replace]),
+  navigate: (url, replace) => nav?.([NAVIGATE, , url, replace]),
 }
 // The features the page has or is loading, by name.
 const has = {}
@@ -48,7 +48,7 @@ const load = (name, then) => {
   has[name] = 1
   addScript(CLIENT_PREFIX + name + '.js', then)
 }
-const loadFeatures = src => (/live([-\w]*)\.js$/.exec(src) || ['', ''])[1].split('-').forEach(name => name && load(name))
+const loadFeatures = src => /live([-\w]*)\.js$/.exec(src)?.[1].split('-').forEach(name => name && load(name))
 
 Object.assign(ext, {
   params: joinParams,
@@ -62,7 +62,7 @@ Object.assign(ext, {
     push = send
     noteUnchanged(msg)
     takeStreamOps(msg)
-    nav = nav || navigation(views, make, send, loadFeatures)
+    nav ||= navigation(views, make, send, loadFeatures)
     nav(msg)
     return adopt(views, make, msg[1])
   },
