@@ -8,25 +8,43 @@
 #                    the same with the features the page uses bundled in
 #                    (one request, one gzip stream);
 #   js.js, upload.js each feature alone, loaded by a page that lacks it
-#                    when it needs it (live navigation, a first JS command).
+#                    when it needs it (live navigation, a first JS command);
+#   show.js          ts-show and ts-if, which the connector loads from
+#                    beside its own script once a view holds either;
+#   nav.js           live navigation, which the page layer loads beside
+#                    the next page at the first one;
+#   poll.js          long polling, which the connector (livets.js or a
+#                    page's script) loads from beside its own script once
+#                    the WebSocket gives way to it;
+#   upload-external.js
+#                    uploads to a storage service, which the uploads load
+#                    when the server first hands an entry to an uploader.
 set -euo pipefail
 dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 esbuild="${ESBUILD:-esbuild}"
-common=(--bundle --minify --target=es2019 --legal-comments=none --log-level=warning)
+common=(--bundle --minify --target=es2022 --legal-comments=none --log-level=warning)
 # Feature name -> its entry, in the order page.ts names them.
 features=(js upload)
+# The sources with their constants written out (inline-constants.mjs).
+src="$(mktemp -d)"
+trap 'rm -rf "$src"' EXIT
+node "$dir/inline-constants.mjs" "$src"
 declare -A entry=([js]=js-feature.js [upload]=upload-feature.js)
 
-"$esbuild" "$dir/src/index.js" "${common[@]}" --format=iife --outfile="$dir/dist/livets.js"
-"$esbuild" "$dir/src/index.js" "${common[@]}" --format=esm --outfile="$dir/dist/livets.esm.js"
+"$esbuild" "$src/index.js" "${common[@]}" --format=iife --outfile="$dir/dist/livets.js"
+"$esbuild" "$src/esm.js" "${common[@]}" --format=esm --outfile="$dir/dist/livets.esm.js"
+
+for f in poll show nav upload-external; do
+  "$esbuild" "$src/$f.js" "${common[@]}" --format=iife --outfile="$dir/dist/$f.js"
+done
 # Under `livets dev` only: reloads, stylesheet swaps, the error overlay.
-"$esbuild" "$dir/src/dev.js" "${common[@]}" --format=iife --outfile="$dir/dist/dev.js"
-# Loaded once the tab turns a debug tool on (LiveTS.debug, LiveTS.latencySim).
-"$esbuild" "$dir/src/debug-feature.js" "${common[@]}" --format=iife --outfile="$dir/dist/debug.js"
+"$esbuild" "$src/dev.js" "${common[@]}" --format=iife --outfile="$dir/dist/dev.js"
+# Loaded once the tab turns the debug log on (LiveTS.debug).
+"$esbuild" "$src/debug-feature.js" "${common[@]}" --format=iife --outfile="$dir/dist/debug.js"
 
 sizes=(livets.js)
 for f in "${features[@]}"; do
-  "$esbuild" "$dir/src/${entry[$f]}" "${common[@]}" --format=iife --outfile="$dir/dist/$f.js"
+  "$esbuild" "$src/${entry[$f]}" "${common[@]}" --format=iife --outfile="$dir/dist/$f.js"
 done
 # Every subset of the features, the empty one (live.js) included.
 for ((mask = 0; mask < 1 << ${#features[@]}; mask++)); do
@@ -40,10 +58,10 @@ for ((mask = 0; mask < 1 << ${#features[@]}; mask++)); do
   # Features after the page layer, whose `use` they call. Imports from
   # stdin resolve from the working directory.
   printf 'import %s\n%s' "'./page.js'" "$imports" |
-    (cd "$dir/src" && "$esbuild" "${common[@]}" --format=iife --sourcefile="entry-$name.js" --outfile="$dir/dist/$name.js")
+    (cd "$src" && "$esbuild" "${common[@]}" --format=iife --sourcefile="entry-$name.js" --outfile="$dir/dist/$name.js")
   sizes+=("$name.js")
 done
-sizes+=("${features[@]/%/.js}" dev.js debug.js)
+sizes+=("${features[@]/%/.js}" poll.js show.js nav.js upload-external.js dev.js debug.js)
 
 for name in "${sizes[@]}"; do
   raw=$(wc -c < "$dir/dist/$name")

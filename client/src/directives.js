@@ -1,9 +1,11 @@
-import { MODEL, SHOW, IF } from './constants.js'
+import { SHOW, IF } from './constants.js'
 import { compile } from './expr.js'
-import { attrOf, valueOf, withAttr } from './events.js'
+import { modelOf } from './events.js'
 
 // ts-show and ts-if, evaluated in the browser against the view's ts-model
-// values, so a checkbox can reveal a section before any round trip.
+// values, so a checkbox can reveal a section before any round trip. Part
+// of show.js, which the connector loads when a view first holds either
+// (reveal.js).
 
 const compiled = new Map()
 const test = (el, name, model) => {
@@ -16,15 +18,6 @@ const test = (el, name, model) => {
       compiled.set(src, () => false)
     }
   return compiled.get(src)(model)
-}
-
-// field -> value of every ts-model control in `root`; a radio group gives
-// its checked button's value.
-export const modelOf = root => {
-  const m = {}
-  for (const el of withAttr(root, MODEL))
-    if (el.type != 'radio' || el.checked) m[attrOf(el, MODEL).value] = valueOf(el)
-  return m
 }
 
 // Returns whether a ts-if added or removed content.

@@ -35,8 +35,10 @@ export const valueOf = el =>
 // Whether a control's value can be sent: not an unfinished number.
 export const sendable = value => value === value
 
-// The attribute `name` or `name.<modifiers>` of an element.
-export const attrOf = (el, name) => [...el.attributes].find(a => (a.name + '.').startsWith(name + '.'))
+// Whether an attribute is `name` or `name.<modifiers>`.
+const named = name => a => (a.name + '.').startsWith(name + '.')
+// That attribute of an element.
+export const attrOf = (el, name) => [...el.attributes].find(named(name))
 
 // [ms, throttle] from `.debounce.300ms` / `.throttle` modifiers, or else from
 // ts-debounce / ts-throttle attributes read through `get`; undefined for
@@ -74,18 +76,25 @@ export const payloadOf = (el, e, t) => {
   return p
 }
 
+// field -> value of every ts-model control in `root`; a radio group gives
+// its checked button's value.
+export const modelOf = root => {
+  const m = {}
+  for (const el of withAttr(root, MODEL))
+    if (el.type != 'radio' || el.checked) m[attrOf(el, MODEL).value] = valueOf(el)
+  return m
+}
+
 export const modelPayload = (el, a) => ({ field: a.value, value: valueOf(el) })
 
-// Elements with a window or click-away binding, found by attribute-name
-// prefix, which only XPath can do; kept until the DOM next changes.
+// Elements under `root` with an attribute whose name passes `test`.
+// (No selector can match an attribute by a part of its name.)
+const having = (root, test) => [...root.querySelectorAll('*')].filter(el => [...el.attributes].some(test))
+// Elements under `root` with the attribute `name` or `name.<modifiers>`.
+export const withAttr = (root, name) => having(root, named(name))
+// Elements with a window or click-away binding, kept until the DOM next changes.
 let globals
 export const changed = () => (globals = 0)
-export const xpath = (root, test) => {
-  const r = document.evaluate(`.//*[@*[${test}]]`, root, null, 7, null)
-  return Array.from({ length: r.snapshotLength }, (_, i) => r.snapshotItem(i))
-}
-// Elements under `root` with the attribute `name` or `name.<modifiers>`.
-export const withAttr = (root, name) => xpath(root, `name()='${name}' or starts-with(name(),'${name}.')`)
 
 // Runs the bindings of `el` for event `e`. `global` selects the .window and
 // .outside ones (run for events anywhere) over the element's own; returns
@@ -133,7 +142,7 @@ export const listen = viewOf => {
         }
         if (v && (type == 'input' || type == 'change')) v.refresh()
         for (let el = t; el && el.getAttribute && !run(el, e, t, viewOf, false); ) el = el.parentNode
-        for (const el of (globals = globals || xpath(document, "contains(name(),'.window') or contains(name(),'.outside')")))
+        for (const el of (globals ||= having(document, a => /\.(window|outside)/.test(a.name))))
           run(el, e, t, viewOf, true)
       },
       true,

@@ -1,16 +1,11 @@
 import { HOOK, ID_ATTR } from './constants.js'
-import { withPush, dispatch } from './push.js'
+import { withPush, dispatch, run } from './push.js'
 
 // name -> callbacks, filled by the page (LiveTS.hooks.Chart = {...}).
 export const hooks = {}
 
-const call = (h, name) => {
-  try {
-    if (h[name]) h[name]()
-  } catch (e) {
-    console.error('LiveTS hook', name, e)
-  }
-}
+// A hook's callback that throws keeps no other hook from its turn.
+const call = (h, name) => run([() => h[name]?.()])
 
 // The hook instances of one view: one per element with ts-hook, created
 // from its definition so `this.el`, `this.pushEvent` and `this.handleEvent`

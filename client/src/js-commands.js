@@ -23,20 +23,13 @@ const display = (el, value) => put(el, 'display', e => (e.style.display = value)
 const classes = (el, names, on) => names.forEach(n => put(el, 'c' + n, e => e.classList.toggle(n, on)))
 // The command's own transition, else the element's ts-transition(-leave).
 const spec = (el, args, attr) => args.transition || classesOf(el.getAttribute(attr))
-const time = (el, args) => args.time || timeOf(el)
+// Runs `done` once transition `t` (if any) has run its time.
+const after = (el, args, t, done) => (t ? transition(el, t, args.time || timeOf(el), done) : done())
 
-const show = (el, args) => {
-  if (visible(el)) return
-  display(el, args.display || 'block')
-  const t = spec(el, args, TRANSITION)
-  if (t) transition(el, t, time(el, args))
-}
-const hide = (el, args) => {
-  if (!visible(el)) return
-  const t = spec(el, args, TRANSITION_LEAVE)
-  if (t) transition(el, t, time(el, args), () => display(el, 'none'))
-  else display(el, 'none')
-}
+const show = (el, args) =>
+  visible(el) || (display(el, args.display || 'block'), after(el, args, spec(el, args, TRANSITION), () => {}))
+const hide = (el, args) => visible(el) && after(el, args, spec(el, args, TRANSITION_LEAVE), () => display(el, 'none'))
+const classCommand = on => (el, args) => after(el, args, args.transition, () => classes(el, args.names, on))
 const focusable = el => !el.disabled && el.type != 'hidden' && el.tabIndex >= 0
 
 // Each command, on one target element `el` (args.to, or the binding's
@@ -45,20 +38,15 @@ const commands = {
   show,
   hide,
   toggle: (el, args) => (visible(el) ? hide(el, { ...args, transition: args.out }) : show(el, { ...args, transition: args.in })),
-  addClass: (el, args) =>
-    args.transition ? transition(el, args.transition, time(el, args), () => classes(el, args.names, true)) : classes(el, args.names, true),
-  removeClass: (el, args) =>
-    args.transition ? transition(el, args.transition, time(el, args), () => classes(el, args.names, false)) : classes(el, args.names, false),
+  addClass: classCommand(true),
+  removeClass: classCommand(false),
   toggleClass: (el, args) => args.names.forEach(n => classes(el, [n], !el.classList.contains(n))),
   setAttribute: (el, { name, value }) => put(el, 'a' + name, e => e.setAttribute(name, value)),
   removeAttribute: (el, { name }) => put(el, 'a' + name, e => e.removeAttribute(name)),
-  transition: (el, args) => transition(el, args.transition, time(el, args)),
+  transition: (el, args) => after(el, args, args.transition, () => {}),
   dispatch: (el, { event, detail, bubbles = true }) => el.dispatchEvent(new CustomEvent(event, { bubbles, cancelable: true, detail })),
   focus: el => el.focus(),
-  focusFirst: el => {
-    const first = [...el.querySelectorAll('[href],button,input,select,textarea,[tabindex]')].find(focusable)
-    if (first) first.focus()
-  },
+  focusFirst: el => [...el.querySelectorAll('[href],button,input,select,textarea,[tabindex]')].find(focusable)?.focus(),
 }
 // Commands that act once, not on elements.
 const once = {

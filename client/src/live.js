@@ -1,5 +1,7 @@
-import { RENDER, ID_ATTR, TOKEN_ATTR, LEAVE, URL_CHANGE, HISTORY, NAVIGATE, REDIRECT, TITLE, REMOUNTED, REMOUNTED_EVENT, TOO_LARGE } from './constants.js'
-import { LAYOUT_ATTR, FP_ATTR, STICKY_ATTR, CLIENT_PREFIX, MOUNT_FAILED } from './page-constants.js'
+import { RENDER, URL_CHANGE, HISTORY, NAVIGATE, REDIRECT, TITLE, REMOUNTED, REMOUNTED_EVENT, TOO_LARGE } from './constants.js'
+import { FP_ATTR, CLIENT_PREFIX, MOUNT_FAILED } from './page-constants.js'
+import { META, ROOT, MAIN, idOf, here, hist } from './page-dom.js'
+import { withScript } from './script.js'
 
 // What the LiveTS server's pages need beyond the core protocol
 // (docs/protocol.md): the join's credentials, reloading when a join is
@@ -7,26 +9,19 @@ import { LAYOUT_ATTR, FP_ATTR, STICKY_ATTR, CLIENT_PREFIX, MOUNT_FAILED } from '
 // with the connector as /_livets/live.js (page.js), into which
 // server-page.js plugs these through ext.js.
 
-const META = 'meta[name=csrf-token]'
-const ROOT = `[${ID_ATTR}]`
-const MAIN = `[${TOKEN_ATTR}]`
 const RELOADS = 'livets-reloads'
 const MAX_RELOADS = 3
-const idOf = el => el.getAttribute(ID_ATTR)
-const here = () => location.pathname + location.search
-const hist = (url, replace) => history[replace ? 'replaceState' : 'pushState'](null, '', url)
-const layoutOf = doc => doc.body.getAttribute(LAYOUT_ATTR)
 
 // Join params the page set before the connector loaded (window.LiveTS.params,
 // as hooks are set), which the connector's own window.LiveTS then replaces;
 // LiveTS.connect({ params }) sets them after.
-const preset = (globalThis.LiveTS || {}).params
+const preset = globalThis.LiveTS?.params
 
 // The page's CSRF token and URL, which the server checks on join, after
 // the app's params (session.connectParams in its views).
 export const joinParams = () => {
   const meta = document.querySelector(META)
-  const app = (globalThis.LiveTS || {}).params || preset
+  const app = globalThis.LiveTS?.params || preset
   return meta ? { ...(typeof app == 'function' ? app() : app), _csrf_token: meta.content, _url: here(), ...fingerprints() } : {}
 }
 
@@ -35,7 +30,7 @@ export const joinParams = () => {
 // follow. `{_fp: {id: fingerprint}}`, or nothing when no root has one.
 const fingerprints = () => {
   let fp
-  for (const el of document.querySelectorAll(`[${FP_ATTR}]`)) (fp = fp || {})[idOf(el)] = el.getAttribute(FP_ATTR)
+  for (const el of document.querySelectorAll(`[${FP_ATTR}]`)) (fp ||= {})[idOf(el)] = el.getAttribute(FP_ATTR)
   return fp ? { _fp: fp } : {}
 }
 
@@ -59,11 +54,10 @@ export const keepUnchanged = (root, f) => {
 // that threw gets one reload (the page may have been stale); throwing
 // again, it is the view's bug, and more reloads would only spin.
 // Returns whether the page reloads.
-export const refused = (storage = sessionStorage, load = () => location.reload(), reason) => {
-  const n = Number(storage.getItem(RELOADS)) || 0
-  if (reason == TOO_LARGE) return false
-  if (n >= (reason == MOUNT_FAILED ? 1 : MAX_RELOADS)) return false
-  storage.setItem(RELOADS, String(n + 1))
+export const refused = (reason, storage = sessionStorage, load = () => location.reload()) => {
+  const n = +storage.getItem(RELOADS) || 0
+  if (reason == TOO_LARGE || n >= (reason == MOUNT_FAILED ? 1 : MAX_RELOADS)) return false
+  storage.setItem(RELOADS, n + 1)
   load()
   return true
 }
@@ -121,41 +115,19 @@ export const navigation = (views, make, push, loadScript = () => {}) => {
   // An ordinary page load does the same to history: back and forward are
   // at their entry already, where a load replaces it.
   const load = (url, how) => (how == 1 ? location.replace(url) : location.assign(url))
-  const go = async (url, how) => {
+  // Live navigation itself is nav.js (navigate.js), fetched beside the
+  // next page the first time: it costs a page that never navigates nothing.
+  const go = (url, how) => {
     const old = main()
-    try {
-      const res = await fetch(url, { credentials: 'same-origin' })
-      const doc = new DOMParser().parseFromString(await res.text(), 'text/html')
-      const root = doc.querySelector(MAIN)
-      // The root alone cannot carry other surroundings (nav, stylesheets).
-      if (root && layoutOf(doc) != layoutOf(document)) return load(res.url, how)
-      document.querySelector(META).content = doc.querySelector(META).content
-      if (how < 2) hist(res.url, how)
-      path = location.pathname
-      document.title = doc.title
-      for (const s of doc.querySelectorAll(`script[src^='${CLIENT_PREFIX}']`)) loadScript(s.getAttribute('src'))
-      push(LEAVE, idOf(old))
-      views.delete(idOf(old))
-      // A sticky nested view takes the place of its twin in the next page,
-      // running (the server hands it to the next view); every other view
-      // inside the old root goes with it.
-      for (const el of old.querySelectorAll(`[${STICKY_ATTR}]`)) {
-        const twin = [...root.querySelectorAll(ROOT)].find(e => idOf(e) == idOf(el))
-        if (twin) twin.replaceWith(el)
-      }
-      for (const el of old.querySelectorAll(ROOT)) views.delete(idOf(el))
-      old.replaceWith(root)
-      const view = make(root)
-      views.set(idOf(root), view)
-      view.join()
-    } catch (e) {
-      // Not a live page, or no server: an ordinary page load.
-      load(url, how)
-    }
+    const page = fetch(url, { credentials: 'same-origin' })
+    const moved = () => (path = location.pathname)
+    withScript('nav', CLIENT_PREFIX + 'nav.js', nav =>
+      nav ? nav(page, url, how, old, { views, make, push, loadScript, load, moved }) : load(url, how),
+    )
   }
   addEventListener('popstate', () => (location.pathname == path ? patched() : go(location.href, 2)))
   document.addEventListener('click', e => {
-    const a = e.target.closest && e.target.closest('a[ts-link]')
+    const a = e.target.closest?.('a[ts-link]')
     if (!a || a.origin != location.origin || e.button || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return
     e.preventDefault()
     if (a.getAttribute('ts-link') != 'patch') return go(a.href, 0)

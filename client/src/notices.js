@@ -1,4 +1,5 @@
 import { NOTICE } from './page-constants.js'
+import { ROOT, idOf } from './page-dom.js'
 
 // What a failed view says in the page in production (under `livets dev`
 // the overlay says more). The notice is the root's first child: the next
@@ -6,16 +7,14 @@ import { NOTICE } from './page-constants.js'
 export const CRASH_TEXT = 'Something went wrong here; this part of the page is restarting.'
 export const MOUNT_TEXT = 'This part of the page could not start. Reload the page to try again.'
 
-export const showNotice = (root, text) => {
+// In the root of the view `id`, if the page has it.
+export const showNotice = (id, text) => {
+  const root = [...document.querySelectorAll(ROOT)].find(el => idOf(el) == id)
   if (!root) return
-  let el = root.querySelector(`:scope > .${NOTICE}`)
-  if (!el) {
-    el = document.createElement('div')
-    el.className = NOTICE
-    el.setAttribute('role', 'status')
-    // element.style, not a style attribute: allowed under the page's CSP.
-    Object.assign(el.style, { font: '13px/1.4 system-ui, sans-serif', color: '#611a15', background: '#fdecea', border: '1px solid #f5c2c0', borderRadius: '4px', padding: '4px 8px', margin: '4px 0' })
-    root.prepend(el)
-  }
+  const el = root.querySelector(`:scope>.${NOTICE}`) || root.insertBefore(document.createElement('div'), root.firstChild)
+  el.className = NOTICE
+  el.role = 'status'
+  // Through the CSSOM, not a style attribute: allowed under the page's CSP.
+  el.style.cssText = 'font:13px system-ui;color:#611a15;background:#fdecea;padding:4px 8px;margin:4px 0'
   el.textContent = text
 }

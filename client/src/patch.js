@@ -18,21 +18,29 @@ const syncProperty = (el, attr, value) => {
   if (attr == 'checked' || attr == 'selected') el[attr] = value != null
 }
 
+// The node at `path` (child indexes) under `root`: null when there is
+// none, 0 when the path enters a ts-ignore subtree, whose inside belongs
+// to the page's own code: what the server holds for it no longer
+// describes the DOM.
+export const walk = (root, path) => {
+  let node = root
+  for (const i of path) {
+    if (node.hasAttribute(IGNORE)) return 0
+    if (!(node = node.childNodes[i])) return null
+  }
+  return node
+}
+
 // Applies the operations of docs/protocol.md in order. On the first one
 // whose target is missing, has another name or cannot take the operation,
 // stops and returns false so the caller can ask for a resync; the
 // operations before it stay applied.
 export const applyPatch = (root, ops) => {
   try {
-    ops: for (const [op, path, name, a, b] of ops) {
-      let node = root
-      for (const i of path) {
-        // A ts-ignore subtree belongs to the page's own code: what the
-        // server holds for its inside no longer describes the DOM.
-        if (node.hasAttribute(IGNORE)) continue ops
-        if (!(node = node.childNodes[i])) return false
-      }
-      if ((op == OP_APPEND || op == OP_CHILDREN) && node.hasAttribute(IGNORE)) continue
+    for (const [op, path, name, a, b] of ops) {
+      const node = walk(root, path)
+      if (node === 0 || ((op == OP_APPEND || op == OP_CHILDREN) && node?.hasAttribute(IGNORE))) continue
+      if (!node) return false
       if (name && node.nodeName.toLowerCase() != name) return false
       // Replacing, removing or moving the root (or inserting beside it)
       // would reach outside the view; the rest need an element, text a

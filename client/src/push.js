@@ -6,8 +6,8 @@
 const listeners = {}
 
 // Each callback on its own: one that throws keeps no other from its turn.
-const run = (list, payload) =>
-  (list || []).slice().forEach(cb => {
+export const run = (list, payload) =>
+  [...(list || [])].forEach(cb => {
     try {
       cb(payload)
     } catch (e) {
@@ -17,7 +17,7 @@ const run = (list, payload) =>
 
 // Returns the function that takes `cb` off again.
 const add = (map, name, cb) => {
-  const list = (map[name] = map[name] || [])
+  const list = (map[name] ||= [])
   list.push(cb)
   return () => list.includes(cb) && list.splice(list.indexOf(cb), 1)
 }

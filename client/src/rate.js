@@ -10,7 +10,7 @@ export const flush = () =>
   held.forEach(([timer, send], key) => {
     clearTimeout(timer)
     held.delete(key)
-    if (send) send()
+    send?.()
   })
 
 // `timing` is [ms, throttle] or undefined for no limit. Debounce sends the

@@ -1,10 +1,11 @@
 import { joinParams, refused, joined, remounted, nested, navigation, adopt, noteUnchanged, keepUnchanged } from './live.js'
 import { takeStreamOps, withStreamOps } from './stream.js'
 import { ext } from './ext.js'
-import { tapped, observe, tap, store, tools } from './socket-tap.js'
+import { tapped, tap, store, tools } from './socket-tap.js'
 import { showNotice, CRASH_TEXT, MOUNT_TEXT } from './notices.js'
-import { NAVIGATE, REFUSED, TOKEN_ATTR, ID_ATTR } from './constants.js'
+import { NAVIGATE, REFUSED } from './constants.js'
 import { CLIENT_PREFIX, CRASHED, MOUNT_FAILED } from './page-constants.js'
+import { addScript } from './script.js'
 
 // The LiveTS server's page layer, bundled with the connector as
 // /_livets/live.js (page.js). It plugs into the connector through ext.js.
@@ -16,9 +17,8 @@ import { CLIENT_PREFIX, CRASHED, MOUNT_FAILED } from './page-constants.js'
 let nav
 let push
 let socket
-// The view root a refusal was last about: where a mount failure's notice goes.
+// The view a refusal was last about: where a mount failure's notice goes.
 let refusedRoot
-const mainRoot = id => [...document.querySelectorAll(`[${TOKEN_ATTR}]`)].find(el => el.getAttribute(ID_ATTR) == id)
 
 // Uploads need the connector's socket for binary frames, which the
 // connector keeps to itself: the socket it opens is noted here as it is
@@ -38,10 +38,12 @@ const api = {
   ext,
   tap,
   store,
-  socket: () => socket && socket.readyState == 1 && socket,
+  // Set before this script, as hooks may be: the connector then replaces window.LiveTS.
+  uploaders: globalThis.LiveTS?.uploaders,
+  socket: () => socket?.readyState == 1 && socket,
   push: () => push,
   lost() {},
-  navigate: (url, replace) => nav && nav([NAVIGATE, , url, replace]),
+  navigate: (url, replace) => nav?.([NAVIGATE, , url, replace]),
 }
 // The features the page has or is loading, by name.
 const has = {}
@@ -51,20 +53,17 @@ const has = {}
 const load = (name, then) => {
   if (has[name]) return
   has[name] = 1
-  const s = document.createElement('script')
-  s.src = CLIENT_PREFIX + name + '.js'
-  s.onload = then
-  document.head.append(s)
+  addScript(CLIENT_PREFIX + name + '.js', then)
 }
-const loadFeatures = src => (/live([-\w]*)\.js$/.exec(src) || ['', ''])[1].split('-').forEach(name => name && load(name))
+const loadFeatures = src => /live([-\w]*)\.js$/.exec(src)?.[1].split('-').forEach(name => name && load(name))
 
 Object.assign(ext, {
   params: joinParams,
   wrap: (root, f) => keepUnchanged(root, () => nested(root, () => withStreamOps(root, f))),
   refused: reason => {
-    if (refused(sessionStorage, undefined, reason) || reason != MOUNT_FAILED) return
+    if (refused(reason) || reason != MOUNT_FAILED) return
     console.error('LiveTS: the view failed to mount again after a reload, so the page is not reloaded again; the server log has the error')
-    showNotice(mainRoot(refusedRoot), MOUNT_TEXT)
+    showNotice(refusedRoot, MOUNT_TEXT)
   },
   joined: (root, recovered) => {
     joined()
@@ -72,14 +71,13 @@ Object.assign(ext, {
   },
   route(msg, views, make, send) {
     push = send
-    observe(msg)
     if (msg[0] == REFUSED) {
       refusedRoot = msg[1]
-      if (msg[3] == CRASHED) showNotice(mainRoot(msg[1]), CRASH_TEXT)
+      if (msg[3] == CRASHED) showNotice(msg[1], CRASH_TEXT)
     }
     noteUnchanged(msg)
     takeStreamOps(msg)
-    nav = nav || navigation(views, make, send, loadFeatures)
+    nav ||= navigation(views, make, send, loadFeatures)
     nav(msg)
     return adopt(views, make, msg[1])
   },

@@ -1,13 +1,14 @@
-import { EVENT, REFUSED, PATCH } from './constants.js'
-import { CRASHED, DEBUG_KEY, LATENCY_KEY } from './page-constants.js'
+import { DEBUG_KEY, LATENCY_KEY } from './page-constants.js'
 
-// What the page layer learns by standing between the connector and its
-// socket (the connector keeps refs to itself, and its bundle has no byte
-// to spare): the event each reply answers, so that a refusal names it
-// (`unknown event "x"`). The tab's debug tools, LiveTS.debug(on) and
-// LiveTS.latencySim(ms), are set here and last for the tab
-// (sessionStorage). The debug log is debug-feature.js (/_livets/debug.js),
-// loaded only once it is turned on.
+// The tab's debug tools, standing between the connector and its socket
+// (the connector's bundle has no byte to spare for them):
+//   LiveTS.latencySim(ms)   delays every message by ms, both ways, to see
+//                           loading states (null or 0: off);
+//   LiveTS.debug(true)      logs every event with its round trip, and the
+//                           patch's bytes and ops: debug-feature.js
+//                           (/_livets/debug.js), loaded only while it is on.
+// Both last for the tab (sessionStorage). The server's own timings
+// (handler, render, diff) are in its LIVETS_DEBUG=1 log.
 
 export const store = (() => {
   try {
@@ -17,18 +18,13 @@ export const store = (() => {
   }
 })()
 
-// ref -> [event name, view id, sent at]: events awaiting their answer.
-const asked = new Map()
-
-export const tap = {
-  // When a message may go on: at once, unless the latency simulator holds it.
-  later: f => {
-    const ms = +store.getItem(LATENCY_KEY)
-    ms > 0 ? setTimeout(f, ms) : f()
-  },
-  // An answer to an event (debug-feature.js logs it).
-  seen() {},
+const later = f => {
+  const ms = +store.getItem(LATENCY_KEY)
+  ms > 0 ? setTimeout(f, ms) : f()
 }
+// What each frame passes through on its way out and in; the debug feature
+// wraps these.
+export const tap = { out: (data, go) => later(go), in: (e, go) => later(go) }
 
 // A tool's getter and setter.
 const tool = (key, then, read) => value => {
@@ -38,57 +34,25 @@ const tool = (key, then, read) => value => {
   }
   return read(store.getItem(key))
 }
-// The debug log's feature is loaded while it is on (also when left on from
-// an earlier page of the tab); LiveTS.latencySim(ms) says
-// when it changes, as the delays it brings are easy to forget.
+// The debug feature is loaded while the log is on (also when left on by an
+// earlier page of the tab); the latency simulator says when it changes, as
+// the delays it brings are easy to forget.
 export const tools = load => (store.getItem(DEBUG_KEY) && load(), {
   debug: tool(DEBUG_KEY, on => on && load(), v => !!v),
   latencySim: tool(LATENCY_KEY, ms => console.warn(`LiveTS: latency simulator ${ms ? `on, ${ms} ms each way` : 'off'}`), v => +v || null),
 })
 
-// The WebSocket the connector gets: every text frame it sends and
-// receives passes through here.
+// The WebSocket the connector gets. A close is delayed as messages are, so
+// it never overtakes them.
 export const tapped = Native =>
   class extends Native {
-    constructor(...args) {
-      super(...args)
-      this.addEventListener('close', () => asked.clear())
-    }
     send(data) {
-      if (typeof data == 'string' && data.startsWith(`["${EVENT}",`)) {
-        try {
-          const [, ref, id, name] = JSON.parse(data)
-          asked.set(ref, [name, id, performance.now(), data.length])
-        } catch (e) {
-          // not an event after all: sent as it is
-        }
-      }
-      tap.later(() => this.readyState == 1 && super.send(data))
-    }
-    get onmessage() {
-      return super.onmessage
+      tap.out(data, () => this.readyState == 1 && super.send(data))
     }
     set onmessage(f) {
-      super.onmessage = f && (e => tap.later(() => f.call(this, e)))
-    }
-    // Delayed as messages are, so a close never overtakes them.
-    get onclose() {
-      return super.onclose
+      super.onmessage = e => tap.in(e, () => f(e))
     }
     set onclose(f) {
-      super.onclose = f && (e => tap.later(() => f.call(this, e)))
+      super.onclose = e => later(() => f(e))
     }
   }
-
-// Called with each message before the connector handles it. A refusal of
-// an event names the event, in the message the connector logs; a crash
-// keeps its reason, which the connector acts on.
-export const observe = msg => {
-  const [kind] = msg
-  const ref = kind == REFUSED ? msg[2] : kind == PATCH ? msg[3] : 0
-  const request = ref && asked.get(ref)
-  if (!request) return
-  asked.delete(ref)
-  if (kind == REFUSED && msg[3] != CRASHED) msg[3] += ` "${request[0]}"`
-  tap.seen(msg, request)
-}

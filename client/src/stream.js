@@ -1,5 +1,6 @@
-import { ID_ATTR, PATCH, RENDER, IGNORE } from './constants.js'
+import { ID_ATTR, PATCH, RENDER } from './constants.js'
 import { OP_STREAM_INSERT, OP_STREAM_DELETE } from './page-constants.js'
+import { walk, parse } from './patch.js'
 
 // Stream operations (docs/protocol.md): a ts-stream container's children
 // are the page's own once inserted, found by id; the server keeps none of
@@ -25,21 +26,15 @@ const byId = (container, id) => [...container.children].find(e => e.id == id)
 // One operation on the container at `path`; false when it cannot be
 // applied, which asks for a resync as a failed patch does.
 const apply = (root, [op, path, name, a, at, limit]) => {
-  let container = root
-  for (const i of path) {
-    // As in the connector: the server no longer describes a ts-ignore inside.
-    if (container.hasAttribute(IGNORE)) return true
-    if (!(container = container.childNodes[i])) return false
-  }
-  if (container.nodeType != 1 || (name && container.localName != name)) return false
+  // As in the connector: the server no longer describes a ts-ignore inside.
+  const container = walk(root, path)
+  if (container === 0) return true
+  if (container?.nodeType != 1 || (name && container.localName != name)) return false
   if (op == OP_STREAM_DELETE) {
-    const item = byId(container, a)
-    if (item) item.remove()
+    byId(container, a)?.remove()
     return true
   }
-  const t = document.createElement('template')
-  t.innerHTML = a
-  const item = t.content.firstElementChild
+  const item = parse(a).firstElementChild
   if (!item) return false
   const old = item.id && byId(container, item.id)
   // An item already there is updated where it stands.

@@ -20,7 +20,7 @@ export const transition = (el, [run = [], start = [], end = []], time, done) => 
   requestAnimationFrame(() => requestAnimationFrame(() => (list.remove(...start), list.add(...end))))
   setTimeout(() => {
     list.remove(...run, ...end)
-    if (done) done()
+    done?.()
   }, time)
 }
 

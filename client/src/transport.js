@@ -21,16 +21,19 @@ export const decode = text => {
 // Returns `push(kind, id, ...rest)`, which sends `[kind, ref, id, ...rest]`
 // and returns the ref, or 0 when the socket is down: nothing is queued,
 // because a view re-joins on reconnect and the server renders it afresh.
-// With `poll` (longpoll.js), sockets that never open or drop at once give
-// way to long polling, and a WebSocket is tried again beside it now and
-// then: once one opens, it takes over and the views re-join on it.
+// With `poll`, sockets that never open or drop at once give way to long
+// polling, and a WebSocket is tried again beside it now and then: once one
+// opens, it takes over and the views re-join on it. `poll(then)` hands
+// `then` the long-poll session's maker (longpoll.js), once it is loaded,
+// or nothing when it cannot be: a WebSocket is tried again instead.
 export const transport = (url, onOpen, onMessage, onDown, poll) => {
   let ws
   let attempt = 0
   let ref = 0
   let fails = 0
-  const open = (polling, probe) => {
-    const s = polling ? poll(url) : new WebSocket(url)
+  const open = (polling, probe) =>
+    polling ? poll(make => start(make ? make(url) : new WebSocket(url), make)) : start(new WebSocket(url), 0, probe)
+  const start = (s, polling, probe) => {
     // The polling session a probe stands to replace.
     const before = ws
     const reprobe = session => setTimeout(() => ws == session && open(0, 1), POLL_RETRY)

@@ -1,13 +1,21 @@
 import { feature } from './feature.js'
 import { uploads } from './upload.js'
+import { withScript } from './script.js'
+import { CLIENT_PREFIX } from './page-constants.js'
 
 // /_livets/upload.js: uploads (upload.js) for the pages whose view has
 // `static uploads`. The acks ("k") are the uploads' alone: no view may
 // take one for its answer.
 const ignored = { receive() {} }
 
+// upload-external.js sets window.LiveTS.sendExternal as it loads. The
+// page's uploaders are window.LiveTS.uploaders, set before the page layer
+// loaded (api.uploaders) or after.
+const external = (api, then) =>
+  withScript('sendExternal', CLIENT_PREFIX + 'upload-external.js', send => then(send, { ...api.uploaders, ...LiveTS.uploaders }))
+
 feature('upload', api => {
-  const files = uploads(api.socket, api.push)
+  const files = uploads(api.socket, api.push, then => external(api, then))
   const route = api.ext.route
   api.ext.route = (msg, ...rest) => (files.receive(msg) ? ignored : route(msg, ...rest))
   api.lost = files.lost

@@ -10,26 +10,21 @@ import { UPLOAD_ACK, UPLOAD, DROP_TARGET, UPLOAD_CANCEL, UPLOAD_EVENTS, UPLOAD_W
 // all in (or failed). A feature of the page layer (upload-feature.js),
 // loaded only by pages whose view has uploads.
 
-const refChars = 'abcdefghijklmnopqrstuvwxyz0123456789'
-const newRef = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), b => refChars[b % 36]).join('')
+// 16 random characters of [0-9a-z].
+const newRef = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), b => (b % 36).toString(36)).join('')
 
 // One entry's sending: `send(blob)` puts a binary frame on the socket. A
 // chunk is a slice of the file, so no more of it is read than is sent.
 // Returns start(chunkBytes), ack(received) (true once every byte is
-// acknowledged) and the count of chunks in flight.
+// acknowledged) and stop(). The ref is ASCII: a Blob writes it as is.
 export const sender = (ref, file, send, window = UPLOAD_WINDOW) => {
-  const header = new Uint8Array([ref.length, ...Array.from(ref, c => c.charCodeAt(0))])
   let chunk = 0
   let sent = 0
   let inFlight = 0
-  let stopped = false
+  let stopped
   const pump = () => {
-    while (!stopped && inFlight < window && sent < file.size) {
-      const end = Math.min(file.size, sent + chunk)
-      send(new Blob([header, file.slice(sent, end)]))
-      sent = end
-      inFlight++
-    }
+    for (; !stopped && inFlight < window && sent < file.size; inFlight++)
+      send(new Blob([new Uint8Array([ref.length]), ref, file.slice(sent, (sent = Math.min(file.size, sent + chunk)))]))
   }
   return {
     start(chunkBytes) {
@@ -38,65 +33,34 @@ export const sender = (ref, file, send, window = UPLOAD_WINDOW) => {
     },
     ack(received) {
       inFlight = Math.max(0, inFlight - 1)
-      if (received >= file.size) return true
-      pump()
-      return false
+      return received >= file.size || pump()
     },
     stop() {
-      stopped = true
-    },
-    get inFlight() {
-      return inFlight
+      stopped = 1
     },
   }
-}
-
-// The built-in external uploader: the file as the body of a PUT to
-// meta.url with meta.headers (a storage service's presigned URL).
-// Resolves on a 2xx answer; progress(fraction) as the body goes.
-export const put = (file, meta, progress) =>
-  new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest()
-    xhr.open('PUT', meta.url)
-    for (const [name, value] of Object.entries(meta.headers || {})) xhr.setRequestHeader(name, value)
-    xhr.upload.onprogress = e => e.lengthComputable && progress(e.loaded / e.total)
-    xhr.onload = () => (xhr.status >= 200 && xhr.status < 300 ? resolve() : reject(new Error(`upload answered ${xhr.status}`)))
-    xhr.onerror = () => reject(new Error('upload failed'))
-    xhr.send(file)
-  })
-
-// An external upload: the uploader the server named (window.LiveTS.uploaders,
-// or the built-in PUT), reporting progress in whole tenths, then 100, or
-// the error. `report(payload)` sends one report to the view.
-export const sendExternal = (file, meta, report, uploaders = {}) => {
-  const uploader = uploaders[meta.uploader] || (meta.uploader == 'PUT' && put)
-  if (!uploader) return Promise.resolve(report({ error: `no uploader ${meta.uploader}` }))
-  let tenth = 0
-  const progress = fraction => {
-    const now = Math.floor(fraction * 10)
-    if (now > tenth && now < 10) report({ progress: (tenth = now) * 10 })
-  }
-  return Promise.resolve()
-    .then(() => uploader(file, meta, progress))
-    .then(() => report({ progress: 100 }), e => report({ error: String((e && e.message) || e) }))
 }
 
 // The page's uploads. `socket()` is the connector's open socket (or
-// nothing), `push()` the connector's sender. Returns receive(msg), the
+// nothing), `push()` the connector's sender, `external(then)` hands `then`
+// sendExternal (upload-external.js) once loaded, or nothing when it cannot
+// be. Returns receive(msg), the
 // handler of "k" frames (false for any other), and lost(), for a socket
 // that closed: the server has removed the partial files, and the entries
 // are dropped. Inputs, drops and cancels are handled from the start.
-export const uploads = (socket, push) => {
+export const uploads = (socket, push, external) => {
   const entries = new Map()
-  const rootOf = el => el.closest(`[${ID_ATTR}]`)
+  const send = (id, event, payload) => push()(EVENT, id, event, payload)
+  // The view an element is in, by id.
+  const viewOf = el => el.closest(`[${ID_ATTR}]`)?.getAttribute(ID_ATTR)
   const announce = (el, name, files) => {
-    const root = rootOf(el)
-    if (!root || !files.length) return
+    const id = viewOf(el)
+    if (!id || !files.length) return
     const list = [...files].map(file => ({ ref: newRef(), file }))
-    for (const e of list) entries.set(e.ref, { file: e.file, id: root.getAttribute(ID_ATTR), form: el.closest('form') })
-    push()(EVENT, root.getAttribute(ID_ATTR), UPLOAD_EVENTS.announce, {
+    for (const { ref, file } of list) entries.set(ref, { file, id, form: el.closest('form') })
+    send(id, UPLOAD_EVENTS.announce, {
       upload: name,
-      entries: list.map(({ ref, file }) => ({ ref, name: file.name, size: file.size, type: file.type })),
+      entries: list.map(({ ref, file: { name, size, type } }) => ({ ref, name, size, type })),
     })
   }
   // Forms whose submit waits for their entries.
@@ -104,7 +68,7 @@ export const uploads = (socket, push) => {
   const pendingIn = form => [...entries.values()].filter(e => e.form == form)
   const forget = ref => {
     const entry = entries.get(ref)
-    if (entry && entry.sender) entry.sender.stop()
+    entry?.sender?.stop()
     entries.delete(ref)
     for (const form of waiting) {
       if (!pendingIn(form).length) waiting.delete(form), form.requestSubmit()
@@ -115,16 +79,14 @@ export const uploads = (socket, push) => {
     'submit',
     e => {
       const form = e.target
-      const pending = pendingIn(form)
-      if (!pending.length) return
+      if (!pendingIn(form).length) return
       e.preventDefault()
       e.stopImmediatePropagation()
       waiting.add(form)
-      const held = pending.filter(p => p.held)
-      for (const p of held) p.held = false
-      const byView = new Map()
-      for (const [ref, p] of entries) if (held.includes(p)) byView.set(p.id, [...(byView.get(p.id) || []), ref])
-      byView.forEach((refs, id) => push()(EVENT, id, UPLOAD_EVENTS.start, { refs }))
+      // The held entries go now, each view told of its own.
+      const byView = {}
+      for (const [ref, p] of entries) if (p.form == form && p.held) (byView[p.id] ||= []).push(ref), (p.held = false)
+      for (const id in byView) send(id, UPLOAD_EVENTS.start, { refs: byView[id] })
     },
     true,
   )
@@ -135,23 +97,24 @@ export const uploads = (socket, push) => {
     // The same file may be picked again after a cancel.
     input.value = ''
   })
+  const closest = (e, attr) => e.target.closest?.(`[${attr}]`)
   document.addEventListener('dragover', e => {
-    if (e.target.closest && e.target.closest(`[${DROP_TARGET}]`)) e.preventDefault()
+    if (closest(e, DROP_TARGET)) e.preventDefault()
   })
   document.addEventListener('drop', e => {
-    const zone = e.target.closest && e.target.closest(`[${DROP_TARGET}]`)
+    const zone = closest(e, DROP_TARGET)
     if (!zone) return
     e.preventDefault()
     announce(zone, zone.getAttribute(DROP_TARGET), e.dataTransfer.files)
   })
   document.addEventListener('click', e => {
-    const button = e.target.closest && e.target.closest(`[${UPLOAD_CANCEL}]`)
+    const button = closest(e, UPLOAD_CANCEL)
     if (!button) return
     e.preventDefault()
     const ref = button.getAttribute(UPLOAD_CANCEL)
     const entry = forget(ref)
-    const root = rootOf(button)
-    if (root) push()(EVENT, entry ? entry.id : root.getAttribute(ID_ATTR), UPLOAD_EVENTS.cancel, { ref })
+    const id = viewOf(button)
+    if (id) send(entry?.id || id, UPLOAD_EVENTS.cancel, { ref })
   })
   // ["k", id, ref, received, chunkBytes | 0 (held) | reason | external metadata]
   const receive = ([kind, , ref, received, extra]) => {
@@ -160,11 +123,15 @@ export const uploads = (socket, push) => {
     if (!entry) return true
     if (typeof extra == 'string') forget(ref)
     else if (extra && typeof extra == 'object') {
-      const report = r => push()(EVENT, entry.id, UPLOAD_EVENTS.external, { ref, ...r })
-      sendExternal(entry.file, extra, report, (globalThis.LiveTS || {}).uploaders).then(() => forget(ref))
+      const report = r => send(entry.id, UPLOAD_EVENTS.external, { ref, ...r })
+      external((sendExternal, uploaders) => {
+        if (sendExternal) return sendExternal(entry.file, extra, report, uploaders).then(() => forget(ref))
+        report({ error: 'upload-external.js did not load' })
+        forget(ref)
+      })
     }
     else if (extra === 0) {
-      if (waiting.has(entry.form)) push()(EVENT, entry.id, UPLOAD_EVENTS.start, { refs: [ref] })
+      if (waiting.has(entry.form)) send(entry.id, UPLOAD_EVENTS.start, { refs: [ref] })
       else entry.held = true
     }
     else if (received >= entry.file.size) forget(ref)

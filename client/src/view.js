@@ -7,8 +7,8 @@ import { morph } from './morph.js'
 import { keep } from './keep.js'
 import { busy } from './loading.js'
 import { hookSet } from './hooks.js'
-import { reveal, modelOf } from './directives.js'
-import { attrOf, payloadOf, withAttr, changed, sendable } from './events.js'
+import { reveal } from './reveal.js'
+import { attrOf, payloadOf, withAttr, changed, sendable, modelOf } from './events.js'
 import { ext } from './ext.js'
 
 const WATCH = { subtree: true, childList: true, attributes: true, characterData: true }
@@ -18,7 +18,7 @@ const WATCH = { subtree: true, childList: true, attributes: true, characterData:
 export const view = (root, push) => {
   const id = root.getAttribute(ID_ATTR)
   // ref -> [undo the loading marks, the form if submitted, settle the
-  // promise, the reply that came before the answer]
+  // promise, the reply that came before the answer, the event's name]
   const pending = {}
   // 0 while no render is in hand (before join, or after asking for a
   // resync): patches then describe a DOM the page may not have, so they wait
@@ -26,6 +26,8 @@ export const view = (root, push) => {
   let seq = 0
   let joinRef
   let joined
+  // Hooks mount at the first render, as the view goes live.
+  let rendered
   const watch = new MutationObserver(() => {})
 
   const status = cls => {
@@ -42,8 +44,8 @@ export const view = (root, push) => {
   const event = (name, payload, el, type, done) =>
     new Promise(resolve => {
       const ref = push(EVENT, id, name, payload)
-      const end = (ok, v) => (resolve(ok), done && done(ok, v))
-      if (ref) pending[ref] = [busy(el, type == 'submit'), type == 'submit' && el, end]
+      const end = (ok, v) => (resolve(ok), done?.(ok, v))
+      if (ref) pending[ref] = [busy(el, type == 'submit'), type == 'submit' && el, end, , name]
       else end(false, 'disconnected')
     })
   const hooks = hookSet(root, event)
@@ -59,7 +61,7 @@ export const view = (root, push) => {
   }
   const refresh = (records = []) => {
     if (reveal(root) || records.length) changed()
-    hooks.sync(el => records.some(r => el.contains(r.target)))
+    if (rendered) hooks.sync(el => records.some(r => el.contains(r.target)))
   }
 
   // After a rejoin the server has a fresh instance: tell it what the user
@@ -94,7 +96,8 @@ export const view = (root, push) => {
       if (kind == PUSH_EVENT) return hooks.dispatch(a, b)
       if (kind == REPLY) return pending[a] && (pending[a][3] = b)
       if (kind == REFUSED) {
-        console.warn('LiveTS', id, b)
+        // Named for the event it answers: `unknown event "x"`.
+        console.warn('LiveTS', id, pending[a] ? `${b} "${pending[a][4]}"` : b)
         if (a == joinRef) status(ERROR), ext.refused(b)
         // Marked until the remounted view's render arrives.
         if (b == 'crashed') root.classList.add(ERROR)
@@ -106,7 +109,7 @@ export const view = (root, push) => {
       settle(b, true)
       if (kind == RENDER) {
         const [, records] = update(() => morph(root, body))
-        seq = a
+        seq = rendered = a
         status(CONNECTED)
         refresh(records)
         if (b == joinRef) {
@@ -121,7 +124,7 @@ export const view = (root, push) => {
           seq = a
           // A submitted form's focused field takes the value the server
           // gave it (clearing it, say); otherwise focus protects it.
-          if (p && p[1])
+          if (p?.[1])
             for (const { target: t, attributeName } of records)
               if (attributeName == 'value' && t == document.activeElement && p[1].contains(t)) t.value = t.getAttribute('value') || ''
         } else seq = 0, push(RESYNC, id)

@@ -39,7 +39,9 @@ class Node {
     return false
   }
   querySelectorAll(selector) {
-    const test = matcher(selector)
+    // A list of selectors matches what any of them matches.
+    const tests = selector.split(',').map(matcher)
+    const test = el => tests.some(t => t(el))
     const found = []
     const walk = n => n.childNodes.forEach(c => (c.nodeType == 1 && test(c) && found.push(c), walk(c)))
     walk(this)
@@ -110,14 +112,14 @@ export class Fragment extends Node {
   }
 }
 
-// `tag`, `[attr]`, `tag[attr]` or `tag[attr=value]`: what the connector asks for.
+// Each of a comma-separated list: `tag`, `*`, `[attr]`, `tag[attr]` or `tag[attr=value]`: what the connector asks for.
 const matcher = selector => {
-  const m = /^([a-z]*)(?:\[([\w:-]+)(?:(\^?)=(?:'([^']*)'|([\w-]+)))?\])?$/.exec(selector)
+  const m = /^([a-z]*|\*)(?:\[([\w:-]+)(?:(\^?)=(?:'([^']*)'|([\w-]+)))?\])?$/.exec(selector)
   if (!m) throw new Error(`fake-dom: unsupported selector ${selector}`)
   const [, tag, attr, prefix, quoted, bare] = m
   const value = quoted ?? bare
   const is = v => (prefix ? v != null && v.startsWith(value) : v == value)
-  return el => (!tag || el.localName == tag) && (!attr || (value == null ? el.hasAttribute(attr) : is(el.getAttribute(attr))))
+  return el => (!tag || tag == '*' || el.localName == tag) && (!attr || (value == null ? el.hasAttribute(attr) : is(el.getAttribute(attr))))
 }
 
 const escape = (s, attr) => s.replace(attr ? /[&"]/g : /[&<>]/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c])

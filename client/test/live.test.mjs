@@ -16,25 +16,25 @@ test('a refused join reloads at most three times in a row', () => {
   const storage = memory()
   let loads = 0
   const load = () => loads++
-  assert.equal(refused(storage, load), true)
-  assert.equal(refused(storage, load), true)
-  assert.equal(refused(storage, load), true)
-  assert.equal(refused(storage, load), false)
-  assert.equal(refused(storage, load), false)
+  assert.equal(refused(undefined, storage, load), true)
+  assert.equal(refused(undefined, storage, load), true)
+  assert.equal(refused(undefined, storage, load), true)
+  assert.equal(refused(undefined, storage, load), false)
+  assert.equal(refused(undefined, storage, load), false)
   assert.equal(loads, 3)
   assert.equal(storage.getItem('livets-reloads'), '3')
   // A join that works starts the count again.
   joined(storage)
-  assert.equal(refused(storage, load), true)
+  assert.equal(refused(undefined, storage, load), true)
   assert.equal(loads, 4)
 })
 
 test('a join refused for a render too large to send does not reload: a reload cannot cure it', () => {
   const storage = memory()
   let loads = 0
-  assert.equal(refused(storage, () => loads++, 'update too large'), false)
+  assert.equal(refused('update too large', storage, () => loads++), false)
   assert.equal(loads, 0)
-  assert.equal(refused(storage, () => loads++, 'invalid token (expired)'), true)
+  assert.equal(refused('invalid token (expired)', storage, () => loads++), true)
   assert.equal(loads, 1)
 })
 
@@ -97,15 +97,15 @@ test('a join refused because the mount threw reloads once, then stops', () => {
   const storage = memory()
   let loads = 0
   const load = () => loads++
-  assert.equal(refused(storage, load, 'join failed'), true)
-  assert.equal(refused(storage, load, 'join failed'), false)
-  assert.equal(refused(storage, load, 'join failed'), false)
+  assert.equal(refused('join failed', storage, load), true)
+  assert.equal(refused('join failed', storage, load), false)
+  assert.equal(refused('join failed', storage, load), false)
   assert.equal(loads, 1)
   // Other refusals keep their own allowance.
-  assert.equal(refused(storage, load, 'invalid token (expired)'), true)
+  assert.equal(refused('invalid token (expired)', storage, load), true)
   assert.equal(loads, 2)
   // A join that works gives a failing mount its one reload again.
   joined(storage)
-  assert.equal(refused(storage, load, 'join failed'), true)
+  assert.equal(refused('join failed', storage, load), true)
   assert.equal(loads, 3)
 })

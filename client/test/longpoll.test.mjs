@@ -117,7 +117,8 @@ const fakes = () => {
     drop() { this.readyState = 3; this.onclose() }
   }
   globalThis.WebSocket = class extends Fake { constructor(url) { super(url, 'ws') } }
-  return { made, poll: url => new Fake(url, 'poll') }
+  // The loader of poll.js, as if loaded at once.
+  return { made, poll: then => then(url => new Fake(url, 'poll')) }
 }
 
 test('two upgrades that fail make the transport poll, and a WebSocket that opens later takes over', () => {
@@ -192,6 +193,34 @@ test('without a poll factory the transport never leaves WebSockets', () => {
     transport('ws://h/live?v=1', () => {}, () => {}, () => {})
     for (let i = 0; i < 5; i++) made.at(-1).drop(), mock.timers.tick(15000)
     assert.ok(made.every(s => s.kind == 'ws'))
+  } finally {
+    mock.timers.reset()
+    delete globalThis.WebSocket
+  }
+})
+
+test('when poll.js cannot be loaded, a WebSocket is tried again, as long as it takes', () => {
+  mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 1e12 })
+  try {
+    const { made } = fakes()
+    let loads = 0
+    let loaded = 0
+    const poll = then => (++loads, loaded ? then(url => new WebSocket(url + '&polled')) : then())
+    transport('ws://h/live?v=1', () => {}, () => {}, () => {}, poll)
+    made[0].drop()
+    mock.timers.tick(15000)
+    made[1].drop()
+    mock.timers.tick(15000)
+    assert.equal(loads, 1, 'two failed upgrades ask for long polling')
+    assert.equal(made[2].kind, 'ws', 'none to be had: a WebSocket instead')
+    assert.equal(made[2].url, 'ws://h/live?v=1')
+    made[2].drop()
+    mock.timers.tick(15000)
+    assert.equal(loads, 2, 'asked for again at the next failure')
+    loaded = 1
+    made[3].drop()
+    mock.timers.tick(15000)
+    assert.equal(made.at(-1).url, 'ws://h/live?v=1&polled', 'the session poll.js makes once it loads')
   } finally {
     mock.timers.reset()
     delete globalThis.WebSocket

@@ -104,8 +104,6 @@ const page = () => {
   })
   document.readyState = 'loading'
   document.addEventListener = (type, f) => on(documentListeners, type, f)
-  // No element on this page has a window or click-away binding.
-  document.evaluate = () => ({ snapshotLength: 0 })
   mock.method(console, 'warn', (...args) => seen.warned.push(args))
   const fire = (listeners, type, event) => (listeners[type] || []).forEach(f => f(event))
   return {
@@ -125,6 +123,8 @@ test('a session on a live page: the connector writes the samples and acts on eac
   const { root, seen, popstate, click } = page()
   await import('../src/server-page.js')
   const { connect } = await import('../src/index.js')
+  // Live navigation's script, as if the page had loaded it (live.js loads nav.js).
+  await import('../src/nav.js')
   // Uploads last, as live-upload.js bundles them for a view with uploads.
   await import('../src/upload-feature.js')
   assert.equal(connect({ url: 'ws://h/live?v=1' }), true)

@@ -82,6 +82,8 @@ class UpgradeBlockingProxy:
 
 def open_live(chromium, url):
     page = chromium.new_page()
+    page.scripts = []
+    page.on("request", lambda r: r.resource_type == "script" and page.scripts.append(r.url.rsplit("/", 1)[-1]))
     page.goto(url)
     expect(page.locator("[data-livets-id]")).to_have_class(re.compile(r"\bts-connected\b"), timeout=15000)
     return page
@@ -93,6 +95,8 @@ def test_counter_and_todos_work_over_long_polling_then_the_websocket_returns(chr
         page = open_live(chromium, proxy.url + "/counter")
         assert proxy.upgrades_refused >= 2 and proxy.upgrades_passed == 0
         assert proxy.polls > 0
+        # Long polling is a script of its own, loaded once the WebSocket gives way.
+        assert page.scripts[-2:] == ["live.js", "poll.js"]
         for _ in range(3):
             page.click("#inc")
         expect(page.locator("#count")).to_have_text("3")
@@ -130,3 +134,13 @@ def test_counter_and_todos_work_over_long_polling_then_the_websocket_returns(chr
         page.close()
     finally:
         proxy.close()
+
+
+def test_a_page_whose_websocket_works_never_loads_long_polling(chromium, demo):
+    page = open_live(chromium, demo.url + "/counter")
+    page.click("#inc")
+    expect(page.locator("#count")).to_have_text("1")
+    # Nor what else it does not use: ts-show, live navigation.
+    assert "live.js" in page.scripts
+    assert not {"poll.js", "show.js", "nav.js"} & set(page.scripts)
+    page.close()

@@ -69,3 +69,14 @@ def test_an_expression_it_cannot_read_hides_and_warns(page, app):
     page.check("#more")
     expect(page.locator("#bad")).to_be_hidden()
     assert any("ts-show" in w and "more +" in w for w in warnings)
+
+
+def test_only_a_page_that_uses_them_loads_them(page, app):
+    scripts = []
+    page.on("request", lambda r: r.resource_type == "script" and scripts.append(r.url.rsplit("/", 1)[-1]))
+    open_view(page, app, "/form")
+    page.wait_for_timeout(300)
+    assert "show.js" not in scripts
+    open_view(page, app, "/show")
+    expect(page.locator("#extra")).to_be_hidden()
+    assert scripts.count("show.js") == 1
