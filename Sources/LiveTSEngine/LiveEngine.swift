@@ -171,6 +171,12 @@ public final class LiveEngine: ServerDelegate {
 
     public func update(connection: UInt64, component: [UInt8], ref: UInt64, html: [UInt8]) {
         loop.runOrPost { [self] in
+            replace(connection: connection, component: component, ref: ref, html: html)
+        }
+    }
+
+    /// On the loop: diffs `html` against the component's last HTML and sends the patch.
+    func replace(connection: UInt64, component: [UInt8], ref: UInt64, html: [UInt8]) {
             answered(connection, ref, refused: false)
             let key = ComponentRegistry.Key(connection: connection, component: component)
             guard var entry = registry[key] else { return }
@@ -192,7 +198,6 @@ public final class LiveEngine: ServerDelegate {
             entry.seq += 1
             registry[key] = entry
             http.send(connection, text: ServerMessage.patch(component: component, seq: entry.seq, ref: ref, ops: ops))
-        }
     }
 
     public func unregister(connection: UInt64, component: [UInt8]) {

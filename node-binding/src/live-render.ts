@@ -1,14 +1,31 @@
 // Rendering a live view's tree: each node that changed renders on its
-// own, top-down, and its HTML goes to the core, which diffs it against
-// what it holds. A render over maxLiveMessageBytes is not sent.
+// own, top-down, and what changed goes to the core, which diffs it against
+// what it holds: splices against the last HTML when the render can be
+// compared with the last one template by template (template-track.ts),
+// the whole HTML otherwise. A render over maxLiveMessageBytes is not sent.
 
 import { quoted } from "./events";
 import type { InstanceCore } from "./instance-core";
 import { formatBytes } from "./limits";
 import type { Logger } from "./logger";
 import { clearStreams } from "./stream";
+import { freshMarkup, isTrackable, trackRender, type TrackedRender } from "./template-track";
 import { UpdateTooLargeError } from "./update-error";
+import type { Html } from "./html";
 import type { TreeNode, ViewTree } from "./view-tree";
+
+/**
+ * Set by tests: every tracked render is checked against a render from
+ * scratch, so a tracking mistake fails there instead of reaching a page.
+ */
+const checkSplices = process.env.LIVETS_CHECK_SPLICES === "1";
+
+function checkTracked(node: TreeNode, value: Html, tracked: TrackedRender): void {
+  const fresh = freshMarkup(value);
+  if (fresh !== tracked.markup) {
+    throw new Error(`change tracking of ${node.Class.name} gave other markup than a full render:\n${tracked.markup}\n---\n${fresh}`);
+  }
+}
 
 /** Whether the request being answered got its answer yet. */
 export interface Answer {
@@ -49,15 +66,21 @@ export class LiveRender {
    */
   visit(tree: ViewTree, node: TreeNode, ref: number, target: string, rendered: TreeNode[], answer: Answer, tooLarge: TooLarge[]): void {
     if (node.dirty || node.html === null) {
-      const { markup, removed } = tree.render(node);
-      const size = Buffer.byteLength(markup);
+      const { value, removed } = tree.renderValue(node);
+      const prev = node.tracked;
+      const tracked: TrackedRender | null = node.html !== null && prev !== null && prev.toString() === node.html ? trackRender(prev, value) : null;
+      const markup = tracked?.markup ?? value.toString();
+      if (tracked !== null && checkSplices) checkTracked(node, value, tracked);
+      const size = tracked?.bytes ?? Buffer.byteLength(markup);
       let outcome: "sent" | "too-large" | "failed" = "too-large";
       if (size <= this.maxBytes) {
         if (node.html === null) {
           outcome = this.core.register(node.wireId, 0, markup);
         } else {
           const withRef = !answer.answered && node.wireId === target ? ref : 0;
-          outcome = this.core.update(node.wireId, withRef, markup);
+          outcome = tracked !== null && prev !== null
+            ? this.core.updateSplices(node.wireId, withRef, Buffer.byteLength(node.html), tracked.splices)
+            : this.core.update(node.wireId, withRef, markup);
           if (withRef !== 0 && outcome !== "too-large") answer.answered = true;
         }
       }
@@ -67,12 +90,24 @@ export class LiveRender {
         tooLarge.push({ node, error: this.tooLarge(node, size) });
         return;
       }
-      node.html = markup;
+      this.sent(node, markup, tracked?.tree ?? value);
       // Stream items go once; a render that was not sent keeps them queued.
       clearStreams(node.instance);
       rendered.push(node);
     }
     for (const child of node.children.values()) this.visit(tree, child, ref, target, rendered, answer, tooLarge);
+  }
+
+  /** Records that the core holds `markup`, rendered from `tree`, for `node`. */
+  sent(node: TreeNode, markup: string, tree: Html): void {
+    node.html = markup;
+    node.tracked = isTrackable(markup) ? tree : null;
+  }
+
+  /** Answers `ref` on `node` with an empty patch: nothing changed. */
+  unchanged(node: TreeNode, ref: number): void {
+    if (node.tracked !== null && node.html !== null) this.core.updateSplices(node.wireId, ref, Buffer.byteLength(node.html), []);
+    else this.core.update(node.wireId, ref, node.html ?? "");
   }
 
   /** Renders `node` without sending it, unmounting the components it no longer places. */

@@ -18,6 +18,7 @@ import { renderPage } from "./page-render";
 import { parsePresences, type Presences } from "./presence";
 import { Kind, type HostFrame, type RefusedFrame, type RenderFrame } from "./protocol";
 import { Router } from "./router";
+import { applySplices, type Splice } from "./template-track";
 import { UPLOAD_EVENT, UPLOAD_START_EVENT } from "./uploads";
 import { parseLocal } from "./url";
 import type { Flash } from "./view-host";
@@ -109,6 +110,12 @@ class RecordingCore implements CorePort {
     this.html.set(id, html);
     this.seq.set(id, seq + 1);
     this.messages.push([Kind.patch, id, seq + 1, ref, html]);
+  }
+
+  updateSplices(conn: number, id: string, ref: number, baseBytes: number, splices: readonly Splice[]): void {
+    const html = this.html.get(id);
+    if (html === undefined) return;
+    this.update(conn, id, ref, applySplices(html, baseBytes, splices));
   }
 
   unregister(_conn: number, id: string): void {
