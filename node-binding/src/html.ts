@@ -11,12 +11,12 @@ const KEY: unique symbol = Symbol("livets.Html");
 
 /** What change tracking (template-track.ts) reads and keeps of an Html value. */
 export interface HtmlInternals {
-  /** The template's statics and its checked values; null for raw() and trusted markup. */
-  parts(html: Html): { readonly strings: TemplateStringsArray; readonly values: unknown[] } | null;
-  /** The markup if already known, without rendering it. */
-  known(html: Html): string | null;
-  /** Records markup worked out elsewhere (by splicing the previous render). */
-  know(html: Html, text: string, bytes: number): void;
+  /** The template's statics; null for raw() and trusted markup. */
+  strings(html: Html): TemplateStringsArray | null;
+  /** The template's checked values, which tracking may swap for equal ones. */
+  values(html: Html): unknown[];
+  /** Records what is known of the markup without rendering it: its UTF-8 length, and the text if worked out. */
+  know(html: Html, text: string | null, bytes: number): void;
   /** The markup's length in UTF-8 bytes, worked out once. */
   bytes(html: Html): number;
 }
@@ -50,8 +50,8 @@ export class Html {
     trust = (text) => new Html(KEY, text, null, null);
     fromTemplate = (strings, values) => new Html(KEY, null, strings, values);
     htmlInternals = {
-      parts: (h) => (h.strings === null ? null : { strings: h.strings, values: h.values as unknown[] }),
-      known: (h) => h.text,
+      strings: (h) => h.strings,
+      values: (h) => h.values as unknown[],
       know(h, text, bytes) {
         h.text = text;
         h.byteLength = bytes;

@@ -9,6 +9,7 @@ import type { AsyncResult } from "./async-result";
 import { decideEvent, quoted } from "./events";
 import { decodeInfo } from "./info-codec";
 import { trusted } from "./html";
+import { isTrackable } from "./template-track";
 import { InstanceCore } from "./instance-core";
 import type { InstanceEnv, MountContext } from "./instance-env";
 import type { JsonValue } from "./json";
@@ -353,7 +354,8 @@ export class LiveInstance {
       return this.failStart(ref, "register", null, "update too large");
     }
     if (registered !== "sent") return this.failStart(ref, "register", null);
-    this.render.sent(tree.root, markup, tree.root.last ?? trusted(markup));
+    const last = tree.root.last;
+    this.render.sent(tree.root, last !== null && last.toString() === markup ? last : trusted(markup), isTrackable(markup));
     clearStreams(view);
     this.subscriptions.goLive();
     const rendered: TreeNode[] = [tree.root];

@@ -11,7 +11,7 @@ import type { Logger } from "./logger";
 import { clearStreams } from "./stream";
 import { freshMarkup, isTrackable, trackRender, type TrackedRender } from "./template-track";
 import { UpdateTooLargeError } from "./update-error";
-import type { Html } from "./html";
+import { htmlInternals, type Html } from "./html";
 import type { TreeNode, ViewTree } from "./view-tree";
 
 /**
@@ -22,8 +22,9 @@ const checkSplices = process.env.LIVETS_CHECK_SPLICES === "1";
 
 function checkTracked(node: TreeNode, value: Html, tracked: TrackedRender): void {
   const fresh = freshMarkup(value);
-  if (fresh !== tracked.markup) {
-    throw new Error(`change tracking of ${node.Class.name} gave other markup than a full render:\n${tracked.markup}\n---\n${fresh}`);
+  const markup = tracked.tree.toString();
+  if (fresh !== markup || Buffer.byteLength(fresh) !== tracked.bytes) {
+    throw new Error(`change tracking of ${node.Class.name} gave other markup than a full render:\n${markup}\n---\n${fresh}`);
   }
 }
 
@@ -68,9 +69,10 @@ export class LiveRender {
     if (node.dirty || node.html === null) {
       const { value, removed } = tree.renderValue(node);
       const prev = node.tracked;
-      const tracked: TrackedRender | null = node.html !== null && prev !== null && prev.toString() === node.html ? trackRender(prev, value) : null;
-      const markup = tracked?.markup ?? value.toString();
+      const tracked: TrackedRender | null = node.html !== null && prev !== null ? trackRender(prev, value) : null;
       if (tracked !== null && checkSplices) checkTracked(node, value, tracked);
+      // The whole markup only when it goes whole.
+      const markup = tracked === null ? value.toString() : "";
       const size = tracked?.bytes ?? Buffer.byteLength(markup);
       let outcome: "sent" | "too-large" | "failed" = "too-large";
       if (size <= this.maxBytes) {
@@ -79,7 +81,7 @@ export class LiveRender {
         } else {
           const withRef = !answer.answered && node.wireId === target ? ref : 0;
           outcome = tracked !== null && prev !== null
-            ? this.core.updateSplices(node.wireId, withRef, Buffer.byteLength(node.html), tracked.splices)
+            ? this.core.updateSplices(node.wireId, withRef, htmlInternals.bytes(prev), tracked.splices)
             : this.core.update(node.wireId, withRef, markup);
           if (withRef !== 0 && outcome !== "too-large") answer.answered = true;
         }
@@ -90,7 +92,8 @@ export class LiveRender {
         tooLarge.push({ node, error: this.tooLarge(node, size) });
         return;
       }
-      this.sent(node, markup, tracked?.tree ?? value);
+      if (tracked !== null) this.sent(node, tracked.tree, true);
+      else this.sent(node, value, isTrackable(markup));
       // Stream items go once; a render that was not sent keeps them queued.
       clearStreams(node.instance);
       rendered.push(node);
@@ -98,16 +101,16 @@ export class LiveRender {
     for (const child of node.children.values()) this.visit(tree, child, ref, target, rendered, answer, tooLarge);
   }
 
-  /** Records that the core holds `markup`, rendered from `tree`, for `node`. */
-  sent(node: TreeNode, markup: string, tree: Html): void {
-    node.html = markup;
-    node.tracked = isTrackable(markup) ? tree : null;
+  /** Records that the core holds the markup of `html` for `node`. */
+  sent(node: TreeNode, html: Html, trackable: boolean): void {
+    node.html = html;
+    node.tracked = trackable ? html : null;
   }
 
   /** Answers `ref` on `node` with an empty patch: nothing changed. */
   unchanged(node: TreeNode, ref: number): void {
-    if (node.tracked !== null && node.html !== null) this.core.updateSplices(node.wireId, ref, Buffer.byteLength(node.html), []);
-    else this.core.update(node.wireId, ref, node.html ?? "");
+    if (node.tracked !== null) this.core.updateSplices(node.wireId, ref, htmlInternals.bytes(node.tracked), []);
+    else this.core.update(node.wireId, ref, node.html?.toString() ?? "");
   }
 
   /** Renders `node` without sending it, unmounting the components it no longer places. */

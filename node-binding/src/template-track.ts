@@ -31,9 +31,8 @@ interface Edit extends Splice {
 
 /** The outcome of tracking one render against the previous one. */
 export interface TrackedRender {
-  /** The tree to compare the next render with (shares the unchanged subtrees of the previous one). */
+  /** The tree to compare the next render with (shares the unchanged subtrees of the previous one); its markup is the new HTML. */
   readonly tree: Html;
-  readonly markup: string;
   readonly bytes: number;
   readonly splices: readonly Splice[];
 }
@@ -91,11 +90,12 @@ function textMarkup(value: unknown): string {
 export function sameValue(a: unknown, b: unknown): boolean {
   if (Object.is(a, b)) return true;
   if (a instanceof Html && b instanceof Html) {
-    const pa = internals.parts(a);
-    const pb = internals.parts(b);
-    if (pa === null || pb === null) return pa === pb && a.toString() === b.toString();
-    if (pa.strings !== pb.strings) return false;
-    for (let i = 0; i < pa.values.length; i++) if (!sameValue(pa.values[i], pb.values[i])) return false;
+    const sa = internals.strings(a);
+    if (sa !== internals.strings(b)) return false;
+    if (sa === null) return a.toString() === b.toString();
+    const va = internals.values(a);
+    const vb = internals.values(b);
+    for (let i = 0; i < va.length; i++) if (!sameValue(va[i], vb[i])) return false;
     return true;
   }
   if (Array.isArray(a) && Array.isArray(b)) {
@@ -108,6 +108,8 @@ export function sameValue(a: unknown, b: unknown): boolean {
 
 class Tracker {
   readonly edits: Edit[] = [];
+  /** A changed part has a stream container: the core keeps those emptied, so the render goes whole. */
+  streams = false;
 
   /** A splice replacing `before` (at the cursor) with `after`, trimmed to what differs. */
   replace(cursor: Cursor, before: string, after: string): void {
@@ -120,6 +122,7 @@ class Tracker {
     while (tail < limit - head && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
     if (tail > 0 && isLowSurrogate(before.charCodeAt(before.length - tail))) tail--;
     if (head === before.length && head === after.length) return;
+    if (STREAM.test(after)) this.streams = true;
     const cut = before.slice(head, before.length - tail);
     const text = after.slice(head, after.length - tail);
     const lead = head === 0 ? 0 : Buffer.byteLength(before.slice(0, head));
@@ -140,39 +143,39 @@ class Tracker {
    */
   node(prev: Html, next: Html, cursor: Cursor): Html {
     if (prev === next) return skip(prev, cursor);
-    const pp = internals.parts(prev);
-    const np = internals.parts(next);
-    if (pp === null || np === null || pp.strings !== np.strings) return this.whole(prev, next, cursor);
-    if (isOpaque(np.strings)) {
+    const strings = internals.strings(next);
+    if (strings === null || strings !== internals.strings(prev)) return this.whole(prev, next, cursor);
+    if (isOpaque(strings)) {
       return sameValue(prev, next) ? skip(prev, cursor) : this.whole(prev, next, cursor);
     }
     const first = this.edits.length;
     const start = { at: cursor.at, offset: cursor.offset };
-    const slots = slotsOf(np.strings);
-    const statics = bytesOfStatics(np.strings);
-    for (let i = 0; i < np.values.length; i++) {
-      const chunk = np.strings[i] ?? np.strings.raw[i];
-      cursor.at += chunk.length;
+    const slots = slotsOf(strings);
+    const statics = bytesOfStatics(strings);
+    const pv = internals.values(prev);
+    const nv = internals.values(next);
+    for (let i = 0; i < nv.length; i++) {
+      cursor.at += (strings[i] ?? strings.raw[i]).length;
       cursor.offset += statics[i];
-      const before = pp.values[i];
-      const after = np.values[i];
+      const before = pv[i];
+      const after = nv[i];
       if (slots[i].slot === Slot.Text) {
-        np.values[i] = this.text(before, after, cursor);
+        nv[i] = this.text(before, after, cursor);
       } else if (sameValue(before, after)) {
-        np.values[i] = before;
-        const markup = holeMarkup(np.strings, i, before);
+        nv[i] = before;
+        const markup = slotMarkup(slots[i], before);
         cursor.at += markup.length;
         cursor.offset += Buffer.byteLength(markup);
       } else {
         // Attribute holes are few and short: their markup is compared as text.
-        const old = holeMarkup(np.strings, i, before);
-        this.replace(cursor, old, holeMarkup(np.strings, i, after));
+        const old = slotMarkup(slots[i], before);
+        this.replace(cursor, old, slotMarkup(slots[i], after));
         cursor.at += old.length;
         cursor.offset += Buffer.byteLength(old);
       }
     }
-    const last = np.strings.length - 1;
-    cursor.at += (np.strings[last] ?? np.strings.raw[last]).length;
+    const last = strings.length - 1;
+    cursor.at += (strings[last] ?? strings.raw[last]).length;
     cursor.offset += statics[last];
     if (this.edits.length === first) return prev;
     this.settle(next, prev, start, first);
@@ -233,23 +236,33 @@ class Tracker {
     return next;
   }
 
-  /** Gives `next` the markup of `prev` with the splices recorded since `first`, without rendering it. */
+  /**
+   * Gives `next` the UTF-8 length of `prev` with the splices recorded
+   * since `first`, and for short markup the text too; long markup is built
+   * from the values when asked for, so a large page is not copied per change.
+   */
   settle(next: Html, prev: Html, start: Cursor, first: number): void {
-    const old = prev.toString();
-    const pieces: string[] = [];
-    let from = 0;
     let bytes = internals.bytes(prev);
+    for (let k = first; k < this.edits.length; k++) bytes += this.edits[k].bytes - this.edits[k].removed;
+    if (bytes > SETTLE_BYTES) {
+      internals.know(next, null, bytes);
+      return;
+    }
+    const old = prev.toString();
+    let text = "";
+    let from = 0;
     for (let k = first; k < this.edits.length; k++) {
       const edit = this.edits[k];
       const at = edit.at - start.at;
-      pieces.push(old.slice(from, at), edit.text);
+      text += old.slice(from, at) + edit.text;
       from = at + edit.cut;
-      bytes += edit.bytes - edit.removed;
     }
-    pieces.push(old.slice(from));
-    internals.know(next, pieces.join(""), bytes);
+    internals.know(next, text + old.slice(from), bytes);
   }
 }
+
+/** Markup longer than this is not spliced as text: rendering it from its kept parts is as fast. */
+const SETTLE_BYTES = 4096;
 
 function skip(prev: Html, cursor: Cursor): Html {
   cursor.at += prev.toString().length;
@@ -271,11 +284,6 @@ function skipText(value: unknown, cursor: Cursor): void {
   cursor.offset += Buffer.byteLength(markup);
 }
 
-/** The markup hole `i` of a template without URL holes gives for `value`. */
-function holeMarkup(strings: TemplateStringsArray, i: number, value: unknown): string {
-  return slotMarkup(slotsOf(strings)[i], value);
-}
-
 function isHighSurrogate(code: number): boolean {
   return code >= 0xd800 && code <= 0xdbff;
 }
@@ -291,19 +299,11 @@ function isLowSurrogate(code: number): boolean {
  * the core keeps emptied and so not as this layer rendered it.
  */
 export function trackRender(prev: Html, next: Html): TrackedRender | null {
-  if (internals.parts(prev) === null || internals.parts(next) === null) return null;
+  if (internals.strings(prev) === null || internals.strings(next) === null) return null;
   const tracker = new Tracker();
-  const cursor: Cursor = { at: 0, offset: 0 };
-  const tree = tracker.node(prev, next, cursor);
-  const markup = tree.toString();
-  let shift = 0;
-  for (const edit of tracker.edits) {
-    // Where the splice's text sits in the new markup, with a name's length either side.
-    const at = edit.at + shift;
-    if (STREAM.test(markup.slice(Math.max(0, at - 9), at + edit.text.length + 9))) return null;
-    shift += edit.text.length - edit.cut;
-  }
-  return { tree, markup, bytes: internals.bytes(tree), splices: tracker.edits.map(({ offset, removed, text }) => ({ offset, removed, text })) };
+  const tree = tracker.node(prev, next, { at: 0, offset: 0 });
+  if (tracker.streams) return null;
+  return { tree, bytes: internals.bytes(tree), splices: tracker.edits.map(({ offset, removed, text }) => ({ offset, removed, text })) };
 }
 
 /**
@@ -326,9 +326,9 @@ export function applySplices(base: string, baseBytes: number, splices: readonly 
 
 /** A template tree's markup rendered from scratch, ignoring what earlier renders kept: what tracking must equal. */
 export function freshMarkup(value: Html): string {
-  const parts = internals.parts(value);
-  if (parts === null) return value.toString();
-  return renderTemplate(parts.strings, parts.values.map(freshValue));
+  const strings = internals.strings(value);
+  if (strings === null) return value.toString();
+  return renderTemplate(strings, internals.values(value).map(freshValue));
 }
 
 function freshValue(value: unknown): unknown {

@@ -35,11 +35,11 @@ export interface TreeNode {
   children: Map<string, TreeNode>;
   /** The children placed by the render in progress. */
   placing: Map<string, TreeNode> | null;
-  /** The HTML the core holds for it; null until registered. */
-  html: string | null;
+  /** The HTML the core holds for it (its markup is built when asked for); null until registered. */
+  html: Html | null;
   /** The template tree of its last render. */
   last: Html | null;
-  /** The template tree whose markup is `html`, for the next render to be compared with; null when it cannot be. */
+  /** `html` when the next render can be compared with it (template-track.ts); null otherwise. */
   tracked: Html | null;
   dirty: boolean;
 }
