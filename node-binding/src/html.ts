@@ -6,13 +6,37 @@ import { AttrKind, Slot, attrKind, slotsOf, type SlotInfo } from "./template-con
 import { BLOCKED_URL, isSafeUrl } from "./url-safety";
 
 let trust: (text: string) => Html;
-let fromTemplate: (strings: TemplateStringsArray, values: unknown[]) => Html;
+let fromTemplate: (shape: TemplateShape, values: unknown[]) => Html;
+
+/** What the statics of one html`` call site decide, worked out once per call site. */
+export interface TemplateShape {
+  readonly strings: TemplateStringsArray;
+  readonly slots: readonly SlotInfo[];
+  /** Has a URL attribute hole, so the markup is not the statics and holes laid end to end (a blocked URL cuts it). */
+  readonly opaque: boolean;
+  /** Each static chunk's UTF-8 length. */
+  readonly staticBytes: readonly number[];
+}
+
+const shapes = new WeakMap<TemplateStringsArray, TemplateShape>();
+
+function shapeOf(strings: TemplateStringsArray): TemplateShape {
+  let shape = shapes.get(strings);
+  if (shape === undefined) {
+    const slots = slotsOf(strings);
+    const staticBytes: number[] = [];
+    for (let i = 0; i < strings.length; i++) staticBytes.push(Buffer.byteLength(strings[i] ?? strings.raw[i]));
+    shape = { strings, slots, opaque: slots.some((s) => s.attr === AttrKind.Url), staticBytes };
+    shapes.set(strings, shape);
+  }
+  return shape;
+}
 const KEY: unique symbol = Symbol("livets.Html");
 
 /** What change tracking (template-track.ts) reads and keeps of an Html value. */
 export interface HtmlInternals {
-  /** The template's statics; null for raw() and trusted markup. */
-  strings(html: Html): TemplateStringsArray | null;
+  /** The template's call site; null for raw() and trusted markup. */
+  shape(html: Html): TemplateShape | null;
   /** The template's checked values, which tracking may swap for equal ones. */
   values(html: Html): unknown[];
   /** Records what is known of the markup without rendering it: its UTF-8 length, and the text if worked out. */
@@ -35,22 +59,22 @@ export let htmlInternals: HtmlInternals;
 export class Html {
   private text: string | null;
   private byteLength = -1;
-  private readonly strings: TemplateStringsArray | null;
+  private readonly shape: TemplateShape | null;
   private readonly values: unknown[] | null;
 
   // The key keeps plain JavaScript from calling `new Html(str)` either.
-  private constructor(key: typeof KEY, text: string | null, strings: TemplateStringsArray | null, values: unknown[] | null) {
+  private constructor(key: typeof KEY, text: string | null, shape: TemplateShape | null, values: unknown[] | null) {
     if (key !== KEY) throw new TypeError("Html values come only from html`` and raw()");
     this.text = text;
-    this.strings = strings;
+    this.shape = shape;
     this.values = values;
   }
 
   static {
     trust = (text) => new Html(KEY, text, null, null);
-    fromTemplate = (strings, values) => new Html(KEY, null, strings, values);
+    fromTemplate = (shape, values) => new Html(KEY, null, shape, values);
     htmlInternals = {
-      strings: (h) => h.strings,
+      shape: (h) => h.shape,
       values: (h) => h.values as unknown[],
       know(h, text, bytes) {
         h.text = text;
@@ -65,7 +89,7 @@ export class Html {
 
   /** The markup. */
   toString(): string {
-    if (this.text === null) this.text = renderTemplate(this.strings as TemplateStringsArray, this.values as unknown[]);
+    if (this.text === null) this.text = renderTemplate((this.shape as TemplateShape).strings, this.values as unknown[]);
     return this.text;
   }
 }
@@ -208,12 +232,13 @@ function codeError(what: string): TypeError {
  * `${cond && html`...`}` works.
  */
 export function html(strings: TemplateStringsArray, ...values: unknown[]): Html {
-  const slots = slotsOf(strings);
+  const shape = shapeOf(strings);
+  const slots = shape.slots;
   // Checked now, so a bad value throws where the template runs; kept as
   // values that cannot change later (arrays copied, objects turned to
   // text), so rendering later gives what rendering now would have.
   for (let i = 0; i < values.length; i++) values[i] = checked(slots[i], values[i]);
-  return fromTemplate(strings, values);
+  return fromTemplate(shape, values);
 }
 
 /** Whether a value is kept as it is: it renders the same text whenever it renders. */

@@ -9,7 +9,7 @@
 // the markup already worked out for them; only changed ones render.
 
 import { Html, escapeHtml, htmlInternals as internals, renderTemplate, slotMarkup, trusted } from "./html";
-import { AttrKind, Slot, slotsOf } from "./template-context";
+import { Slot } from "./template-context";
 
 /**
  * Replace `removed` bytes at byte `offset` of the previous markup with
@@ -50,30 +50,6 @@ export function isTrackable(markup: string): boolean {
   return !STREAM.test(markup);
 }
 
-/** Templates whose output is not its statics and holes laid end to end (a URL check may cut it). */
-const opaque = new WeakMap<TemplateStringsArray, boolean>();
-
-function isOpaque(strings: TemplateStringsArray): boolean {
-  let known = opaque.get(strings);
-  if (known === undefined) {
-    known = slotsOf(strings).some((s) => s.attr === AttrKind.Url);
-    opaque.set(strings, known);
-  }
-  return known;
-}
-
-const staticBytes = new WeakMap<TemplateStringsArray, number[]>();
-
-function bytesOfStatics(strings: TemplateStringsArray): number[] {
-  let known = staticBytes.get(strings);
-  if (known === undefined) {
-    known = [];
-    for (let i = 0; i < strings.length; i++) known.push(Buffer.byteLength(strings[i] ?? strings.raw[i]));
-    staticBytes.set(strings, known);
-  }
-  return known;
-}
-
 function isNothing(value: unknown): boolean {
   return value === null || value === undefined || value === false;
 }
@@ -90,8 +66,8 @@ function textMarkup(value: unknown): string {
 export function sameValue(a: unknown, b: unknown): boolean {
   if (Object.is(a, b)) return true;
   if (a instanceof Html && b instanceof Html) {
-    const sa = internals.strings(a);
-    if (sa !== internals.strings(b)) return false;
+    const sa = internals.shape(a);
+    if (sa !== internals.shape(b)) return false;
     if (sa === null) return a.toString() === b.toString();
     const va = internals.values(a);
     const vb = internals.values(b);
@@ -143,15 +119,14 @@ class Tracker {
    */
   node(prev: Html, next: Html, cursor: Cursor): Html {
     if (prev === next) return skip(prev, cursor);
-    const strings = internals.strings(next);
-    if (strings === null || strings !== internals.strings(prev)) return this.whole(prev, next, cursor);
-    if (isOpaque(strings)) {
+    const shape = internals.shape(next);
+    if (shape === null || shape !== internals.shape(prev)) return this.whole(prev, next, cursor);
+    if (shape.opaque) {
       return sameValue(prev, next) ? skip(prev, cursor) : this.whole(prev, next, cursor);
     }
     const first = this.edits.length;
     const start = { at: cursor.at, offset: cursor.offset };
-    const slots = slotsOf(strings);
-    const statics = bytesOfStatics(strings);
+    const { strings, slots, staticBytes: statics } = shape;
     const pv = internals.values(prev);
     const nv = internals.values(next);
     for (let i = 0; i < nv.length; i++) {
@@ -299,7 +274,7 @@ function isLowSurrogate(code: number): boolean {
  * the core keeps emptied and so not as this layer rendered it.
  */
 export function trackRender(prev: Html, next: Html): TrackedRender | null {
-  if (internals.strings(prev) === null || internals.strings(next) === null) return null;
+  if (internals.shape(prev) === null || internals.shape(next) === null) return null;
   const tracker = new Tracker();
   const tree = tracker.node(prev, next, { at: 0, offset: 0 });
   if (tracker.streams) return null;
@@ -326,9 +301,9 @@ export function applySplices(base: string, baseBytes: number, splices: readonly 
 
 /** A template tree's markup rendered from scratch, ignoring what earlier renders kept: what tracking must equal. */
 export function freshMarkup(value: Html): string {
-  const strings = internals.strings(value);
-  if (strings === null) return value.toString();
-  return renderTemplate(strings, internals.values(value).map(freshValue));
+  const shape = internals.shape(value);
+  if (shape === null) return value.toString();
+  return renderTemplate(shape.strings, internals.values(value).map(freshValue));
 }
 
 function freshValue(value: unknown): unknown {
