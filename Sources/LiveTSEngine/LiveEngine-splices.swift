@@ -1,3 +1,6 @@
+import Glibc
+import LiveTSHTML
+
 /// One change to a component's last HTML: `removed` bytes at `offset` give
 /// way to `text`.
 public struct HTMLSplice {
@@ -58,7 +61,26 @@ extension LiveEngine {
                 http.send(connection, text: ServerMessage.refused(component: component, ref: ref, reason: Array("out of step".utf8)))
                 return
             }
-            replace(connection: connection, component: component, ref: ref, html: html)
+            replace(connection: connection, component: component, ref: ref, html: html,
+                    document: spliced(entry.tree, splices, html))
         }
     }
+
+    /// The kept tree with the one splice applied, re-parsing only the
+    /// element around it, when that is sure to give the full parse's tree.
+    private func spliced(_ old: HTMLDocument?, _ splices: [HTMLSplice], _ html: [UInt8]) -> HTMLDocument? {
+        guard splices.count == 1, let old, !StreamSplit.mentionsStream(html) else { return nil }
+        let splice = splices[0]
+        guard let document = old.splicing(offset: splice.offset, removed: splice.removed, inserted: splice.text.count, into: html) else {
+            return nil
+        }
+        if LiveEngine.checkSplices && !document.isSameTree(as: HTMLDocument(html)) {
+            fputs("livets: a spliced tree differs from the full parse of its HTML; using the full parse\n", stderr)
+            return nil
+        }
+        return document
+    }
+
+    /// Set by tests (LIVETS_CHECK_SPLICES=1): every spliced tree is compared with a full parse.
+    static let checkSplices = getenv("LIVETS_CHECK_SPLICES").map { String(cString: $0) == "1" } ?? false
 }

@@ -16,7 +16,9 @@ APP = REPO / "tests" / "ts" / "app" / "tracking-server.js"
 
 @pytest.fixture(scope="module")
 def tracking_app():
-    server = Server(["node", str(APP)], free_port()).start()
+    # The test mode of both layers: every tracked render and every spliced
+    # tree is also checked against a full render and a full parse.
+    server = Server(["node", str(APP)], free_port(), env={"LIVETS_CHECK_SPLICES": "1"}).start()
     yield server
     server.stop()
 
@@ -50,4 +52,7 @@ def test_the_dom_after_tracked_updates_equals_a_full_render(page, tracking_app, 
         page.click("#step")
         expect(page.locator("#n")).to_have_text(str(n))
         assert page.evaluate(SAME_DOM, [n, seed]) is None, f"after event {n}"
-    assert "resync" not in tracking_app.output()
+    output = tracking_app.output()
+    assert "resync" not in output
+    assert "differs from the full parse" not in output
+    assert "change tracking" not in output
