@@ -176,7 +176,8 @@ public final class LiveEngine: ServerDelegate {
     }
 
     /// On the loop: diffs `html` against the component's last HTML and sends the patch.
-    /// `document` is `html` already parsed (by splicing the kept tree), if it was.
+    /// `document` is `html` already parsed (by splicing the kept tree, which
+    /// only happens for HTML without stream containers), if it was.
     func replace(connection: UInt64, component: [UInt8], ref: UInt64, html: [UInt8], document: HTMLDocument? = nil) {
             answered(connection, ref, refused: false)
             let key = ComponentRegistry.Key(connection: connection, component: component)
@@ -184,7 +185,7 @@ public final class LiveEngine: ServerDelegate {
             let old = entry.tree ?? registry.diffs.document(for: entry.html)
             // Renders with stream items are one-offs: parsed outside the
             // shared cache, which keeps what other viewers may render too.
-            let mentionsStream = StreamSplit.mentionsStream(html)
+            let mentionsStream = document == nil && StreamSplit.mentionsStream(html)
             var new = mentionsStream ? HTMLDocument(html) : document ?? registry.diffs.document(for: html)
             var kept = html
             var streamOps: [UInt8] = []

@@ -98,11 +98,6 @@ extension HTMLDocument {
         guard dropped <= max(4096, source.count / 4) else { return nil }
 
         let sourceCount = source.count
-        @inline(__always) func moved(_ span: Span) -> Span {
-            if span.count == 0 { return span }
-            let start = Int(span.start)
-            return start >= spliceEnd || start >= sourceCount ? Span(start: Int32(start + delta), count: span.count) : span
-        }
         let newSourceCount = newSource.count
         @inline(__always) func placed(_ span: Span) -> Span {
             if span.count == 0 { return span }
@@ -119,27 +114,38 @@ extension HTMLDocument {
         side.append(contentsOf: UnsafeBufferPointer(rebasing: storage[sourceCount..<(sourceCount + sideCount)]))
         side.append(contentsOf: UnsafeBufferPointer(rebasing: piece.storage[piece.source.count..<(piece.source.count + pieceSide)]))
 
-        var attributes = self.attributes.map { AttributeRecord(name: moved($0.name), value: moved($0.value)) }
+        // Copied whole, then only what moved is touched: offsets after the
+        // splice (and in the side bytes, which follow the source), the ends
+        // of the element's ancestors, indexes after it.
+        var attributes = self.attributes
         let firstNew = attributes.count
+        attributes.withUnsafeMutableBufferPointer { buffer in
+            for k in buffer.indices {
+                if buffer[k].name.count != 0 && Int(buffer[k].name.start) >= spliceEnd { buffer[k].name.start += Int32(delta) }
+                if buffer[k].value.count != 0 && Int(buffer[k].value.start) >= spliceEnd { buffer[k].value.start += Int32(delta) }
+            }
+        }
         for a in piece.attributes { attributes.append(AttributeRecord(name: placed(a.name), value: placed(a.value))) }
 
-        var newNodes: [NodeRecord] = []
+        let after = e + oldSize
+        var newNodes = Array(nodes[0..<e])
         newNodes.reserveCapacity(nodes.count + shift)
-        var newRanges: [SourceRange] = []
+        var newRanges = Array(ranges[0..<e])
         newRanges.reserveCapacity(nodes.count + shift)
-        var newOwn: [UInt64] = []
+        var newOwn = Array(own[0..<e])
         newOwn.reserveCapacity(nodes.count + shift)
-        for k in 0..<e {
-            var n = nodes[k]
-            if Int(n.end) > e { n.end += Int32(shift) }
-            n.text = moved(n.text)
-            newNodes.append(n)
-            var r = ranges[k]
-            r.close = movedOffset(r.close)
-            r.end = movedOffset(r.end)
-            newRanges.append(r)
+        newNodes.withUnsafeMutableBufferPointer { buffer in
+            for k in buffer.indices {
+                if Int(buffer[k].end) > e { buffer[k].end += Int32(shift) }
+                if buffer[k].text.count != 0 && Int(buffer[k].text.start) >= sourceCount { buffer[k].text.start += Int32(delta) }
+            }
         }
-        newOwn.append(contentsOf: own[0..<e])
+        newRanges.withUnsafeMutableBufferPointer { buffer in
+            for k in buffer.indices {
+                buffer[k].close = movedOffset(buffer[k].close)
+                buffer[k].end = movedOffset(buffer[k].end)
+            }
+        }
         for j in 1..<piece.nodes.count {
             var n = piece.nodes[j]
             n.parent = n.parent == 0 ? nodes[e].parent : n.parent - 1 + Int32(e)
@@ -148,27 +154,32 @@ extension HTMLDocument {
             n.text = placed(n.text)
             newNodes.append(n)
             var r = piece.ranges[j]
-            for keyPath in [\SourceRange.start, \SourceRange.tagEnd, \SourceRange.close, \SourceRange.end] where r[keyPath: keyPath] >= 0 {
-                r[keyPath: keyPath] += Int32(base)
-            }
+            if r.start >= 0 { r.start += Int32(base) }
+            if r.tagEnd >= 0 { r.tagEnd += Int32(base) }
+            if r.close >= 0 { r.close += Int32(base) }
+            if r.end >= 0 { r.end += Int32(base) }
             newRanges.append(r)
             newOwn.append(piece.own[j])
         }
-        let after = e + oldSize
-        for k in after..<nodes.count {
-            var n = nodes[k]
-            if Int(n.parent) >= after { n.parent += Int32(shift) }
-            n.end += Int32(shift)
-            n.text = moved(n.text)
-            newNodes.append(n)
-            var r = ranges[k]
-            r.start = movedOffset(r.start)
-            r.tagEnd = movedOffset(r.tagEnd)
-            r.close = movedOffset(r.close)
-            r.end = movedOffset(r.end)
-            newRanges.append(r)
-        }
+        let kept = newNodes.count
+        newNodes.append(contentsOf: nodes[after..<nodes.count])
+        newRanges.append(contentsOf: ranges[after..<nodes.count])
         newOwn.append(contentsOf: own[after..<nodes.count])
+        newNodes.withUnsafeMutableBufferPointer { buffer in
+            for k in kept..<buffer.count {
+                if Int(buffer[k].parent) >= after { buffer[k].parent += Int32(shift) }
+                buffer[k].end += Int32(shift)
+                if buffer[k].text.count != 0 { buffer[k].text.start += Int32(delta) }
+            }
+        }
+        newRanges.withUnsafeMutableBufferPointer { buffer in
+            for k in kept..<buffer.count {
+                buffer[k].start = movedOffset(buffer[k].start)
+                buffer[k].tagEnd = movedOffset(buffer[k].tagEnd)
+                buffer[k].close = movedOffset(buffer[k].close)
+                buffer[k].end = movedOffset(buffer[k].end)
+            }
+        }
 
         // Each ancestor's hash combines its children's, last child first (Parser.finish).
         var ancestor = Int(newNodes[e].parent)
