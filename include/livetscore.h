@@ -768,6 +768,33 @@ int lts_component_register(lts_server *server, lts_conn_id conn, const char *com
 int lts_component_update(lts_server *server, lts_conn_id conn, const char *component,
                          size_t component_len, uint64_t ref, const char *html, size_t html_len);
 
+/* One change to a component's last HTML: `removed` bytes at byte `offset`
+ * give way to the `text_len` bytes of `text` (UTF-8). */
+typedef struct lts_splice {
+    size_t offset;
+    size_t removed;
+    const char *text;
+    size_t text_len;
+} lts_splice;
+
+/* lts_component_update with the new HTML given as `count` splices against
+ * the last HTML (whose length the host says is `base_len` bytes), for a
+ * host that knows what changed: only the splices are copied and checked,
+ * so the cost of the call follows the change, not the page. Offsets are
+ * into the last HTML, ascending, never overlapping, on character
+ * boundaries. Returns LTS_EINVAL for conn 0, an empty component id, NULL
+ * splices with a non-zero count, a NULL text with a non-zero length, or
+ * splices out of order or past base_len; LTS_EPARSE for a text that is not
+ * UTF-8; LTS_ETOOBIG when the HTML they make is over
+ * max_live_message_bytes; LTS_ESTATE if the server is not running. The
+ * pointers are borrowed until the call returns. A component whose last
+ * HTML is not `base_len` bytes long (or that a splice would cut inside a
+ * character) gets no patch: the event `ref` is refused with "out of step",
+ * and the host should send the whole HTML with lts_component_update. */
+int lts_component_update_splices(lts_server *server, lts_conn_id conn, const char *component,
+                                 size_t component_len, uint64_t ref, size_t base_len,
+                                 const lts_splice *splices, size_t count);
+
 /* Forgets a component and its subscriptions. Returns LTS_EINVAL for conn 0
  * or an empty or NULL component id, LTS_ESTATE if the server is not
  * running. */

@@ -59,6 +59,21 @@ private let liveMessageLimit = 1024
 /// size_t's largest value, as Swift sees a size_t.
 private let hugeLength = -1
 
+/// Splices for lts_component_update_splices, kept for the life of the tests.
+private func splices(_ list: [(offset: Int, removed: Int, text: UnsafePointer<CChar>?, length: Int)]) -> UnsafePointer<lts_splice> {
+    let p = UnsafeMutablePointer<lts_splice>.allocate(capacity: max(1, list.count))
+    for (i, s) in list.enumerated() { p[i] = lts_splice(offset: s.offset, removed: s.removed, text: s.text, text_len: s.length) }
+    return UnsafePointer(p)
+}
+
+private let two = buffer(Array("2".utf8))
+private let oneSplice = splices([(3, 1, two, 1)])
+private let backwards = splices([(3, 1, two, 1), (2, 0, two, 1)])
+private let pastBase = splices([(9, 0, two, 1)])
+private let nullText = splices([(3, 1, nil, 1)])
+private let badText = splices([(3, 1, notUTF8, notUTF8Length)])
+private let bigText = splices([(3, 1, manyBytes, liveMessageLimit)])
+
 /// An upload callback that does nothing: the probes only need one to pass.
 private let ignoreUpload: lts_upload_cb = { _, _, _ in }
 
@@ -354,6 +369,18 @@ private let contract: [String: Row] = [
         Probe("html that is not UTF-8", LTS_EPARSE, mentions: "html") { lts_component_update($0, 1, "c", 1, 1, notUTF8, notUTF8Length) },
         Probe("html over max_live_message_bytes", LTS_ETOOBIG, mentions: "max_live_message_bytes (\(liveMessageLimit))") {
             lts_component_update($0, 1, "c", 1, 1, manyBytes, liveMessageLimit + 1)
+        },
+    ]),
+    "lts_component_update_splices": .method(valid: { lts_component_update_splices($0, 1, "c", 1, 1, 8, oneSplice, 1) }, whenStopped: LTS_ESTATE,
+                                            probes: componentProbes { lts_component_update_splices($0, $1, $2, $3, 1, 8, oneSplice, 1) } + [
+        Probe("NULL splices with a count", LTS_EINVAL, mentions: "splices") { lts_component_update_splices($0, 1, "c", 1, 1, 8, nil, 1) },
+        Probe("a base_len past SIZE_MAX/2", LTS_EINVAL, mentions: "base_len") { lts_component_update_splices($0, 1, "c", 1, 1, hugeLength, oneSplice, 1) },
+        Probe("splices out of order", LTS_EINVAL, mentions: "out of order") { lts_component_update_splices($0, 1, "c", 1, 1, 8, backwards, 2) },
+        Probe("a splice past base_len", LTS_EINVAL, mentions: "base_len 8") { lts_component_update_splices($0, 1, "c", 1, 1, 8, pastBase, 1) },
+        Probe("a NULL text with a length", LTS_EINVAL, mentions: "text_len") { lts_component_update_splices($0, 1, "c", 1, 1, 8, nullText, 1) },
+        Probe("a text that is not UTF-8", LTS_EPARSE, mentions: "text") { lts_component_update_splices($0, 1, "c", 1, 1, 8, badText, 1) },
+        Probe("html over max_live_message_bytes", LTS_ETOOBIG, mentions: "max_live_message_bytes (\(liveMessageLimit))") {
+            lts_component_update_splices($0, 1, "c", 1, 1, 8, bigText, 1)
         },
     ]),
     "lts_component_unregister": .method(valid: { lts_component_unregister($0, 1, "c", 1) }, whenStopped: LTS_ESTATE,

@@ -5,7 +5,7 @@ import LiveTSNet
 /// The checks the component calls share, in the ABI's order: the handle,
 /// the connection and component id, then `arguments` (the call's own),
 /// then a running server. `arguments` returns LTS_OK or a recorded failure.
-private func withComponent(_ function: StaticString, _ handle: OpaquePointer?, _ conn: UInt64,
+func withComponent(_ function: StaticString, _ handle: OpaquePointer?, _ conn: UInt64,
                            _ component: UnsafePointer<CChar>?, _ componentLength: Int,
                            arguments: (LiveEngine) -> Int32 = { _ in LTS_OK },
                            _ body: (LiveEngine, [UInt8]) -> Void) -> Int32 {

@@ -174,6 +174,14 @@ public final class LiveEngine: ServerDelegate {
 
     public func update(connection: UInt64, component: [UInt8], ref: UInt64, html: [UInt8]) {
         loop.runOrPost { [self] in
+            replace(connection: connection, component: component, ref: ref, html: html)
+        }
+    }
+
+    /// On the loop: diffs `html` against the component's last HTML and sends the patch.
+    /// `document` is `html` already parsed (by splicing the kept tree, which
+    /// only happens for HTML without stream containers), if it was.
+    func replace(connection: UInt64, component: [UInt8], ref: UInt64, html: [UInt8], document: HTMLDocument? = nil) {
             answered(connection, ref, refused: false)
             let key = ComponentRegistry.Key(connection: connection, component: component)
             guard var entry = registry[key] else { return }
@@ -181,8 +189,8 @@ public final class LiveEngine: ServerDelegate {
             let old = entry.tree ?? registry.diffs.document(for: entry.html)
             // Renders with stream items are one-offs: parsed outside the
             // shared cache, which keeps what other viewers may render too.
-            let mentionsStream = StreamSplit.mentionsStream(html)
-            var new = mentionsStream ? HTMLDocument(html) : registry.diffs.document(for: html)
+            let mentionsStream = document == nil && StreamSplit.mentionsStream(html)
+            var new = mentionsStream ? HTMLDocument(html) : document ?? registry.diffs.document(for: html)
             var kept = html
             var streamOps: [UInt8] = []
             if mentionsStream, let split = StreamSplit.split(new, mentioned: true) {
@@ -197,7 +205,6 @@ public final class LiveEngine: ServerDelegate {
             entry.seq += 1
             registry[key] = entry
             http.send(connection, text: ServerMessage.patch(component: component, seq: entry.seq, ref: ref, ops: ops))
-        }
     }
 
     public func unregister(connection: UInt64, component: [UInt8]) {

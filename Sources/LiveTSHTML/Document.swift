@@ -27,6 +27,20 @@ struct NodeRecord {
     static let componentRoot: UInt8 = 1
 }
 
+/// Where an element came from in the source: its start tag
+/// `start..<tagEnd`, and when its own end tag closed it, that tag
+/// `close..<end`. -1 for what the source does not hold as such (implied
+/// elements, text, comments; `close` and `end` for elements closed
+/// otherwise).
+struct SourceRange {
+    var start: Int32
+    var tagEnd: Int32
+    var close: Int32 = -1
+    var end: Int32 = -1
+
+    static let none = SourceRange(start: -1, tagEnd: -1)
+}
+
 /// A name and the DOM value of an attribute.
 struct AttributeRecord {
     var name: Span
@@ -50,12 +64,21 @@ public final class HTMLDocument {
     /// browser would reopen...). A patch to or from such a tree re-sends the
     /// whole fragment, so the page is never built from a wrong model.
     public let isExact: Bool
+    /// Per node: where it came from in `source`, and its own hash (see `Parser.finish`).
+    let ranges: [SourceRange]
+    let own: [UInt64]
+    /// Attribute records and side bytes no node uses any more, left by
+    /// splicing (`HTMLDocument-splicing.swift`); a full parse drops them.
+    var garbage = 0
     /// Set once by the `HTMLDiffCache` that made the document, which names
     /// it by this serial instead of holding it.
     var cacheKey: (owner: ObjectIdentifier, serial: UInt64)?
 
-    init(source: [UInt8], side: [UInt8], nodes: [NodeRecord], attributes: [AttributeRecord], isExact: Bool) {
+    init(source: [UInt8], side: [UInt8], nodes: [NodeRecord], attributes: [AttributeRecord], isExact: Bool,
+         ranges: [SourceRange] = [], own: [UInt64] = []) {
         self.source = source
+        self.ranges = ranges
+        self.own = own
         let storage = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, source.count + side.count))
         _ = UnsafeMutableBufferPointer(rebasing: storage[0..<source.count]).initialize(from: source)
         _ = UnsafeMutableBufferPointer(rebasing: storage[source.count..<(source.count + side.count)]).initialize(from: side)

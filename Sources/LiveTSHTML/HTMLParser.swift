@@ -26,6 +26,6 @@ extension HTMLDocument {
         }
         parser.input = UnsafeBufferPointer(start: nil, count: 0)
         self.init(source: source, side: parser.side, nodes: parser.nodes, attributes: parser.attributes,
-                  isExact: parser.exact)
+                  isExact: parser.exact, ranges: parser.ranges, own: parser.own)
     }
 }

@@ -88,13 +88,19 @@ extension Parser {
         // Equal start tags make equal elements (name and attributes), so
         // one hash over the raw tag stands for both.
         startTagHash = Hash.bytes(input.baseAddress! + tagStart, position - tagStart, hashSeed)
+        tokenStart = tagStart
+        tokenTagEnd = position
         startTag(name: name.span, tag: name.tag, firstAttribute: first, selfClosing: selfClosing)
+        tokenStart = -1
     }
 
     private mutating func endTagToken() {
+        let tagStart = position
         guard let name = tagName(from: position + 2) else { return }
         guard attributeList(keep: false) != nil else { return }
+        endTagStart = tagStart
         endTag(name: name.span, tag: name.tag)
+        endTagStart = -1
     }
 
     /// Reads a tag name starting at `start`; nil (and input consumed) when the

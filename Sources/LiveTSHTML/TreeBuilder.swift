@@ -22,6 +22,15 @@ struct Parser {
     /// Bytes the parser makes; span offsets past the input point here.
     var side: [UInt8] = []
     var nodes: [NodeRecord] = [Parser.rootRecord]
+    /// Where each node came from in the input (`SourceRange`), one per node.
+    var ranges: [SourceRange] = [.none]
+    /// Each node's own hash, before its children are combined in (`finish`).
+    var own: [UInt64] = []
+    /// The start tag being inserted: from its `<` to after its `>`.
+    var tokenStart = -1
+    var tokenTagEnd = -1
+    /// The end tag being processed starts here; -1 outside end tags.
+    var endTagStart = -1
     var attributes: [AttributeRecord] = []
     var exact = true
     /// What scope checks need of each open element, without touching nodes.
@@ -129,6 +138,7 @@ struct Parser {
         let sourceCount = count
         let total = nodes.count
         let componentName = Hash.bytes(Names.component.pointer, Names.component.count, seed)
+        own = [UInt64](repeating: 0, count: total)
         let children = UnsafeMutablePointer<UInt64>.allocate(capacity: total)
         children.initialize(repeating: 0, count: total)
         defer { children.deallocate() }
@@ -136,6 +146,7 @@ struct Parser {
             let sideBase = sideBuffer.baseAddress
             let base = input.baseAddress
             attributes.withUnsafeBufferPointer { attributes in
+                own.withUnsafeMutableBufferPointer { ownHashes in
                 nodes.withUnsafeMutableBufferPointer { nodes in
                     @inline(__always)
                     func hash(_ span: Span) -> UInt64 {
@@ -171,6 +182,7 @@ struct Parser {
                                 children[i] = 0
                             }
                         }
+                        ownHashes[i] = own
                         let value = Hash.combine(own, children[i])
                         nodes[i].hash = value
                         let parent = Int(node.parent)
@@ -180,6 +192,7 @@ struct Parser {
                         }
                         i -= 1
                     }
+                }
                 }
             }
         }
@@ -288,6 +301,7 @@ struct Parser {
         var record = record
         record.end = Int32(nodes.count + 1)
         nodes.append(record)
+        ranges.append(.none)
     }
 
     @discardableResult
@@ -313,6 +327,8 @@ struct Parser {
         appendNode(NodeRecord(kind: .element, namespace: namespace, tag: tag, flags: flags, parent: Int32(current),
                               end: 0, text: name, firstAttribute: Int32(firstAttribute),
                               attributeCount: Int32(attributeCount), hash: hash ?? startTagHash))
+        // Elements of a start tag (not implied ones) know where their tag is.
+        if hash == nil && tokenStart >= 0 { ranges[index] = SourceRange(start: Int32(tokenStart), tagEnd: Int32(tokenTagEnd)) }
         if open && stack.count < Parser.maxDepth {
             stack.append(Open(index: Int32(index), tag: tag, namespace: namespace))
         }
@@ -333,6 +349,12 @@ struct Parser {
     /// Closing a cell, caption, template, applet, object or marquee forgets
     /// the formatting elements opened inside it, so those are not reopened.
     private mutating func pop(to newCount: Int, byEndTagOf closing: Tag? = nil) {
+        if endTagStart >= 0, let closing, newCount < stack.count, stack[newCount].isHTML(closing) {
+            // Closed by its own end tag: its content ends where that tag starts.
+            let index = Int(stack[newCount].index)
+            ranges[index].close = Int32(endTagStart)
+            ranges[index].end = Int32(position)
+        }
         var k = newCount
         while k < stack.count {
             let node = stack[k]

@@ -890,6 +890,56 @@ static napi_value js_update(napi_env env, napi_callback_info info) {
   return component_html(env, info, 1);
 }
 
+/* updateSplices(h, conn, componentId, ref, baseBytes, [offset, removed, text, ...]):
+ * the texts are copied once, out of V8; the core borrows the array. */
+static napi_value js_update_splices(napi_env env, napi_callback_info info) {
+  call_args a;
+  napi_value ret = NULL;
+  lts_splice *splices = NULL;
+  char **texts = NULL;
+  uint32_t count = 0;
+  binding *b = server_call(env, info, 6, "conn:u, component id:s, ref:u, base bytes:u", &a);
+  if (b == NULL) goto done;
+  napi_value list = a.argv[5];
+  bool is_array = false;
+  uint32_t length = 0;
+  if (napi_is_array(env, list, &is_array) != napi_ok || !is_array || napi_get_array_length(env, list, &length) != napi_ok ||
+      length % 3 != 0) {
+    type_error(env, "splices", "an array of offset, removed, text triples");
+    goto done;
+  }
+  count = length / 3;
+  splices = calloc(count == 0 ? 1 : count, sizeof *splices);
+  texts = calloc(count == 0 ? 1 : count, sizeof *texts);
+  if (splices == NULL || texts == NULL) {
+    throw_lts_message(env, LTS_ENOMEM, "out of memory reading splices");
+    goto done;
+  }
+  for (uint32_t i = 0; i < count; i++) {
+    napi_value offset, removed, text;
+    uint64_t o = 0, r = 0;
+    if (napi_get_element(env, list, i * 3, &offset) != napi_ok || napi_get_element(env, list, i * 3 + 1, &removed) != napi_ok ||
+        napi_get_element(env, list, i * 3 + 2, &text) != napi_ok) {
+      throw_napi(env, napi_generic_failure);
+      goto done;
+    }
+    if (!get_u64(env, offset, "a splice's offset", &o) || !get_u64(env, removed, "a splice's removed length", &r) ||
+        !get_string(env, text, "a splice's text", &texts[i], &splices[i].text_len))
+      goto done;
+    splices[i].offset = (size_t)o;
+    splices[i].removed = (size_t)r;
+    splices[i].text = texts[i];
+  }
+  ret = lts_result(env, lts_component_update_splices(b->server, a.u[0], a.s[0], a.n[0], a.u[1], (size_t)a.u[2], splices, count));
+done:
+  if (texts != NULL)
+    for (uint32_t i = 0; i < count; i++) free(texts[i]);
+  free(texts);
+  free(splices);
+  free_args(&a);
+  return ret;
+}
+
 /* unregister(h, conn, componentId) */
 static napi_value js_unregister(napi_env env, napi_callback_info info) {
   call_args a;
@@ -1212,6 +1262,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"requestAbort", NULL, js_request_abort, NULL, NULL, NULL, napi_enumerable, NULL},
       {"register", NULL, js_register, NULL, NULL, NULL, napi_enumerable, NULL},
       {"update", NULL, js_update, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"updateSplices", NULL, js_update_splices, NULL, NULL, NULL, napi_enumerable, NULL},
       {"unregister", NULL, js_unregister, NULL, NULL, NULL, napi_enumerable, NULL},
       {"replyError", NULL, js_reply_error, NULL, NULL, NULL, napi_enumerable, NULL},
       {"send", NULL, js_send, NULL, NULL, NULL, napi_enumerable, NULL},

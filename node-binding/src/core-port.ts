@@ -2,10 +2,14 @@
 // core. NativeCorePort is the production one; the test kit records calls
 // instead, so the hub and its views run the same code either way.
 
+import type { Splice } from "./template-track";
+
 /** The core calls a live view needs, already bound to one server. */
 export interface CorePort {
   register(conn: number, id: string, ref: number, html: string): void;
   update(conn: number, id: string, ref: number, html: string): void;
+  /** The new HTML as splices against the last HTML of `id`, which is `baseBytes` long (template-track.ts). */
+  updateSplices(conn: number, id: string, ref: number, baseBytes: number, splices: readonly Splice[]): void;
   unregister(conn: number, id: string): void;
   replyError(conn: number, id: string, ref: number, reason: string): void;
   subscribe(conn: number, id: string, topic: string): void;

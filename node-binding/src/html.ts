@@ -6,28 +6,90 @@ import { AttrKind, Slot, attrKind, slotsOf, type SlotInfo } from "./template-con
 import { BLOCKED_URL, isSafeUrl } from "./url-safety";
 
 let trust: (text: string) => Html;
+let fromTemplate: (shape: TemplateShape, values: unknown[]) => Html;
+
+/** What the statics of one html`` call site decide, worked out once per call site. */
+export interface TemplateShape {
+  readonly strings: TemplateStringsArray;
+  readonly slots: readonly SlotInfo[];
+  /** Has a URL attribute hole, so the markup is not the statics and holes laid end to end (a blocked URL cuts it). */
+  readonly opaque: boolean;
+  /** Each static chunk's UTF-8 length. */
+  readonly staticBytes: readonly number[];
+}
+
+const shapes = new WeakMap<TemplateStringsArray, TemplateShape>();
+
+function shapeOf(strings: TemplateStringsArray): TemplateShape {
+  let shape = shapes.get(strings);
+  if (shape === undefined) {
+    const slots = slotsOf(strings);
+    const staticBytes: number[] = [];
+    for (let i = 0; i < strings.length; i++) staticBytes.push(Buffer.byteLength(strings[i] ?? strings.raw[i]));
+    shape = { strings, slots, opaque: slots.some((s) => s.attr === AttrKind.Url), staticBytes };
+    shapes.set(strings, shape);
+  }
+  return shape;
+}
 const KEY: unique symbol = Symbol("livets.Html");
+
+/** What change tracking (template-track.ts) reads and keeps of an Html value. */
+export interface HtmlInternals {
+  /** The template's call site; null for raw() and trusted markup. */
+  shape(html: Html): TemplateShape | null;
+  /** The template's checked values, which tracking may swap for equal ones. */
+  values(html: Html): unknown[];
+  /** Records what is known of the markup without rendering it: its UTF-8 length, and the text if worked out. */
+  know(html: Html, text: string | null, bytes: number): void;
+  /** The markup's length in UTF-8 bytes, worked out once. */
+  bytes(html: Html): number;
+}
+
+export let htmlInternals: HtmlInternals;
 
 /**
  * A fragment of HTML that is safe to insert as is: produced by the `html`
  * tag (with every interpolation escaped) or by `raw()`. Not constructible
  * otherwise, so a plain string can never pass for markup.
+ *
+ * A template's markup is rendered when first asked for, from its statics
+ * and values (checked and copied when the template ran), so a render can
+ * compare two trees of templates before it builds any text.
  */
 export class Html {
-  private readonly text: string;
+  private text: string | null;
+  private byteLength = -1;
+  private readonly shape: TemplateShape | null;
+  private readonly values: unknown[] | null;
 
   // The key keeps plain JavaScript from calling `new Html(str)` either.
-  private constructor(key: typeof KEY, text: string) {
+  private constructor(key: typeof KEY, text: string | null, shape: TemplateShape | null, values: unknown[] | null) {
     if (key !== KEY) throw new TypeError("Html values come only from html`` and raw()");
     this.text = text;
+    this.shape = shape;
+    this.values = values;
   }
 
   static {
-    trust = (text) => new Html(KEY, text);
+    trust = (text) => new Html(KEY, text, null, null);
+    fromTemplate = (shape, values) => new Html(KEY, null, shape, values);
+    htmlInternals = {
+      shape: (h) => h.shape,
+      values: (h) => h.values as unknown[],
+      know(h, text, bytes) {
+        h.text = text;
+        h.byteLength = bytes;
+      },
+      bytes(h) {
+        if (h.byteLength < 0) h.byteLength = Buffer.byteLength(h.toString());
+        return h.byteLength;
+      },
+    };
   }
 
   /** The markup. */
   toString(): string {
+    if (this.text === null) this.text = renderTemplate((this.shape as TemplateShape).strings, this.values as unknown[]);
     return this.text;
   }
 }
@@ -170,6 +232,49 @@ function codeError(what: string): TypeError {
  * `${cond && html`...`}` works.
  */
 export function html(strings: TemplateStringsArray, ...values: unknown[]): Html {
+  const shape = shapeOf(strings);
+  const slots = shape.slots;
+  // Checked now, so a bad value throws where the template runs; kept as
+  // values that cannot change later (arrays copied, objects turned to
+  // text), so rendering later gives what rendering now would have.
+  for (let i = 0; i < values.length; i++) values[i] = checked(slots[i], values[i]);
+  return fromTemplate(shape, values);
+}
+
+/** Whether a value is kept as it is: it renders the same text whenever it renders. */
+function isSettled(value: unknown): boolean {
+  const type = typeof value;
+  return value === null || (type !== "object" && type !== "function") || value instanceof Html;
+}
+
+function checkedText(value: unknown): unknown {
+  if (isSettled(value)) return value;
+  if (Array.isArray(value)) return value.map(checkedText);
+  return trust(escapeHtml(String(value)));
+}
+
+function checked(info: SlotInfo, value: unknown): unknown {
+  switch (info.slot) {
+    case Slot.Text:
+    case Slot.Comment:
+      return checkedText(value);
+    case Slot.Attributes:
+      return isText(value) || value instanceof Html ? value : trust(attributesOf(value));
+    case Slot.ValueStart:
+    case Slot.Quoted:
+    case Slot.Unquoted:
+      if (value instanceof Html) return value;
+      if (info.attr === AttrKind.Code) throw codeError("an event handler or srcdoc attribute");
+      return isSettled(value) ? value : plainOf(value);
+    case Slot.AttrName:
+    case Slot.Forbidden:
+      if (value instanceof Html || isText(value)) return value;
+      throw new TypeError(`html: data cannot be interpolated into ${info.where || "this position"}`);
+  }
+}
+
+/** The markup of a template from its checked values. */
+export function renderTemplate(strings: TemplateStringsArray, values: readonly unknown[]): string {
   const slots = slotsOf(strings);
   const out: string[] = [];
   // For URL values: where this value's output began, and its text so far.
@@ -210,7 +315,7 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): Html 
     out.push(chunk, slotMarkup(info, value));
   }
   out.push(strings[values.length] ?? strings.raw[values.length]);
-  return trust(out.join(""));
+  return out.join("");
 }
 
 function valueMarkup(info: SlotInfo, text: string): string {
@@ -218,7 +323,8 @@ function valueMarkup(info: SlotInfo, text: string): string {
   return info.slot === Slot.Unquoted ? escapeUnquoted(text) : escapeHtml(text);
 }
 
-function slotMarkup(info: SlotInfo, value: unknown): string {
+/** The markup of one hole outside URL values, where each hole's markup stands on its own. */
+export function slotMarkup(info: SlotInfo, value: unknown): string {
   switch (info.slot) {
     case Slot.Text:
     case Slot.Comment:

@@ -10,6 +10,7 @@ import type { ViewProbe } from "./metrics/metrics";
 import { nowNs } from "./metrics/tracing";
 import { isCoreError } from "./native";
 import { encodeFrame, type HostFrame } from "./protocol";
+import type { Splice } from "./template-track";
 
 /** What became of HTML handed to the core. */
 export type Delivery = "sent" | "too-large" | "failed";
@@ -35,6 +36,11 @@ export class InstanceCore {
   /** Sends `wireId`'s new HTML, answering `ref` (0: none). */
   update(wireId: string, ref: number, html: string): Delivery {
     return this.handOff(wireId, html, () => this.core.update(this.conn, wireId, ref, html));
+  }
+
+  /** Sends `wireId`'s new HTML as splices against the `baseBytes` bytes of its last, answering `ref` (0: none). */
+  updateSplices(wireId: string, ref: number, baseBytes: number, splices: readonly Splice[]): Delivery {
+    return this.deliver(() => this.core.updateSplices(this.conn, wireId, ref, baseBytes, splices));
   }
 
   unregister(wireId: string): void {

@@ -8,6 +8,8 @@ import { rm } from "node:fs/promises";
 import type { AsyncResult } from "./async-result";
 import { decideEvent, quoted } from "./events";
 import { decodeInfo } from "./info-codec";
+import { trusted } from "./html";
+import { isTrackable } from "./template-track";
 import { InstanceCore } from "./instance-core";
 import type { InstanceEnv, MountContext } from "./instance-env";
 import type { JsonValue } from "./json";
@@ -400,7 +402,8 @@ export class LiveInstance {
       return this.failStart(ref, "register", null, "update too large");
     }
     if (registered !== "sent") return this.failStart(ref, "register", null);
-    tree.root.html = markup;
+    const last = tree.root.last;
+    this.render.sent(tree.root, last !== null && last.toString() === markup ? last : trusted(markup), isTrackable(markup));
     clearStreams(view);
     this.subscriptions.goLive();
     const rendered: TreeNode[] = [tree.root];
@@ -505,7 +508,7 @@ export class LiveInstance {
     }
     if (!answer.answered) {
       const node = tree.nodes.get(target) ?? tree.root;
-      this.core.update(node.wireId, ref, node.html ?? "");
+      this.render.unchanged(node, ref);
     }
     this.render.afterRender(rendered);
     this.syncTitle();

@@ -1,15 +1,33 @@
 // Rendering a live view's tree: each node that changed renders on its
-// own, top-down, and its HTML goes to the core, which diffs it against
-// what it holds. A render over maxLiveMessageBytes is not sent.
+// own, top-down, and what changed goes to the core, which diffs it against
+// what it holds: splices against the last HTML when the render can be
+// compared with the last one template by template (template-track.ts),
+// the whole HTML otherwise. A render over maxLiveMessageBytes is not sent.
 
 import { quoted } from "./events";
 import type { InstanceCore } from "./instance-core";
 import { formatBytes } from "./limits";
 import type { Logger } from "./logger";
 import { clearStreams } from "./stream";
+import { freshMarkup, isTrackable, trackRender, type TrackedRender } from "./template-track";
 import { UpdateTooLargeError } from "./update-error";
+import { htmlInternals, type Html } from "./html";
 import type { TreeNode, ViewTree } from "./view-tree";
 import { measureDiff, now, type DebugTrace } from "./dev/debug-log";
+
+/**
+ * Set by tests: every tracked render is checked against a render from
+ * scratch, so a tracking mistake fails there instead of reaching a page.
+ */
+const checkSplices = process.env.LIVETS_CHECK_SPLICES === "1";
+
+function checkTracked(node: TreeNode, value: Html, tracked: TrackedRender): void {
+  const fresh = freshMarkup(value);
+  const markup = tracked.tree.toString();
+  if (fresh !== markup || Buffer.byteLength(fresh) !== tracked.bytes) {
+    throw new Error(`change tracking of ${node.Class.name} gave other markup than a full render:\n${markup}\n---\n${fresh}`);
+  }
+}
 
 /** Whether the request being answered got its answer yet. */
 export interface Answer {
@@ -54,16 +72,23 @@ export class LiveRender {
   visit(tree: ViewTree, node: TreeNode, ref: number, target: string, rendered: TreeNode[], answer: Answer, tooLarge: TooLarge[]): void {
     if (node.dirty || node.html === null) {
       const started = this.trace !== null ? now() : 0;
-      const { markup, removed } = tree.render(node);
-      if (this.trace !== null) this.traceRender(node, now() - started, markup);
-      const size = Buffer.byteLength(markup);
+      const { value, removed } = tree.renderValue(node);
+      const prev = node.tracked;
+      const tracked: TrackedRender | null = node.html !== null && prev !== null ? trackRender(prev, value) : null;
+      if (tracked !== null && checkSplices) checkTracked(node, value, tracked);
+      // The whole markup only when it goes whole.
+      const markup = tracked === null ? value.toString() : "";
+      const size = tracked?.bytes ?? Buffer.byteLength(markup);
+      if (this.trace !== null) this.traceRender(node, now() - started, tracked === null ? markup : tracked.tree.toString(), size);
       let outcome: "sent" | "too-large" | "failed" = "too-large";
       if (size <= this.maxBytes) {
         if (node.html === null) {
           outcome = this.core.register(node.wireId, 0, markup);
         } else {
           const withRef = !answer.answered && node.wireId === target ? ref : 0;
-          outcome = this.core.update(node.wireId, withRef, markup);
+          outcome = tracked !== null && prev !== null
+            ? this.core.updateSplices(node.wireId, withRef, htmlInternals.bytes(prev), tracked.splices)
+            : this.core.update(node.wireId, withRef, markup);
           if (withRef !== 0 && outcome !== "too-large") answer.answered = true;
         }
       }
@@ -73,7 +98,8 @@ export class LiveRender {
         tooLarge.push({ node, error: this.tooLarge(node, size) });
         return;
       }
-      node.html = markup;
+      if (tracked !== null) this.sent(node, tracked.tree, true);
+      else this.sent(node, value, isTrackable(markup));
       // Stream items go once; a render that was not sent keeps them queued.
       clearStreams(node.instance);
       rendered.push(node);
@@ -81,10 +107,23 @@ export class LiveRender {
     for (const child of node.children.values()) this.visit(tree, child, ref, target, rendered, answer, tooLarge);
   }
 
-  private traceRender(node: TreeNode, renderMs: number, markup: string): void {
+  /** Records the render in the debug trace; the whole markup is built for it, in debug only. */
+  private traceRender(node: TreeNode, renderMs: number, markup: string, bytes: number): void {
     const first = node.html === null;
     const name = node.parent === null ? node.Class.name : `${node.Class.name} ${quoted(node.cid)}`;
-    this.trace?.rendered(name, renderMs, Buffer.byteLength(markup), first ? null : measureDiff(node.html ?? "", markup), first);
+    this.trace?.rendered(name, renderMs, bytes, first ? null : measureDiff(node.html?.toString() ?? "", markup), first);
+  }
+
+  /** Records that the core holds the markup of `html` for `node`. */
+  sent(node: TreeNode, html: Html, trackable: boolean): void {
+    node.html = html;
+    node.tracked = trackable ? html : null;
+  }
+
+  /** Answers `ref` on `node` with an empty patch: nothing changed. */
+  unchanged(node: TreeNode, ref: number): void {
+    if (node.tracked !== null) this.core.updateSplices(node.wireId, ref, htmlInternals.bytes(node.tracked), []);
+    else this.core.update(node.wireId, ref, node.html?.toString() ?? "");
   }
 
   /** Renders `node` without sending it, unmounting the components it no longer places. */

@@ -3,6 +3,7 @@
 
 import type { CorePort } from "./core-port";
 import type { NativeBinding, ServerHandle } from "./native";
+import type { Splice } from "./template-track";
 
 /** The core calls of one running native server. */
 export class NativeCorePort implements CorePort {
@@ -17,6 +18,13 @@ export class NativeCorePort implements CorePort {
 
   update(conn: number, id: string, ref: number, html: string): void {
     this.native.update(this.handle, conn, id, ref, html);
+  }
+
+  updateSplices(conn: number, id: string, ref: number, baseBytes: number, splices: readonly Splice[]): void {
+    // Flat, so the shim reads one array: offset, removed, text, offset, ...
+    const flat: (number | string)[] = [];
+    for (const s of splices) flat.push(s.offset, s.removed, s.text);
+    this.native.updateSplices(this.handle, conn, id, ref, baseBytes, flat);
   }
 
   unregister(conn: number, id: string): void {

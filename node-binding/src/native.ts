@@ -250,6 +250,8 @@ export interface NativeBinding {
   requestAbort(h: ServerHandle, requestId: number): void;
   register(h: ServerHandle, conn: number, component: string, ref: number, html: string): void;
   update(h: ServerHandle, conn: number, component: string, ref: number, html: string): void;
+  /** lts_component_update_splices: `splices` is offset, removed, text, offset, ... */
+  updateSplices(h: ServerHandle, conn: number, component: string, ref: number, baseBytes: number, splices: readonly (number | string)[]): void;
   unregister(h: ServerHandle, conn: number, component: string): void;
   replyError(h: ServerHandle, conn: number, component: string, ref: number, reason: string): void;
   send(h: ServerHandle, conn: number, text: string): void;

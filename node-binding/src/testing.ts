@@ -19,6 +19,7 @@ import { parsePresences, type Presences } from "./presence";
 import { Kind, type HostFrame, type PushEventFrame, type RefusedFrame, type RenderFrame, type ReplyFrame } from "./protocol";
 import { NESTED_ID_PREFIX } from "./nested-views";
 import { Router } from "./router";
+import { applySplices, type Splice } from "./template-track";
 import { UPLOAD_EVENT, UPLOAD_START_EVENT } from "./uploads";
 import { parseLocal } from "./url";
 import type { Flash } from "./view-host";
@@ -110,6 +111,12 @@ class RecordingCore implements CorePort {
     this.html.set(id, html);
     this.seq.set(id, seq + 1);
     this.messages.push([Kind.patch, id, seq + 1, ref, html]);
+  }
+
+  updateSplices(conn: number, id: string, ref: number, baseBytes: number, splices: readonly Splice[]): void {
+    const html = this.html.get(id);
+    if (html === undefined) return;
+    this.update(conn, id, ref, applySplices(html, baseBytes, splices));
   }
 
   unregister(_conn: number, id: string): void {

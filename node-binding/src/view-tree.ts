@@ -35,8 +35,12 @@ export interface TreeNode {
   children: Map<string, TreeNode>;
   /** The children placed by the render in progress. */
   placing: Map<string, TreeNode> | null;
-  /** The HTML the core holds for it; null until registered. */
-  html: string | null;
+  /** The HTML the core holds for it (its markup is built when asked for); null until registered. */
+  html: Html | null;
+  /** The template tree of its last render. */
+  last: Html | null;
+  /** `html` when the next render can be compared with it (template-track.ts); null otherwise. */
+  tracked: Html | null;
   dirty: boolean;
 }
 
@@ -92,7 +96,7 @@ export class ViewTree {
   }
 
   private add(wireId: string, cid: string, instance: NodeInstance, Class: TreeNode["Class"], parent: TreeNode | null, props: object): TreeNode {
-    const node: TreeNode = { wireId, cid, instance, Class, parent, props, children: new Map(), placing: null, html: null, dirty: true };
+    const node: TreeNode = { wireId, cid, instance, Class, parent, props, children: new Map(), placing: null, html: null, last: null, tracked: null, dirty: true };
     this.nodes.set(wireId, node);
     this.mounted.add(node);
     this.byInstance.set(instance, node);
@@ -112,14 +116,21 @@ export class ViewTree {
    * `removeAll` still unmounts them.
    */
   render(node: TreeNode): { markup: string; removed: TreeNode[] } {
+    const { value, removed } = this.renderValue(node);
+    return { markup: value.toString(), removed };
+  }
+
+  /** `render` without the markup: the template tree, whose text is built only when asked for. */
+  renderValue(node: TreeNode): { value: Html; removed: TreeNode[] } {
     const placed = new Map<string, TreeNode>();
     node.placing = placed;
     try {
-      const markup = markupOf(node.instance.render(), node.Class.name);
+      const value = htmlOf(node.instance.render(), node.Class.name);
       const removed = [...node.children.values()].filter((c) => placed.get(c.cid) !== c);
       node.children = placed;
       node.dirty = false;
-      return { markup, removed };
+      node.last = value;
+      return { value, removed };
     } finally {
       node.placing = null;
     }
@@ -206,8 +217,8 @@ function unmountNode(node: TreeNode, gone: (wireId: string) => void, log: (err: 
  * The markup of a render. A plain string is refused, never inserted: it
  * would be markup built by hand from values nobody escaped.
  */
-function markupOf(value: unknown, name: string): string {
-  if (value instanceof Html) return value.toString();
+function htmlOf(value: unknown, name: string): Html {
+  if (value instanceof Html) return value;
   if (typeof value === "string") {
     throw new TypeError(`render() of ${name} returned a string; build markup with html\`\` (or raw() for trusted markup)`);
   }

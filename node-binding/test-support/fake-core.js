@@ -1,12 +1,22 @@
 'use strict'
 // A CorePort that records every call, for driving the hub and views
-// without the native core.
+// without the native core. Splices are applied to the HTML it holds, as
+// the core applies them, and recorded as the update of the HTML they give
+// (the calls that came as splices are in `spliced`).
+const { applySplices } = require('../dist/template-track')
+
 class FakeCore {
   constructor() {
     this.calls = []
+    this.spliced = []
+    this.held = new Map()
   }
-  register(conn, id, ref, html) { this.calls.push(['register', conn, id, ref, html]) }
-  update(conn, id, ref, html) { this.calls.push(['update', conn, id, ref, html]) }
+  register(conn, id, ref, html) { this.held.set(id, html); this.calls.push(['register', conn, id, ref, html]) }
+  update(conn, id, ref, html) { this.held.set(id, html); this.calls.push(['update', conn, id, ref, html]) }
+  updateSplices(conn, id, ref, baseBytes, splices) {
+    this.spliced.push([id, splices])
+    this.update(conn, id, ref, applySplices(this.held.get(id) ?? '', baseBytes, splices))
+  }
   unregister(conn, id) { this.calls.push(['unregister', conn, id]) }
   replyError(conn, id, ref, reason) { this.calls.push(['replyError', conn, id, ref, reason]) }
   subscribe(conn, id, topic) { this.calls.push(['subscribe', conn, id, topic]) }

@@ -3,9 +3,12 @@
 // way a browser does (GET, then a WebSocket with an Origin header and
 // permessage-deflate offered, masked frames), join with the page's token
 // and CSRF token, then send the connector's event and wait for its patch,
-// one in flight per connection. Prints one JSON line of results.
+// one in flight per connection. Prints one JSON line of results. With
+// PROTOCOL "phoenix" it speaks Phoenix LiveView's protocol instead (for
+// pyview, scripts/bench/peers/pyview-render.py): the page's CSRF token and
+// session, phx_join on /live/websocket, click events answered by phx_reply.
 //
-// usage: node render-load.js PORT PATH EVENT CONNECTIONS WARMUP_S DURATION_S
+// usage: node render-load.js PORT PATH EVENT CONNECTIONS WARMUP_S DURATION_S [PROTOCOL]
 
 const http = require('http')
 let WebSocket
@@ -16,7 +19,8 @@ try {
   process.exit(2)
 }
 
-const [port, pagePath, event, connections, warmup, duration] = process.argv.slice(2)
+const [port, pagePath, event, connections, warmup, duration, protocol = 'livets'] = process.argv.slice(2)
+const phoenix = protocol === 'phoenix'
 const N = Number(connections)
 
 function get(path) {
@@ -32,7 +36,34 @@ function get(path) {
   })
 }
 
+async function connectPhoenix() {
+  const body = await get(pagePath)
+  const csrf = /<meta name="csrf-token" content="([^"]+)"/.exec(body)[1]
+  const session = /data-phx-session="([^"]+)"/.exec(body)[1]
+  const topic = `lv:${/id="(phx-[^"]+)"/.exec(body)[1]}`
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/live/websocket?_csrf_token=${encodeURIComponent(csrf)}&vsn=2.0.0`, {
+    origin: `http://127.0.0.1:${port}`,
+    perMessageDeflate: { clientMaxWindowBits: true },
+  })
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve)
+    ws.once('error', reject)
+  })
+  const conn = { ws, id: topic, ref: 1, sentAt: 0, waiting: 0 }
+  const url = `http://127.0.0.1:${port}${pagePath}`
+  ws.send(JSON.stringify(['1', '1', topic, 'phx_join', { url, params: { _csrf_token: csrf }, session, static: '' }]))
+  await new Promise((resolve, reject) => {
+    ws.once('message', (data) => {
+      const msg = JSON.parse(data)
+      const status = Array.isArray(msg) ? msg[msg.length - 1]?.status ?? msg[0]?.status : undefined
+      status === 'ok' ? resolve() : reject(new Error(`join refused: ${data}`))
+    })
+  })
+  return conn
+}
+
 async function connect() {
+  if (phoenix) return connectPhoenix()
   const body = await get(pagePath)
   const id = /data-livets-id="([^"]+)"/.exec(body)[1]
   const token = /data-livets-token="([^"]+)"/.exec(body)[1]
@@ -65,7 +96,8 @@ function send(conn) {
   if (stopped) return
   conn.waiting = ++conn.ref
   conn.sentAt = process.hrtime.bigint()
-  conn.ws.send(JSON.stringify(['e', conn.ref, conn.id, event, { id: String(conn.ref % 300) }]))
+  if (phoenix) conn.ws.send(JSON.stringify(['1', String(conn.ref), conn.id, 'event', { type: 'click', event, value: { id: String(conn.ref % 300) } }]))
+  else conn.ws.send(JSON.stringify(['e', conn.ref, conn.id, event, { id: String(conn.ref % 300) }]))
 }
 
 async function main() {
@@ -76,6 +108,14 @@ async function main() {
   for (const conn of conns) {
     conn.ws.on('message', (data) => {
       const msg = JSON.parse(data)
+      if (phoenix) {
+        if (msg[3] !== 'phx_reply' || msg[1] !== String(conn.waiting)) return
+        if (measuring) {
+          done++
+          latencies.push(Number(process.hrtime.bigint() - conn.sentAt) / 1000)
+        }
+        return send(conn)
+      }
       if (msg[0] === 'x') {
         console.error(`refused: ${data}`)
         process.exit(1)

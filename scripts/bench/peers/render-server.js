@@ -1,11 +1,13 @@
 'use strict'
 // The app the render benchmark drives: a counter, and a 300-row table
 // whose event changes one row, on the real stack. PORT picks the port;
+// ROWS the table's rows; LIVETS_BINDING another build's node-binding
+// directory (the benchmark's side-by-side run of an earlier commit);
 // REUSE_PORT=1 shares it with other processes and REDIS_URL joins them
 // (scripts/bench/reuseport), where /feed fans one event out to every viewer.
 
 const path = require('path')
-const { LiveTSServer, LiveView, html } = require(path.join(__dirname, '..', '..', '..', 'node-binding'))
+const { LiveTSServer, LiveView, html } = require(process.env.LIVETS_BINDING || path.join(__dirname, '..', '..', '..', 'node-binding'))
 
 class Counter extends LiveView {
   static events = ['inc']
@@ -39,7 +41,7 @@ class Feed extends LiveView {
   }
 }
 
-const ROWS = 300
+const ROWS = Number(process.env.ROWS || 300)
 
 class Table extends LiveView {
   static events = ['bump']
