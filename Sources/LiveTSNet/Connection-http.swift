@@ -25,9 +25,7 @@ extension Connection {
             case .needMore:
                 return
             case .failure(let status):
-                inbound.removeAll()
-                writeRaw(HTTPResponse.error(status: status))
-                closeAfterFlush()
+                refuseUnparsed(status, what: nil)
                 return
             case .request(var request, let consumed):
                 inbound.removeFirst(consumed)
@@ -41,6 +39,19 @@ extension Connection {
         }
     }
 
+    /// Answers a request the parser refused with its status and closes. A
+    /// body declared over the limit is logged as a refusal when `what` names
+    /// the request (a host that streams bodies, a long-poll POST).
+    func refuseUnparsed(_ status: Int, what: String?) {
+        if status == 413, let what {
+            server.refuse(.tooBig, connection: 0, address: clientAddress,
+                          detail: "\(what) declared a body over \(server.settings.httpLimits.maxBodyBytes) bytes (lts_config.max_body_bytes): answered 413 and closed.")
+        }
+        inbound.removeAll()
+        writeRaw(HTTPResponse.error(status: status))
+        closeAfterFlush()
+    }
+
     /// processHTTP when the host streams requests: only heads are parsed
     /// here; a body goes to the host through the exchange.
     private func processHeads(_ parser: HTTPParser) {
@@ -49,13 +60,7 @@ extension Connection {
             case .needMore:
                 return
             case .failure(let status):
-                if status == 413 {
-                    server.refuse(.tooBig, connection: 0, address: clientAddress,
-                                  detail: "A request declared a body over \(server.settings.httpLimits.maxBodyBytes) bytes (lts_config.max_body_bytes): answered 413 and closed.")
-                }
-                inbound.removeAll()
-                writeRaw(HTTPResponse.error(status: status))
-                closeAfterFlush()
+                refuseUnparsed(status, what: "A request")
                 return
             case .head(var request, let headBytes, let framing):
                 if framing != .none && server.isLongPoll(request) {

@@ -241,13 +241,7 @@ extension Connection {
         case .needMore:
             return false
         case .failure(let status):
-            if status == 413 {
-                server.refuse(.tooBig, connection: 0, address: clientAddress,
-                              detail: "A long-poll POST declared a body over \(server.settings.httpLimits.maxBodyBytes) bytes (lts_config.max_body_bytes): answered 413 and closed.")
-            }
-            inbound.removeAll()
-            writeRaw(HTTPResponse.error(status: status))
-            closeAfterFlush()
+            refuseUnparsed(status, what: "A long-poll POST")
             return false
         case .request(var request, let consumed):
             inbound.removeFirst(consumed)
