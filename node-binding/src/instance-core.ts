@@ -40,7 +40,15 @@ export class InstanceCore {
 
   /** Sends `wireId`'s new HTML as splices against the `baseBytes` bytes of its last, answering `ref` (0: none). */
   updateSplices(wireId: string, ref: number, baseBytes: number, splices: readonly Splice[]): Delivery {
-    return this.deliver(() => this.core.updateSplices(this.conn, wireId, ref, baseBytes, splices));
+    const started = nowNs();
+    const delivery = this.deliver(() => this.core.updateSplices(this.conn, wireId, ref, baseBytes, splices));
+    if (delivery === "sent" && this.probe !== undefined) {
+      // What was handed over: the splices' text, not the page.
+      let bytes = 0;
+      for (const splice of splices) bytes += Buffer.byteLength(splice.text);
+      this.probe.handOff(wireId, bytes, started);
+    }
+    return delivery;
   }
 
   unregister(wireId: string): void {

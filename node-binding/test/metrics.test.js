@@ -221,16 +221,22 @@ test('through Redis: the state of the link, and a publish of another node counte
     two.subscribe('news', (data) => heard.push(data))
     // The other node hears of a subscription through Redis: publish until it arrives.
     await waitFor(() => { one.broadcast('news', 'x'); return heard.length > 0 }, 5000, 'a publish across')
+    // Publishes made before the other node's Redis subscription was in
+    // place are dropped by Redis, and the last ones may still be on their
+    // way: one more, then wait until the counts settle.
+    one.broadcast('news', 'last')
+    await waitFor(() => heard.includes('last') && two.metrics().pubsub.remotePublished === heard.length, 5000, 'the last publish across')
     const sent = one.metrics().pubsub.published
     const got = two.metrics()
     assert.deepEqual(got.redis, { enabled: true, connected: true, reconnects: 0, droppedPublishes: 0 })
-    assert.equal(got.pubsub.remotePublished, sent, 'every publish of the other node arrived, each once')
+    assert.equal(heard.filter((data) => data === 'last').length, 1, 'a publish arrives once')
+    assert.ok(got.pubsub.remotePublished >= 1 && got.pubsub.remotePublished <= sent, `${got.pubsub.remotePublished} of ${sent} publishes counted as from another node`)
     assert.equal(got.pubsub.published, 0)
     assert.equal(got.pubsub.hostMessages, heard.length)
     assert.equal(one.metrics().pubsub.remotePublished, 0)
     const families = parsePrometheus(two.metricsText())
     assert.equal(sample(families, 'livets_redis_connected'), 1)
-    assert.equal(sample(families, 'livets_pubsub_remote_published_total'), sent)
+    assert.equal(sample(families, 'livets_pubsub_remote_published_total'), got.pubsub.remotePublished)
   } finally {
     for (const server of servers) await server.close()
     await redis.stop()
