@@ -39,7 +39,7 @@ def make_tree(root, build_sh):
     binding = root / "node-binding"
     for part in ("native", "dist", "build", "client"):
         shutil.copytree(REPO / "node-binding" / part, binding / part)
-    for name in ("package.json", "tsconfig.json"):
+    for name in ("package.json", "tsconfig.json", "build-esm.js"):
         shutil.copy2(REPO / "node-binding" / name, binding)
     shutil.copy2(build_sh, binding / "build.sh")
     app = root / "examples/app"
