@@ -116,7 +116,7 @@ extension HTMLDocument {
         // Left-over records and bytes grow with every splice; past a share of the page a full parse starts afresh.
         guard dropped <= max(4096, newSource.count / 4) else { return nil }
 
-        guard let hashes = newHashes(changes), let patch = patch(changes, hashes),
+        guard let (hashes, under) = newHashes(changes), let patch = patch(changes, hashes, under),
               patch.count <= 1024 || patch.count <= newSource.count else { return nil }
 
         for (index, hash) in hashes where index < nodes.count { nodes[index].hash = hash }
@@ -183,42 +183,56 @@ extension HTMLDocument {
 
     /// The new hashes of the changed elements and of their ancestors (old
     /// indexes), each ancestor combining its children's last child first,
-    /// as `Parser.finish` does. Nil under an ancestor the differ would not
-    /// pair child by child (a nested component, a template, foreign content).
-    private func newHashes(_ changes: [Change]) -> [Int: UInt64]? {
+    /// as `Parser.finish` does, and for each ancestor its children among
+    /// them, in order. Nil under an ancestor the differ would not pair
+    /// child by child (a nested component, a template, foreign content).
+    private func newHashes(_ changes: [Change]) -> (hashes: [Int: UInt64], under: [Int: [Int]])? {
         var hashes: [Int: UInt64] = [:]
-        var ancestors = Set<Int>()
+        var under: [Int: [Int]] = [:]
         for change in changes {
             hashes[change.element] = change.piece!.nodes[1].hash
-            var a = Int(nodes[change.element].parent)
+            var child = change.element
+            var a = Int(nodes[child].parent)
             while a >= 0 {
                 let node = nodes[a]
                 if a != 0 {
                     guard node.kind == .element, node.namespace == .html, node.tag != .template else { return nil }
                 }
                 guard node.flags & NodeRecord.componentRoot == 0 else { return nil }
-                if !ancestors.insert(a).inserted { break }
+                let seen = under[a] != nil
+                under[a, default: []].append(child)
+                if seen { break }
+                child = a
                 a = Int(node.parent)
             }
         }
-        // A descendant's index is above its ancestor's: deepest first.
-        for a in ancestors.sorted(by: >) {
-            var children: [Int] = []
+        // Changes come in document order, so each list is too; a
+        // descendant's index is above its ancestor's: deepest first.
+        for a in under.keys.sorted(by: >) {
+            let changed = under[a]!
+            var next = 0
+            var folded: UInt64 = 0
+            // Folded last child first: the children are walked first to last, then combined backwards.
+            var children: [UInt64] = []
             var child = a + 1
             while child < Int(nodes[a].end) {
-                children.append(child)
+                if next < changed.count && changed[next] == child {
+                    children.append(hashes[child]!)
+                    next += 1
+                } else {
+                    children.append(nodes[child].hash)
+                }
                 child = Int(nodes[child].end)
             }
-            var folded: UInt64 = 0
-            for c in children.reversed() { folded = Hash.combine(folded, hashes[c] ?? nodes[c].hash) }
+            for h in children.reversed() { folded = Hash.combine(folded, h) }
             hashes[a] = Hash.combine(own[a], folded)
         }
-        return hashes
+        return (hashes, under)
     }
 
     /// The patch the full differ writes for these changes, or nil where it
     /// would not pair the changed children by position.
-    private func patch(_ changes: [Change], _ hashes: [Int: UInt64]) -> [UInt8]? {
+    private func patch(_ changes: [Change], _ hashes: [Int: UInt64], _ under: [Int: [Int]]) -> [UInt8]? {
         if (hashes[0] ?? nodes[0].hash) == nodes[0].hash { return Array("[]".utf8) }
         var pieces: [Int: HTMLDocument] = [:]
         for change in changes { pieces[change.element] = change.piece! }
@@ -226,29 +240,33 @@ extension HTMLDocument {
         var path: [Int32] = []
 
         func changedChildren(_ parent: Int) -> [(position: Int, index: Int)]? {
-            var run: [(position: Int, index: Int)] = []
+            var changed: [(position: Int, index: Int)] = []
+            let candidates = under[parent] ?? []
+            var next = 0
             var position = 0
             var child = parent + 1
-            while child < Int(nodes[parent].end) {
-                run.append((position, child))
+            while next < candidates.count && child < Int(nodes[parent].end) {
+                if child == candidates[next] {
+                    if hashes[child]! != nodes[child].hash { changed.append((position, child)) }
+                    next += 1
+                }
                 position += 1
                 child = Int(nodes[child].end)
             }
-            let differs = { (c: Int) in (hashes[c] ?? self.nodes[c].hash) != self.nodes[c].hash }
-            guard let first = run.firstIndex(where: { differs($0.index) }),
-                  let last = run.lastIndex(where: { differs($0.index) }) else { return [] }
+            guard let first = changed.first, let last = changed.last else { return [] }
             // As `TreeDiffer.mostlyAligned`: the run between the first and
             // last changed child is paired by position only when it looks
             // like rows changed in place.
-            let count = last - first + 1
-            let changed = run[first...last].filter { differs($0.index) }
+            let count = last.position - first.position + 1
             if count > 16 {
                 guard (count - changed.count) * 2 >= count else { return nil }
             } else if count > 2 {
                 for c in changed {
                     let newHash = hashes[c.index]!
-                    for other in run[first...last] where other.index != c.index && nodes[other.index].hash == newHash {
-                        return nil
+                    var other = first.index
+                    while other <= last.index {
+                        if other != c.index && nodes[other].hash == newHash { return nil }
+                        other = Int(nodes[other].end)
                     }
                 }
             }
@@ -303,7 +321,6 @@ extension HTMLDocument {
         }
 
         let firstNew = Int32(attributes.count)
-        attributes.reserveCapacity(attributes.count + piece.attributes.count)
         for a in piece.attributes { attributes.append(AttributeRecord(name: placed(a.name), value: placed(a.value))) }
 
         var newNodes: [NodeRecord] = []
