@@ -113,6 +113,23 @@ final class SplicingTests: XCTestCase {
         XCTAssertNil(full.mutableCopy().splice([SourceSplice(offset: 0, removed: new.count + 1, inserted: 0)], into: []))
     }
 
+    /// A spliced tree knows whether its source names a stream container
+    /// from the bytes around the splices alone, as the full look would tell.
+    func testASplicedTreeKnowsWhetherItNamesAStream() {
+        let old = Array("<div><span title=\"ts-str\">a</span><ul class=x><li>b</li></ul></div>".utf8)
+        for (offset, removed, text) in [(25, 0, " ts-stream"), (24, 0, "eam"), (26, 1, "ts-stream"), (26, 1, "b")] {
+            let tree = HTMLDocument(old).mutableCopy()
+            XCTAssertFalse(tree.mentionsStream)
+            let new = Array(old[0..<offset]) + Array(text.utf8) + Array(old[(offset + removed)...])
+            guard tree.splice([SourceSplice(offset: offset, removed: removed, inserted: text.utf8.count)], into: new) != nil else {
+                XCTFail("\(text) at \(offset) was not spliced")
+                continue
+            }
+            XCTAssertTrue(tree.isSameTree(as: HTMLDocument(new)))
+            XCTAssertEqual(tree.mentionsStream, StreamSplit.mentionsStream(new), String(decoding: new, as: UTF8.self))
+        }
+    }
+
     /// A tree spliced many times over keeps matching the full parse, and
     /// the bytes left behind by earlier splices send it to a full parse in time.
     func testRepeatedSplicesStayExact() {

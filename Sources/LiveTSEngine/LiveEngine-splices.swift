@@ -71,7 +71,14 @@ extension LiveEngine {
     /// they make, re-parsing only the elements around them; false (the
     /// tree kept as it was) when only a full parse and diff can be sure.
     private func spliced(_ key: ComponentRegistry.Key, _ ref: UInt64, _ splices: [HTMLSplice], _ html: [UInt8]) -> Bool {
-        guard !splices.isEmpty, !StreamSplit.mentionsStream(html), var tree = registry.takeTree(key) else { return false }
+        guard !splices.isEmpty, var tree = registry.takeTree(key) else { return false }
+        // Stream items are split out by the full path. The kept tree knows
+        // whether its source named a container; splicing looks only around
+        // what changed to keep knowing.
+        guard !tree.mentionsStream else {
+            registry.restoreTree(key, tree)
+            return false
+        }
         let started = Traffic.now()
         // A tree the diff cache or another view shares is copied once; after that the view holds its own.
         if !isKnownUniquelyReferenced(&tree) || tree.isCached { tree = tree.mutableCopy() }
@@ -81,6 +88,8 @@ extension LiveEngine {
             registry.restoreTree(key, tree)
             return false
         }
+        // A splice that wrote a container's name: the full path splits out the items, from the last HTML.
+        guard !tree.mentionsStream else { return false }
         if let before {
             let full = HTMLDocument(html)
             if !tree.isSameTree(as: full) || ops != HTMLDiffer.diff(old: before, new: full) {

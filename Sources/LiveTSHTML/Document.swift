@@ -75,6 +75,7 @@ public final class HTMLDocument {
     /// Attribute records and side bytes no node uses any more, left by
     /// splicing (`HTMLDocument-splicing.swift`); a full parse drops them.
     var garbage = 0
+    var streamMention: Bool?
     /// Set once by the `HTMLDiffCache` that made the document, which names
     /// it by this serial instead of holding it.
     var cacheKey: (owner: ObjectIdentifier, serial: UInt64)?
@@ -108,6 +109,7 @@ public final class HTMLDocument {
         ranges = other.ranges
         own = other.own
         garbage = other.garbage
+        streamMention = other.streamMention
     }
 
     deinit {
@@ -117,6 +119,16 @@ public final class HTMLDocument {
     /// Parses `source`.
     public convenience init(_ source: [UInt8]) {
         self.init(parsing: source)
+    }
+
+    /// Whether `source` names a stream container (`StreamSplit.mentionsStream`),
+    /// looked up once per tree: splicing carries the answer over by looking
+    /// only around what it changed.
+    public var mentionsStream: Bool {
+        if let known = streamMention { return known }
+        let found = StreamSplit.mentionsStream(source)
+        streamMention = found
+        return found
     }
 
     /// Whether an `HTMLDiffCache` made the tree, and may hand it to other views.

@@ -119,11 +119,28 @@ extension HTMLDocument {
         guard let (hashes, under) = newHashes(changes), let patch = patch(changes, hashes, under),
               patch.count <= 1024 || patch.count <= newSource.count else { return nil }
 
+        let mentioned = streamMention == false ? HTMLDocument.mentionsStream(around: splices, in: newSource) : nil
         for (index, hash) in hashes where index < nodes.count { nodes[index].hash = hash }
         for change in changes.reversed() { replace(change) }
         source = newSource
+        streamMention = mentioned
         garbage = dropped
         return patch
+    }
+
+    /// Whether `newSource` names a stream container where the splices put
+    /// bytes, or where they joined bytes together: with a source that named
+    /// none, whether the new one does.
+    private static func mentionsStream(around splices: [SourceSplice], in newSource: [UInt8]) -> Bool {
+        // "ts-stream" is 9 bytes: one crossing a splice's edge starts at most 8 before it.
+        var delta = 0
+        for splice in splices {
+            let start = max(0, splice.offset + delta - 8)
+            let end = min(newSource.count, splice.offset + delta + splice.inserted + 8)
+            delta += splice.inserted - splice.removed
+            if start < end && StreamSplit.mentionsStream(Array(newSource[start..<end])) { return true }
+        }
+        return false
     }
 
     /// The deepest element closed by its own end tag whose content and
