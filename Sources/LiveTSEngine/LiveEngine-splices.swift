@@ -52,11 +52,14 @@ extension LiveEngine {
     public func update(connection: UInt64, component: [UInt8], ref: UInt64, baseLength: Int, splices: [HTMLSplice]) {
         loop.runOrPost { [self] in
             let key = ComponentRegistry.Key(connection: connection, component: component)
-            guard let entry = registry[key] else {
+            // Only the HTML is read here: a copy of the entry would hold the
+            // kept tree too, and splicing changes that tree in place only
+            // when nothing else holds it.
+            guard let last = registry[key]?.html else {
                 answered(connection, ref, refused: false)
                 return
             }
-            guard entry.html.count == baseLength, let html = HTMLSplice.apply(splices, to: entry.html) else {
+            guard last.count == baseLength, let html = HTMLSplice.apply(splices, to: last) else {
                 answered(connection, ref, refused: true)
                 http.send(connection, text: ServerMessage.refused(component: component, ref: ref, reason: Array("out of step".utf8)))
                 return

@@ -359,9 +359,18 @@ extension HTMLDocument {
             if r.end >= 0 { r.end += offset }
             newRanges.append(r)
         }
-        nodes.replaceSubrange(e..<oldEnd, with: newNodes)
-        ranges.replaceSubrange(e..<oldEnd, with: newRanges)
-        own.replaceSubrange(e..<oldEnd, with: piece.own[1...])
+        if shift == 0 {
+            // Written over in place: the arrays keep their storage and nothing after moves.
+            for j in 0..<newSize {
+                nodes[e + j] = newNodes[j]
+                ranges[e + j] = newRanges[j]
+                own[e + j] = piece.own[j + 1]
+            }
+        } else {
+            nodes.replaceSubrange(e..<oldEnd, with: newNodes)
+            ranges.replaceSubrange(e..<oldEnd, with: newRanges)
+            own.replaceSubrange(e..<oldEnd, with: piece.own[1...])
+        }
 
         let after = e + newSize
         let delta = Int32(change.delta)
