@@ -116,7 +116,7 @@ extension HTMLDocument {
         // Left-over records and bytes grow with every splice; past a share of the page a full parse starts afresh.
         guard dropped <= max(4096, newSource.count / 4) else { return nil }
 
-        guard let (hashes, under) = newHashes(changes), let patch = patch(changes, hashes, under),
+        guard let (hashes, under, positions) = newHashes(changes), let patch = patch(changes, hashes, under, positions),
               patch.count <= 1024 || patch.count <= newSource.count else { return nil }
 
         let mentioned = streamMention == false ? HTMLDocument.mentionsStream(around: splices, in: newSource) : nil
@@ -144,31 +144,40 @@ extension HTMLDocument {
     }
 
     /// The deepest element closed by its own end tag whose content and
-    /// attributes (not its name) hold `offset..<end`. Elements the source
-    /// does not hold (an implied `<tbody>`) are looked through.
+    /// attributes (not its name) hold `offset..<end`. Start tags are in
+    /// document order, so the last node that starts before `offset` is
+    /// found by halving, and that element is it or one of its ancestors:
+    /// whatever starts inside an element its own end tag closes is inside
+    /// it. Elements the source does not hold (an implied `<tbody>`, text)
+    /// have no start and are stepped over.
     private func enclosingElement(_ offset: Int, _ end: Int) -> Int? {
-        func search(_ parent: Int) -> Int? {
-            var child = parent + 1
-            let stop = Int(nodes[parent].end)
-            while child < stop {
-                let node = nodes[child]
-                if node.kind == .element {
-                    let r = ranges[child]
-                    if r.start >= 0 {
-                        if Int(r.start) >= end { return nil }
-                        let afterName = Int(r.start) + 1 + Int(node.text.count)
-                        if r.close >= 0 && afterName <= offset && end <= Int(r.close) {
-                            return search(child) ?? child
-                        }
-                    } else if let found = search(child) {
-                        return found
-                    }
-                }
-                child = Int(node.end)
+        var lo = 1
+        var hi = nodes.count
+        var last = -1
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            var m = mid
+            while m >= lo && ranges[m].start < 0 { m -= 1 }
+            if m < lo {
+                lo = mid + 1
+            } else if Int(ranges[m].start) < offset {
+                last = m
+                lo = mid + 1
+            } else {
+                hi = m
             }
-            return nil
         }
-        return search(0)
+        var c = last
+        while c > 0 {
+            let node = nodes[c]
+            let r = ranges[c]
+            if node.kind == .element && r.start >= 0 && r.close >= 0 && Int(r.start) + 1 + Int(node.text.count) <= offset
+                && end <= Int(r.close) {
+                return c
+            }
+            c = Int(node.parent)
+        }
+        return nil
     }
 
     /// The element of `change` parsed alone from `newSource` at `base`, if
@@ -203,7 +212,8 @@ extension HTMLDocument {
     /// as `Parser.finish` does, and for each ancestor its children among
     /// them, in order. Nil under an ancestor the differ would not pair
     /// child by child (a nested component, a template, foreign content).
-    private func newHashes(_ changes: [Change]) -> (hashes: [Int: UInt64], under: [Int: [Int]])? {
+    private func newHashes(_ changes: [Change]) -> (hashes: [Int: UInt64], under: [Int: [Int]], positions: [Int: Int])? {
+        var positions: [Int: Int] = [:]
         var hashes: [Int: UInt64] = [:]
         var under: [Int: [Int]] = [:]
         for change in changes {
@@ -235,6 +245,7 @@ extension HTMLDocument {
             while child < Int(nodes[a].end) {
                 if next < changed.count && changed[next] == child {
                     children.append(hashes[child]!)
+                    positions[child] = children.count - 1
                     next += 1
                 } else {
                     children.append(nodes[child].hash)
@@ -244,12 +255,12 @@ extension HTMLDocument {
             for h in children.reversed() { folded = Hash.combine(folded, h) }
             hashes[a] = Hash.combine(own[a], folded)
         }
-        return (hashes, under)
+        return (hashes, under, positions)
     }
 
     /// The patch the full differ writes for these changes, or nil where it
     /// would not pair the changed children by position.
-    private func patch(_ changes: [Change], _ hashes: [Int: UInt64], _ under: [Int: [Int]]) -> [UInt8]? {
+    private func patch(_ changes: [Change], _ hashes: [Int: UInt64], _ under: [Int: [Int]], _ positions: [Int: Int]) -> [UInt8]? {
         if (hashes[0] ?? nodes[0].hash) == nodes[0].hash { return Array("[]".utf8) }
         var pieces: [Int: HTMLDocument] = [:]
         for change in changes { pieces[change.element] = change.piece! }
@@ -258,17 +269,8 @@ extension HTMLDocument {
 
         func changedChildren(_ parent: Int) -> [(position: Int, index: Int)]? {
             var changed: [(position: Int, index: Int)] = []
-            let candidates = under[parent] ?? []
-            var next = 0
-            var position = 0
-            var child = parent + 1
-            while next < candidates.count && child < Int(nodes[parent].end) {
-                if child == candidates[next] {
-                    if hashes[child]! != nodes[child].hash { changed.append((position, child)) }
-                    next += 1
-                }
-                position += 1
-                child = Int(nodes[child].end)
+            for child in under[parent] ?? [] where hashes[child]! != nodes[child].hash {
+                changed.append((positions[child]!, child))
             }
             guard let first = changed.first, let last = changed.last else { return [] }
             // As `TreeDiffer.mostlyAligned`: the run between the first and
