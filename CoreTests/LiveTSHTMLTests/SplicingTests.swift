@@ -130,6 +130,30 @@ final class SplicingTests: XCTestCase {
         }
     }
 
+    /// A long list (whose children splicing keeps a list of) stays exact
+    /// while items change in place and while they gain or lose nodes.
+    func testALongListStaysExactAsItsItemsChange() {
+        var items = (0..<100).map { "item \($0)" }
+        func page() -> [UInt8] { Array(("<div><ul>" + items.map { "<li>\($0)</li>" }.joined() + "</ul><p>end</p></div>").utf8) }
+        var html = page()
+        let tree = HTMLDocument(html).mutableCopy()
+        for i in 0..<60 {
+            let k = (i * 37) % 100
+            let before = items[k]
+            items[k] = i % 3 == 0 ? "<b>\(i)</b> bold" : "plain \(i)"
+            let next = page()
+            let offset = 9 + items[0..<k].reduce(0) { $0 + $1.utf8.count + 9 } + 4
+            let old = tree.mutableCopy()
+            let patch = tree.splice([SourceSplice(offset: offset, removed: before.utf8.count, inserted: items[k].utf8.count)], into: next)
+            XCTAssertNotNil(patch, "item \(k)")
+            let full = HTMLDocument(next)
+            XCTAssertTrue(tree.isSameTree(as: full), "item \(k)")
+            XCTAssertEqual(patch.map { String(decoding: $0, as: UTF8.self) }, String(decoding: HTMLDiffer.diff(old: old, new: full), as: UTF8.self))
+            html = next
+        }
+        XCTAssertEqual(tree.source, html)
+    }
+
     /// A tree spliced many times over keeps matching the full parse, and
     /// the bytes left behind by earlier splices send it to a full parse in time.
     func testRepeatedSplicesStayExact() {

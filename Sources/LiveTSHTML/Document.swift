@@ -76,6 +76,9 @@ public final class HTMLDocument {
     /// splicing (`HTMLDocument-splicing.swift`); a full parse drops them.
     var garbage = 0
     var streamMention: Bool?
+    /// Splicing's copy of the children of elements with many (a table
+    /// body), kept while the tree keeps its node indexes.
+    var childLists: [Int: ChildList] = [:]
     /// Set once by the `HTMLDiffCache` that made the document, which names
     /// it by this serial instead of holding it.
     var cacheKey: (owner: ObjectIdentifier, serial: UInt64)?
@@ -110,6 +113,7 @@ public final class HTMLDocument {
         own = other.own
         garbage = other.garbage
         streamMention = other.streamMention
+        childLists = other.childLists
     }
 
     deinit {

@@ -120,7 +120,11 @@ extension HTMLDocument {
               patch.count <= 1024 || patch.count <= newSource.count else { return nil }
 
         let mentioned = streamMention == false ? HTMLDocument.mentionsStream(around: splices, in: newSource) : nil
-        for (index, hash) in hashes where index < nodes.count { nodes[index].hash = hash }
+        for (index, hash) in hashes where index < nodes.count {
+            nodes[index].hash = hash
+            let parent = Int(nodes[index].parent)
+            if childLists[parent] != nil, let position = positions[index] { childLists[parent]!.hashes[position] = hash }
+        }
         for change in changes.reversed() { replace(change) }
         source = newSource
         streamMention = mentioned
@@ -237,25 +241,45 @@ extension HTMLDocument {
         // descendant's index is above its ancestor's: deepest first.
         for a in under.keys.sorted(by: >) {
             let changed = under[a]!
-            var next = 0
-            var folded: UInt64 = 0
-            // Folded last child first: the children are walked first to last, then combined backwards.
-            var children: [UInt64] = []
-            var child = a + 1
-            while child < Int(nodes[a].end) {
-                if next < changed.count && changed[next] == child {
-                    children.append(hashes[child]!)
-                    positions[child] = children.count - 1
-                    next += 1
-                } else {
-                    children.append(nodes[child].hash)
-                }
-                child = Int(nodes[child].end)
+            let list = childLists[a] ?? childList(a)
+            // Folded last child first, the changed children's new hashes in place of their old ones.
+            var overrides: [(position: Int, hash: UInt64)] = []
+            for c in changed {
+                guard let position = list.position(of: c) else { return nil }
+                positions[c] = position
+                overrides.append((position, hashes[c]!))
             }
-            for h in children.reversed() { folded = Hash.combine(folded, h) }
+            var folded: UInt64 = 0
+            var o = overrides.count - 1
+            list.hashes.withUnsafeBufferPointer { old in
+                var k = old.count - 1
+                while k >= 0 {
+                    if o >= 0 && overrides[o].position == k {
+                        folded = Hash.combine(folded, overrides[o].hash)
+                        o -= 1
+                    } else {
+                        folded = Hash.combine(folded, old[k])
+                    }
+                    k -= 1
+                }
+            }
             hashes[a] = Hash.combine(own[a], folded)
         }
         return (hashes, under, positions)
+    }
+
+    /// The children of `a` and their hashes; kept for the next splice when
+    /// there are many, as walking them touches a node record each.
+    private func childList(_ a: Int) -> ChildList {
+        var list = ChildList()
+        var child = a + 1
+        while child < Int(nodes[a].end) {
+            list.indices.append(Int32(child))
+            list.hashes.append(nodes[child].hash)
+            child = Int(nodes[child].end)
+        }
+        if list.indices.count >= 64 { childLists[a] = list }
+        return list
     }
 
     /// The patch the full differ writes for these changes, or nil where it
@@ -374,6 +398,13 @@ extension HTMLDocument {
             own.replaceSubrange(e..<oldEnd, with: piece.own[1...])
         }
 
+        // Kept child lists name node indexes: those inside the element are gone, and all move when its size changed.
+        if shift != 0 {
+            childLists.removeAll()
+        } else {
+            for key in childLists.keys.filter({ $0 >= e && $0 < oldEnd }) { childLists[key] = nil }
+        }
+
         let after = e + newSize
         let delta = Int32(change.delta)
         let spliceEnd = change.spliceEnd
@@ -450,5 +481,21 @@ extension HTMLDocument {
             }
         }
         return true
+    }
+}
+
+/// The children of one element, in order, and their hashes.
+struct ChildList {
+    var indices: [Int32] = []
+    var hashes: [UInt64] = []
+
+    func position(of child: Int) -> Int? {
+        var lo = 0
+        var hi = indices.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if Int(indices[mid]) < child { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < indices.count && Int(indices[lo]) == child ? lo : nil
     }
 }
