@@ -79,6 +79,10 @@ public final class HTMLDocument {
     /// Splicing's copy of the children of elements with many (a table
     /// body), kept while the tree keeps its node indexes.
     var childLists: [Int: ChildList] = [:]
+    /// Source offsets owed to the nodes from `from` on, which `ranges`
+    /// does not hold yet (`HTMLDocument.sourceRange`): a splice that
+    /// changes a length moves what follows it without rewriting it.
+    var rangeShifts: [(from: Int, delta: Int32)] = []
     /// Set once by the `HTMLDiffCache` that made the document, which names
     /// it by this serial instead of holding it.
     var cacheKey: (owner: ObjectIdentifier, serial: UInt64)?
@@ -114,6 +118,7 @@ public final class HTMLDocument {
         garbage = other.garbage
         streamMention = other.streamMention
         childLists = other.childLists
+        rangeShifts = other.rangeShifts
     }
 
     deinit {

@@ -95,7 +95,7 @@ extension HTMLDocument {
                 changes[changes.count - 1].delta += splice.inserted - splice.removed
                 continue
             }
-            let range = ranges[e]
+            let range = sourceRange(e)
             if let last = changes.last, Int(range.start) < last.end { return nil }
             changes.append(Change(element: e, start: Int(range.start), end: Int(range.end), spliceEnd: end,
                                   delta: splice.inserted - splice.removed))
@@ -164,7 +164,7 @@ extension HTMLDocument {
             while m >= lo && ranges[m].start < 0 { m -= 1 }
             if m < lo {
                 lo = mid + 1
-            } else if Int(ranges[m].start) < offset {
+            } else if Int(ranges[m].start) + Int(rangeShift(at: m)) < offset {
                 last = m
                 lo = mid + 1
             } else {
@@ -174,7 +174,7 @@ extension HTMLDocument {
         var c = last
         while c > 0 {
             let node = nodes[c]
-            let r = ranges[c]
+            let r = sourceRange(c)
             if node.kind == .element && r.start >= 0 && r.close >= 0 && Int(r.start) + 1 + Int(node.text.count) <= offset
                 && end <= Int(r.close) {
                 return c
@@ -370,7 +370,9 @@ extension HTMLDocument {
         var newRanges: [SourceRange] = []
         newNodes.reserveCapacity(newSize)
         newRanges.reserveCapacity(newSize)
-        let offset = Int32(change.start)
+        // Stored less the shifts still owed to the nodes from `e` on, uniform over the element once settled inside it.
+        if rangeShifts.contains(where: { $0.from > e && $0.from < oldEnd }) || shift != 0 { settleRanges() }
+        let offset = Int32(change.start) - rangeShift(at: e)
         for j in 1..<piece.nodes.count {
             var n = piece.nodes[j]
             n.parent = n.parent == 0 ? parent : n.parent - 1 + Int32(e)
@@ -412,8 +414,9 @@ extension HTMLDocument {
         while a >= 0 {
             if shift != 0 { nodes[a].end += Int32(shift) }
             if delta != 0 {
-                if ranges[a].close >= 0 && Int(ranges[a].close) >= spliceEnd { ranges[a].close += delta }
-                if ranges[a].end >= 0 && Int(ranges[a].end) >= spliceEnd { ranges[a].end += delta }
+                let r = sourceRange(a)
+                if r.close >= 0 && Int(r.close) >= spliceEnd { ranges[a].close += delta }
+                if r.end >= 0 && Int(r.end) >= spliceEnd { ranges[a].end += delta }
             }
             a = Int(nodes[a].parent)
         }
@@ -425,13 +428,46 @@ extension HTMLDocument {
                 }
             }
         }
-        if delta != 0 {
-            ranges.withUnsafeMutableBufferPointer { buffer in
-                for k in after..<buffer.count {
-                    if buffer[k].start >= 0 { buffer[k].start += delta }
-                    if buffer[k].tagEnd >= 0 { buffer[k].tagEnd += delta }
-                    if buffer[k].close >= 0 { buffer[k].close += delta }
-                    if buffer[k].end >= 0 { buffer[k].end += delta }
+        // The offsets after the element move when a source offset of theirs is next read, not now.
+        if delta != 0 && after < ranges.count {
+            rangeShifts.append((after, delta))
+            if rangeShifts.count > 32 { settleRanges() }
+        }
+    }
+
+    /// What the source offsets of node `k` are off what `ranges` stores.
+    @inline(__always)
+    private func rangeShift(at k: Int) -> Int32 {
+        var d: Int32 = 0
+        for s in rangeShifts where k >= s.from { d += s.delta }
+        return d
+    }
+
+    /// Where node `k` is in the source now (`SourceRange.none` fields stay -1).
+    func sourceRange(_ k: Int) -> SourceRange {
+        var r = ranges[k]
+        let d = rangeShifts.isEmpty ? 0 : rangeShift(at: k)
+        if d != 0 {
+            if r.start >= 0 { r.start += d }
+            if r.tagEnd >= 0 { r.tagEnd += d }
+            if r.close >= 0 { r.close += d }
+            if r.end >= 0 { r.end += d }
+        }
+        return r
+    }
+
+    /// Writes the shifts owed into `ranges`: before node indexes move, or when many are owed.
+    private func settleRanges() {
+        guard !rangeShifts.isEmpty else { return }
+        let shifts = rangeShifts
+        rangeShifts.removeAll()
+        ranges.withUnsafeMutableBufferPointer { buffer in
+            for s in shifts {
+                for k in s.from..<buffer.count {
+                    if buffer[k].start >= 0 { buffer[k].start += s.delta }
+                    if buffer[k].tagEnd >= 0 { buffer[k].tagEnd += s.delta }
+                    if buffer[k].close >= 0 { buffer[k].close += s.delta }
+                    if buffer[k].end >= 0 { buffer[k].end += s.delta }
                 }
             }
         }
@@ -475,8 +511,8 @@ extension HTMLDocument {
         }
         if ranges.count == other.ranges.count {
             for k in 0..<ranges.count {
-                let x = ranges[k]
-                let y = other.ranges[k]
+                let x = sourceRange(k)
+                let y = other.sourceRange(k)
                 guard x.start == y.start, x.tagEnd == y.tagEnd, x.close == y.close, x.end == y.end else { return false }
             }
         }
