@@ -130,6 +130,45 @@ final class SplicingTests: XCTestCase {
         }
     }
 
+    /// A change to a start tag's attributes re-reads that tag alone, on
+    /// any element (a table, its body, a long list), and keeps its content.
+    func testAttributeChangesReparseOnlyTheStartTag() {
+        let rows = (0..<80).map { "<tr><td>\($0)</td></tr>" }.joined()
+        let items = (0..<80).map { "<li>\($0)</li>" }.joined()
+        XCTAssertTrue(check("<table class=a><tbody>\(rows)</tbody></table>", "<table class=bb><tbody>\(rows)</tbody></table>"), "a table")
+        XCTAssertTrue(check("<table><tbody>\(rows)</tbody></table><p>z</p>", "<table><tbody hidden id=\"b\">\(rows)</tbody></table><p>z</p>"), "a body")
+        XCTAssertTrue(check("<div><ul data-x=\"1\">\(items)</ul><p>z</p></div>", "<div><ul>\(items)</ul><p>z</p></div>"), "a long list")
+        XCTAssertTrue(check("<select name=a><option>x</option></select>", "<select name=b><option>x</option></select>"), "a select")
+        XCTAssertTrue(check("<div><x-a ts-key=\"1\">a</x-a></div>", "<div><x-a ts-key=\"2\">a</x-a></div>"), "a key")
+        XCTAssertFalse(check("<div><x-a>a</x-a></div>", "<div><x-a data-livets-id=\"c\">a</x-a></div>"), "becoming a nested component")
+        XCTAssertFalse(check("<div><textarea rows=1>a</textarea></div>", "<div><textarea rows=2>a</textarea></div>"), "raw text")
+        // Attributes and content of the same element together re-parse the element.
+        XCTAssertTrue(check("<div><span class=a>1</span></div>", "<div><span class=b>2</span></div>"))
+        // Many changes in a row to a body's attributes and its rows' cells, each checked against the full path.
+        var classes = "a"
+        var cells = Array(repeating: "0", count: 80)
+        func page() -> [UInt8] {
+            Array(("<table><tbody class=\"\(classes)\">" + cells.map { "<tr><td>\($0)</td></tr>" }.joined() + "</tbody></table>").utf8)
+        }
+        var html = page()
+        let tree = HTMLDocument(html).mutableCopy()
+        for i in 0..<50 {
+            let old = html
+            if i % 2 == 0 { classes += "x" } else { cells[(i * 7) % 80] = String(i) }
+            html = page()
+            var head = 0
+            while old[head] == html[head] { head += 1 }
+            var tail = 0
+            while tail < old.count - head && tail < html.count - head && old[old.count - 1 - tail] == html[html.count - 1 - tail] { tail += 1 }
+            let before = tree.mutableCopy()
+            let patch = tree.splice([SourceSplice(offset: head, removed: old.count - head - tail, inserted: html.count - head - tail)], into: html)
+            XCTAssertNotNil(patch, "change \(i)")
+            let full = HTMLDocument(html)
+            XCTAssertTrue(tree.isSameTree(as: full), "change \(i)")
+            XCTAssertEqual(patch.map { String(decoding: $0, as: UTF8.self) }, String(decoding: HTMLDiffer.diff(old: before, new: full), as: UTF8.self))
+        }
+    }
+
     /// A long list (whose children splicing keeps a list of) stays exact
     /// while items change in place and while they gain or lose nodes.
     func testALongListStaysExactAsItsItemsChange() {

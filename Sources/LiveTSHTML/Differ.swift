@@ -81,6 +81,17 @@ struct TreeDiffer {
         node(o, n)
     }
 
+    /// The same for an element whose attributes alone changed, `n` being
+    /// its start tag parsed alone: its attribute operations, as
+    /// `elementContent` writes them before finding its children equal.
+    /// False (nothing written) when the element would be replaced instead.
+    mutating func pairStartTag(_ o: Int, in new: HTMLDocument, _ n: Int, at path: [Int32]) -> Bool {
+        self.new = new
+        newNodes = new.nodes
+        self.path = path
+        return attributes(o, n)
+    }
+
     private func name(_ document: HTMLDocument, _ index: Int) -> UnsafeBufferPointer<UInt8> {
         let node = document.nodes[index]
         switch node.kind {

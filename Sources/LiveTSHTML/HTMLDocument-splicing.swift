@@ -64,6 +64,8 @@ extension HTMLDocument {
         let end: Int
         var spliceEnd: Int
         var delta: Int
+        /// Every splice falls inside the start tag (its attributes): only that tag is parsed again.
+        var startTagOnly: Bool
         var piece: HTMLDocument? = nil
     }
 
@@ -90,15 +92,18 @@ extension HTMLDocument {
             previousEnd = end
             size += splice.inserted - splice.removed
             guard let e = enclosingElement(splice.offset, end) else { return nil }
+            let range = sourceRange(e)
+            // Before the start tag's closing ">": a change to attributes alone.
+            let inStartTag = range.tagEnd >= 0 && end < Int(range.tagEnd)
             if let last = changes.last, last.element == e {
                 changes[changes.count - 1].spliceEnd = end
                 changes[changes.count - 1].delta += splice.inserted - splice.removed
+                changes[changes.count - 1].startTagOnly = last.startTagOnly && inStartTag
                 continue
             }
-            let range = sourceRange(e)
             if let last = changes.last, Int(range.start) < last.end { return nil }
             changes.append(Change(element: e, start: Int(range.start), end: Int(range.end), spliceEnd: end,
-                                  delta: splice.inserted - splice.removed))
+                                  delta: splice.inserted - splice.removed, startTagOnly: inStartTag))
         }
         guard size == newSource.count else { return nil }
 
@@ -106,12 +111,18 @@ extension HTMLDocument {
         var before = 0
         var dropped = garbage
         for k in changes.indices {
-            guard let piece = reparse(changes[k], at: changes[k].start + before, newSource) else { return nil }
-            changes[k].piece = piece
-            before += changes[k].delta
             let e = changes[k].element
-            dropped += piece.storageUsed + Int(nodes[e].end) - e
-            for j in e..<Int(nodes[e].end) { dropped += Int(nodes[j].attributeCount) }
+            if changes[k].startTagOnly, let piece = reparseStartTag(changes[k], at: changes[k].start + before, newSource) {
+                changes[k].piece = piece
+                dropped += piece.storageUsed + Int(nodes[e].attributeCount)
+            } else {
+                changes[k].startTagOnly = false
+                guard let piece = reparse(changes[k], at: changes[k].start + before, newSource) else { return nil }
+                changes[k].piece = piece
+                dropped += piece.storageUsed + Int(nodes[e].end) - e
+                for j in e..<Int(nodes[e].end) { dropped += Int(nodes[j].attributeCount) }
+            }
+            before += changes[k].delta
         }
         // Left-over records and bytes grow with every splice; past a share of the page a full parse starts afresh.
         guard dropped <= max(4096, newSource.count / 4) else { return nil }
@@ -211,6 +222,33 @@ extension HTMLDocument {
         return piece
     }
 
+    /// The start tag of the element of `change` parsed alone from
+    /// `newSource` at `base`, closed at once: an element with the new
+    /// attributes and no children, if it is the same element (name, no
+    /// nested component either side) and its content is diffed as usual.
+    private func reparseStartTag(_ change: Change, at base: Int, _ newSource: [UInt8]) -> HTMLDocument? {
+        let e = change.element
+        let node = nodes[e]
+        let range = sourceRange(e)
+        guard node.kind == .element, node.namespace == .html, node.flags & NodeRecord.componentRoot == 0,
+              !node.tag.isRawText, node.tag != .template, range.tagEnd > range.start else { return nil }
+        let tagEnd = Int(range.tagEnd) + (base - change.start) + change.delta
+        guard base >= 0, tagEnd <= newSource.count, tagEnd > base + 1, newSource[tagEnd - 1] == UInt8(ascii: ">"),
+              newSource[tagEnd - 2] != UInt8(ascii: "/") else { return nil }
+        var markup = Array(newSource[base..<tagEnd])
+        markup += Array("</".utf8)
+        markup += bytes(node.text)
+        markup.append(UInt8(ascii: ">"))
+        let piece = HTMLDocument(markup)
+        guard piece.isExact, piece.nodes.count == 2, piece.ranges.count == 2, piece.own.count == 2 else { return nil }
+        let top = piece.nodes[1]
+        let topRange = piece.ranges[1]
+        guard top.kind == .element, top.parent == 0, top.tag == node.tag, top.namespace == .html,
+              top.flags & NodeRecord.componentRoot == 0, equal(node.text, piece, top.text), topRange.start == 0,
+              Int(topRange.tagEnd) == tagEnd - base, topRange.close >= 0 else { return nil }
+        return piece
+    }
+
     /// The new hashes of the changed elements and of their ancestors (old
     /// indexes), each ancestor combining its children's last child first,
     /// as `Parser.finish` does, and for each ancestor its children among
@@ -221,7 +259,15 @@ extension HTMLDocument {
         var hashes: [Int: UInt64] = [:]
         var under: [Int: [Int]] = [:]
         for change in changes {
-            hashes[change.element] = change.piece!.nodes[1].hash
+            if change.startTagOnly {
+                let e = change.element
+                let list = childLists[e] ?? childList(e)
+                var folded: UInt64 = 0
+                for h in list.hashes.reversed() { folded = Hash.combine(folded, h) }
+                hashes[e] = Hash.combine(change.piece!.own[1], folded)
+            } else {
+                hashes[change.element] = change.piece!.nodes[1].hash
+            }
             var child = change.element
             var a = Int(nodes[child].parent)
             while a >= 0 {
@@ -287,7 +333,11 @@ extension HTMLDocument {
     private func patch(_ changes: [Change], _ hashes: [Int: UInt64], _ under: [Int: [Int]], _ positions: [Int: Int]) -> [UInt8]? {
         if (hashes[0] ?? nodes[0].hash) == nodes[0].hash { return Array("[]".utf8) }
         var pieces: [Int: HTMLDocument] = [:]
-        for change in changes { pieces[change.element] = change.piece! }
+        var startTagsOnly = Set<Int>()
+        for change in changes {
+            pieces[change.element] = change.piece!
+            if change.startTagOnly { startTagsOnly.insert(change.element) }
+        }
         var differ = TreeDiffer(old: self, new: self)
         var path: [Int32] = []
 
@@ -315,14 +365,18 @@ extension HTMLDocument {
             }
             // As `TreeDiffer.positionallyPaired`: a declared key that changes
             // would send the differ to match children by key.
+            // A lone changed child is still paired by position unless both
+            // sides declare the same key (`TreeDiffer.sharesDeclaredKey`).
             for c in changed {
                 guard let piece = pieces[c.index] else { continue }
                 let x = ChildMatcher.key(self, c.index)
                 let y = ChildMatcher.key(piece, 1)
                 let xd = x?.declared == true
                 let yd = y?.declared == true
-                guard xd == yd else { return nil }
-                if xd && (x!.value != y!.value || !ChildMatcher.sameKey(self, c.index, piece, 1, declared: true)) { return nil }
+                if xd == yd && (!xd || (x!.value == y!.value && ChildMatcher.sameKey(self, c.index, piece, 1, declared: true))) {
+                    continue
+                }
+                guard count == 1, !(xd && yd && x!.value == y!.value) else { return nil }
             }
             return changed
         }
@@ -332,7 +386,11 @@ extension HTMLDocument {
             for c in changed {
                 path.append(Int32(c.position))
                 if let piece = pieces[c.index] {
-                    differ.pair(c.index, in: piece, 1, at: path)
+                    if startTagsOnly.contains(c.index) {
+                        guard differ.pairStartTag(c.index, in: piece, 1, at: path) else { return false }
+                    } else {
+                        differ.pair(c.index, in: piece, 1, at: path)
+                    }
                 } else if !walk(c.index) {
                     return false
                 }
@@ -346,6 +404,10 @@ extension HTMLDocument {
 
     /// Puts the element of `change` in place of the old one.
     private func replace(_ change: Change) {
+        if change.startTagOnly {
+            replaceStartTag(change)
+            return
+        }
         let piece = change.piece!
         let e = change.element
         let oldEnd = Int(nodes[e].end)
@@ -431,6 +493,43 @@ extension HTMLDocument {
         // The offsets after the element move when a source offset of theirs is next read, not now.
         if delta != 0 && after < ranges.count {
             rangeShifts.append((after, delta))
+            if rangeShifts.count > 32 { settleRanges() }
+        }
+    }
+
+    /// Gives the element of `change` the attributes of its re-parsed start
+    /// tag; its children stay, their offsets owed the shift.
+    private func replaceStartTag(_ change: Change) {
+        let piece = change.piece!
+        let e = change.element
+        let base = storageUsed
+        reserveStorage(piece.storageUsed)
+        _ = UnsafeMutableBufferPointer(rebasing: storage[base..<(base + piece.storageUsed)])
+            .initialize(from: UnsafeBufferPointer(rebasing: piece.storage[0..<piece.storageUsed]))
+        storageUsed += piece.storageUsed
+        let first = Int32(attributes.count)
+        for a in piece.attributes {
+            attributes.append(AttributeRecord(name: a.name.count == 0 ? a.name : Span(start: a.name.start + Int32(base), count: a.name.count),
+                                              value: a.value.count == 0 ? a.value : Span(start: a.value.start + Int32(base), count: a.value.count)))
+        }
+        nodes[e].firstAttribute = first + piece.nodes[1].firstAttribute
+        nodes[e].attributeCount = piece.nodes[1].attributeCount
+        own[e] = piece.own[1]
+        let delta = Int32(change.delta)
+        guard delta != 0 else { return }
+        // Stored values are owed the same shifts as the element's, so moving them by `delta` moves what they stand for.
+        ranges[e].tagEnd += delta
+        if ranges[e].close >= 0 { ranges[e].close += delta }
+        if ranges[e].end >= 0 { ranges[e].end += delta }
+        var a = Int(nodes[e].parent)
+        while a >= 0 {
+            let r = sourceRange(a)
+            if r.close >= 0 && Int(r.close) >= change.spliceEnd { ranges[a].close += delta }
+            if r.end >= 0 && Int(r.end) >= change.spliceEnd { ranges[a].end += delta }
+            a = Int(nodes[a].parent)
+        }
+        if e + 1 < ranges.count {
+            rangeShifts.append((e + 1, delta))
             if rangeShifts.count > 32 { settleRanges() }
         }
     }
