@@ -1,4 +1,4 @@
-// libFuzzer target for the tokenizer, tree builder, differ and stream split (scripts/fuzz
+// libFuzzer target for the tokenizer, tree builder, differ, splicing and stream split (scripts/fuzz
 // builds it; a normal build replays files, see FuzzDriver).
 import FuzzDriver
 import LiveTSHTML
@@ -29,6 +29,20 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         guard StreamSplit.split(HTMLDocument(split.kept)) == nil else { fatalError("stream items left in the kept markup") }
         let patch = StreamSplit.append(split.ops, to: Array("[]".utf8))
         guard patch.first == UInt8(ascii: "["), patch.last == UInt8(ascii: "]") else { fatalError("malformed stream patch") }
+    }
+    // A spliced tree and its patch are the full path's, whenever splicing answers.
+    var head = 0
+    while head < old.count && head < new.count && old[head] == new[head] { head += 1 }
+    var tail = 0
+    while tail < old.count - head && tail < new.count - head && old[old.count - 1 - tail] == new[new.count - 1 - tail] { tail += 1 }
+    let spliced = oldTree.mutableCopy()
+    let splice = SourceSplice(offset: head, removed: old.count - head - tail, inserted: new.count - head - tail)
+    if let patch = spliced.splice([splice], into: new) {
+        guard spliced.isSameTree(as: newTree), patch == HTMLDiffer.diff(old: oldTree, new: newTree) else {
+            fatalError("a spliced tree or its patch differs from the full parse's")
+        }
+    } else if !spliced.isSameTree(as: oldTree) {
+        fatalError("a refused splice changed the tree")
     }
     _ = HTMLParser.parseFragment(body)
     return 0

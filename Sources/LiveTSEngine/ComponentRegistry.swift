@@ -24,6 +24,19 @@ struct ComponentRegistry {
 
     var count: Int { entries.count }
 
+    /// The kept tree of `key`, taken out of its entry so the caller holds
+    /// it alone and splicing can change it in place.
+    mutating func takeTree(_ key: Key) -> HTMLDocument? {
+        guard let tree = entries[key]?.tree else { return nil }
+        entries[key]?.tree = nil
+        return tree
+    }
+
+    /// Puts back a tree `takeTree` took.
+    mutating func restoreTree(_ key: Key, _ tree: HTMLDocument) {
+        entries[key]?.tree = tree
+    }
+
     subscript(key: Key) -> Entry? {
         get { entries[key] }
         set {

@@ -52,33 +52,64 @@ extension LiveEngine {
     public func update(connection: UInt64, component: [UInt8], ref: UInt64, baseLength: Int, splices: [HTMLSplice]) {
         loop.runOrPost { [self] in
             let key = ComponentRegistry.Key(connection: connection, component: component)
-            guard let entry = registry[key] else {
+            // Only the HTML is read here: a copy of the entry would hold the
+            // kept tree too, and splicing changes that tree in place only
+            // when nothing else holds it.
+            guard let last = registry[key]?.html else {
                 answered(connection, ref, refused: false)
                 return
             }
-            guard entry.html.count == baseLength, let html = HTMLSplice.apply(splices, to: entry.html) else {
+            guard last.count == baseLength, let html = HTMLSplice.apply(splices, to: last) else {
                 answered(connection, ref, refused: true)
                 http.send(connection, text: ServerMessage.refused(component: component, ref: ref, reason: Array("out of step".utf8)))
                 return
             }
-            replace(connection: connection, component: component, ref: ref, html: html,
-                    document: spliced(entry.tree, splices, html))
+            if !spliced(key, ref, splices, html) {
+                replace(connection: connection, component: component, ref: ref, html: html)
+            }
         }
     }
 
-    /// The kept tree with the one splice applied, re-parsing only the
-    /// element around it, when that is sure to give the full parse's tree.
-    private func spliced(_ old: HTMLDocument?, _ splices: [HTMLSplice], _ html: [UInt8]) -> HTMLDocument? {
-        guard splices.count == 1, let old, !StreamSplit.mentionsStream(html) else { return nil }
-        let splice = splices[0]
-        guard let document = old.splicing(offset: splice.offset, removed: splice.removed, inserted: splice.text.count, into: html) else {
-            return nil
+    /// Applies the splices to the kept tree in place and sends the patch
+    /// they make, re-parsing only the elements around them; false (the
+    /// tree kept as it was) when only a full parse and diff can be sure.
+    private func spliced(_ key: ComponentRegistry.Key, _ ref: UInt64, _ splices: [HTMLSplice], _ html: [UInt8]) -> Bool {
+        guard !splices.isEmpty, var tree = registry.takeTree(key) else { return false }
+        // Stream items are split out by the full path. The kept tree knows
+        // whether its source named a container; splicing looks only around
+        // what changed to keep knowing.
+        guard !tree.mentionsStream else {
+            registry.restoreTree(key, tree)
+            return false
         }
-        if LiveEngine.checkSplices && !document.isSameTree(as: HTMLDocument(html)) {
-            fputs("livets: a spliced tree differs from the full parse of its HTML; using the full parse\n", stderr)
-            return nil
+        let started = Traffic.now()
+        // A tree the diff cache or another view shares is copied once; after that the view holds its own.
+        if !isKnownUniquelyReferenced(&tree) || tree.isCached { tree = tree.mutableCopy() }
+        let before = LiveEngine.checkSplices ? tree.mutableCopy() : nil
+        let spans = splices.map { SourceSplice(offset: $0.offset, removed: $0.removed, inserted: $0.text.count) }
+        guard var ops = tree.splice(spans, into: html) else {
+            registry.restoreTree(key, tree)
+            return false
         }
-        return document
+        // A splice that wrote a container's name: the full path splits out the items, from the last HTML.
+        guard !tree.mentionsStream else { return false }
+        if let before {
+            let full = HTMLDocument(html)
+            if !tree.isSameTree(as: full) || ops != HTMLDiffer.diff(old: before, new: full) {
+                fputs("livets: a spliced tree or its patch differs from the full parse's; using the full parse\n", stderr)
+                tree = full
+                ops = HTMLDiffer.diff(old: before, new: full)
+            }
+        }
+        answered(key.connection, ref, refused: false)
+        guard var entry = registry[key] else { return true }
+        traffic.diffed(since: started, patchBytes: ops.count)
+        entry.html = html
+        entry.tree = tree
+        entry.seq += 1
+        registry[key] = entry
+        http.send(key.connection, text: ServerMessage.patch(component: key.component, seq: entry.seq, ref: ref, ops: ops))
+        return true
     }
 
     /// Set by tests (LIVETS_CHECK_SPLICES=1): every spliced tree is compared with a full parse.

@@ -179,9 +179,7 @@ public final class LiveEngine: ServerDelegate {
     }
 
     /// On the loop: diffs `html` against the component's last HTML and sends the patch.
-    /// `document` is `html` already parsed (by splicing the kept tree, which
-    /// only happens for HTML without stream containers), if it was.
-    func replace(connection: UInt64, component: [UInt8], ref: UInt64, html: [UInt8], document: HTMLDocument? = nil) {
+    func replace(connection: UInt64, component: [UInt8], ref: UInt64, html: [UInt8]) {
             answered(connection, ref, refused: false)
             let key = ComponentRegistry.Key(connection: connection, component: component)
             guard var entry = registry[key] else { return }
@@ -189,8 +187,8 @@ public final class LiveEngine: ServerDelegate {
             let old = entry.tree ?? registry.diffs.document(for: entry.html)
             // Renders with stream items are one-offs: parsed outside the
             // shared cache, which keeps what other viewers may render too.
-            let mentionsStream = document == nil && StreamSplit.mentionsStream(html)
-            var new = mentionsStream ? HTMLDocument(html) : document ?? registry.diffs.document(for: html)
+            let mentionsStream = StreamSplit.mentionsStream(html)
+            var new = mentionsStream ? HTMLDocument(html) : registry.diffs.document(for: html)
             var kept = html
             var streamOps: [UInt8] = []
             if mentionsStream, let split = StreamSplit.split(new, mentioned: true) {

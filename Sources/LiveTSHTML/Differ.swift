@@ -50,7 +50,7 @@ private let emptyPatch: [UInt8] = [UInt8(ascii: "["), UInt8(ascii: "]")]
 /// browser reaches its operation.
 struct TreeDiffer {
     let old: HTMLDocument
-    let new: HTMLDocument
+    private(set) var new: HTMLDocument
     var writer = PatchWriter()
     private var path: [Int32] = []
     /// Inside SVG or MathML. Markup in `replace` and `insert` is parsed in an
@@ -62,13 +62,34 @@ struct TreeDiffer {
     /// The documents' node arrays, held here so reading a node is not a
     /// property access on a class (which retains) in the hot loops.
     private let oldNodes: [NodeRecord]
-    private let newNodes: [NodeRecord]
+    private var newNodes: [NodeRecord]
 
     init(old: HTMLDocument, new: HTMLDocument) {
         self.old = old
         self.new = new
         oldNodes = old.nodes
         newNodes = new.nodes
+    }
+
+    /// Diffs element `o` of `old` against element `n` of `new` found at
+    /// `path`, writing what `children` writes when it pairs the two there:
+    /// the patch of a change confined to that element (splicing).
+    mutating func pair(_ o: Int, in new: HTMLDocument, _ n: Int, at path: [Int32]) {
+        self.new = new
+        newNodes = new.nodes
+        self.path = path
+        node(o, n)
+    }
+
+    /// The same for an element whose attributes alone changed, `n` being
+    /// its start tag parsed alone: its attribute operations, as
+    /// `elementContent` writes them before finding its children equal.
+    /// False (nothing written) when the element would be replaced instead.
+    mutating func pairStartTag(_ o: Int, in new: HTMLDocument, _ n: Int, at path: [Int32]) -> Bool {
+        self.new = new
+        newNodes = new.nodes
+        self.path = path
+        return attributes(o, n)
     }
 
     private func name(_ document: HTMLDocument, _ index: Int) -> UnsafeBufferPointer<UInt8> {

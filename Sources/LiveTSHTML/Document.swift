@@ -50,26 +50,39 @@ struct AttributeRecord {
 /// A parsed fragment: the children of one element (a component root, or the
 /// `<template>` a browser parses patch markup in). Node 0 is that element;
 /// its subtree is the fragment. The tree is immutable once built, so one can
-/// be shared by every component that rendered the same bytes.
+/// be shared by every component that rendered the same bytes; only a tree
+/// one owner holds alone, outside any cache, is changed in place by splicing
+/// (`HTMLDocument-splicing.swift`).
 public final class HTMLDocument {
     /// The markup the document was parsed from.
-    public let source: [UInt8]
+    public internal(set) var source: [UInt8]
     /// `source` followed by bytes the parser made (lowercased names, decoded
-    /// text); spans index into it. Owned, so its address is stable.
-    let storage: UnsafeMutableBufferPointer<UInt8>
-    let nodes: [NodeRecord]
-    let attributes: [AttributeRecord]
+    /// text); spans index into it. Splicing appends the bytes of each
+    /// re-parsed element after `storageUsed`, so no span ever moves; past
+    /// the first splice the head no longer matches `source`.
+    var storage: UnsafeMutableBufferPointer<UInt8>
+    var storageUsed: Int
+    var nodes: [NodeRecord]
+    var attributes: [AttributeRecord]
     /// False when the markup uses a construct the tree builder does not
     /// model (foster parenting, the adoption agency, formatting elements a
     /// browser would reopen...). A patch to or from such a tree re-sends the
     /// whole fragment, so the page is never built from a wrong model.
     public let isExact: Bool
     /// Per node: where it came from in `source`, and its own hash (see `Parser.finish`).
-    let ranges: [SourceRange]
-    let own: [UInt64]
+    var ranges: [SourceRange]
+    var own: [UInt64]
     /// Attribute records and side bytes no node uses any more, left by
     /// splicing (`HTMLDocument-splicing.swift`); a full parse drops them.
     var garbage = 0
+    var streamMention: Bool?
+    /// Splicing's copy of the children of elements with many (a table
+    /// body), kept while the tree keeps its node indexes.
+    var childLists: [Int: ChildList] = [:]
+    /// Source offsets owed to the nodes from `from` on, which `ranges`
+    /// does not hold yet (`HTMLDocument.sourceRange`): a splice that
+    /// changes a length moves what follows it without rewriting it.
+    var rangeShifts: [(from: Int, delta: Int32)] = []
     /// Set once by the `HTMLDiffCache` that made the document, which names
     /// it by this serial instead of holding it.
     var cacheKey: (owner: ObjectIdentifier, serial: UInt64)?
@@ -83,9 +96,29 @@ public final class HTMLDocument {
         _ = UnsafeMutableBufferPointer(rebasing: storage[0..<source.count]).initialize(from: source)
         _ = UnsafeMutableBufferPointer(rebasing: storage[source.count..<(source.count + side.count)]).initialize(from: side)
         self.storage = storage
+        self.storageUsed = source.count + side.count
         self.nodes = nodes
         self.attributes = attributes
         self.isExact = isExact
+    }
+
+    /// A copy with storage of its own, which splicing may change in place.
+    init(copying other: HTMLDocument) {
+        source = other.source
+        let storage = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, other.storageUsed))
+        _ = UnsafeMutableBufferPointer(rebasing: storage[0..<other.storageUsed])
+            .initialize(from: UnsafeBufferPointer(rebasing: other.storage[0..<other.storageUsed]))
+        self.storage = storage
+        storageUsed = other.storageUsed
+        nodes = other.nodes
+        attributes = other.attributes
+        isExact = other.isExact
+        ranges = other.ranges
+        own = other.own
+        garbage = other.garbage
+        streamMention = other.streamMention
+        childLists = other.childLists
+        rangeShifts = other.rangeShifts
     }
 
     deinit {
@@ -96,6 +129,19 @@ public final class HTMLDocument {
     public convenience init(_ source: [UInt8]) {
         self.init(parsing: source)
     }
+
+    /// Whether `source` names a stream container (`StreamSplit.mentionsStream`),
+    /// looked up once per tree: splicing carries the answer over by looking
+    /// only around what it changed.
+    public var mentionsStream: Bool {
+        if let known = streamMention { return known }
+        let found = StreamSplit.mentionsStream(source)
+        streamMention = found
+        return found
+    }
+
+    /// Whether an `HTMLDiffCache` made the tree, and may hand it to other views.
+    public var isCached: Bool { cacheKey != nil }
 
     /// The hash of the whole fragment: equal hashes mean equal trees.
     public var hash: UInt64 { nodes[0].hash }
