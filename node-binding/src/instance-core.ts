@@ -30,25 +30,19 @@ export class InstanceCore {
 
   /** Registers `wireId`'s first HTML, answering join `ref` (0: none). */
   register(wireId: string, ref: number, html: string): Delivery {
-    return this.handOff(wireId, html, () => this.core.register(this.conn, wireId, ref, html));
+    return this.handOff(wireId, () => Buffer.byteLength(html), () => this.core.register(this.conn, wireId, ref, html));
   }
 
   /** Sends `wireId`'s new HTML, answering `ref` (0: none). */
   update(wireId: string, ref: number, html: string): Delivery {
-    return this.handOff(wireId, html, () => this.core.update(this.conn, wireId, ref, html));
+    return this.handOff(wireId, () => Buffer.byteLength(html), () => this.core.update(this.conn, wireId, ref, html));
   }
 
   /** Sends `wireId`'s new HTML as splices against the `baseBytes` bytes of its last, answering `ref` (0: none). */
   updateSplices(wireId: string, ref: number, baseBytes: number, splices: readonly Splice[]): Delivery {
-    const started = nowNs();
-    const delivery = this.deliver(() => this.core.updateSplices(this.conn, wireId, ref, baseBytes, splices));
-    if (delivery === "sent" && this.probe !== undefined) {
-      // What was handed over: the splices' text, not the page.
-      let bytes = 0;
-      for (const splice of splices) bytes += Buffer.byteLength(splice.text);
-      this.probe.handOff(wireId, bytes, started);
-    }
-    return delivery;
+    // What is handed over: the splices' text, not the page.
+    const bytes = (): number => splices.reduce((sum, splice) => sum + Buffer.byteLength(splice.text), 0);
+    return this.handOff(wireId, bytes, () => this.core.updateSplices(this.conn, wireId, ref, baseBytes, splices));
   }
 
   unregister(wireId: string): void {
@@ -106,11 +100,11 @@ export class InstanceCore {
     this.logger.error(`[livets] ${this.label}: ${what} threw:`, err);
   }
 
-  /** Delivers HTML to the core's differ, measuring the hand-off. */
-  private handOff(wireId: string, html: string, fn: () => void): Delivery {
+  /** Delivers a render to the core's differ, measuring the hand-off and its `bytes` (counted only when measured). */
+  private handOff(wireId: string, bytes: () => number, fn: () => void): Delivery {
     const started = nowNs();
     const delivery = this.deliver(fn);
-    if (delivery === "sent") this.probe?.handOff(wireId, Buffer.byteLength(html), started);
+    if (delivery === "sent" && this.probe !== undefined) this.probe.handOff(wireId, bytes(), started);
     return delivery;
   }
 
