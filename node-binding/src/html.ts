@@ -39,10 +39,12 @@ export interface HtmlInternals {
   shape(html: Html): TemplateShape | null;
   /** The template's checked values, which tracking may swap for equal ones. */
   values(html: Html): unknown[];
-  /** Records what is known of the markup without rendering it: its UTF-8 length, and the text if worked out. */
-  know(html: Html, text: string | null, bytes: number): void;
+  /** Records what is known of the markup without rendering it: its UTF-8 length and UTF-16 length, and the text if worked out. */
+  know(html: Html, text: string | null, bytes: number, units: number): void;
   /** The markup's length in UTF-8 bytes, worked out once. */
   bytes(html: Html): number;
+  /** The markup's length in UTF-16 code units, without rendering it when that is known. */
+  units(html: Html): number;
 }
 
 export let htmlInternals: HtmlInternals;
@@ -59,6 +61,7 @@ export let htmlInternals: HtmlInternals;
 export class Html {
   private text: string | null;
   private byteLength = -1;
+  private unitLength = -1;
   private readonly shape: TemplateShape | null;
   private readonly values: unknown[] | null;
 
@@ -76,13 +79,19 @@ export class Html {
     htmlInternals = {
       shape: (h) => h.shape,
       values: (h) => h.values as unknown[],
-      know(h, text, bytes) {
+      know(h, text, bytes, units) {
         h.text = text;
         h.byteLength = bytes;
+        h.unitLength = units;
       },
       bytes(h) {
         if (h.byteLength < 0) h.byteLength = Buffer.byteLength(h.toString());
         return h.byteLength;
+      },
+      units(h) {
+        if (h.text !== null) return h.text.length;
+        if (h.unitLength < 0) h.unitLength = h.toString().length;
+        return h.unitLength;
       },
     };
   }
@@ -247,9 +256,23 @@ function isSettled(value: unknown): boolean {
   return value === null || (type !== "object" && type !== "function") || value instanceof Html;
 }
 
+/**
+ * Marks arrays of Html that only their maker and the template holding them
+ * see (each()'s), which need no copy to stay as they are. A mark on the
+ * array, not a weak set: one entry per render would cost the collector.
+ * Not frozen: change tracking swaps their items for equal ones it knows.
+ */
+const SETTLED: unique symbol = Symbol("livets.settled");
+
+/** Marks a new array of Html values, held by nothing else, as safe to keep without a copy. */
+export function settledList(list: Html[]): Html[] {
+  (list as Html[] & { [SETTLED]?: true })[SETTLED] = true;
+  return list;
+}
+
 function checkedText(value: unknown): unknown {
   if (isSettled(value)) return value;
-  if (Array.isArray(value)) return value.map(checkedText);
+  if (Array.isArray(value)) return (value as { [SETTLED]?: true })[SETTLED] === true ? value : value.map(checkedText);
   return trust(escapeHtml(String(value)));
 }
 

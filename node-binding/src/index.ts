@@ -3,6 +3,7 @@
 import { loadNative } from "./native";
 
 export { Html, html, raw, escapeHtml, type AttributeValue, type Attributes } from "./html";
+export { each } from "./each";
 export {
   JS,
   JSCommands,

@@ -9,7 +9,7 @@
 // the markup already worked out for them; only changed ones render.
 
 import { Html, escapeHtml, htmlInternals as internals, renderTemplate, slotMarkup, trusted } from "./html";
-import { Slot } from "./template-context";
+import { Slot, type SlotInfo } from "./template-context";
 
 /**
  * Replace `removed` bytes at byte `offset` of the previous markup with
@@ -129,29 +129,48 @@ class Tracker {
     const { strings, slots, staticBytes: statics } = shape;
     const pv = internals.values(prev);
     const nv = internals.values(next);
+    // Unchanged holes are counted into the cursor only when a change after
+    // them needs its place: a template whose values are all equal costs
+    // their comparison alone, and its end is known from `prev`'s length.
+    let counted = 0;
+    const reach = (hole: number): void => {
+      for (; counted < hole; counted++) {
+        cursor.at += (strings[counted] ?? strings.raw[counted]).length;
+        cursor.offset += statics[counted];
+        advance(cursor, slots[counted], pv[counted]);
+      }
+    };
     for (let i = 0; i < nv.length; i++) {
-      cursor.at += (strings[i] ?? strings.raw[i]).length;
-      cursor.offset += statics[i];
       const before = pv[i];
       const after = nv[i];
-      if (slots[i].slot === Slot.Text) {
-        nv[i] = this.text(before, after, cursor);
-      } else if (sameValue(before, after)) {
+      if (Object.is(before, after)) {
         nv[i] = before;
-        const markup = slotMarkup(slots[i], before);
-        cursor.at += markup.length;
-        cursor.offset += Buffer.byteLength(markup);
-      } else {
-        // Attribute holes are few and short: their markup is compared as text.
-        const old = slotMarkup(slots[i], before);
-        this.replace(cursor, old, slotMarkup(slots[i], after));
-        cursor.at += old.length;
-        cursor.offset += Buffer.byteLength(old);
+        continue;
       }
+      const slot = slots[i];
+      if (slot.slot === Slot.Text && (before instanceof Html || Array.isArray(before)) && (after instanceof Html || Array.isArray(after))) {
+        reach(i);
+        cursor.at += (strings[i] ?? strings.raw[i]).length;
+        cursor.offset += statics[i];
+        counted = i + 1;
+        nv[i] = this.text(before, after, cursor);
+        continue;
+      }
+      if (sameValue(before, after)) {
+        nv[i] = before;
+        continue;
+      }
+      reach(i);
+      cursor.at += (strings[i] ?? strings.raw[i]).length;
+      cursor.offset += statics[i];
+      counted = i + 1;
+      const old = slotMarkup(slot, before);
+      this.replace(cursor, old, slotMarkup(slot, after));
+      cursor.at += old.length;
+      cursor.offset += Buffer.byteLength(old);
     }
-    const last = strings.length - 1;
-    cursor.at += (strings[last] ?? strings.raw[last]).length;
-    cursor.offset += statics[last];
+    cursor.at = start.at + internals.units(prev);
+    cursor.offset = start.offset + internals.bytes(prev);
     if (this.edits.length === first) return prev;
     this.settle(next, prev, start, first);
     return next;
@@ -179,7 +198,18 @@ class Tracker {
    */
   list(before: readonly unknown[], after: unknown[], cursor: Cursor): unknown[] {
     if (before.length === after.length) {
-      for (let i = 0; i < after.length; i++) after[i] = this.text(before[i], after[i], cursor);
+      const hint = (after as Noted)[LIST_HINT];
+      if (hint !== undefined && hint.before === (before as Noted)[LIST_ID]) return this.hinted(before, after, hint.changed, cursor);
+      for (let i = 0; i < after.length; i++) {
+        const item = before[i];
+        // The common case of a kept list (each()): the same item, passed by its known length.
+        if (item === after[i] && item instanceof Html) {
+          cursor.at += internals.units(item);
+          cursor.offset += internals.bytes(item);
+        } else {
+          after[i] = this.text(item, after[i], cursor);
+        }
+      }
       return after;
     }
     let head = 0;
@@ -202,6 +232,41 @@ class Tracker {
     return after;
   }
 
+  /**
+   * A list whose maker says which items are not the same objects as in
+   * `before`: only those are compared, each found by the lengths summed
+   * before it, so the items that stayed are not even read.
+   */
+  hinted(before: readonly unknown[], after: unknown[], changed: readonly number[], cursor: Cursor): unknown[] {
+    const sums = sumsOf(before);
+    const n = before.length;
+    const start = { at: cursor.at, offset: cursor.offset };
+    for (const i of changed) {
+      cursor.at = start.at + sums.units[i];
+      cursor.offset = start.offset + sums.bytes[i];
+      after[i] = this.text(before[i], after[i], cursor);
+    }
+    cursor.at = start.at + sums.units[n];
+    cursor.offset = start.offset + sums.bytes[n];
+    if (changed.length === 0) {
+      (after as Noted)[LIST_SUMS] = sums;
+      return after;
+    }
+    const units = sums.units.slice();
+    const bytes = sums.bytes.slice();
+    for (const i of changed) {
+      const du = unitsOf(after[i]) - (sums.units[i + 1] - sums.units[i]);
+      const db = bytesOf(after[i]) - (sums.bytes[i + 1] - sums.bytes[i]);
+      if (du === 0 && db === 0) continue;
+      for (let k = i + 1; k <= n; k++) {
+        units[k] += du;
+        bytes[k] += db;
+      }
+    }
+    (after as Noted)[LIST_SUMS] = { units, bytes };
+    return after;
+  }
+
   /** `next` replaces `prev` as a whole: rendered, then compared as text. */
   whole(prev: Html, next: Html, cursor: Cursor): Html {
     const old = prev.toString();
@@ -220,7 +285,9 @@ class Tracker {
     let bytes = internals.bytes(prev);
     for (let k = first; k < this.edits.length; k++) bytes += this.edits[k].bytes - this.edits[k].removed;
     if (bytes > SETTLE_BYTES) {
-      internals.know(next, null, bytes);
+      let units = internals.units(prev);
+      for (let k = first; k < this.edits.length; k++) units += this.edits[k].text.length - this.edits[k].cut;
+      internals.know(next, null, bytes, units);
       return;
     }
     const old = prev.toString();
@@ -232,17 +299,88 @@ class Tracker {
       text += old.slice(from, at) + edit.text;
       from = at + edit.cut;
     }
-    internals.know(next, text + old.slice(from), bytes);
+    const markup = text + old.slice(from);
+    internals.know(next, markup, bytes, markup.length);
   }
+}
+
+/** A list's maker's word on it: `before` is the list it replaces, and only the items at `changed` (ascending) are other objects. */
+interface ListHint {
+  /** The replaced list's id: a reference would keep every earlier list alive through the next. */
+  readonly before: number;
+  readonly changed: readonly number[];
+}
+
+// Kept on the arrays themselves: a weak map entry per render would cost
+// the collector more than the tracking it saves.
+const LIST_HINT: unique symbol = Symbol("livets.listHint");
+const LIST_SUMS: unique symbol = Symbol("livets.listSums");
+const LIST_ID: unique symbol = Symbol("livets.listId");
+let listIds = 0;
+
+type Noted = readonly unknown[] & { [LIST_HINT]?: ListHint; [LIST_SUMS]?: ListSums; [LIST_ID]?: number };
+
+function idOf(list: Noted): number {
+  return (list as { [LIST_ID]?: number })[LIST_ID] ?? ((list as { [LIST_ID]?: number })[LIST_ID] = ++listIds);
+}
+
+/**
+ * Records that `after` is `before` with only the items at `changed`
+ * (ascending) replaced, so tracking compares those alone (each()).
+ */
+export function noteListChanges(after: readonly unknown[], before: readonly unknown[], changed: readonly number[]): void {
+  (after as Noted)[LIST_HINT] = { before: idOf(before), changed };
+}
+
+/** Per list, the UTF-16 and UTF-8 lengths of its items' markup summed up to each index. */
+interface ListSums {
+  // Plain arrays: typed ones live outside the heap, and one per event costs the collector more than the copy.
+  readonly units: number[];
+  readonly bytes: number[];
+}
+
+
+function sumsOf(list: readonly unknown[]): ListSums {
+  let sums = (list as Noted)[LIST_SUMS];
+  if (sums === undefined) {
+    const units: number[] = [0];
+    const bytes: number[] = [0];
+    for (let i = 0; i < list.length; i++) {
+      units[i + 1] = units[i] + unitsOf(list[i]);
+      bytes[i + 1] = bytes[i] + bytesOf(list[i]);
+    }
+    sums = { units, bytes };
+    (list as Noted)[LIST_SUMS] = sums;
+  }
+  return sums;
+}
+
+function unitsOf(value: unknown): number {
+  return value instanceof Html ? internals.units(value) : textMarkup(value).length;
+}
+
+function bytesOf(value: unknown): number {
+  return value instanceof Html ? internals.bytes(value) : Buffer.byteLength(textMarkup(value));
 }
 
 /** Markup longer than this is not spliced as text: rendering it from its kept parts is as fast. */
 const SETTLE_BYTES = 4096;
 
 function skip(prev: Html, cursor: Cursor): Html {
-  cursor.at += prev.toString().length;
+  cursor.at += internals.units(prev);
   cursor.offset += internals.bytes(prev);
   return prev;
+}
+
+/** Moves the cursor past an unchanged hole's markup. */
+function advance(cursor: Cursor, slot: SlotInfo, value: unknown): void {
+  if (slot.slot === Slot.Text) {
+    skipText(value, cursor);
+    return;
+  }
+  const markup = slotMarkup(slot, value);
+  cursor.at += markup.length;
+  cursor.offset += Buffer.byteLength(markup);
 }
 
 function skipText(value: unknown, cursor: Cursor): void {

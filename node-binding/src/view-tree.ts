@@ -5,6 +5,7 @@
 // keep their instance and state, new ones mount, missing ones are reported
 // for unmounting.
 
+import { renderingAs } from "./each";
 import { allowedEvents, checkComponentClass, modelFieldsOf, type HandlerClass } from "./events";
 import { Html, escapeHtml, trusted } from "./html";
 import type { UpdateTooLargeError } from "./update-error";
@@ -125,7 +126,7 @@ export class ViewTree {
     const placed = new Map<string, TreeNode>();
     node.placing = placed;
     try {
-      const value = htmlOf(node.instance.render(), node.Class.name);
+      const value = htmlOf(renderingAs(node, () => node.instance.render()), node.Class.name);
       const removed = [...node.children.values()].filter((c) => placed.get(c.cid) !== c);
       node.children = placed;
       node.dirty = false;
