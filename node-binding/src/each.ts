@@ -97,19 +97,24 @@ function sameDeps(a: readonly unknown[] | undefined, b: readonly unknown[] | und
 export function each<T>(items: Iterable<T>, render: (item: T) => Html, deps?: readonly unknown[]): Html[] {
   const site = siteOf(render);
   const list = Array.isArray(items) ? (items as readonly T[]) : Array.from(items);
-  const out: Html[] = new Array(list.length);
   let lists = lastLists.get(owner);
   if (lists === undefined) lastLists.set(owner, (lists = new Map()));
   const last = site < 0 ? undefined : lists.get(site);
   const lastItems = last !== undefined && sameDeps(last.deps, deps) ? last.items : EMPTY;
+  const inPlace = Math.min(lastItems.length, list.length);
+  // Items that stayed in place keep their markup: the last render's, copied
+  // whole (a builtin copy, cheaper than item by item), then the rest mended.
+  const out: Html[] = inPlace === 0 ? new Array(list.length) : (last as LastList).out.slice(0, list.length);
+  if (out.length < list.length) out.length = list.length;
   const changed: number[] = [];
   for (let i = 0; i < list.length; i++) {
     const item = list[i];
     // Only the arrays are read for an item that stayed: the same input at the same place gives the same markup.
-    if (i < lastItems.length && lastItems[i] === item) {
-      const html = (last as LastList).out[i];
-      out[i] = checking ? checked(site, html, render(item)) : html;
-      if (out[i] !== html) changed.push(i);
+    if (i < inPlace && lastItems[i] === item) {
+      if (checking) {
+        out[i] = checked(site, out[i], render(item));
+        if (out[i] !== (last as LastList).out[i]) changed.push(i);
+      }
       continue;
     }
     out[i] = site < 0 || typeof item !== "object" || item === null ? render(item) : keptOrRendered(site, item, render, deps);
