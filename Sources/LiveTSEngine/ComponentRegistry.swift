@@ -32,6 +32,17 @@ struct ComponentRegistry {
         return tree
     }
 
+    /// Lets go of the entry's HTML for a time, so the kept tree's source,
+    /// the same bytes, is held once and can be changed in place.
+    mutating func releaseHTML(_ key: Key) {
+        entries[key]?.html = []
+    }
+
+    /// Puts back the HTML `releaseHTML` let go of.
+    mutating func restoreHTML(_ key: Key, _ html: [UInt8]) {
+        entries[key]?.html = html
+    }
+
     /// Puts back a tree `takeTree` took.
     mutating func restoreTree(_ key: Key, _ tree: HTMLDocument) {
         entries[key]?.tree = tree

@@ -19,15 +19,9 @@ extension HTMLSplice {
     /// `base` with `splices` applied, or nil when they do not fit it: past
     /// its end, out of order, or cutting a UTF-8 character.
     public static func apply(_ splices: [HTMLSplice], to base: [UInt8]) -> [UInt8]? {
+        guard fit(splices, base) else { return nil }
         var size = base.count
-        var end = 0
-        for splice in splices {
-            guard splice.offset >= end, splice.removed >= 0, splice.offset <= base.count,
-                  splice.removed <= base.count - splice.offset,
-                  startsCharacter(base, splice.offset), startsCharacter(base, splice.offset + splice.removed) else { return nil }
-            end = splice.offset + splice.removed
-            size += splice.text.count - splice.removed
-        }
+        for splice in splices { size += splice.text.count - splice.removed }
         var out: [UInt8] = []
         out.reserveCapacity(size)
         var from = 0
@@ -38,6 +32,18 @@ extension HTMLSplice {
         }
         out.append(contentsOf: base[from...])
         return out
+    }
+
+    /// Whether `splices` fit `base`: in order, within it, and cutting no UTF-8 character.
+    static func fit(_ splices: [HTMLSplice], _ base: [UInt8]) -> Bool {
+        var end = 0
+        for splice in splices {
+            guard splice.offset >= end, splice.removed >= 0, splice.offset <= base.count,
+                  splice.removed <= base.count - splice.offset,
+                  startsCharacter(base, splice.offset), startsCharacter(base, splice.offset + splice.removed) else { return false }
+            end = splice.offset + splice.removed
+        }
+        return true
     }
 
     private static func startsCharacter(_ bytes: [UInt8], _ index: Int) -> Bool {
@@ -52,6 +58,15 @@ extension LiveEngine {
     public func update(connection: UInt64, component: [UInt8], ref: UInt64, baseLength: Int, splices: [HTMLSplice]) {
         loop.runOrPost { [self] in
             let key = ComponentRegistry.Key(connection: connection, component: component)
+            switch splicedInPlace(key, ref, baseLength, splices) {
+            case .sent:
+                return
+            case .fellBack(let html):
+                replace(connection: connection, component: component, ref: ref, html: html)
+                return
+            case .notTried:
+                break
+            }
             // Only the HTML is read here: a copy of the entry would hold the
             // kept tree too, and splicing changes that tree in place only
             // when nothing else holds it.
@@ -68,6 +83,54 @@ extension LiveEngine {
                 replace(connection: connection, component: component, ref: ref, html: html)
             }
         }
+    }
+
+    enum InPlace {
+        case sent
+        /// The splices fit but need the full path: the new HTML for it.
+        case fellBack([UInt8])
+        case notTried
+    }
+
+    /// The common case of `spliced`, without a copy of the page: the
+    /// splices are written over the kept tree's source, which the entry
+    /// lets go of for the time, so the bytes are changed where they lie.
+    private func splicedInPlace(_ key: ComponentRegistry.Key, _ ref: UInt64, _ baseLength: Int, _ splices: [HTMLSplice]) -> InPlace {
+        guard !splices.isEmpty, var tree = registry.takeTree(key) else { return .notTried }
+        guard !tree.mentionsStream, tree.source.count == baseLength, HTMLSplice.fit(splices, tree.source) else {
+            registry.restoreTree(key, tree)
+            return .notTried
+        }
+        let started = Traffic.now()
+        // A tree the diff cache or another view shares is copied once; after that the view holds its own.
+        if !isKnownUniquelyReferenced(&tree) || tree.isCached { tree = tree.mutableCopy() }
+        let before = LiveEngine.checkSplices ? tree.mutableCopy() : nil
+        registry.releaseHTML(key)
+        let spans = splices.map { SourceSplice(offset: $0.offset, removed: $0.removed, inserted: $0.text.count) }
+        guard var ops = tree.splice(spans, writing: splices.map(\.text)) else {
+            // The tree and its source are as they were.
+            let last = tree.source
+            registry.restoreHTML(key, last)
+            registry.restoreTree(key, tree)
+            return HTMLSplice.apply(splices, to: last).map { .fellBack($0) } ?? .notTried
+        }
+        if let before {
+            let full = HTMLDocument(tree.source)
+            if !tree.isSameTree(as: full) || ops != HTMLDiffer.diff(old: before, new: full) {
+                fputs("livets: a spliced tree or its patch differs from the full parse's; using the full parse\n", stderr)
+                tree = full
+                ops = HTMLDiffer.diff(old: before, new: full)
+            }
+        }
+        answered(key.connection, ref, refused: false)
+        guard var entry = registry[key] else { return .sent }
+        traffic.diffed(since: started, patchBytes: ops.count)
+        entry.html = tree.source
+        entry.tree = tree
+        entry.seq += 1
+        registry[key] = entry
+        http.send(key.connection, text: ServerMessage.patch(component: key.component, seq: entry.seq, ref: ref, ops: ops))
+        return .sent
     }
 
     /// Applies the splices to the kept tree in place and sends the patch

@@ -81,14 +81,20 @@ extension HTMLDocument {
     /// the two trees. Nil leaves the tree as it was, for a full parse. The
     /// caller must hold the tree alone.
     public func splice(_ splices: [SourceSplice], into newSource: [UInt8]) -> [UInt8]? {
+        splice(splices, into: newSource, from: source.count)
+    }
+
+    /// `splice(_:into:)` for a tree whose old source was `oldCount` bytes
+    /// long (the in-place variant has already written the new one over it).
+    func splice(_ splices: [SourceSplice], into newSource: [UInt8], from oldCount: Int) -> [UInt8]? {
         guard !splices.isEmpty, isExact, ranges.count == nodes.count, own.count == nodes.count,
-              newSource.count <= HTMLDocument.maxSource, source.count <= HTMLDocument.maxSource else { return nil }
+              newSource.count <= HTMLDocument.maxSource, oldCount <= HTMLDocument.maxSource else { return nil }
         var changes: [Change] = []
-        var size = source.count
+        var size = oldCount
         var previousEnd = 0
         for splice in splices {
             let end = splice.offset + splice.removed
-            guard splice.offset >= previousEnd, splice.removed >= 0, splice.inserted >= 0, end <= source.count else { return nil }
+            guard splice.offset >= previousEnd, splice.removed >= 0, splice.inserted >= 0, end <= oldCount else { return nil }
             previousEnd = end
             size += splice.inserted - splice.removed
             guard let e = enclosingElement(splice.offset, end) else { return nil }
@@ -146,7 +152,7 @@ extension HTMLDocument {
     /// Whether `newSource` names a stream container where the splices put
     /// bytes, or where they joined bytes together: with a source that named
     /// none, whether the new one does.
-    private static func mentionsStream(around splices: [SourceSplice], in newSource: [UInt8]) -> Bool {
+    static func mentionsStream(around splices: [SourceSplice], in newSource: [UInt8]) -> Bool {
         // "ts-stream" is 9 bytes: one crossing a splice's edge starts at most 8 before it.
         var delta = 0
         for splice in splices {
