@@ -1,4 +1,4 @@
-import { LiveView, html, type EventName, type EventPayload, type Html } from "livets";
+import { LiveView, each, html, type EventName, type EventPayload, type Html } from "livets";
 
 interface Todo {
   id: number;
@@ -27,12 +27,14 @@ export class Todos extends LiveView<State> {
 
   override render(): Html {
     const { todos, title } = this.state;
+    // each(): a todo that is still the same object is neither rendered nor compared again.
     return html`<h1>Todos</h1>
       <form id="new-todo" ts-on:submit="add">
         <input id="title" name="title" ts-model="title" value="${title}" placeholder="What needs doing?" autocomplete="off" maxlength="200">
         <button id="add">Add</button>
       </form>
-      <ul id="todos">${todos.map(
+      <ul id="todos">${each(
+        todos,
         (t) => html`<li id="todo-${t.id}" class="${t.done ? "done" : ""}">
           <input type="checkbox" ts-on:click="toggle" ts-value-id="${t.id}" ${t.done ? "checked" : ""}>
           <span class="title">${t.title}</span>
