@@ -67,9 +67,8 @@ extension LiveEngine {
             case .notTried:
                 break
             }
-            // Only the HTML is read here: a copy of the entry would hold the
-            // kept tree too, and splicing changes that tree in place only
-            // when nothing else holds it.
+            // No kept tree to splice (or one whose HTML names a stream
+            // container): the splices make the new HTML for a full parse.
             guard let last = registry[key]?.html else {
                 answered(connection, ref, refused: false)
                 return
@@ -79,9 +78,7 @@ extension LiveEngine {
                 http.send(connection, text: ServerMessage.refused(component: component, ref: ref, reason: Array("out of step".utf8)))
                 return
             }
-            if !spliced(key, ref, splices, html) {
-                replace(connection: connection, component: component, ref: ref, html: html)
-            }
+            replace(connection: connection, component: component, ref: ref, html: html)
         }
     }
 
@@ -92,9 +89,10 @@ extension LiveEngine {
         case notTried
     }
 
-    /// The common case of `spliced`, without a copy of the page: the
-    /// splices are written over the kept tree's source, which the entry
-    /// lets go of for the time, so the bytes are changed where they lie.
+    /// Writes the splices over the kept tree's source (which the entry lets
+    /// go of for the time, so the bytes change where they lie, with no copy
+    /// of the page) and into the tree in place, re-parsing only the
+    /// elements around them, and sends the patch they make.
     private func splicedInPlace(_ key: ComponentRegistry.Key, _ ref: UInt64, _ baseLength: Int, _ splices: [HTMLSplice]) -> InPlace {
         guard !splices.isEmpty, var tree = registry.takeTree(key) else { return .notTried }
         guard !tree.mentionsStream, tree.source.count == baseLength, HTMLSplice.fit(splices, tree.source) else {
@@ -131,48 +129,6 @@ extension LiveEngine {
         registry[key] = entry
         http.send(key.connection, text: ServerMessage.patch(component: key.component, seq: entry.seq, ref: ref, ops: ops))
         return .sent
-    }
-
-    /// Applies the splices to the kept tree in place and sends the patch
-    /// they make, re-parsing only the elements around them; false (the
-    /// tree kept as it was) when only a full parse and diff can be sure.
-    private func spliced(_ key: ComponentRegistry.Key, _ ref: UInt64, _ splices: [HTMLSplice], _ html: [UInt8]) -> Bool {
-        guard !splices.isEmpty, var tree = registry.takeTree(key) else { return false }
-        // Stream items are split out by the full path. The kept tree knows
-        // whether its source named a container; splicing looks only around
-        // what changed to keep knowing.
-        guard !tree.mentionsStream else {
-            registry.restoreTree(key, tree)
-            return false
-        }
-        let started = Traffic.now()
-        // A tree the diff cache or another view shares is copied once; after that the view holds its own.
-        if !isKnownUniquelyReferenced(&tree) || tree.isCached { tree = tree.mutableCopy() }
-        let before = LiveEngine.checkSplices ? tree.mutableCopy() : nil
-        let spans = splices.map { SourceSplice(offset: $0.offset, removed: $0.removed, inserted: $0.text.count) }
-        guard var ops = tree.splice(spans, into: html) else {
-            registry.restoreTree(key, tree)
-            return false
-        }
-        // A splice that wrote a container's name: the full path splits out the items, from the last HTML.
-        guard !tree.mentionsStream else { return false }
-        if let before {
-            let full = HTMLDocument(html)
-            if !tree.isSameTree(as: full) || ops != HTMLDiffer.diff(old: before, new: full) {
-                fputs("livets: a spliced tree or its patch differs from the full parse's; using the full parse\n", stderr)
-                tree = full
-                ops = HTMLDiffer.diff(old: before, new: full)
-            }
-        }
-        answered(key.connection, ref, refused: false)
-        guard var entry = registry[key] else { return true }
-        traffic.diffed(since: started, patchBytes: ops.count)
-        entry.html = html
-        entry.tree = tree
-        entry.seq += 1
-        registry[key] = entry
-        http.send(key.connection, text: ServerMessage.patch(component: key.component, seq: entry.seq, ref: ref, ops: ops))
-        return true
     }
 
     /// Set by tests (LIVETS_CHECK_SPLICES=1): every spliced tree is compared with a full parse.
