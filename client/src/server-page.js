@@ -1,10 +1,8 @@
-import { joinParams, refused, joined, remounted, nested, navigation, adopt, noteUnchanged, keepUnchanged } from './live.js'
-import { takeStreamOps, withStreamOps } from './stream.js'
+import { joinParams, joined, remounted, nested, navigation, adopt, noteUnchanged, keepUnchanged } from './live.js'
 import { ext } from './ext.js'
 import { tapped, tap, store, tools } from './socket-tap.js'
-import { showNotice, CRASH_TEXT, MOUNT_TEXT } from './notices.js'
-import { NAVIGATE, REFUSED } from './constants.js'
-import { CLIENT_PREFIX, CRASHED, MOUNT_FAILED } from './page-constants.js'
+import { NAVIGATE, REFUSED, PATCH } from './constants.js'
+import { CLIENT_PREFIX, CRASHED, OP_STREAM_INSERT, OP_STREAM_DELETE } from './page-constants.js'
 import { addScript } from './script.js'
 
 // The LiveTS server's page layer, bundled with the connector as
@@ -33,8 +31,10 @@ window.WebSocket = class extends tapped(Native) {
   }
 }
 
-// What a feature script's setup(api) is given.
+// What a feature script's setup(api) is given: `needs` takes its tests of
+// a message for a script it must wait for (see `route`).
 const api = {
+  needs: [],
   ext,
   tap,
   store,
@@ -45,7 +45,7 @@ const api = {
   lost() {},
   navigate: (url, replace) => nav?.([NAVIGATE, , url, replace]),
 }
-// The features the page has or is loading, by name.
+// The features and scripts the page has or is loading, by name.
 const has = {}
 // Loads the script of a feature the page lacks: one the page reached by
 // live navigation has (its script is live-<feature>….js), or the JS
@@ -57,26 +57,39 @@ const load = (name, then) => {
 }
 const loadFeatures = src => /live([-\w]*)\.js$/.exec(src)?.[1].split('-').forEach(name => name && load(name))
 
+// What few pages need is a script of its own, loaded beside this one when
+// a message first needs it: stream operations (stream.js, which sets
+// LiveTS.stream) and what a refusal does, a reload or a failed view's
+// notice (refused.js, LiveTS.refused).
+// That message and every one after it wait, in order, until the script
+// has run (or failed to load: a stream patch then fails as an unknown
+// operation would, and asks for a render), so nothing is applied early or
+// out of turn (the connector's `wait`). Each test returns the script's
+// name, or nothing.
+api.needs.push(
+  msg => msg[0] == PATCH && msg[4]?.some?.(op => op[0] == OP_STREAM_INSERT || op[0] == OP_STREAM_DELETE) && 'stream',
+  msg => msg[0] == REFUSED && 'refused',
+)
 Object.assign(ext, {
   params: joinParams,
-  wrap: (root, f) => keepUnchanged(root, () => nested(root, () => withStreamOps(root, f))),
-  refused: reason => {
-    if (refused(reason) || reason != MOUNT_FAILED) return
-    console.error('LiveTS: the view failed to mount again after a reload, so the page is not reloaded again; the server log has the error')
-    showNotice(refusedRoot, MOUNT_TEXT)
-  },
+  wrap: (root, f) => keepUnchanged(root, () => nested(root, () => (LiveTS.stream ? LiveTS.stream.wrap(root, f) : f()))),
+  refused: reason => LiveTS.refused?.join(reason, refusedRoot),
+
   joined: (root, recovered) => {
     joined()
     if (recovered) remounted(root, recovered)
   },
-  route(msg, views, make, send) {
+  route(msg, views, make, send, wait) {
+    // Each is loaded once: one that failed to load is not asked for again.
+    const name = api.needs.map(need => need(msg)).find(name => name && !has[name])
+    if (name) return (has[name] = 1), wait(name)
     push = send
     if (msg[0] == REFUSED) {
       refusedRoot = msg[1]
-      if (msg[3] == CRASHED) showNotice(msg[1], CRASH_TEXT)
+      if (msg[3] == CRASHED) LiveTS.refused?.crashed(msg[1])
     }
     noteUnchanged(msg)
-    takeStreamOps(msg)
+    LiveTS.stream?.take(msg)
     nav ||= navigation(views, make, send, loadFeatures)
     nav(msg)
     return adopt(views, make, msg[1])

@@ -1,12 +1,12 @@
 import {
   JOIN, EVENT, RESYNC, RENDER, PATCH, REFUSED, PUSH_EVENT, REPLY, ID_ATTR, TOKEN_ATTR, ON_PREFIX, MODEL_EVENT,
-  CONNECTED, DISCONNECTED, ERROR,
+  CONNECTED, DISCONNECTED, ERROR, HOOK,
 } from './constants.js'
+import { listeners } from './listeners.js'
 import { applyPatch } from './patch.js'
 import { morph } from './morph.js'
 import { keep } from './keep.js'
 import { busy } from './loading.js'
-import { hookSet } from './hooks.js'
 import { reveal } from './reveal.js'
 import { attrOf, payloadOf, withAttr, changed, sendable, modelOf } from './events.js'
 import { ext } from './ext.js'
@@ -15,7 +15,9 @@ const WATCH = { subtree: true, childList: true, attributes: true, characterData:
 
 // One live root on the page: joins it, applies what the server sends for
 // it, and keeps the page's own state (input, hooks, loading marks) in step.
-export const view = (root, push) => {
+// `needHooks()` has the connector load hooks.js, holding the messages after
+// this one until it has run and every view is refreshed.
+export const view = (root, push, needHooks) => {
   const id = root.getAttribute(ID_ATTR)
   // ref -> [undo the loading marks, the form if submitted, settle the
   // promise, the reply that came before the answer, the event's name]
@@ -48,7 +50,9 @@ export const view = (root, push) => {
       if (ref) pending[ref] = [busy(el, type == 'submit'), type == 'submit' && el, end, , name]
       else end(false, 'disconnected')
     })
-  const hooks = hookSet(root, event)
+  // The view's hooks (hooks.js), made once that script has run.
+  let made
+  const hooks = () => (made ||= LiveTS.hookSet?.(root, event, listeners))
 
   // Runs a DOM update with the user's focus and scroll kept; returns its
   // result and the mutation records, which tell hooks what changed.
@@ -61,7 +65,9 @@ export const view = (root, push) => {
   }
   const refresh = (records = []) => {
     if (reveal(root) || records.length) changed()
-    if (rendered) hooks.sync(el => records.some(r => el.contains(r.target)))
+    if (!rendered) return
+    if (hooks()) made.sync(el => records.some(r => el.contains(r.target)))
+    else if (root.querySelector(`[${HOOK}]`)) needHooks()
   }
 
   // After a rejoin the server has a fresh instance: tell it what the user
@@ -88,12 +94,12 @@ export const view = (root, push) => {
     down() {
       status(DISCONNECTED)
       for (const ref in pending) settle(ref, false, 'disconnected')
-      hooks.all('disconnected')
+      hooks()?.all('disconnected')
     },
     // r and p are [kind, id, seq, ref, body]; x is [kind, id, ref, reason];
     // y is [kind, id, ref, value]; v is [kind, id, event, payload].
     receive([kind, , a, b, body]) {
-      if (kind == PUSH_EVENT) return hooks.dispatch(a, b)
+      if (kind == PUSH_EVENT) return hooks()?.dispatch(a, b)
       if (kind == REPLY) return pending[a] && (pending[a][3] = b)
       if (kind == REFUSED) {
         // Named for the event it answers: `unknown event "x"`.
@@ -114,7 +120,7 @@ export const view = (root, push) => {
         refresh(records)
         if (b == joinRef) {
           // A rejoin after the socket was lost: the extension learns what was recovered.
-          const again = joined && (hooks.all('reconnected'), recover())
+          const again = joined && (hooks()?.all('reconnected'), recover())
           joined = 1
           ext.joined(root, again)
         }

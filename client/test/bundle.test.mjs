@@ -22,9 +22,23 @@ const featuresOf = f => f.slice(4, -3).split('-').filter(Boolean)
 const FEATURES = ['js', 'upload']
 const everyFeature = `live-${FEATURES.join('-')}.js`
 // Loaded on need, each with a string only it holds: long polling (once the
-// WebSocket gives way), ts-show and ts-if (once a view holds either), live
-// navigation (at the first), uploads to a storage service (at the first).
-const ON_NEED = { 'poll.js': 'LiveTS-Session', 'show.js': 'bad expression', 'nav.js': 'DOMParser', 'upload-external.js': 'XMLHttpRequest' }
+// WebSocket gives way), ts-show and ts-if (once a view holds either),
+// hooks and push events (once a view holds ts-hook or a push event
+// arrives), stream operations (at the first patch with one), what a
+// refusal does (at the first), the enter and leave transitions of patches
+// (once a view or a message holds ts-transition or ts-transition-leave),
+// live navigation (at the first), uploads to a storage service (at the
+// first).
+const ON_NEED = {
+  'poll.js': 'LiveTS-Session',
+  'show.js': 'bad expression',
+  'hooks.js': 'handleEvent',
+  'stream.js': 'firstElementChild',
+  'refused.js': 'could not start',
+  'transition.js': 'removedNodes',
+  'nav.js': 'DOMParser',
+  'upload-external.js': 'XMLHttpRequest',
+}
 
 // Before the split, every page loaded live.js (3,370 B) and livets.js
 // (4,999 B): a page without uploads, JS commands or nested views may load
