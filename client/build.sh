@@ -16,7 +16,7 @@
 #   poll.js          long polling, which the connector (livets.js or a
 #                    page's script) loads from beside its own script once
 #                    the WebSocket gives way to it;
-#   hooks.js         hooks and push events, which the connector loads from
+#   hook.js          hooks and push events, which the connector loads from
 #                    beside its own script once a view holds ts-hook or a
 #                    push event arrives;
 #   stream.js, refused.js
@@ -30,7 +30,7 @@
 #                    uploads to a storage service, which the uploads load
 #                    when the server first hands an entry to an uploader.
 # The scripts loaded on need hold back the messages after the one that
-# needed them until they have run (index.js, `wait`).
+# needed them until they have run (index.js, `need`).
 set -euo pipefail
 dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 esbuild="${ESBUILD:-esbuild}"
@@ -50,7 +50,7 @@ for f in poll show nav upload-external; do
   "$esbuild" "$src/$f.js" "${common[@]}" --format=iife --outfile="$dir/dist/$f.js"
 done
 # On-need scripts whose modules keep their names for the tests.
-for f in hooks stream refused transition; do
+for f in hook stream refused transition; do
   "$esbuild" "$src/$f-script.js" "${common[@]}" --format=iife --outfile="$dir/dist/$f.js"
 done
 # Under `livets dev` only: reloads, stylesheet swaps, the error overlay.
@@ -77,7 +77,7 @@ for ((mask = 0; mask < 1 << ${#features[@]}; mask++)); do
     (cd "$src" && "$esbuild" "${common[@]}" --format=iife --sourcefile="entry-$name.js" --outfile="$dir/dist/$name.js")
   sizes+=("$name.js")
 done
-sizes+=("${features[@]/%/.js}" poll.js show.js hooks.js stream.js refused.js transition.js nav.js upload-external.js dev.js debug.js)
+sizes+=("${features[@]/%/.js}" poll.js show.js hook.js stream.js refused.js transition.js nav.js upload-external.js dev.js debug.js)
 
 for name in "${sizes[@]}"; do
   raw=$(wc -c < "$dir/dist/$name")

@@ -1,7 +1,7 @@
 import { HOOK, ID_ATTR } from './constants.js'
 import { withPush, dispatch, run } from './push.js'
 
-// The hooks of a view, in hooks.js (hooks-script.js), which the connector
+// The hooks of a view, in hook.js (hook-script.js), which the connector
 // loads beside its own script once a view holds ts-hook or a push event
 // arrives (view.js). Their definitions, name -> callbacks, are the page's
 // (LiveTS.hooks.Chart = {...}: the connector's `hooks`).

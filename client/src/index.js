@@ -33,7 +33,7 @@ const self = document.currentScript
 // at each join) go with every join: views read them as session.connectParams.
 // `scripts`: a URL beside which the scripts loaded on need are: poll.js,
 // once the WebSocket gives way to long polling (transport.js), show.js,
-// once a view holds ts-show or ts-if (reveal.js), and hooks.js, once a
+// once a view holds ts-show or ts-if (reveal.js), and hook.js, once a
 // view holds ts-hook or a push event arrives (view.js). Without one, the
 // page stays on WebSockets, and its hooks and push events go unheard.
 export const connect = ({
@@ -50,36 +50,39 @@ export const connect = ({
   // Without `scripts`, as if the script failed to load.
   const load = (name, then) => (scripts ? withScript(name, new URL(name + '.js', scripts).href, then) : then())
   const refresh = () => each(v => v.refresh())
-  let showing
-  directives.need = () => (showing ||= (load('show', show => show && refresh()), 1))
-  // Messages wait here, in order, while a script they need loads (`wait`):
+  directives.need = () => need('show')
+  // Messages wait here, in order, while a script they need loads (`need`):
   // none is applied early or out of turn, and a push event waits for the
   // hooks that may handle it.
   let held
   let loading = 0
-  let hooking
-  const needHooks = () => (hooking ||= (wait('hooks', refresh), 1))
   const receive = msg => {
-    if (msg[0] == PUSH_EVENT && !LiveTS.hookSet) needHooks()
+    if (msg[0] == PUSH_EVENT) need('hook')
     // The extension may need a script for this message (server-page.js).
-    const v = held || ext.route(msg, views, make, push, wait) || views.get(msg[1])
+    const v = held || ext.route(msg, views, make, push, need) || views.get(msg[1])
     held ? held.push(msg) : v?.receive(msg)
   }
-  // Loads LiveTS[name] from beside this script; the messages from now on
-  // wait until it has run (or failed to load), then `then` runs first.
-  const wait = (name, then) => {
-    held ||= []
-    loading++
-    load(name, got => {
-      then?.(got)
-      if (--loading) return
-      const waited = held
-      held = 0
-      // One of them may need a script in turn: the rest then wait for it.
-      waited.forEach(receive)
-    })
+  // Loads LiveTS[name] from beside this script, once. The messages from
+  // now on wait until it has run (or failed to load) and every view is
+  // refreshed with it. Returns whether messages are waiting.
+  const needed = {}
+  const need = name => {
+    // Marked first: a script already there runs `refresh` at once, which may ask again.
+    if (!needed[name]) {
+      needed[name] = held ||= []
+      loading++
+      load(name, () => {
+        refresh()
+        if (--loading) return
+        const waited = held
+        held = 0
+        // One of them may need a script in turn: the rest then wait for it.
+        waited.forEach(receive)
+      })
+    }
+    return held
   }
-  const make = root => view(root, push, needHooks)
+  const make = root => view(root, push, () => need('hook'))
   const push = transport(url, () => each(v => v.join()), receive, () => each(v => v.down()), scripts && (then => load('poll', then)))
   // show.js, if needed, loads beside the first join.
   roots.forEach(root => (views.set(root.getAttribute(ID_ATTR), make(root)), reveal(root)))

@@ -1,5 +1,5 @@
 // The page's LiveTS.on listeners of push events from the server (["v",
-// id, event, payload]), which the hooks' script (hooks-script.js) calls
+// id, event, payload]), which the hooks' script (hook-script.js) calls
 // after the view's hooks. Here, in the connector, so a listener can be
 // added before that script is loaded.
 export const listeners = {}

@@ -4,7 +4,7 @@ import { add } from './listeners.js'
 // view `id` and the page's LiveTS.on listeners, and the promise a hook's
 // pushEvent returns, which the view's reply (["y", id, ref, value]) and
 // the event's answer settle (docs/protocol.md, "Push events and replies").
-// Part of hooks.js (hooks-script.js).
+// Part of hook.js (hook-script.js).
 
 // Each callback on its own: one that throws keeps no other from its turn.
 export const run = (list, payload) =>

@@ -2,7 +2,7 @@ import { joinParams, joined, remounted, nested, navigation, adopt, noteUnchanged
 import { ext } from './ext.js'
 import { tapped, tap, store, tools } from './socket-tap.js'
 import { NAVIGATE, REFUSED, PATCH } from './constants.js'
-import { CLIENT_PREFIX, CRASHED, OP_STREAM_INSERT, OP_STREAM_DELETE } from './page-constants.js'
+import { CLIENT_PREFIX, OP_STREAM_INSERT } from './page-constants.js'
 import { addScript } from './script.js'
 
 // The LiveTS server's page layer, bundled with the connector as
@@ -15,8 +15,6 @@ import { addScript } from './script.js'
 let nav
 let push
 let socket
-// The view a refusal was last about: where a mount failure's notice goes.
-let refusedRoot
 
 // Uploads need the connector's socket for binary frames, which the
 // connector keeps to itself: the socket it opens is noted here as it is
@@ -32,7 +30,7 @@ window.WebSocket = class extends tapped(Native) {
 }
 
 // What a feature script's setup(api) is given: `needs` takes its tests of
-// a message for a script it must wait for (see `route`).
+// a message for a script that must run before it (see `route`).
 const api = {
   needs: [],
   ext,
@@ -44,9 +42,12 @@ const api = {
   push: () => push,
   lost() {},
   navigate: (url, replace) => nav?.([NAVIGATE, , url, replace]),
+  // Applies the stream operations of the update `f` of `root` (stream.js).
+  streams: (root, f) => f(),
 }
-// The features and scripts the page has or is loading, by name.
+// The features the page has or is loading, by name.
 const has = {}
+api.has = has
 // Loads the script of a feature the page lacks: one the page reached by
 // live navigation has (its script is live-<feature>….js), or the JS
 // commands when a patch brought the first one.
@@ -58,38 +59,30 @@ const load = (name, then) => {
 const loadFeatures = src => /live([-\w]*)\.js$/.exec(src)?.[1].split('-').forEach(name => name && load(name))
 
 // What few pages need is a script of its own, loaded beside this one when
-// a message first needs it: stream operations (stream.js, which sets
-// LiveTS.stream) and what a refusal does, a reload or a failed view's
-// notice (refused.js, LiveTS.refused).
-// That message and every one after it wait, in order, until the script
+// a message first needs it, a feature (feature.js) that plugs in as the
+// others do: stream operations (stream.js) and what a refusal does, a
+// reload or a failed view's notice (refused.js). That message and every one after it wait, in order, until the script
 // has run (or failed to load: a stream patch then fails as an unknown
 // operation would, and asks for a render), so nothing is applied early or
-// out of turn (the connector's `wait`). Each test returns the script's
-// name, or nothing.
+// out of turn. Each test asks for its script with the connector's
+// `need(name)`, which says whether messages now wait for it.
 api.needs.push(
-  msg => msg[0] == PATCH && msg[4]?.some?.(op => op[0] == OP_STREAM_INSERT || op[0] == OP_STREAM_DELETE) && 'stream',
-  msg => msg[0] == REFUSED && 'refused',
+  // The stream operations are the ones after the core's (docs/protocol.md).
+  (msg, need) => msg[0] == PATCH && msg[4]?.some?.(op => op[0] >= OP_STREAM_INSERT) && need('stream'),
+  (msg, need) => msg[0] == REFUSED && need('refused'),
 )
 Object.assign(ext, {
   params: joinParams,
-  wrap: (root, f) => keepUnchanged(root, () => nested(root, () => (LiveTS.stream ? LiveTS.stream.wrap(root, f) : f()))),
-  refused: reason => LiveTS.refused?.join(reason, refusedRoot),
+  wrap: (root, f) => keepUnchanged(root, () => nested(root, () => api.streams(root, f))),
 
   joined: (root, recovered) => {
     joined()
     if (recovered) remounted(root, recovered)
   },
-  route(msg, views, make, send, wait) {
-    // Each is loaded once: one that failed to load is not asked for again.
-    const name = api.needs.map(need => need(msg)).find(name => name && !has[name])
-    if (name) return (has[name] = 1), wait(name)
+  route(msg, views, make, send, need) {
+    if (api.needs.some(test => test(msg, need))) return
     push = send
-    if (msg[0] == REFUSED) {
-      refusedRoot = msg[1]
-      if (msg[3] == CRASHED) LiveTS.refused?.crashed(msg[1])
-    }
     noteUnchanged(msg)
-    LiveTS.stream?.take(msg)
     nav ||= navigation(views, make, send, loadFeatures)
     nav(msg)
     return adopt(views, make, msg[1])

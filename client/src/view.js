@@ -15,7 +15,7 @@ const WATCH = { subtree: true, childList: true, attributes: true, characterData:
 
 // One live root on the page: joins it, applies what the server sends for
 // it, and keeps the page's own state (input, hooks, loading marks) in step.
-// `needHooks()` has the connector load hooks.js, holding the messages after
+// `needHooks()` has the connector load hook.js, holding the messages after
 // this one until it has run and every view is refreshed.
 export const view = (root, push, needHooks) => {
   const id = root.getAttribute(ID_ATTR)
@@ -50,9 +50,9 @@ export const view = (root, push, needHooks) => {
       if (ref) pending[ref] = [busy(el, type == 'submit'), type == 'submit' && el, end, , name]
       else end(false, 'disconnected')
     })
-  // The view's hooks (hooks.js), made once that script has run.
+  // The view's hooks (hook.js), made once that script has run.
   let made
-  const hooks = () => (made ||= LiveTS.hookSet?.(root, event, listeners))
+  const hooks = () => (made ||= LiveTS.hook?.(root, event, listeners))
 
   // Runs a DOM update with the user's focus and scroll kept; returns its
   // result and the mutation records, which tell hooks what changed.

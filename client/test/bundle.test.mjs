@@ -32,7 +32,7 @@ const everyFeature = `live-${FEATURES.join('-')}.js`
 const ON_NEED = {
   'poll.js': 'LiveTS-Session',
   'show.js': 'bad expression',
-  'hooks.js': 'handleEvent',
+  'hook.js': 'handleEvent',
   'stream.js': 'firstElementChild',
   'refused.js': 'could not start',
   'transition.js': 'removedNodes',

@@ -13,7 +13,7 @@ execFileSync('bash', [new URL('../build.sh', import.meta.url).pathname], { encod
 const read = file => readFileSync(new URL(file, dist), 'utf8')
 
 test('the connector holds no dev tooling', () => {
-  for (const file of ['livets.js', 'livets.esm.js', 'hooks.js']) {
+  for (const file of ['livets.js', 'livets.esm.js', 'hook.js']) {
     const text = read(file)
     for (const name of ['EventSource', 'livets-dev', 'latencySim', 'livets-debug', 'ts-error-notice']) assert.ok(!text.includes(name), `${file} has ${name}`)
   }
