@@ -58,14 +58,15 @@ const load = (name, then) => {
 }
 const loadFeatures = src => /live([-\w]*)\.js$/.exec(src)?.[1].split('-').forEach(name => name && load(name))
 
-// What few pages need is a script of its own, loaded beside this one when
+// What few pages need is a script of its own, loaded from /_livets/ when
 // a message first needs it, a feature (feature.js) that plugs in as the
 // others do: stream operations (stream.js) and what a refusal does, a
-// reload or a failed view's notice (refused.js). That message and every one after it wait, in order, until the script
-// has run (or failed to load: a stream patch then fails as an unknown
-// operation would, and asks for a render), so nothing is applied early or
-// out of turn. Each test asks for its script with the connector's
-// `need(name)`, which says whether messages now wait for it.
+// reload or a failed view's notice (refused.js). That message and every
+// one after it wait, in order, until the script has run (or failed to
+// load: a stream patch then fails as an unknown operation would, and asks
+// for a render), so nothing is applied early or out of turn. Each test
+// asks for its script with the connector's `need(name)`, which says
+// whether messages now wait for it.
 api.needs.push(
   // The stream operations are the ones after the core's (docs/protocol.md).
   (msg, need) => msg[0] == PATCH && msg[4]?.some?.(op => op[0] >= OP_STREAM_INSERT) && need('stream'),
@@ -74,7 +75,6 @@ api.needs.push(
 Object.assign(ext, {
   params: joinParams,
   wrap: (root, f) => keepUnchanged(root, () => nested(root, () => api.streams(root, f))),
-
   joined: (root, recovered) => {
     joined()
     if (recovered) remounted(root, recovered)
