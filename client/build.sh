@@ -19,6 +19,8 @@
 #   hook.js          hooks and push events, which the connector loads from
 #                    beside its own script once a view holds ts-hook or a
 #                    push event arrives;
+#   recover.js       what the user had entered, sent again at a rejoin,
+#                    which the connector loads as the socket opens again;
 #   stream.js, refused.js
 #                    stream operations, and what a refusal does (a reload,
 #                    a failed view's notice), which the page layer loads
@@ -50,7 +52,7 @@ for f in poll show nav upload-external; do
   "$esbuild" "$src/$f.js" "${common[@]}" --format=iife --outfile="$dir/dist/$f.js"
 done
 # On-need scripts whose modules keep their names for the tests.
-for f in hook stream refused transition; do
+for f in hook recover stream refused transition; do
   "$esbuild" "$src/$f-script.js" "${common[@]}" --format=iife --outfile="$dir/dist/$f.js"
 done
 # Under `livets dev` only: reloads, stylesheet swaps, the error overlay.
@@ -77,7 +79,7 @@ for ((mask = 0; mask < 1 << ${#features[@]}; mask++)); do
     (cd "$src" && "$esbuild" "${common[@]}" --format=iife --sourcefile="entry-$name.js" --outfile="$dir/dist/$name.js")
   sizes+=("$name.js")
 done
-sizes+=("${features[@]/%/.js}" poll.js show.js hook.js stream.js refused.js transition.js nav.js upload-external.js dev.js debug.js)
+sizes+=("${features[@]/%/.js}" poll.js show.js hook.js recover.js stream.js refused.js transition.js nav.js upload-external.js dev.js debug.js)
 
 for name in "${sizes[@]}"; do
   raw=$(wc -c < "$dir/dist/$name")

@@ -33,9 +33,11 @@ const self = document.currentScript
 // at each join) go with every join: views read them as session.connectParams.
 // `scripts`: a URL beside which the scripts loaded on need are: poll.js,
 // once the WebSocket gives way to long polling (transport.js), show.js,
-// once a view holds ts-show or ts-if (reveal.js), and hook.js, once a
-// view holds ts-hook or a push event arrives (view.js). Without one, the
-// page stays on WebSockets, and its hooks and push events go unheard.
+// once a view holds ts-show or ts-if (reveal.js), hook.js, once a view
+// holds ts-hook or a push event arrives (view.js), and recover.js, once the
+// socket opens again after a drop. Without one, the page stays on
+// WebSockets, its hooks and push events go unheard, and a rejoin sends
+// nothing the user had entered.
 export const connect = ({
   url = 'ws' + location.protocol.slice(4) + '//' + location.host + SOCKET_PATH,
   params,
@@ -83,7 +85,10 @@ export const connect = ({
     return held
   }
   const make = root => view(root, push, () => need('hook'))
-  const push = transport(url, () => each(v => v.join()), receive, () => each(v => v.down()), scripts && (then => load('poll', then)))
+  // Each open after the first is a rejoin: the renders it brings wait for recover.js.
+  let opened
+  const join = () => (opened && need('recover'), (opened = 1), each(v => v.join()))
+  const push = transport(url, join, receive, () => each(v => v.down()), scripts && (then => load('poll', then)))
   // show.js, if needed, loads beside the first join.
   roots.forEach(root => (views.set(root.getAttribute(ID_ATTR), make(root)), reveal(root)))
   listen(el => views.get(el.closest(`[${ID_ATTR}]`)?.getAttribute(ID_ATTR)))

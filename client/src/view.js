@@ -1,5 +1,5 @@
 import {
-  JOIN, EVENT, RESYNC, RENDER, PATCH, REFUSED, PUSH_EVENT, REPLY, ID_ATTR, TOKEN_ATTR, ON_PREFIX, MODEL_EVENT,
+  JOIN, EVENT, RESYNC, RENDER, PATCH, REFUSED, PUSH_EVENT, REPLY, ID_ATTR, TOKEN_ATTR,
   CONNECTED, DISCONNECTED, ERROR, HOOK,
 } from './constants.js'
 import { listeners } from './listeners.js'
@@ -8,7 +8,7 @@ import { morph } from './morph.js'
 import { keep } from './keep.js'
 import { busy } from './loading.js'
 import { reveal } from './reveal.js'
-import { attrOf, payloadOf, withAttr, changed, sendable, modelOf } from './events.js'
+import { changed } from './events.js'
 import { ext } from './ext.js'
 
 const WATCH = { subtree: true, childList: true, attributes: true, characterData: true }
@@ -70,18 +70,6 @@ export const view = (root, push, needHooks) => {
     else if (root.querySelector(`[${HOOK}]`)) needHooks()
   }
 
-  // After a rejoin the server has a fresh instance: tell it what the user
-  // had entered, as the ts-model and form change events would have.
-  // Returns the ts-model fields sent again.
-  const recover = () => {
-    const recovered = []
-    for (const [field, value] of Object.entries(modelOf(root)))
-      if (sendable(value)) recovered.push(field), event(MODEL_EVENT, { field, value }, root)
-    for (const form of withAttr(root, ON_PREFIX + 'change'))
-      if (form.localName == 'form') event(attrOf(form, ON_PREFIX + 'change').value, payloadOf(form, {}, form), form)
-    return recovered
-  }
-
   return {
     event,
     refresh,
@@ -119,8 +107,10 @@ export const view = (root, push, needHooks) => {
         status(CONNECTED)
         refresh(records)
         if (b == joinRef) {
-          // A rejoin after the socket was lost: the extension learns what was recovered.
-          const again = joined && (hooks()?.all('reconnected'), recover())
+          // A rejoin after the socket was lost: the server has a fresh
+          // instance, told what the user had entered (recover.js); the
+          // extension learns which fields were sent again.
+          const again = joined && (hooks()?.all('reconnected'), LiveTS.recover?.(root, event) || [])
           joined = 1
           ext.joined(root, again)
         }

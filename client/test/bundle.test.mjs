@@ -24,7 +24,8 @@ const everyFeature = `live-${FEATURES.join('-')}.js`
 // Loaded on need, each with a string only it holds: long polling (once the
 // WebSocket gives way), ts-show and ts-if (once a view holds either),
 // hooks and push events (once a view holds ts-hook or a push event
-// arrives), stream operations (at the first patch with one), what a
+// arrives), what a rejoin sends again (as the socket opens again after a
+// drop), stream operations (at the first patch with one), what a
 // refusal does (at the first), the enter and leave transitions of patches
 // (once a view or a message holds ts-transition or ts-transition-leave),
 // live navigation (at the first), uploads to a storage service (at the
@@ -33,6 +34,7 @@ const ON_NEED = {
   'poll.js': 'LiveTS-Session',
   'show.js': 'bad expression',
   'hook.js': 'handleEvent',
+  'recover.js': 'ts-on:change',
   'stream.js': 'firstElementChild',
   'refused.js': 'could not start',
   'transition.js': 'removedNodes',

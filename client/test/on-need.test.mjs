@@ -1,12 +1,15 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { install, document, Element } from '../test-support/fake-dom.mjs'
-import { ID_ATTR, TOKEN_ATTR, RENDER, PATCH, PUSH_EVENT, REFUSED, OP_SET_ATTR, OP_TEXT } from '../src/constants.js'
+import {
+  ID_ATTR, TOKEN_ATTR, JOIN, RENDER, PATCH, PUSH_EVENT, REFUSED, OP_SET_ATTR, OP_TEXT, MODEL_EVENT, REMOUNTED, REMOUNTED_EVENT,
+  BACKOFF_BASE,
+} from '../src/constants.js'
 import { OP_STREAM_INSERT, CRASHED, NOTICE } from '../src/page-constants.js'
 
-// The scripts a page loads on need (hook.js, stream.js, refused.js): the
-// message that needs one, and every message after it, waits until the
-// script has run, then each applies in the order it came. A script is
+// The scripts a page loads on need (hook.js, stream.js, refused.js,
+// recover.js): the message that needs one, and every message after it,
+// waits until the script has run, then each applies in the order it came. A script is
 // loaded once, beside the page's own (connect's `scripts`).
 
 const sockets = []
@@ -112,4 +115,28 @@ test("a crashed view's refusal waits for refused.js, whose notice the remounted 
   ws.message([REFUSED, 'lv-1', 0, CRASHED])
   assert.equal(root.querySelector(`.${NOTICE}`)?.textContent, 'Something went wrong here; this part of the page is restarting.')
   assert.equal(added().filter(s => s.endsWith('/refused.js')).length, 1)
+})
+
+test('a rejoin after a drop waits for recover.js, then sends again what the user had entered', async t => {
+  ws.message([RENDER, 'lv-1', 7, null, '<input ts-model="name">'])
+  root.querySelector('input').value = 'typed'
+  const told = []
+  root.dispatchEvent = e => told.push([e.type, e.detail])
+  t.mock.timers.enable({ apis: ['setTimeout'] })
+  ws.onclose()
+  t.mock.timers.tick(BACKOFF_BASE)
+  t.mock.timers.reset()
+  const again = sockets.at(-1)
+  assert.notEqual(again, ws)
+  again.open()
+  assert.equal(added().at(-1), 'http://h/_livets/recover.js', 'asked for as the socket opens again: the server is back')
+  const [kind, ref] = JSON.parse(again.sent[0])
+  assert.equal(kind, JOIN)
+  again.message([RENDER, 'lv-1', 1, ref, '<input ts-model="name">'])
+  assert.ok(!root.classList.contains(REMOUNTED), 'the rejoin waits')
+
+  await run('recover', '../src/recover-script.js')
+  assert.ok(root.classList.contains(REMOUNTED))
+  assert.deepEqual(told, [[REMOUNTED_EVENT, { id: 'lv-1', recovered: ['name'] }]])
+  assert.deepEqual(JSON.parse(again.sent[1]).slice(2), ['lv-1', MODEL_EVENT, { field: 'name', value: 'typed' }])
 })
