@@ -59,14 +59,15 @@ export const connect = ({
   let held
   let loading = 0
   const receive = msg => {
+    // Asked before any routing, so nothing acts on a message that will wait.
     if (msg[0] == PUSH_EVENT) need('hook')
-    // The extension may need a script for this message (server-page.js).
-    const v = held || ext.route(msg, views, make, push, need) || views.get(msg[1])
+    ext.need(msg, need)
+    const v = held || ext.route(msg, views, make, push) || views.get(msg[1])
     held ? held.push(msg) : v?.receive(msg)
   }
   // Loads LiveTS[name] from beside this script, once. The messages from
   // now on wait until it has run (or failed to load) and every view is
-  // refreshed with it. Returns whether messages are waiting.
+  // refreshed with it; several may load at once.
   const needed = {}
   const need = name => {
     // Marked first: a script already there runs `refresh` at once, which may ask again.
@@ -82,7 +83,6 @@ export const connect = ({
         waited.forEach(receive)
       })
     }
-    return held
   }
   const make = root => view(root, push, () => need('hook'))
   // Each open after the first is a rejoin: the renders it brings wait for recover.js.

@@ -65,8 +65,8 @@ const loadFeatures = src => /live([-\w]*)\.js$/.exec(src)?.[1].split('-').forEac
 // one after it wait, in order, until the script has run (or failed to
 // load: a stream patch then fails as an unknown operation would, and asks
 // for a render), so nothing is applied early or out of turn. Each test
-// asks for its script with the connector's `need(name)`, which says
-// whether messages now wait for it.
+// asks for its script with the connector's `need(name)` (ext.need, asked
+// before any feature's route sees the message).
 api.needs.push(
   // The stream operations are the ones after the core's (docs/protocol.md).
   (msg, need) => msg[0] == PATCH && msg[4]?.some?.(op => op[0] >= OP_STREAM_INSERT) && need('stream'),
@@ -79,8 +79,9 @@ Object.assign(ext, {
     joined()
     if (recovered) remounted(root, recovered)
   },
-  route(msg, views, make, send, need) {
-    if (api.needs.some(test => test(msg, need))) return
+  // Every test, before any feature's route sees the message.
+  need: (msg, need) => api.needs.forEach(test => test(msg, need)),
+  route(msg, views, make, send) {
     push = send
     noteUnchanged(msg)
     nav ||= navigation(views, make, send, loadFeatures)

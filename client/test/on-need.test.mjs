@@ -140,3 +140,17 @@ test('a rejoin after a drop waits for recover.js, then sends again what the user
   assert.deepEqual(told, [[REMOUNTED_EVENT, { id: 'lv-1', recovered: ['name'] }]])
   assert.deepEqual(JSON.parse(again.sent[1]).slice(2), ['lv-1', MODEL_EVENT, { field: 'name', value: 'typed' }])
 })
+
+test('a message that waits is routed once, when it applies: a stream patch that needs transition.js keeps its operations', async () => {
+  // The JS commands' feature, as live-js.js bundles it, asks for transition.js.
+  await import('../src/js-feature.js')
+  const socket = sockets.at(-1)
+  socket.message([RENDER, 'lv-1', 2, null, '<ul ts-stream="s"></ul>'])
+  socket.message([PATCH, 'lv-1', 3, null, [[OP_STREAM_INSERT, [0], 'ul', '<li id="c" ts-transition="in from to">c</li>', -1, 0]]])
+  assert.equal(root.innerHTML, '<ul ts-stream="s"></ul>')
+  assert.equal(added().at(-1), 'http://h/_livets/transition.js')
+
+  await run('transition', '../src/transition-script.js')
+  assert.equal(root.querySelector('li')?.id, 'c')
+  assert.equal(socket.sent.length, 2, 'applied in turn: no resync asked for')
+})
