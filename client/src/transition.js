@@ -2,7 +2,7 @@ import { TRANSITION_TIME, TRANSITION_MS } from './page-constants.js'
 
 // CSS transitions, for the JS commands and for the elements a patch adds
 // (ts-transition) or removes (ts-transition-leave: enter-leave.js). Part
-// of /_livets/js.js.
+// of /_livets/js.js, and of /_livets/transition.js for enter-leave.js.
 
 // "run start end" gives one class each; with commas, each group may hold
 // several ("transition duration-300, opacity-0, opacity-100").
