@@ -16,9 +16,23 @@
 #   poll.js          long polling, which the connector (livets.js or a
 #                    page's script) loads from beside its own script once
 #                    the WebSocket gives way to it;
+#   hook.js          hooks and push events, which the connector loads from
+#                    beside its own script once a view holds ts-hook or a
+#                    push event arrives;
+#   recover.js       what the user had entered, sent again at a rejoin,
+#                    which the connector loads as the socket opens again;
+#   stream.js, refused.js
+#                    stream operations, and what a refusal does (a reload,
+#                    a failed view's notice), which the page layer loads
+#                    at the first message needing them;
+#   transition.js    the enter and leave transitions of what patches add
+#                    and remove, which the JS commands' feature loads once
+#                    a view or a message first holds them;
 #   upload-external.js
 #                    uploads to a storage service, which the uploads load
 #                    when the server first hands an entry to an uploader.
+# The scripts loaded on need hold back the messages after the one that
+# needed them until they have run (index.js, `need`).
 set -euo pipefail
 dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 esbuild="${ESBUILD:-esbuild}"
@@ -36,6 +50,10 @@ declare -A entry=([js]=js-feature.js [upload]=upload-feature.js)
 
 for f in poll show nav upload-external; do
   "$esbuild" "$src/$f.js" "${common[@]}" --format=iife --outfile="$dir/dist/$f.js"
+done
+# On-need scripts whose modules keep their names for the tests.
+for f in hook recover stream refused transition; do
+  "$esbuild" "$src/$f-script.js" "${common[@]}" --format=iife --outfile="$dir/dist/$f.js"
 done
 # Under `livets dev` only: reloads, stylesheet swaps, the error overlay.
 "$esbuild" "$src/dev.js" "${common[@]}" --format=iife --outfile="$dir/dist/dev.js"
@@ -61,7 +79,7 @@ for ((mask = 0; mask < 1 << ${#features[@]}; mask++)); do
     (cd "$src" && "$esbuild" "${common[@]}" --format=iife --sourcefile="entry-$name.js" --outfile="$dir/dist/$name.js")
   sizes+=("$name.js")
 done
-sizes+=("${features[@]/%/.js}" poll.js show.js nav.js upload-external.js dev.js debug.js)
+sizes+=("${features[@]/%/.js}" poll.js show.js hook.js recover.js stream.js refused.js transition.js nav.js upload-external.js dev.js debug.js)
 
 for name in "${sizes[@]}"; do
   raw=$(wc -c < "$dir/dist/$name")

@@ -7,7 +7,9 @@
 // r, p and x), and what runs a binding's JS commands (exec: the binding's
 // Attr, whose value is a JSON array; the element; the event; its payload;
 // and viewOf, the view of an element), which a host without them leaves
-// undone.
+// undone; and `need(msg, need)`, asked of every message before it is
+// routed, which calls the connector's need(name) for a script the message
+// must wait for (index.js).
 export const ext = {
   params: () => ({}),
   wrap: (root, f) => f(),
@@ -15,4 +17,5 @@ export const ext = {
   joined() {},
   route() {},
   exec() {},
+  need() {},
 }

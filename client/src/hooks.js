@@ -1,8 +1,11 @@
 import { HOOK, ID_ATTR } from './constants.js'
 import { withPush, dispatch, run } from './push.js'
 
-// name -> callbacks, filled by the page (LiveTS.hooks.Chart = {...}).
-export const hooks = {}
+// The hooks of a view, in hook.js (hook-script.js), which the connector
+// loads beside its own script once a view holds ts-hook or a push event
+// arrives (view.js). Their definitions, name -> callbacks, are the page's
+// (LiveTS.hooks.Chart = {...}: the connector's `hooks`).
+const hooks = () => window.LiveTS.hooks
 
 // A hook's callback that throws keeps no other hook from its turn.
 const call = (h, name) => run([() => h[name]?.()])
@@ -10,8 +13,8 @@ const call = (h, name) => run([() => h[name]?.()])
 // The hook instances of one view: one per element with ts-hook, created
 // from its definition so `this.el`, `this.pushEvent` and `this.handleEvent`
 // are at hand. A hook inside a component's or nested view's root is that
-// view's.
-export const hookSet = (root, pushEvent) => {
+// view's. `listeners`: the page's LiveTS.on listeners.
+export const hookSet = (root, pushEvent, listeners) => {
   const live = new Map()
   const handlers = new Map()
   return {
@@ -20,7 +23,7 @@ export const hookSet = (root, pushEvent) => {
     sync(touched) {
       live.forEach((h, el) => root.contains(el) || (live.delete(el), handlers.delete(el), call(h, 'destroyed')))
       for (const el of root.querySelectorAll(`[${HOOK}]`)) {
-        const def = hooks[el.getAttribute(HOOK)]
+        const def = hooks()[el.getAttribute(HOOK)]
         if (el.closest(`[${ID_ATTR}]`) != root) continue
         if (live.has(el)) touched(el) && call(live.get(el), 'updated')
         else if (def) {
@@ -34,6 +37,6 @@ export const hookSet = (root, pushEvent) => {
     },
     all: name => live.forEach(h => call(h, name)),
     // A push event from the server: the handlers hooks gave this.handleEvent.
-    dispatch: (name, payload) => dispatch(handlers, name, payload),
+    dispatch: (name, payload) => dispatch(handlers, name, payload, listeners),
   }
 }

@@ -1,4 +1,4 @@
-import { ID_ATTR, SOCKET_PATH } from './constants.js'
+import { ID_ATTR, SOCKET_PATH, PUSH_EVENT } from './constants.js'
 import { applyPatch as apply } from './patch.js'
 import { keep } from './keep.js'
 import { transport } from './transport.js'
@@ -6,9 +6,8 @@ import { withScript } from './script.js'
 import { directives, reveal } from './reveal.js'
 import { view } from './view.js'
 import { listen } from './events.js'
-import { hooks } from './hooks.js'
 import { ext } from './ext.js'
-import { on } from './push.js'
+import { on } from './listeners.js'
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 
@@ -33,9 +32,12 @@ const self = document.currentScript
 // ws: for http:, wss: for https:. `params` (an object, or a function called
 // at each join) go with every join: views read them as session.connectParams.
 // `scripts`: a URL beside which the scripts loaded on need are: poll.js,
-// once the WebSocket gives way to long polling (transport.js), and show.js,
-// once a view holds ts-show or ts-if (reveal.js). Without one, the page
-// stays on WebSockets.
+// once the WebSocket gives way to long polling (transport.js), show.js,
+// once a view holds ts-show or ts-if (reveal.js), hook.js, once a view
+// holds ts-hook or a push event arrives (view.js), and recover.js, once the
+// socket opens again after a drop. Without one, the page stays on
+// WebSockets, its hooks and push events go unheard, and a rejoin sends
+// nothing the user had entered.
 export const connect = ({
   url = 'ws' + location.protocol.slice(4) + '//' + location.host + SOCKET_PATH,
   params,
@@ -47,24 +49,55 @@ export const connect = ({
   if (params) window.LiveTS.params = params
   const views = new Map()
   const each = f => views.forEach(f)
-  const make = root => view(root, push)
-  const load = (name, then) => withScript(name, new URL(name + '.js', scripts).href, then)
-  let showing
-  directives.need = () => (showing ||= scripts && (load('show', show => show && each(v => v.refresh())), 1))
-  const push = transport(
-    url,
-    () => each(v => v.join()),
-    msg => { const v = ext.route(msg, views, make, push) || views.get(msg[1]); if (v) v.receive(msg) },
-    () => each(v => v.down()),
-    scripts && (then => load('poll', then)),
-  )
+  // Without `scripts`, as if the script failed to load.
+  const load = (name, then) => (scripts ? withScript(name, new URL(name + '.js', scripts).href, then) : then())
+  const refresh = () => each(v => v.refresh())
+  directives.need = () => need('show')
+  // Messages wait here, in order, while a script they need loads (`need`):
+  // none is applied early or out of turn, and a push event waits for the
+  // hooks that may handle it.
+  let held
+  let loading = 0
+  const receive = msg => {
+    // Asked before any routing, so nothing acts on a message that will wait.
+    if (msg[0] == PUSH_EVENT) need('hook')
+    ext.need(msg, need)
+    const v = held || ext.route(msg, views, make, push) || views.get(msg[1])
+    held ? held.push(msg) : v?.receive(msg)
+  }
+  // Loads LiveTS[name] from beside this script, once. The messages from
+  // now on wait until it has run (or failed to load) and every view is
+  // refreshed with it; several may load at once.
+  const needed = {}
+  const need = name => {
+    // Marked first: a script already there runs `refresh` at once, which may ask again.
+    if (!needed[name]) {
+      needed[name] = held ||= []
+      loading++
+      load(name, () => {
+        refresh()
+        if (--loading) return
+        const waited = held
+        held = 0
+        // One of them may need a script in turn: the rest then wait for it.
+        waited.forEach(receive)
+      })
+    }
+  }
+  const make = root => view(root, push, () => need('hook'))
+  // Each open after the first is a rejoin: the renders it brings wait for recover.js.
+  let opened
+  const join = () => (opened && need('recover'), (opened = 1), each(v => v.join()))
+  const push = transport(url, join, receive, () => each(v => v.down()), scripts && (then => load('poll', then)))
   // show.js, if needed, loads beside the first join.
   roots.forEach(root => (views.set(root.getAttribute(ID_ATTR), make(root)), reveal(root)))
   listen(el => views.get(el.closest(`[${ID_ATTR}]`)?.getAttribute(ID_ATTR)))
   return true
 }
 
-export { hooks, on }
+// name -> callbacks, filled by the page (LiveTS.hooks.Chart = {...}).
+export const hooks = {}
+export { on }
 
 // Hooks may be defined before this script runs, as window.LiveTS.hooks.
 Object.assign(hooks, window.LiveTS?.hooks)

@@ -1,9 +1,10 @@
+import { add } from './listeners.js'
+
 // Push events from the server (["v", id, event, payload]) for the hooks of
 // view `id` and the page's LiveTS.on listeners, and the promise a hook's
 // pushEvent returns, which the view's reply (["y", id, ref, value]) and
 // the event's answer settle (docs/protocol.md, "Push events and replies").
-
-const listeners = {}
+// Part of hook.js (hook-script.js).
 
 // Each callback on its own: one that throws keeps no other from its turn.
 export const run = (list, payload) =>
@@ -14,16 +15,6 @@ export const run = (list, payload) =>
       console.error('LiveTS', e)
     }
   })
-
-// Returns the function that takes `cb` off again.
-const add = (map, name, cb) => {
-  const list = (map[name] ||= [])
-  list.push(cb)
-  return () => list.includes(cb) && list.splice(list.indexOf(cb), 1)
-}
-
-// LiveTS.on(event, cb): cb(payload) for each push event of that name, whichever view sent it.
-export const on = (name, cb) => add(listeners, name, cb)
 
 // Gives hook `h` (on element `el`) this.handleEvent and this.pushEvent, over
 // the view's `event(name, payload, el, type, done)`; returns the hook's
@@ -37,8 +28,9 @@ export const withPush = (h, event, el) => {
   return own
 }
 
-// The view's hooks first, in page order, then the page's listeners.
-export const dispatch = (hooks, name, payload) => {
+// The view's hooks first, in page order, then the page's `listeners` (the
+// connector's: this script has its own copy of listeners.js).
+export const dispatch = (hooks, name, payload, listeners) => {
   hooks.forEach(own => run(own[name], payload))
   run(listeners[name], payload)
 }

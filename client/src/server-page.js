@@ -1,10 +1,8 @@
-import { joinParams, refused, joined, remounted, nested, navigation, adopt, noteUnchanged, keepUnchanged } from './live.js'
-import { takeStreamOps, withStreamOps } from './stream.js'
+import { joinParams, joined, remounted, nested, navigation, adopt, noteUnchanged, keepUnchanged } from './live.js'
 import { ext } from './ext.js'
 import { tapped, tap, store, tools } from './socket-tap.js'
-import { showNotice, CRASH_TEXT, MOUNT_TEXT } from './notices.js'
-import { NAVIGATE, REFUSED } from './constants.js'
-import { CLIENT_PREFIX, CRASHED, MOUNT_FAILED } from './page-constants.js'
+import { NAVIGATE, REFUSED, PATCH } from './constants.js'
+import { CLIENT_PREFIX, OP_STREAM_INSERT } from './page-constants.js'
 import { addScript } from './script.js'
 
 // The LiveTS server's page layer, bundled with the connector as
@@ -17,8 +15,6 @@ import { addScript } from './script.js'
 let nav
 let push
 let socket
-// The view a refusal was last about: where a mount failure's notice goes.
-let refusedRoot
 
 // Uploads need the connector's socket for binary frames, which the
 // connector keeps to itself: the socket it opens is noted here as it is
@@ -33,8 +29,10 @@ window.WebSocket = class extends tapped(Native) {
   }
 }
 
-// What a feature script's setup(api) is given.
+// What a feature script's setup(api) is given: `needs` takes its tests of
+// a message for a script that must run before it (see `route`).
 const api = {
+  needs: [],
   ext,
   tap,
   store,
@@ -44,9 +42,12 @@ const api = {
   push: () => push,
   lost() {},
   navigate: (url, replace) => nav?.([NAVIGATE, , url, replace]),
+  // Applies the stream operations of the update `f` of `root` (stream.js).
+  streams: (root, f) => f(),
 }
 // The features the page has or is loading, by name.
 const has = {}
+api.has = has
 // Loads the script of a feature the page lacks: one the page reached by
 // live navigation has (its script is live-<feature>….js), or the JS
 // commands when a patch brought the first one.
@@ -57,26 +58,32 @@ const load = (name, then) => {
 }
 const loadFeatures = src => /live([-\w]*)\.js$/.exec(src)?.[1].split('-').forEach(name => name && load(name))
 
+// What few pages need is a script of its own, loaded from /_livets/ when
+// a message first needs it, a feature (feature.js) that plugs in as the
+// others do: stream operations (stream.js) and what a refusal does, a
+// reload or a failed view's notice (refused.js). That message and every
+// one after it wait, in order, until the script has run (or failed to
+// load: a stream patch then fails as an unknown operation would, and asks
+// for a render), so nothing is applied early or out of turn. Each test
+// asks for its script with the connector's `need(name)` (ext.need, asked
+// before any feature's route sees the message).
+api.needs.push(
+  // The stream operations are the ones after the core's (docs/protocol.md).
+  (msg, need) => msg[0] == PATCH && msg[4]?.some?.(op => op[0] >= OP_STREAM_INSERT) && need('stream'),
+  (msg, need) => msg[0] == REFUSED && need('refused'),
+)
 Object.assign(ext, {
   params: joinParams,
-  wrap: (root, f) => keepUnchanged(root, () => nested(root, () => withStreamOps(root, f))),
-  refused: reason => {
-    if (refused(reason) || reason != MOUNT_FAILED) return
-    console.error('LiveTS: the view failed to mount again after a reload, so the page is not reloaded again; the server log has the error')
-    showNotice(refusedRoot, MOUNT_TEXT)
-  },
+  wrap: (root, f) => keepUnchanged(root, () => nested(root, () => api.streams(root, f))),
   joined: (root, recovered) => {
     joined()
     if (recovered) remounted(root, recovered)
   },
+  // Every test, before any feature's route sees the message.
+  need: (msg, need) => api.needs.forEach(test => test(msg, need)),
   route(msg, views, make, send) {
     push = send
-    if (msg[0] == REFUSED) {
-      refusedRoot = msg[1]
-      if (msg[3] == CRASHED) showNotice(msg[1], CRASH_TEXT)
-    }
     noteUnchanged(msg)
-    takeStreamOps(msg)
     nav ||= navigation(views, make, send, loadFeatures)
     nav(msg)
     return adopt(views, make, msg[1])

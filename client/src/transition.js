@@ -1,7 +1,8 @@
-import { TRANSITION, TRANSITION_LEAVE, TRANSITION_TIME, TRANSITION_MS } from './page-constants.js'
+import { TRANSITION_TIME, TRANSITION_MS } from './page-constants.js'
 
-// CSS transitions for elements a patch adds (ts-transition) or removes
-// (ts-transition-leave), and for the JS commands. Part of /_livets/js.js.
+// CSS transitions, for the JS commands and for the elements a patch adds
+// (ts-transition) or removes (ts-transition-leave: enter-leave.js). Part
+// of /_livets/js.js, and of /_livets/transition.js for enter-leave.js.
 
 // "run start end" gives one class each; with commas, each group may hold
 // several ("transition duration-300, opacity-0, opacity-100").
@@ -22,51 +23,4 @@ export const transition = (el, [run = [], start = [], end = []], time, done) => 
     list.remove(...run, ...end)
     done?.()
   }, time)
-}
-
-// Elements a patch removed that are still on their way out.
-const leaving = new Set()
-const watch = new MutationObserver(() => {})
-
-const leave = el => {
-  leaving.add(el)
-  transition(el, classesOf(el.getAttribute(TRANSITION_LEAVE)), timeOf(el), () => {
-    leaving.delete(el)
-    el.remove()
-  })
-}
-const enter = el => el.hasAttribute(TRANSITION) && transition(el, classesOf(el.getAttribute(TRANSITION)), timeOf(el))
-
-// Runs `update` (a patch or render of `root`) with the transitions around
-// it. Leaving elements step out of the DOM while it applies, since the
-// server's paths do not count them, and come back after it where they
-// were; an element the update removed that has ts-transition-leave is put
-// back to leave; the elements it added enter. Returns what `update` returns.
-export const withTransitions = (root, update) => {
-  const out = []
-  for (const el of leaving) if (root.contains(el)) out.push([el, el.parentNode, el.nextSibling]), el.remove()
-  watch.observe(root, { childList: true, subtree: true })
-  try {
-    return update()
-  } finally {
-    const records = watch.takeRecords()
-    watch.disconnect()
-    const back = (el, parent, next) =>
-      parent.isConnected && root.contains(parent) ? parent.insertBefore(el, next && next.parentNode == parent ? next : null) : leaving.delete(el)
-    // A node that was removed anywhere in the update had been there before
-    // (moved, or a component root kept): it does not enter.
-    const removed = new Set()
-    for (const r of records) r.removedNodes.forEach(n => removed.add(n))
-    for (const r of records)
-      for (const n of r.addedNodes)
-        if (n.nodeType == 1 && n.isConnected && !removed.has(n)) enter(n), n.querySelectorAll(`[${TRANSITION}]`).forEach(enter)
-    // Put back last-removed first, so each goes before the sibling it had,
-    // then the ones that were leaving already, which may stand before those.
-    for (const r of records.reverse())
-      // Replaced content (new nodes in the same place) does not linger.
-      if (!r.addedNodes.length)
-        for (const n of r.removedNodes)
-          if (n.nodeType == 1 && !n.isConnected && n.hasAttribute(TRANSITION_LEAVE)) back(n, r.target, r.nextSibling), n.isConnected && leave(n)
-    for (const [el, parent, next] of out.reverse()) back(el, parent, next)
-  }
 }

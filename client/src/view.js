@@ -1,21 +1,23 @@
 import {
-  JOIN, EVENT, RESYNC, RENDER, PATCH, REFUSED, PUSH_EVENT, REPLY, ID_ATTR, TOKEN_ATTR, ON_PREFIX, MODEL_EVENT,
-  CONNECTED, DISCONNECTED, ERROR,
+  JOIN, EVENT, RESYNC, RENDER, PATCH, REFUSED, PUSH_EVENT, REPLY, ID_ATTR, TOKEN_ATTR,
+  CONNECTED, DISCONNECTED, ERROR, HOOK,
 } from './constants.js'
+import { listeners } from './listeners.js'
 import { applyPatch } from './patch.js'
 import { morph } from './morph.js'
 import { keep } from './keep.js'
 import { busy } from './loading.js'
-import { hookSet } from './hooks.js'
 import { reveal } from './reveal.js'
-import { attrOf, payloadOf, withAttr, changed, sendable, modelOf } from './events.js'
+import { changed } from './events.js'
 import { ext } from './ext.js'
 
 const WATCH = { subtree: true, childList: true, attributes: true, characterData: true }
 
 // One live root on the page: joins it, applies what the server sends for
 // it, and keeps the page's own state (input, hooks, loading marks) in step.
-export const view = (root, push) => {
+// `needHooks()` has the connector load hook.js, holding the messages after
+// this one until it has run and every view is refreshed.
+export const view = (root, push, needHooks) => {
   const id = root.getAttribute(ID_ATTR)
   // ref -> [undo the loading marks, the form if submitted, settle the
   // promise, the reply that came before the answer, the event's name]
@@ -48,7 +50,9 @@ export const view = (root, push) => {
       if (ref) pending[ref] = [busy(el, type == 'submit'), type == 'submit' && el, end, , name]
       else end(false, 'disconnected')
     })
-  const hooks = hookSet(root, event)
+  // The view's hooks (hook.js), made once that script has run.
+  let made
+  const hooks = () => (made ||= LiveTS.hook?.(root, event, listeners))
 
   // Runs a DOM update with the user's focus and scroll kept; returns its
   // result and the mutation records, which tell hooks what changed.
@@ -61,19 +65,9 @@ export const view = (root, push) => {
   }
   const refresh = (records = []) => {
     if (reveal(root) || records.length) changed()
-    if (rendered) hooks.sync(el => records.some(r => el.contains(r.target)))
-  }
-
-  // After a rejoin the server has a fresh instance: tell it what the user
-  // had entered, as the ts-model and form change events would have.
-  // Returns the ts-model fields sent again.
-  const recover = () => {
-    const recovered = []
-    for (const [field, value] of Object.entries(modelOf(root)))
-      if (sendable(value)) recovered.push(field), event(MODEL_EVENT, { field, value }, root)
-    for (const form of withAttr(root, ON_PREFIX + 'change'))
-      if (form.localName == 'form') event(attrOf(form, ON_PREFIX + 'change').value, payloadOf(form, {}, form), form)
-    return recovered
+    if (!rendered) return
+    if (hooks()) made.sync(el => records.some(r => el.contains(r.target)))
+    else if (root.querySelector(`[${HOOK}]`)) needHooks()
   }
 
   return {
@@ -88,12 +82,12 @@ export const view = (root, push) => {
     down() {
       status(DISCONNECTED)
       for (const ref in pending) settle(ref, false, 'disconnected')
-      hooks.all('disconnected')
+      hooks()?.all('disconnected')
     },
     // r and p are [kind, id, seq, ref, body]; x is [kind, id, ref, reason];
     // y is [kind, id, ref, value]; v is [kind, id, event, payload].
     receive([kind, , a, b, body]) {
-      if (kind == PUSH_EVENT) return hooks.dispatch(a, b)
+      if (kind == PUSH_EVENT) return hooks()?.dispatch(a, b)
       if (kind == REPLY) return pending[a] && (pending[a][3] = b)
       if (kind == REFUSED) {
         // Named for the event it answers: `unknown event "x"`.
@@ -113,8 +107,10 @@ export const view = (root, push) => {
         status(CONNECTED)
         refresh(records)
         if (b == joinRef) {
-          // A rejoin after the socket was lost: the extension learns what was recovered.
-          const again = joined && (hooks.all('reconnected'), recover())
+          // A rejoin after the socket was lost: the server has a fresh
+          // instance, told what the user had entered (recover.js); the
+          // extension learns which fields were sent again.
+          const again = joined && (hooks()?.all('reconnected'), LiveTS.recover?.(root, event) || [])
           joined = 1
           ext.joined(root, again)
         }

@@ -39,6 +39,8 @@ class Node {
     return false
   }
   querySelectorAll(selector) {
+    // `:scope>` looks at the children alone (a failed view's notice).
+    if (selector.startsWith(':scope>')) return this.children.filter(matcher(selector.slice(7)))
     // A list of selectors matches what any of them matches.
     const tests = selector.split(',').map(matcher)
     const test = el => tests.some(t => t(el))
@@ -112,8 +114,9 @@ export class Fragment extends Node {
   }
 }
 
-// Each of a comma-separated list: `tag`, `*`, `[attr]`, `tag[attr]` or `tag[attr=value]`: what the connector asks for.
+// Each of a comma-separated list: `tag`, `*`, `[attr]`, `tag[attr]`, `tag[attr=value]` or `.class`: what the connector asks for.
 const matcher = selector => {
+  if (/^\.[\w-]+$/.test(selector)) return el => el.classList.contains(selector.slice(1))
   const m = /^([a-z]*|\*)(?:\[([\w:-]+)(?:(\^?)=(?:'([^']*)'|([\w-]+)))?\])?$/.exec(selector)
   if (!m) throw new Error(`fake-dom: unsupported selector ${selector}`)
   const [, tag, attr, prefix, quoted, bare] = m

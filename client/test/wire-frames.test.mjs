@@ -125,6 +125,8 @@ test('a session on a live page: the connector writes the samples and acts on eac
   const { connect } = await import('../src/index.js')
   // Live navigation's script, as if the page had loaded it (live.js loads nav.js).
   await import('../src/nav.js')
+  // So with hooks and push events (the connector loads hook.js at the first).
+  await import('../src/hook-script.js')
   // Uploads last, as live-upload.js bundles them for a view with uploads.
   await import('../src/upload-feature.js')
   assert.equal(connect({ url: 'ws://h/live?v=1' }), true)

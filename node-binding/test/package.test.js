@@ -98,7 +98,7 @@ test('the packed tarball, installed as a copy, serves its own connector and runs
     const tarball = execFileSync(path.join(pkgDir, 'pack.sh'), [work], { encoding: 'utf8' }).trim()
     assert.equal(path.dirname(tarball), work)
     const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''))
-    for (const want of ['client/livets.js', 'client/live.js', 'client/live-js.js', 'client/live-upload.js', 'client/live-js-upload.js', 'client/js.js', 'client/upload.js', 'client/poll.js', 'client/show.js', 'client/nav.js', 'client/upload-external.js', 'client/debug.js', 'client/dev.js', 'build/livets.node', 'build/liblivetscore.so', 'dist/index.js', 'dist/index.mjs', 'dist/index.d.mts',
+    for (const want of ['client/livets.js', 'client/live.js', 'client/live-js.js', 'client/live-upload.js', 'client/live-js-upload.js', 'client/js.js', 'client/upload.js', 'client/poll.js', 'client/show.js', 'client/hook.js', 'client/recover.js', 'client/stream.js', 'client/refused.js', 'client/transition.js', 'client/nav.js', 'client/upload-external.js', 'client/debug.js', 'client/dev.js', 'build/livets.node', 'build/liblivetscore.so', 'dist/index.js', 'dist/index.mjs', 'dist/index.d.mts',
       'bin/livets.js', 'bin/create-livets-app.js', 'templates/app/src/server.ts', 'docs/api.md', 'docs/getting-started.md', 'README.md']) {
       assert.ok(files.includes(want), `${want} is in the package`)
     }
