@@ -210,14 +210,15 @@ static void handshake_bytes(wl_ctx *ctx, wl_conn *c, const uint8_t *p, size_t le
   memcpy(rest, hs->buf + head, in_buffer);
   memcpy(rest + in_buffer, p + take, len - take);
   size_t rest_len = in_buffer + (len - take);
-  free(hs);
-  c->hs = NULL;
   if (speaks_first) {
     c->state = CONN_JOINING;
-    if ((why = ctx->mode->upgraded(ctx, c, extensions, extensions_len)) != NULL) conn_fail_open(ctx, c, why);
-  } else {
-    conn_joined(ctx, c);
+    /* The extensions' text is in hs->buf: hs goes only after the mode has read it. */
+    why = ctx->mode->upgraded(ctx, c, extensions, extensions_len);
   }
+  free(c->hs);
+  c->hs = NULL;
+  if (why != NULL) conn_fail_open(ctx, c, why);
+  else if (!speaks_first) conn_joined(ctx, c);
   frames(ctx, c, rest, rest_len, now);
   free(rest);
 }
