@@ -98,9 +98,21 @@ static wl_write *new_write(wl_conn *c, size_t len) {
   return w;
 }
 
+/* Written at once when the socket takes it all, as it nearly always
+ * does: a queued uv_write costs an epoll_ctl as its queue drains (libuv
+ * re-arms the watcher), as much as the write itself. */
 static int submit(wl_ctx *ctx, wl_conn *c, wl_write *w, size_t len) {
   uv_buf_t buf = uv_buf_init((char *)w->data, (unsigned)len);
-  int rc = uv_write(&w->req, (uv_stream_t *)&c->tcp, &buf, 1, on_written);
+  int rc = uv_try_write((uv_stream_t *)&c->tcp, &buf, 1);
+  if (rc == (int)len) {
+    free(w);
+    return 0;
+  }
+  if (rc >= 0) {
+    buf.base += rc;
+    buf.len -= (size_t)rc;
+  }
+  if (rc >= 0 || rc == UV_EAGAIN) rc = uv_write(&w->req, (uv_stream_t *)&c->tcp, &buf, 1, on_written);
   if (rc != 0) {
     free(w);
     end_early(ctx, c, uv_err_name(rc));
