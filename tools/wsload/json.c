@@ -87,8 +87,60 @@ json_span json_member(json_span v, const char *key) {
   return none;
 }
 
+static int hex4(const char *p, unsigned *out) {
+  unsigned v = 0;
+  for (int i = 0; i < 4; i++) {
+    char h = p[i];
+    v <<= 4;
+    if (h >= '0' && h <= '9') v |= (unsigned)(h - '0');
+    else if (h >= 'a' && h <= 'f') v |= (unsigned)(h - 'a' + 10);
+    else if (h >= 'A' && h <= 'F') v |= (unsigned)(h - 'A' + 10);
+    else return -1;
+  }
+  *out = v;
+  return 0;
+}
+
+/* Escapes decoded as they are compared: a server may write "\u002f" or "/". */
 int json_is_string_n(json_span v, const char *text, size_t len) {
-  return v.n == len + 2 && v.p[0] == '"' && memcmp(v.p + 1, text, len) == 0 && v.p[v.n - 1] == '"';
+  if (v.n < 2 || v.p[0] != '"' || v.p[v.n - 1] != '"') return 0;
+  const char *p = v.p + 1, *end = v.p + v.n - 1;
+  size_t t = 0;
+  while (p < end) {
+    if (*p != '\\') {
+      if (t >= len || text[t++] != *p++) return 0;
+      continue;
+    }
+    if (end - p < 2) return 0;
+    char e = p[1];
+    p += 2;
+    static const char escapes[] = "\"\\/bfnrt", decoded[] = "\"\\/\b\f\n\r\t";
+    const char *simple = e != '\0' ? strchr(escapes, e) : NULL;
+    if (simple != NULL) {
+      if (t >= len || text[t++] != decoded[simple - escapes]) return 0;
+      continue;
+    }
+    unsigned cp, low;
+    if (e != 'u' || end - p < 4 || hex4(p, &cp) != 0) return 0;
+    p += 4;
+    if (cp >= 0xD800 && cp < 0xDC00) {
+      if (end - p < 6 || p[0] != '\\' || p[1] != 'u' || hex4(p + 2, &low) != 0 || low < 0xDC00 || low > 0xDFFF) return 0;
+      p += 6;
+      cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+    }
+    char utf8[4];
+    size_t n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    if (n == 1) utf8[0] = (char)cp;
+    else if (n == 2) utf8[0] = (char)(0xC0 | cp >> 6), utf8[1] = (char)(0x80 | (cp & 0x3F));
+    else if (n == 3)
+      utf8[0] = (char)(0xE0 | cp >> 12), utf8[1] = (char)(0x80 | ((cp >> 6) & 0x3F)), utf8[2] = (char)(0x80 | (cp & 0x3F));
+    else
+      utf8[0] = (char)(0xF0 | cp >> 18), utf8[1] = (char)(0x80 | ((cp >> 12) & 0x3F)),
+      utf8[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), utf8[3] = (char)(0x80 | (cp & 0x3F));
+    if (t + n > len || memcmp(text + t, utf8, n) != 0) return 0;
+    t += n;
+  }
+  return t == len;
 }
 
 int json_is_string(json_span v, const char *text) { return json_is_string_n(v, text, strlen(text)); }

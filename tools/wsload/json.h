@@ -21,10 +21,10 @@ int json_array(const char *s, size_t n, json_span *out, int max);
 /* The value of key in object v, or a span of length 0. */
 json_span json_member(json_span v, const char *key);
 
-/* Whether v is the JSON string text (no escapes in either). */
+/* Whether v is a JSON string whose value, escapes decoded, is text. */
 int json_is_string(json_span v, const char *text);
 
-/* Whether v is the JSON string of the same bytes as text[0..len). */
+/* The same for the bytes text[0..len). */
 int json_is_string_n(json_span v, const char *text, size_t len);
 
 /* Whether v is the integer number `want`. */
