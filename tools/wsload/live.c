@@ -438,5 +438,5 @@ static int complete(wl_ctx *ctx) {
          live.unanswered == 0 && live.broken == 0;
 }
 
-const wl_mode live_mode = {"live",   prepare, start,    message, lost,     abort_run, report_human,
-                           report_json, complete, fetch,   upgrade, upgraded, abandon};
+const wl_mode live_mode = {"live", prepare, start, message, lost, abort_run, report_human,
+                           report_json, complete, fetch, upgrade, upgraded, abandon};
