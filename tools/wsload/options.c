@@ -64,7 +64,8 @@ static const char usage[] =
     "  -q, --quiet              no progress on stderr\n"
     "\n"
     "exit status: 0 all measured, 1 measured with errors (failed or lost\n"
-    "connections, wrong echoes, incomplete rounds), 2 usage, 3 timeout or signal\n";
+    "connections, wrong echoes, incomplete rounds, wrong or missing answers), 2 usage,\n"
+    "3 timeout or signal\n";
 
 static int number(const char *name, const char *text, double min, double *out) {
   char *end;
