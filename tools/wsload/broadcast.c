@@ -223,4 +223,5 @@ static int complete(wl_ctx *ctx) {
   return bc.measured == ctx->opt.rounds && bc.incomplete == 0 && bc.duplicates == 0 && bc.wrong_size == 0;
 }
 
-const wl_mode broadcast_mode = {"broadcast", prepare, start, message, lost, abort_run, report_human, report_json, complete};
+const wl_mode broadcast_mode = {"broadcast", prepare, start, message, lost, abort_run, report_human, report_json, complete,
+                                NULL, NULL, NULL, NULL};

@@ -6,4 +6,4 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 out=${1:-$root/.build/tools/wsload}
 mkdir -p "$(dirname "$out")"
-cc -O2 -g -std=gnu11 -Wall -Wextra -Werror "$here"/*.c -o "$out" -luv -lm
+cc -O2 -g -std=gnu11 -Wall -Wextra -Werror "$here"/*.c -o "$out" -luv -lz -lm

@@ -45,13 +45,18 @@ void conn_close(wl_conn *c, int reset) {
   if (!reset || uv_tcp_close_reset(&c->tcp, on_closed) != 0) uv_close((uv_handle_t *)&c->tcp, on_closed);
 }
 
+static int opening(const wl_conn *c) {
+  return c->state == CONN_CONNECTING || c->state == CONN_HANDSHAKE || c->state == CONN_JOINING;
+}
+
 void conn_fail_open(wl_ctx *ctx, wl_conn *c, const char *why) {
-  if (c->state != CONN_CONNECTING && c->state != CONN_HANDSHAKE) return;
+  if (!opening(c)) return;
   ctx->connecting--;
   ctx->failed++;
   c->state = CONN_FAILED;
   free(c->hs);
   c->hs = NULL;
+  if (ctx->mode->abandon != NULL) ctx->mode->abandon(ctx, c);
   wl_error(ctx, why);
   conn_close(c, 1);
   run_start_more(ctx);
@@ -67,12 +72,18 @@ static void lose(wl_ctx *ctx, wl_conn *c, const char *why) {
   if (ctx->phase == PHASE_RUN) ctx->mode->lost(ctx, c);
 }
 
+/* A connection ended by trouble, whether it had opened or not. */
+static void end_early(wl_ctx *ctx, wl_conn *c, const char *why) {
+  if (opening(c)) conn_fail_open(ctx, c, why);
+  else lose(ctx, c, why);
+}
+
 static void on_written(uv_write_t *req, int status) {
   wl_write *w = (wl_write *)req;
   wl_conn *c = w->conn;
   free(w);
-  if (status < 0 && status != UV_ECANCELED && c->state == CONN_OPEN) {
-    lose(ctx_of(&c->tcp), c, uv_err_name(status));
+  if (status < 0 && status != UV_ECANCELED && (c->state == CONN_OPEN || c->state == CONN_JOINING)) {
+    end_early(ctx_of(&c->tcp), c, uv_err_name(status));
     conn_close(c, 1);
   }
 }
@@ -87,13 +98,24 @@ static wl_write *new_write(wl_conn *c, size_t len) {
   return w;
 }
 
+/* Written at once when the socket takes it all, as it nearly always
+ * does: a queued uv_write costs an epoll_ctl as its queue drains (libuv
+ * re-arms the watcher), as much as the write itself. */
 static int submit(wl_ctx *ctx, wl_conn *c, wl_write *w, size_t len) {
   uv_buf_t buf = uv_buf_init((char *)w->data, (unsigned)len);
-  int rc = uv_write(&w->req, (uv_stream_t *)&c->tcp, &buf, 1, on_written);
+  int rc = uv_try_write((uv_stream_t *)&c->tcp, &buf, 1);
+  if (rc == (int)len) {
+    free(w);
+    return 0;
+  }
+  if (rc >= 0) {
+    buf.base += rc;
+    buf.len -= (size_t)rc;
+  }
+  if (rc >= 0 || rc == UV_EAGAIN) rc = uv_write(&w->req, (uv_stream_t *)&c->tcp, &buf, 1, on_written);
   if (rc != 0) {
     free(w);
-    if (c->state == CONN_OPEN) lose(ctx, c, uv_err_name(rc));
-    else if (c->state == CONN_HANDSHAKE) conn_fail_open(ctx, c, uv_err_name(rc));
+    end_early(ctx, c, uv_err_name(rc));
     conn_close(c, 1);
   }
   return rc;
@@ -139,7 +161,7 @@ static void on_alloc(uv_handle_t *handle, size_t suggested, uv_buf_t *buf) {
 
 static void control(wl_ctx *ctx, wl_conn *c, const frame_event *ev) {
   if (ev->opcode == OP_PING) {
-    if (c->state == CONN_OPEN) wl_send(ctx, c, OP_PONG, ev->data, ev->data_len);
+    if (c->state == CONN_OPEN || c->state == CONN_JOINING) wl_send(ctx, c, OP_PONG, ev->data, ev->data_len);
     return;
   }
   if (ev->opcode != OP_CLOSE || c->got_close) return;
@@ -151,24 +173,25 @@ static void control(wl_ctx *ctx, wl_conn *c, const frame_event *ev) {
   /* §5.5.1: answer with the same code, then let the server close first. */
   c->sent_close = 1;
   wl_send(ctx, c, OP_CLOSE, ev->data, ev->data_len >= 2 ? 2 : 0);
-  lose(ctx, c, "server closed the connection (close frame)");
+  end_early(ctx, c, "server closed the connection (close frame)");
 }
 
 static void frames(wl_ctx *ctx, wl_conn *c, const uint8_t *p, size_t len, uint64_t now) {
   frame_event ev;
-  while (len > 0 && (c->state == CONN_OPEN || c->state == CONN_CLOSING)) {
+  while (len > 0 && (c->state == CONN_OPEN || c->state == CONN_JOINING || c->state == CONN_CLOSING)) {
     int r = frame_next(&c->dec, &p, &len, ctx->payload, ctx->payload_len, &ev);
     if (r == FRAME_NEED_MORE) break;
     if (r == FRAME_ERROR) {
-      if (c->state == CONN_OPEN) lose(ctx, c, ev.error);
-      else wl_error(ctx, ev.error);
+      if (c->state == CONN_CLOSING) wl_error(ctx, ev.error);
+      else end_early(ctx, c, ev.error);
       conn_close(c, 1);
       break;
     }
     if (r == FRAME_CONTROL) {
       control(ctx, c, &ev);
-    } else if (c->state == CONN_OPEN) {
-      if (ctx->phase == PHASE_RUN) ctx->mode->message(ctx, c, &ev, now);
+    } else if (c->state == CONN_OPEN || c->state == CONN_JOINING) {
+      /* A mode that speaks first (upgraded) reads the answers to its join too. */
+      if (ctx->phase == PHASE_RUN || ctx->mode->upgraded != NULL) ctx->mode->message(ctx, c, &ev, now);
       else ctx->unexpected_messages++;
     }
   }
@@ -184,7 +207,11 @@ static void handshake_bytes(wl_ctx *ctx, wl_conn *c, const uint8_t *p, size_t le
     if (hs->len == sizeof hs->buf) conn_fail_open(ctx, c, "handshake: response head over 4 KiB");
     return;
   }
-  const char *why = handshake_check(hs->buf, head, hs->accept);
+  const char *extensions = NULL;
+  size_t extensions_len = 0;
+  int speaks_first = ctx->mode->upgraded != NULL;
+  const char *why =
+      handshake_check(hs->buf, head, hs->accept, speaks_first ? &extensions : NULL, speaks_first ? &extensions_len : NULL);
   if (why != NULL) {
     conn_fail_open(ctx, c, why);
     return;
@@ -195,15 +222,25 @@ static void handshake_bytes(wl_ctx *ctx, wl_conn *c, const uint8_t *p, size_t le
   memcpy(rest, hs->buf + head, in_buffer);
   memcpy(rest + in_buffer, p + take, len - take);
   size_t rest_len = in_buffer + (len - take);
-  free(hs);
+  if (speaks_first) {
+    c->state = CONN_JOINING;
+    /* The extensions' text is in hs->buf: hs goes only after the mode has read it. */
+    why = ctx->mode->upgraded(ctx, c, extensions, extensions_len);
+  }
+  free(c->hs);
   c->hs = NULL;
+  if (why != NULL) conn_fail_open(ctx, c, why);
+  else if (!speaks_first) conn_joined(ctx, c);
+  frames(ctx, c, rest, rest_len, now);
+  free(rest);
+}
+
+void conn_joined(wl_ctx *ctx, wl_conn *c) {
   c->state = CONN_OPEN;
   ctx->connecting--;
   ctx->open++;
   ctx->alive++;
   run_start_more(ctx);
-  frames(ctx, c, rest, rest_len, now);
-  free(rest);
 }
 
 static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf) {
@@ -213,6 +250,8 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf) {
   if (nread < 0) {
     if (c->state == CONN_HANDSHAKE) {
       conn_fail_open(ctx, c, nread == UV_EOF ? "handshake: connection closed" : uv_err_name((int)nread));
+    } else if (c->state == CONN_JOINING) {
+      conn_fail_open(ctx, c, nread == UV_EOF ? "join: connection closed" : uv_err_name((int)nread));
     } else {
       if (c->state == CONN_OPEN)
         lose(ctx, c, nread == UV_EOF ? "server closed the TCP connection without a close frame" : uv_err_name((int)nread));
@@ -236,9 +275,11 @@ static void on_connect(uv_connect_t *req, int status) {
   }
   c->hs = calloc(1, sizeof *c->hs);
   const wl_target *target = target_of(ctx, c);
-  char host[300], request[1024];
+  const char *path = target->path, *extra = NULL;
+  if (ctx->mode->upgrade != NULL) path = ctx->mode->upgrade(ctx, c, &extra);
+  char host[300], request[4096];
   snprintf(host, sizeof host, strchr(target->host, ':') != NULL ? "[%s]" : "%s", target->host);
-  size_t len = handshake_request(host, target->port, target->path, request, sizeof request, c->hs->accept);
+  size_t len = handshake_request(host, target->port, path, extra, request, sizeof request, c->hs->accept);
   c->state = CONN_HANDSHAKE;
   if (len == 0) {
     conn_fail_open(ctx, c, "handshake: request too long");
@@ -257,6 +298,12 @@ void conn_begin(wl_ctx *ctx, wl_conn *c) {
   uv_tcp_init(ctx->loop, &c->tcp);
   ctx->handles++;
   uv_tcp_nodelay(&c->tcp, 1);
+  if (ctx->mode->fetch != NULL) ctx->mode->fetch(ctx, c);
+  else conn_connect(ctx, c);
+}
+
+void conn_connect(wl_ctx *ctx, wl_conn *c) {
+  if (c->state != CONN_CONNECTING) return;
   const struct sockaddr *addr = (const struct sockaddr *)&ctx->addr[c->index % (uint32_t)ctx->opt.target_count];
   int rc = uv_tcp_connect(&c->connect, &c->tcp, addr, on_connect);
   if (rc != 0) conn_fail_open(ctx, c, uv_err_name(rc));

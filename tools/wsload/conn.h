@@ -6,6 +6,10 @@
 /* Between one connection (conn.c) and the run that owns them all (run.c). */
 
 void conn_begin(wl_ctx *ctx, wl_conn *c);
+/* The TCP connect of the WebSocket, after a mode's fetch. */
+void conn_connect(wl_ctx *ctx, wl_conn *c);
+/* A joining connection's join was answered: it is open. */
+void conn_joined(wl_ctx *ctx, wl_conn *c);
 /* Ends a connection that never opened, counting it as failed. */
 void conn_fail_open(wl_ctx *ctx, wl_conn *c, const char *why);
 /* Closes the socket; reset sends RST, which leaves no TIME_WAIT here. */

@@ -258,4 +258,5 @@ static int complete(wl_ctx *ctx) {
          echo.strays == 0 && echo.skipped == 0;
 }
 
-const wl_mode echo_mode = {"echo", prepare, start, message, lost, abort_run, report_human, report_json, complete};
+const wl_mode echo_mode = {"echo", prepare, start, message, lost, abort_run, report_human, report_json, complete,
+                           NULL, NULL, NULL, NULL};

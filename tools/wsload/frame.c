@@ -54,7 +54,8 @@ static int fail(frame_event *event, const char *why) {
 /* Checks a complete header and sets up the payload state. */
 static int start_frame(frame_decoder *d, frame_event *event) {
   uint8_t b0 = d->hdr[0], b1 = d->hdr[1];
-  if (b0 & 0x70) return fail(event, "protocol: reserved bits set");
+  uint8_t rsv = b0 & 0x70;
+  if (rsv & ~(d->rsv1_ok ? FRAME_RSV1 : 0)) return fail(event, "protocol: reserved bits set");
   if (b1 & 0x80) return fail(event, "protocol: masked frame from server");
   d->fin = b0 >> 7;
   d->opcode = b0 & 0x0F;
@@ -70,7 +71,7 @@ static int start_frame(frame_decoder *d, frame_event *event) {
   case OP_CLOSE:
   case OP_PING:
   case OP_PONG:
-    if (!d->fin || len > 125) return fail(event, "protocol: bad control frame");
+    if (!d->fin || len > 125 || rsv) return fail(event, "protocol: bad control frame");
     d->ctrl_len = 0;
     break;
   case OP_TEXT:
@@ -80,9 +81,12 @@ static int start_frame(frame_decoder *d, frame_event *event) {
     d->msg_len = 0;
     d->head_len = 0;
     d->mismatch = 0;
+    d->compressed = rsv != 0;
     break;
   case OP_CONT:
     if (!d->msg_opcode) return fail(event, "protocol: continuation without a message");
+    /* RFC 7692 §6.1: only a message's first frame says it is compressed. */
+    if (rsv) return fail(event, "protocol: RSV1 on a continuation frame");
     break;
   default:
     return fail(event, "protocol: unknown opcode");
@@ -98,6 +102,7 @@ static void take_data(frame_decoder *d, const uint8_t *p, size_t n, const uint8_
     memcpy(d->head + d->head_len, p, copy);
     d->head_len = (uint8_t)(d->head_len + copy);
   }
+  if (d->sink != NULL) d->sink(d->sink_arg, p, n);
   if (expect != NULL && !d->mismatch) {
     if (d->msg_len + n > expect_len || memcmp(expect + d->msg_len, p, n) != 0) d->mismatch = 1;
   }
@@ -114,6 +119,7 @@ static int end_frame(frame_decoder *d, const uint8_t *expect, size_t expect_len,
     event->data = d->ctrl;
     event->data_len = d->ctrl_len;
     event->mismatch = 0;
+    event->compressed = 0;
     return FRAME_CONTROL;
   }
   if (!d->fin) return FRAME_NEED_MORE;
@@ -122,6 +128,7 @@ static int end_frame(frame_decoder *d, const uint8_t *expect, size_t expect_len,
   event->data = d->head;
   event->data_len = d->head_len;
   event->mismatch = expect != NULL && (d->mismatch || d->msg_len != expect_len);
+  event->compressed = d->compressed;
   d->msg_opcode = 0;
   return FRAME_MESSAGE;
 }

@@ -12,6 +12,9 @@ enum { OP_CONT = 0x0, OP_TEXT = 0x1, OP_BINARY = 0x2, OP_CLOSE = 0x8, OP_PING = 
 
 #define FRAME_HEAD_BYTES 48
 
+/* OR'ed into frame_encode's opcode: the message is compressed (RFC 7692 §6). */
+#define FRAME_RSV1 0x40
+
 /* Bytes one masked frame with a payload of len bytes takes on the wire. */
 size_t frame_size(size_t len);
 
@@ -30,8 +33,14 @@ typedef struct frame_decoder {
   uint8_t mismatch;     /* the message differs from the expected bytes */
   uint8_t head_len;
   uint8_t ctrl_len;
+  uint8_t rsv1_ok;      /* permessage-deflate was negotiated: RSV1 marks a compressed message */
+  uint8_t compressed;   /* the message in progress has RSV1 set */
   uint8_t head[FRAME_HEAD_BYTES];
   uint8_t ctrl[125];
+  /* When set, every data byte of every message is handed here as it
+   * arrives, for a mode that reads whole messages (live). */
+  void (*sink)(void *arg, const uint8_t *data, size_t len);
+  void *sink_arg;
 } frame_decoder;
 
 enum { FRAME_NEED_MORE, FRAME_MESSAGE, FRAME_CONTROL, FRAME_ERROR };
@@ -42,6 +51,7 @@ typedef struct frame_event {
   const uint8_t *data;    /* MESSAGE: its first min(len, FRAME_HEAD_BYTES) bytes; CONTROL: payload */
   size_t data_len;
   int mismatch;           /* MESSAGE: it differs from `expect` (when one was given) */
+  int compressed;         /* MESSAGE: sent with RSV1 (permessage-deflate) */
   const char *error;      /* ERROR: why the stream is not valid */
 } frame_event;
 

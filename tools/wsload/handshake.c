@@ -11,8 +11,8 @@
 
 static const char guid[] = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
-size_t handshake_request(const char *host, int port, const char *path, char *out, size_t cap,
-                         char accept[HANDSHAKE_ACCEPT_LEN + 1]) {
+size_t handshake_request(const char *host, int port, const char *path, const char *extra_headers, char *out,
+                         size_t cap, char accept[HANDSHAKE_ACCEPT_LEN + 1]) {
   uint8_t nonce[16];
   rng_bytes(nonce, sizeof nonce);
   char key[25];
@@ -32,8 +32,9 @@ size_t handshake_request(const char *host, int port, const char *path, char *out
                    "Connection: Upgrade\r\n"
                    "Sec-WebSocket-Key: %s\r\n"
                    "Sec-WebSocket-Version: 13\r\n"
+                   "%s"
                    "\r\n",
-                   path, host, port, key);
+                   path, host, port, key, extra_headers != NULL ? extra_headers : "");
   return n > 0 && (size_t)n < cap ? (size_t)n : 0;
 }
 
@@ -59,7 +60,12 @@ static int has_token(const char *value, size_t len, const char *token) {
   return 0;
 }
 
-const char *handshake_check(const char *head, size_t len, const char *accept) {
+const char *handshake_check(const char *head, size_t len, const char *accept, const char **extensions,
+                            size_t *extensions_len) {
+  if (extensions != NULL) {
+    *extensions = NULL;
+    *extensions_len = 0;
+  }
   if (len < 12 || memcmp(head, "HTTP/1.1 ", 9) != 0) return "handshake: not an HTTP/1.1 response";
   if (memcmp(head + 9, "101", 3) != 0) return "handshake: status is not 101";
   int upgrade = 0, connection = 0, accepted = 0;
@@ -88,7 +94,10 @@ const char *handshake_check(const char *head, size_t len, const char *accept) {
       if (!accepted) return "handshake: wrong Sec-WebSocket-Accept";
     } else if (NAME_IS("sec-websocket-extensions")) {
       /* §4.1: an extension the client did not offer fails the connection. */
-      return "handshake: unrequested extension";
+      if (extensions == NULL) return "handshake: unrequested extension";
+      if (*extensions != NULL) return "handshake: Sec-WebSocket-Extensions twice";
+      *extensions = value;
+      *extensions_len = value_len;
     } else if (NAME_IS("sec-websocket-protocol")) {
       return "handshake: unrequested subprotocol";
     }

@@ -34,4 +34,5 @@ static void report_json(wl_ctx *ctx, FILE *out) {
 
 static int complete(wl_ctx *ctx) { return held == ctx->open; }
 
-const wl_mode idle_mode = {"idle", prepare, start, message, lost, abort_run, report_human, report_json, complete};
+const wl_mode idle_mode = {"idle", prepare, start, message, lost, abort_run, report_human, report_json, complete,
+                           NULL, NULL, NULL, NULL};

@@ -13,11 +13,15 @@ static const char usage[] =
     "              timestamped message, the server fans it out; measures the time\n"
     "              until the last connection has it, --rounds times\n"
     "  idle        opens the connections and holds them\n"
+    "  live        every connection loads a live page as a browser does (GET, then\n"
+    "              the WebSocket with Origin and permessage-deflate offered as\n"
+    "              Chromium offers it), joins its view, then sends the connector's\n"
+    "              event and waits for its answer, one in flight; events/s, latency\n"
     "\n"
     "target\n"
     "  --host ADDR              server address (127.0.0.1)\n"
     "  --port N                 server port (9001)\n"
-    "  --path P                 request path (/; broadcast: /broadcast)\n"
+    "  --path P                 request path (/; broadcast: /broadcast; live: the page)\n"
     "  --url ws://HOST:PORT/P   instead of the three above; repeat it (up to 8) to spread\n"
     "                           the connections over several servers, connection i to\n"
     "                           the (i mod count)th: broadcast's sender is on the first\n"
@@ -25,10 +29,10 @@ static const char usage[] =
     "                           sample several servers, summed\n"
     "\n"
     "load\n"
-    "  -c, --connections N      connections (echo 100, broadcast 1000, idle 1000)\n"
+    "  -c, --connections N      connections (echo 100, broadcast 1000, idle 1000, live 50)\n"
     "  -s, --size BYTES         message payload (64; broadcast at least 40)\n"
-    "  -d, --duration SEC       echo: measured time (10)\n"
-    "  --warmup SEC             echo: unmeasured time before it (1)\n"
+    "  -d, --duration SEC       echo, live: measured time (10)\n"
+    "  --warmup SEC             echo, live: unmeasured time before it (1)\n"
     "  --inflight K             echo, closed loop: messages in flight per connection (1)\n"
     "  --rate R                 echo: R messages/s in total instead of a closed loop;\n"
     "                           latency counts from each message's scheduled time\n"
@@ -38,21 +42,30 @@ static const char usage[] =
     "  --round-timeout SEC      broadcast: give up on a round after (10)\n"
     "  --gap MS                 broadcast: pause between rounds (20)\n"
     "  --hold SEC               wait after the last connection opens before sampling\n"
-    "                           the server's RSS and starting (idle 2, others 0.5)\n"
+    "                           the server's RSS and starting (idle 2, live 0, others 0.5)\n"
+    "  --protocol P             live: livets (/live?v=1) or phoenix (Phoenix LiveView's\n"
+    "                           /live/websocket, as pyview serves it) (livets)\n"
+    "  --event NAME             live: the event each click sends (inc)\n"
+    "  --no-deflate             live: offer no permessage-deflate\n"
+    "  --deflate-threshold B    live: with permessage-deflate, compress client messages\n"
+    "                           of B bytes or more (1024, as ws; 0: all, as Chromium)\n"
     "\n"
     "limits\n"
-    "  --connect-concurrency K  connections being opened at once (128), to stay\n"
+    "  --connect-concurrency K  connections being opened at once (128; live 20), to stay\n"
     "                           under the server's listen backlog\n"
     "  --connect-timeout SEC    per connection, TCP connect plus handshake (10)\n"
     "  --close-timeout SEC      wait for close handshakes at the end (5)\n"
     "  --timeout SEC            the whole run (default: the expected time + 60)\n"
     "\n"
     "output\n"
-    "  --json                   one JSON object on stdout instead of the table\n"
+    "  --json                   one JSON object on stdout instead of the table; live\n"
+    "                           first prints {\"phase\":\"measure\"} as its window opens\n"
+    "                           and {\"phase\":\"done\",...} as it closes, a line each\n"
     "  -q, --quiet              no progress on stderr\n"
     "\n"
     "exit status: 0 all measured, 1 measured with errors (failed or lost\n"
-    "connections, wrong echoes, incomplete rounds), 2 usage, 3 timeout or signal\n";
+    "connections, wrong echoes, incomplete rounds, wrong or missing answers), 2 usage,\n"
+    "3 timeout or signal\n";
 
 static int number(const char *name, const char *text, double min, double *out) {
   char *end;
@@ -106,18 +119,19 @@ const wl_mode *options_parse(int argc, char **argv, wl_options *opt, int *status
   if (strcmp(argv[1], "echo") == 0) mode = &echo_mode;
   else if (strcmp(argv[1], "broadcast") == 0) mode = &broadcast_mode;
   else if (strcmp(argv[1], "idle") == 0) mode = &idle_mode;
+  else if (strcmp(argv[1], "live") == 0) mode = &live_mode;
   else {
     fprintf(stderr, "wsload: unknown mode '%s'\n\n%s", argv[1], usage);
     return NULL;
   }
-  int is_echo = mode == &echo_mode, is_broadcast = mode == &broadcast_mode;
+  int is_echo = mode == &echo_mode, is_broadcast = mode == &broadcast_mode, is_live = mode == &live_mode;
   int gave_target = 0; /* --host, --port or --path, which --url excludes */
   *opt = (wl_options){
       .mode_name = mode->name,
       .host = "127.0.0.1",
       .port = 9001,
       .path = is_broadcast ? "/broadcast" : "/",
-      .connections = is_echo ? 100 : 1000,
+      .connections = is_echo ? 100 : is_live ? 50 : 1000,
       .size = 64,
       .duration = 10,
       .warmup = 1,
@@ -126,11 +140,16 @@ const wl_mode *options_parse(int argc, char **argv, wl_options *opt, int *status
       .warmup_rounds = 2,
       .round_timeout = 10,
       .gap_ms = 20,
-      .hold = mode == &idle_mode ? 2 : 0.5,
-      .connect_concurrency = 128,
+      .hold = mode == &idle_mode ? 2 : is_live ? 0 : 0.5,
+      /* The render benchmark's Node client opened its connections 20 at a time. */
+      .connect_concurrency = is_live ? 20 : 128,
       .connect_timeout = 10,
       .close_timeout = 5,
       .timeout = 0,
+      .protocol = "livets",
+      .event = "inc",
+      .deflate = 1,
+      .deflate_threshold = 1024,
   };
   for (int i = 2; i < argc; i++) {
     char *arg = argv[i];
@@ -239,6 +258,17 @@ const wl_mode *options_parse(int argc, char **argv, wl_options *opt, int *status
       NUM(close_timeout, 0, double);
     } else if (IS("--timeout", "")) {
       NUM(timeout, 0.001, double);
+    } else if (IS("--protocol", "")) {
+      VALUE();
+      opt->protocol = value;
+    } else if (IS("--event", "")) {
+      VALUE();
+      opt->event = value;
+    } else if (IS("--no-deflate", "")) {
+      FLAG(deflate);
+      opt->deflate = 0;
+    } else if (IS("--deflate-threshold", "")) {
+      NUM(deflate_threshold, 0, size_t);
     } else if (IS("--json", "")) {
       FLAG(json);
     } else if (IS("--quiet", "-q")) {
@@ -270,7 +300,7 @@ const wl_mode *options_parse(int argc, char **argv, wl_options *opt, int *status
   if (opt->timeout == 0) {
     /* Connecting is allowed a millisecond per connection on top. */
     double expected = opt->hold + opt->connections / 1000.0 + opt->close_timeout;
-    if (is_echo) expected += opt->warmup + opt->duration + 5;
+    if (is_echo || is_live) expected += opt->warmup + opt->duration + 5;
     if (is_broadcast) expected += (opt->rounds + opt->warmup_rounds) * (opt->round_timeout + opt->gap_ms / 1000);
     opt->timeout = expected + 60;
   }

@@ -86,8 +86,12 @@ static void on_watchdog(uv_timer_t *timer) {
   uint64_t now = wl_now(), limit = (uint64_t)(ctx->opt.connect_timeout * 1e9);
   for (int i = 0; i < ctx->next_connect; i++) {
     wl_conn *c = &ctx->conns[i];
-    if ((c->state == CONN_CONNECTING || c->state == CONN_HANDSHAKE) && now - c->started_ns > limit)
-      conn_fail_open(ctx, c, c->state == CONN_CONNECTING ? "connect timed out" : "handshake timed out");
+    if ((c->state == CONN_CONNECTING || c->state == CONN_HANDSHAKE || c->state == CONN_JOINING) &&
+        now - c->started_ns > limit)
+      conn_fail_open(ctx, c,
+                     c->state == CONN_CONNECTING ? "connect timed out"
+                     : c->state == CONN_HANDSHAKE ? "handshake timed out"
+                                                  : "join timed out");
   }
   static uint64_t last_progress;
   if (!ctx->opt.quiet && isatty(2) && now - last_progress > 1000000000ull) {
@@ -116,7 +120,7 @@ static void begin_teardown(wl_ctx *ctx, int graceful) {
   wl_flush(ctx);
   for (int i = 0; i < ctx->n; i++) {
     wl_conn *c = &ctx->conns[i];
-    if (c->state == CONN_CONNECTING || c->state == CONN_HANDSHAKE) {
+    if (c->state == CONN_CONNECTING || c->state == CONN_HANDSHAKE || c->state == CONN_JOINING) {
       conn_fail_open(ctx, c, "aborted before it opened");
     } else if (c->state == CONN_OPEN) {
       ctx->alive--;

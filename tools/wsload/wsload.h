@@ -48,9 +48,15 @@ typedef struct wl_options {
   int server_pid_count;
   int json;
   int quiet;
+  /* live */
+  const char *protocol; /* "livets" or "phoenix" */
+  const char *event;
+  int deflate;          /* offer permessage-deflate */
+  size_t deflate_threshold; /* compress client messages of at least this many bytes */
 } wl_options;
 
-enum { CONN_IDLE, CONN_CONNECTING, CONN_HANDSHAKE, CONN_OPEN, CONN_CLOSING, CONN_CLOSED, CONN_FAILED };
+/* JOINING: upgraded, the mode's join sent, not yet answered (live). */
+enum { CONN_IDLE, CONN_CONNECTING, CONN_HANDSHAKE, CONN_JOINING, CONN_OPEN, CONN_CLOSING, CONN_CLOSED, CONN_FAILED };
 
 typedef struct wl_handshake wl_handshake;
 
@@ -72,6 +78,8 @@ typedef struct wl_conn {
   uint32_t fifo_head, fifo_len, fifo_cap;
   /* broadcast: the last round this connection received */
   uint32_t seen_round;
+  /* live: its own per-connection state */
+  void *mode_data;
 } wl_conn;
 
 typedef struct wl_ctx wl_ctx;
@@ -91,9 +99,24 @@ typedef struct wl_mode {
   void (*report_json)(wl_ctx *ctx, FILE *out);
   /* Whether the mode measured everything it meant to. */
   int (*complete)(wl_ctx *ctx);
+
+  /* The rest is optional (NULL), for a mode that opens a connection the
+   * way a browser opens a page (live). */
+  /* Runs instead of the TCP connect of the WebSocket (live fetches the
+   * page first); the mode then calls conn_connect, or conn_fail_open. */
+  void (*fetch)(wl_ctx *ctx, wl_conn *c);
+  /* The upgrade request's path, and header lines to add (or NULL). */
+  const char *(*upgrade)(wl_ctx *ctx, wl_conn *c, const char **extra_headers);
+  /* The upgrade was accepted with this Sec-WebSocket-Extensions value
+   * (NULL when none). Returns NULL, or why the connection fails. The mode
+   * speaks first (its join): it gets every message from now on, and the
+   * connection counts as open when it calls conn_joined. */
+  const char *(*upgraded)(wl_ctx *ctx, wl_conn *c, const char *extensions, size_t len);
+  /* A connection that never opened is given up: drop what the mode holds for it. */
+  void (*abandon)(wl_ctx *ctx, wl_conn *c);
 } wl_mode;
 
-extern const wl_mode echo_mode, broadcast_mode, idle_mode;
+extern const wl_mode echo_mode, broadcast_mode, idle_mode, live_mode;
 
 enum { PHASE_CONNECT, PHASE_SETTLE, PHASE_RUN, PHASE_TEARDOWN, PHASE_DONE };
 
