@@ -38,31 +38,56 @@ final class Connection {
         case exchange(HostExchange)
     }
 
-    /// A WebSocket's reading state. A class, so the decoder is fed in
-    /// place: a copy taken out of the enum would share its buffer, and the
-    /// append would copy it.
+    /// A WebSocket's state. A class, so its fields change in place through
+    /// the phase. Every open WebSocket holds one, so it keeps only what an
+    /// idle connection needs: what a message under way needs (the decoder's
+    /// buffers, the message's clock) is an `UnfinishedMessage`, made when a
+    /// read ends inside a message and dropped when the message is complete.
     final class WebSocketPhase {
-        var decoder: WebSocketDecoder
-        /// The decoder's unfinished bytes, as last added to the server's total.
-        var heldPartialBytes = 0
-        /// Loop time of the first byte of the message being read; 0 when none is.
-        var messageStartedAt: UInt64 = 0
-        var messagesEndedBefore: UInt64 = 0
         /// Loop time our unanswered ping went out; 0 when none is unanswered.
         var pingSentAt: UInt64 = 0
+        var unfinished: UnfinishedMessage?
         /// The code the host is told if the socket ends now: set just before
         /// our close frame is written, as that write may be what ends it.
         var closeCode = CloseCode.abnormal
         /// The window our compressor may use when permessage-deflate was
-        /// agreed; nil sends uncompressed. Only this of the agreement is
-        /// kept (and the small fields last): every open connection holds a phase.
+        /// agreed; nil sends uncompressed. Only this of the agreement is kept.
         let serverWindowBits: Int32?
 
-        init(maxMessageBytes: Int, deflate: DeflateAgreement?) {
-            decoder = WebSocketDecoder(maxMessageBytes: maxMessageBytes)
-            decoder.allowsCompression = deflate != nil
+        init(deflate: DeflateAgreement?) {
             serverWindowBits = deflate?.serverWindowBits
         }
+
+        /// A decoder for the next read: the unfinished message's, or a
+        /// fresh one, which holds nothing and allocates nothing.
+        func decoder(maxMessageBytes: Int) -> WebSocketDecoder {
+            if let unfinished { return unfinished.takeDecoder() }
+            var decoder = WebSocketDecoder(maxMessageBytes: maxMessageBytes)
+            decoder.allowsCompression = serverWindowBits != nil
+            return decoder
+        }
+    }
+
+    /// A message (or control frame) a read ended inside of: the decoder
+    /// holding its bytes so far, and its clock.
+    final class UnfinishedMessage {
+        private var decoder: WebSocketDecoder
+        /// The decoder's unfinished bytes, as last added to the server's total.
+        var heldPartialBytes = 0
+        /// Loop time of the first byte of the message being read.
+        var messageStartedAt: UInt64 = 0
+        var messagesEndedBefore: UInt64 = 0
+
+        init(_ decoder: WebSocketDecoder) { self.decoder = decoder }
+
+        /// The decoder, moved out (so its buffers grow in place, not copied).
+        func takeDecoder() -> WebSocketDecoder {
+            var taken = WebSocketDecoder(maxMessageBytes: decoder.maxMessageBytes)
+            swap(&taken, &decoder)
+            return taken
+        }
+
+        func keep(_ decoder: WebSocketDecoder) { self.decoder = decoder }
     }
 
     /// What a closing connection still answers for.
@@ -134,6 +159,14 @@ final class Connection {
     /// the peer from accept, or for a trusted proxy the client its first
     /// request names; nil until then.
     var countedAddress: [UInt8]?
+
+    /// Counted against `address` (the table's own copy of it): the peer and
+    /// client addresses that equal it share its storage.
+    func countedAs(_ address: [UInt8]) {
+        countedAddress = address
+        if peerAddress == address { peerAddress = address }
+        if clientAddress == address { clientAddress = address }
+    }
 
     init(server: SocketServer, id: UInt64) {
         self.server = server
@@ -268,7 +301,7 @@ final class Connection {
         case .closing(let closing):
             if let deadline = closing.deadline, now >= deadline { closeHandle(code: CloseCode.abnormal) }
         case .webSocket(let socket):
-            if socket.messageStartedAt != 0 && now - socket.messageStartedAt >= settings.messageTimeoutMs {
+            if let message = socket.unfinished, now - message.messageStartedAt >= settings.messageTimeoutMs {
                 server.refuse(.messageTimeout, connection: id, address: clientAddress,
                               detail: "A WebSocket was closed 1008: a message was not complete \(settings.messageTimeoutMs) ms after its first byte (lts_config.message_timeout_ms).")
                 shutdown(code: CloseCode.policyViolation, reason: Array("message took too long".utf8))

@@ -231,8 +231,7 @@ public final class SocketServer {
                    detail: "A connection got 503: its address had \(settings.maxConnectionsPerIP) open (lts_config.max_connections_per_ip).")
             return false
         }
-        connectionCounts.add(address)
-        connection.countedAddress = address
+        connection.countedAs(connectionCounts.add(address))
         return true
     }
 
