@@ -11,7 +11,7 @@ extension Connection {
         let socket = WebSocketPhase(deflate: deflate)
         phase = .webSocket(socket)
         var leftover = inbound
-        inbound = []
+        httpState = nil
         server.delegate?.server(server, didOpen: id, request: request)
         if !leftover.isEmpty { leftover.withUnsafeMutableBytes { receivedWebSocket(UnsafeRawBufferPointer($0), socket) } }
     }
