@@ -144,7 +144,7 @@ final class Connection {
     unowned(unsafe) let server: SocketServer
     var phase = Phase.http(.ready)
     // The small fields next, in the phase's padding: every open connection
-    // holds one of these objects (88 bytes, a 96-byte malloc chunk).
+    // holds one of these objects (104 bytes, a 112-byte malloc chunk).
     /// The socket; the connection closes it.
     var fd: Int32 = -1
     /// The events the server's poller watches the socket for (0: it is not
