@@ -1,5 +1,6 @@
 import XCTest
 import CLiveTS
+import Synchronization
 
 /// What the streaming host saw, reached through `userdata`.
 private final class StreamLog {
@@ -9,6 +10,13 @@ private final class StreamLog {
     var done: [(id: UInt64, aborted: Bool)] = []
     /// Codes the misuse probes got, by name.
     var codes: [String: Int32] = [:]
+    /// The id of the request for /later, which the test polls for from its
+    /// own thread while the loop thread may be handling the request: an
+    /// atomic, so the poll does not race the head callback.
+    let laterID = Atomic<UInt64>(0)
+    /// `done.count`, stored after each append: a test polling it from its
+    /// own thread reads `done` only once this says it is there.
+    let doneCount = Atomic<Int>(0)
 }
 
 private func text(_ p: UnsafePointer<CChar>?, _ n: Int) -> String {
@@ -51,7 +59,8 @@ private let onHead: @convention(c) (OpaquePointer?, UnsafePointer<lts_http_reque
         l.codes["send past Content-Length"] = send(server, r.id, "Content-Length: 2\r\n", "long")
         l.codes["send"] = send(server, r.id, "Content-Length: 4\r\n", "sent")
     case "/later":
-        break // answered by the test, from its own thread
+        // Answered by the test, from its own thread.
+        log(userdata).laterID.store(r.id, ordering: .releasing)
     case "/send-short":
         log(userdata).codes["send short"] = send(server, r.id, "Content-Length: 9\r\n", "short")
     case "/probe":
@@ -85,7 +94,9 @@ private let onEnd: @convention(c) (OpaquePointer?, UInt64, UnsafeMutableRawPoint
 }
 
 private let onDone: @convention(c) (OpaquePointer?, UInt64, Int32, UnsafeMutableRawPointer?) -> Void = { _, id, aborted, userdata in
-    log(userdata).done.append((id, aborted != 0))
+    let l = log(userdata)
+    l.done.append((id, aborted != 0))
+    l.doneCount.store(l.done.count, ordering: .releasing)
 }
 
 final class HTTPStreamABITests: XCTestCase {
@@ -175,8 +186,7 @@ final class HTTPStreamABITests: XCTestCase {
         client.send("GET /later HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         var id: UInt64 = 0
         for _ in 0..<500 where id == 0 {
-            _ = stats() // a round trip through the loop: the head callback has run or not
-            id = streamLog.heads.first?.id ?? 0
+            id = streamLog.laterID.load(ordering: .acquiring)
             if id == 0 { usleep(2000) }
         }
         XCTAssertNotEqual(id, 0, "the head arrived")
@@ -231,7 +241,7 @@ final class HTTPStreamABITests: XCTestCase {
             client.send("POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\nonly a part")
         }
         let deadline = Date().addingTimeInterval(5)
-        while streamLog.done.isEmpty && Date() < deadline { _ = stats(); usleep(10_000) }
+        while streamLog.doneCount.load(ordering: .acquiring) == 0 && Date() < deadline { usleep(10_000) }
         XCTAssertEqual(streamLog.done.map(\.aborted), [true])
         XCTAssertEqual(streamLog.ended, [], "the body never ended")
     }

@@ -1,7 +1,7 @@
 import CLibUV
 
 /// Ending a connection: a close frame for a WebSocket, our FIN once every
-/// queued byte is out, a linger for the peer's FIN, then uv_close.
+/// queued byte is out, a linger for the peer's FIN, then the socket's close.
 extension Connection {
     /// Sends a close frame (WebSocket) and closes once it is written.
     func shutdown(code: UInt16, reason: [UInt8]) {
@@ -43,29 +43,16 @@ extension Connection {
         sendCloseNotify()
         guard !isClosed else { return }
         // Reading goes on, dropping what arrives (see Phase.lingering).
-        if readingStopped {
-            readingStopped = false
-            uv_read_start(asStream(tcp), Connection.allocate, Connection.didRead)
-        }
-        // A shutdown request completes after every queued write.
-        let request = UnsafeMutablePointer<uv_shutdown_t>.allocate(capacity: 1)
-        let rc = uv_shutdown(request, asStream(tcp)) { request, status in
-            guard let request else { return }
-            let stream = request.pointee.handle
-            request.deallocate()
-            if let stream, let data = stream.pointee.data {
-                Unmanaged<Connection>.fromOpaque(data).takeUnretainedValue().shutDown(status: status)
-            }
-        }
-        if rc != 0 {
-            request.deallocate()
-            closeHandle()
-        }
+        readingStarted = true
+        readingStopped = false
+        // The FIN follows every queued byte (Connection-socket).
+        shutdownRequested = true
+        updateWatch()
     }
 
     /// Our FIN is out: linger for the peer's (see Phase.lingering), unless
     /// the shutdown failed or the server is stopping.
-    private func shutDown(status: Int32) {
+    func shutDown(status: Int32) {
         switch phase {
         case .closed:
             return
@@ -73,7 +60,8 @@ extension Connection {
             if status != 0 || server.isStopping || closing.peerSentClose {
                 closeHandle()
             } else {
-                phase = .lingering(closing, until: server.now + Connection.lingerMs)
+                closing.lingerUntil = server.now + Connection.lingerMs
+                phase = .lingering(closing)
             }
         case .http, .webSocket, .lingering:
             preconditionFailure("a shutdown completed in phase \(phase), not closing")
@@ -94,7 +82,7 @@ extension Connection {
         case .webSocket(let socket):
             webSocketCode = code ?? socket.closeCode
             releasePartial(socket)
-        case .closing(let closing), .lingering(let closing, _):
+        case .closing(let closing), .lingering(let closing):
             webSocketCode = closing.webSocketCode.map { code ?? $0 }
         }
         phase = .closed
@@ -102,10 +90,6 @@ extension Connection {
         streamingBody = nil
         inbound = []
         server.connectionDidClose(self, webSocketCode: webSocketCode)
-        uv_close(asHandle(tcp)) { handle in
-            guard let handle, let data = handle.pointee.data else { return }
-            let connection = Unmanaged<Connection>.fromOpaque(data).takeRetainedValue()
-            connection.tcp.deallocate()
-        }
+        closeSocket()
     }
 }

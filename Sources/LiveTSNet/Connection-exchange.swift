@@ -237,7 +237,7 @@ extension Connection {
     /// host that it may write again once that is below the low-water mark.
     func reportProgress(_ exchange: HostExchange, sent: Int) {
         guard !exchange.finished, !isClosed else { return }
-        let queued = Int(uv_stream_get_write_queue_size(stream))
+        let queued = unsentBytes
         if server.responses.progress(exchange.id, sent: sent, socketQueued: queued) {
             server.delegate?.server(server, responseDrained: exchange.id)
         }

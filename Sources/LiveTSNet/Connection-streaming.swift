@@ -5,8 +5,8 @@ import CLibUV
 /// body is then limited by how fast the client reads, never by the outbound
 /// limit, and a 100 MB file costs four 64 KiB buffers, not 100 MB.
 ///
-/// Every chunk is a uv_write of its own, even when the socket could take
-/// it at once: its completion comes on the next turn of the loop, so a fast
+/// Every chunk is queued, even when the socket could take it at once: it is
+/// sent, and its completion comes, on the next turn of the loop, so a fast
 /// reader on loopback gets its file in turns, between other connections'
 /// work, instead of in one long callback.
 extension Connection {
@@ -55,28 +55,12 @@ extension Connection {
             closeHandle()
             return false
         }
-        let request = UnsafeMutablePointer<uv_write_t>.allocate(capacity: 1)
-        request.pointee.data = chunk.baseAddress
-        var buffer = uv_buf_init(chunk.baseAddress!.assumingMemoryBound(to: CChar.self), UInt32(chunk.count))
-        let rc = uv_write(request, stream, &buffer, 1) { request, status in
-            guard let request else { return }
-            request.pointee.data?.deallocate()
-            let handle = request.pointee.handle
-            request.deallocate()
-            guard let handle, let data = handle.pointee.data else { return }
-            Unmanaged<Connection>.fromOpaque(data).takeUnretainedValue().chunkWritten(status: status)
-        }
-        guard rc == 0 else {
-            chunk.deallocate()
-            request.deallocate()
-            closeHandle()
-            return false
-        }
         streamWritesInFlight += 1
-        return true
+        queue(owned: chunk, streamChunk: true)
+        return !isClosed
     }
 
-    private func chunkWritten(status: Int32) {
+    func chunkWritten(status: Int32) {
         streamWritesInFlight -= 1
         guard !isClosed else { return }
         guard status == 0 else {

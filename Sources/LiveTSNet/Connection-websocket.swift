@@ -8,10 +8,10 @@ extension Connection {
         // A 101 refused for the outbound limit closed the connection: the
         // host never hears of a socket that did not open.
         guard case .http = phase else { return }
-        let socket = WebSocketPhase(maxMessageBytes: server.settings.maxMessageBytes, deflate: deflate)
+        let socket = WebSocketPhase(deflate: deflate)
         phase = .webSocket(socket)
         var leftover = inbound
-        inbound = []
+        httpState = nil
         server.delegate?.server(server, didOpen: id, request: request)
         if !leftover.isEmpty { leftover.withUnsafeMutableBytes { receivedWebSocket(UnsafeRawBufferPointer($0), socket) } }
     }
@@ -24,11 +24,12 @@ extension Connection {
         // frame retains nothing: the read holds both objects.
         let connection = Unmanaged.passUnretained(self)
         let phase = Unmanaged.passUnretained(socket)
-        let error = socket.decoder.decode(UnsafeMutableRawBufferPointer(mutating: bytes)) { frame in
+        var decoder = socket.decoder(maxMessageBytes: server.settings.maxMessageBytes)
+        let error = decoder.decode(UnsafeMutableRawBufferPointer(mutating: bytes)) { frame in
             connection._withUnsafeGuaranteedRef { c in phase._withUnsafeGuaranteedRef { c.received(frame, $0) } }
         }
         guard case .webSocket = self.phase else { return }
-        guard accountPartial(socket) else { return }
+        guard accountPartial(socket, decoder) else { return }
         if let error { shutdown(code: error.code, reason: Array(error.reason.utf8)) }
     }
 
@@ -72,35 +73,47 @@ extension Connection {
     }
 
     /// Brings the server's total of unfinished message bytes up to date
-    /// with this connection's decoder, and starts or ends the message's
-    /// clock. False when the total would pass max_partial_bytes: the
-    /// connection is then closed 1013 and what it held released.
-    private func accountPartial(_ socket: WebSocketPhase) -> Bool {
-        let held = socket.decoder.bufferedBytes
+    /// with the decoder after a read, keeps the decoder while a message is
+    /// unfinished (and drops it once none is), and starts or ends the
+    /// message's clock. False when the total would pass max_partial_bytes:
+    /// the connection is then closed 1013 and what it held released.
+    private func accountPartial(_ socket: WebSocketPhase, _ decoder: WebSocketDecoder) -> Bool {
+        let held = decoder.bufferedBytes
+        let wasHeld = socket.unfinished?.heldPartialBytes ?? 0
         let settings = server.settings
-        if held > socket.heldPartialBytes && server.partialBytes - socket.heldPartialBytes + held > settings.maxPartialBytes {
+        if held > wasHeld && server.partialBytes - wasHeld + held > settings.maxPartialBytes {
             server.refuse(.partialBytes, connection: id, address: clientAddress,
                           detail: "A WebSocket was closed 1013: unfinished messages of all connections would hold over \(settings.maxPartialBytes) bytes (lts_config.max_partial_bytes).")
             shutdown(code: CloseCode.tryAgainLater, reason: Array("server busy".utf8))
             return false
         }
-        server.partialBytes += held - socket.heldPartialBytes
-        socket.heldPartialBytes = held
-        if !socket.decoder.isMidMessage {
-            socket.messageStartedAt = 0
-        } else if socket.messageStartedAt == 0 || socket.decoder.messagesEnded != socket.messagesEndedBefore {
-            socket.messageStartedAt = server.now
+        server.partialBytes += held - wasHeld
+        guard decoder.isMidMessage else {
+            socket.unfinished = nil
+            return true
         }
-        socket.messagesEndedBefore = socket.decoder.messagesEnded
+        let message: UnfinishedMessage
+        if let unfinished = socket.unfinished {
+            message = unfinished
+            // Messages ended in this read: the one under way began in it.
+            if decoder.messagesEnded != message.messagesEndedBefore { message.messageStartedAt = server.now }
+        } else {
+            message = UnfinishedMessage(decoder)
+            message.messageStartedAt = server.now
+            socket.unfinished = message
+        }
+        message.keep(decoder)
+        message.heldPartialBytes = held
+        message.messagesEndedBefore = decoder.messagesEnded
         return true
     }
 
     /// Leaving the WebSocket phase gives back its unfinished message at
     /// once, and its share of the server's total.
     func releasePartial(_ socket: WebSocketPhase) {
-        server.partialBytes -= socket.heldPartialBytes
-        socket.heldPartialBytes = 0
-        socket.messageStartedAt = 0
+        guard let message = socket.unfinished else { return }
+        server.partialBytes -= message.heldPartialBytes
+        socket.unfinished = nil
         assert(server.partialBytes >= 0)
     }
 

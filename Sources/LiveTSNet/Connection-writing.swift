@@ -38,7 +38,7 @@ extension Connection {
     /// closed for them. Bytes in the cork count as unsent.
     func admit(_ count: Int) -> Bool {
         guard isOpen, count > 0 else { return false }
-        let queued = Int(uv_stream_get_write_queue_size(asStream(tcp))) + server.cork.pending(for: ObjectIdentifier(self))
+        let queued = unsentBytes + server.cork.pending(for: ObjectIdentifier(self))
         // One message bigger than the limit is no sign of a slow reader when
         // nothing is waiting ahead of it.
         guard queued > 0 && queued + count > server.settings.maxOutboundBytes else { return true }
@@ -67,9 +67,8 @@ extension Connection {
 
     /// What the kernel takes at once, if anything; the rest is dropped.
     private func tryWrite(_ bytes: UnsafeRawBufferPointer) {
-        guard let base = bytes.baseAddress else { return }
-        var buffer = uv_buf_init(UnsafeMutableRawPointer(mutating: base).assumingMemoryBound(to: CChar.self), UInt32(bytes.count))
-        _ = uv_try_write(asStream(tcp), &buffer, 1)
+        guard let base = bytes.baseAddress, outbound == nil else { return }
+        _ = send(fd, base, bytes.count, Int32(MSG_DONTWAIT | MSG_NOSIGNAL))
     }
 
     /// Writes past the cork, after the limits were applied: through TLS
@@ -83,15 +82,15 @@ extension Connection {
         }
     }
 
-    /// Bytes as they go on the wire: send(2) now, or libuv's write queue.
+    /// Bytes as they go on the wire: send(2) now, or the outbound queue.
     func writeToSocket(_ bytes: UnsafeRawBufferPointer) {
         guard !isClosed, let base = bytes.baseAddress, bytes.count > 0 else { return }
         var rest = bytes
-        if uv_stream_get_write_queue_size(asStream(tcp)) == 0 {
-            // Most writes fit the socket buffer at once: skip the copy and the
-            // request. send(2) rather than uv_try_write's write(2): a socket
-            // write through the file layer costs the kernel more, and this is
-            // one syscall per broadcast receiver.
+        if outbound == nil {
+            // Most writes fit the socket buffer at once: skip the copy.
+            // send(2) rather than write(2): a socket write through the file
+            // layer costs the kernel more, and this is one syscall per
+            // broadcast receiver.
             var written: Int
             repeat {
                 written = send(fd, base, bytes.count, Int32(MSG_DONTWAIT | MSG_NOSIGNAL))
@@ -107,30 +106,8 @@ extension Connection {
                 return
             }
         }
-        queueWrite(rest)
+        queue(copying: rest)
         updateOutboundPause()
-    }
-
-    private func queueWrite(_ data: UnsafeRawBufferPointer) {
-        let request = UnsafeMutablePointer<uv_write_t>.allocate(capacity: 1)
-        let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: data.count)
-        UnsafeMutableRawPointer(bytes).copyMemory(from: data.baseAddress!, byteCount: data.count)
-        request.pointee.data = UnsafeMutableRawPointer(bytes)
-        var buffer = uv_buf_init(UnsafeMutableRawPointer(bytes).assumingMemoryBound(to: CChar.self), UInt32(data.count))
-        let rc = uv_write(request, asStream(tcp), &buffer, 1) { request, _ in
-            guard let request else { return }
-            request.pointee.data?.deallocate()
-            let stream = request.pointee.handle
-            request.deallocate()
-            if let stream, let data = stream.pointee.data {
-                Unmanaged<Connection>.fromOpaque(data).takeUnretainedValue().updateOutboundPause()
-            }
-        }
-        if rc != 0 {
-            bytes.deallocate()
-            request.deallocate()
-            closeHandle()
-        }
     }
 
     /// Sends what this connection gathered in the cork, so bytes written

@@ -19,12 +19,13 @@ final class Connection {
         /// and dropped.
         case closing(Closing)
         /// Our FIN is out: the peer's bytes are read and dropped until it
-        /// closes too or `until` (loop time) passes. Closing a socket with
-        /// unread bytes sends a reset, and the peer's kernel then throws
-        /// away what we sent last: a flooder would never see its 1008, nor
-        /// a bad request its 400.
-        case lingering(Closing, until: UInt64)
-        /// uv_close was called; the handle is freed in its close callback.
+        /// closes too or `Closing.lingerUntil` (loop time) passes. Closing a
+        /// socket with unread bytes sends a reset, and the peer's kernel then
+        /// throws away what we sent last: a flooder would never see its
+        /// 1008, nor a bad request its 400.
+        case lingering(Closing)
+        /// The socket is closed; the server's poller releases the connection
+        /// once the callback that closed it returns.
         case closed
     }
 
@@ -38,44 +39,88 @@ final class Connection {
         case exchange(HostExchange)
     }
 
-    /// A WebSocket's reading state. A class, so the decoder is fed in
-    /// place: a copy taken out of the enum would share its buffer, and the
-    /// append would copy it.
+    /// A WebSocket's state. A class, so its fields change in place through
+    /// the phase. Every open WebSocket holds one, so it keeps only what an
+    /// idle connection needs: what a message under way needs (the decoder's
+    /// buffers, the message's clock) is an `UnfinishedMessage`, made when a
+    /// read ends inside a message and dropped when the message is complete.
     final class WebSocketPhase {
-        var decoder: WebSocketDecoder
-        /// The decoder's unfinished bytes, as last added to the server's total.
-        var heldPartialBytes = 0
-        /// Loop time of the first byte of the message being read; 0 when none is.
-        var messageStartedAt: UInt64 = 0
-        var messagesEndedBefore: UInt64 = 0
         /// Loop time our unanswered ping went out; 0 when none is unanswered.
         var pingSentAt: UInt64 = 0
+        var unfinished: UnfinishedMessage?
         /// The code the host is told if the socket ends now: set just before
         /// our close frame is written, as that write may be what ends it.
         var closeCode = CloseCode.abnormal
-        /// The window our compressor may use when permessage-deflate was
-        /// agreed; nil sends uncompressed. Only this of the agreement is
-        /// kept (and the small fields last): every open connection holds a phase.
-        let serverWindowBits: Int32?
+        /// Only this of the permessage-deflate agreement is kept, in one
+        /// byte (the object is then 40 bytes, a 48-byte malloc chunk): 0
+        /// when none was agreed, 8 when one was but we send uncompressed
+        /// (DeflateAgreement.serverWindowBits), else our compressor's window.
+        private let deflate: UInt8
+        /// The window our compressor may use; nil sends uncompressed.
+        var serverWindowBits: Int32? { deflate >= 9 ? Int32(deflate) : nil }
+        /// Whether the client may send compressed messages.
+        var compressionAgreed: Bool { deflate != 0 }
 
-        init(maxMessageBytes: Int, deflate: DeflateAgreement?) {
-            decoder = WebSocketDecoder(maxMessageBytes: maxMessageBytes)
-            decoder.allowsCompression = deflate != nil
-            serverWindowBits = deflate?.serverWindowBits
+        init(deflate agreement: DeflateAgreement?) {
+            if let agreement {
+                deflate = agreement.serverWindowBits.map { UInt8(clamping: $0) } ?? 8
+            } else {
+                deflate = 0
+            }
+        }
+
+        /// A decoder for the next read: the unfinished message's, or a
+        /// fresh one, which holds nothing and allocates nothing.
+        func decoder(maxMessageBytes: Int) -> WebSocketDecoder {
+            if let unfinished { return unfinished.takeDecoder() }
+            var decoder = WebSocketDecoder(maxMessageBytes: maxMessageBytes)
+            decoder.allowsCompression = compressionAgreed
+            return decoder
         }
     }
 
-    /// What a closing connection still answers for.
-    struct Closing {
+    /// A message (or control frame) a read ended inside of: the decoder
+    /// holding its bytes so far, and its clock.
+    final class UnfinishedMessage {
+        private var decoder: WebSocketDecoder
+        /// The decoder's unfinished bytes, as last added to the server's total.
+        var heldPartialBytes = 0
+        /// Loop time of the first byte of the message being read.
+        var messageStartedAt: UInt64 = 0
+        var messagesEndedBefore: UInt64 = 0
+
+        init(_ decoder: WebSocketDecoder) { self.decoder = decoder }
+
+        /// The decoder, moved out (so its buffers grow in place, not copied).
+        func takeDecoder() -> WebSocketDecoder {
+            var taken = WebSocketDecoder(maxMessageBytes: decoder.maxMessageBytes)
+            swap(&taken, &decoder)
+            return taken
+        }
+
+        func keep(_ decoder: WebSocketDecoder) { self.decoder = decoder }
+    }
+
+    /// What a closing connection still answers for. A class, so the
+    /// phase, which every connection holds, stays a word and a tag.
+    final class Closing {
         /// The code the host is told when this WebSocket ends; nil for HTTP.
-        var webSocketCode: UInt16?
+        let webSocketCode: UInt16?
         /// The peer began the WebSocket closing handshake: it sends nothing
         /// more, so there is nothing to linger for, and RFC 6455 (§7.1.1)
         /// has the server close the TCP connection first.
-        var peerSentClose = false
+        let peerSentClose: Bool
         /// A FIN stuck behind bytes the peer does not read: the deadline
         /// the open connection was under still ends it. nil for none.
-        var deadline: UInt64?
+        let deadline: UInt64?
+        /// Loop time the linger ends (Phase.lingering).
+        var lingerUntil: UInt64 = 0
+
+        init(webSocketCode: UInt16?, peerSentClose: Bool = false, deadline: UInt64?) {
+            self.webSocketCode = webSocketCode
+            self.peerSentClose = peerSentClose
+            self.deadline = deadline
+        }
     }
 
     /// Why reads are paused; reading goes on exactly while this is empty.
@@ -97,36 +142,31 @@ final class Connection {
     /// all before its loop stops), and a checked reference costs an atomic
     /// operation on every use, several per message.
     unowned(unsafe) let server: SocketServer
-    let tcp: UnsafeMutablePointer<uv_tcp_t>
     var phase = Phase.http(.ready)
-    /// Bytes of requests not yet handled.
-    var inbound: [UInt8] = []
+    // The small fields next, in the phase's padding: every open connection
+    // holds one of these objects (104 bytes, a 112-byte malloc chunk).
+    /// The socket; the connection closes it.
+    var fd: Int32 = -1
+    /// The events the server's poller watches the socket for (0: it is not
+    /// in the poller's set).
+    var watchedEvents: UInt32 = 0
+    var pauseReasons: PauseReasons = []
+    /// Whether reading is paused (pauseReasons), and whether it began at all.
+    var readingStopped = false
+    var readingStarted = false
+    /// Our FIN goes out once the outbound queue is empty (Connection-closing).
+    var shutdownRequested = false
     /// The TLS session when the server serves TLS (Connection-tls), from
     /// the moment reading starts.
     var tls: TLSSession?
-    /// A response body going out chunk by chunk (Connection-streaming).
-    var streamingBody: ResponseBody?
-    var streamWritesInFlight = 0
-    /// Loop time of the last write that completed, for a stream whose
-    /// reader stopped reading.
-    var lastWriteAt: UInt64 = 0
+    /// What only HTTP needs (Connection-httpState); dropped at the upgrade.
+    var httpState: HTTPState? = HTTPState()
     static let lingerMs: UInt64 = 2_000
-    /// Loop time (ms) of the last byte received, and of the first byte of
-    /// the request being read (0 when none is partly read).
-    private(set) var lastReadAt: UInt64 = 0
-    var requestStartedAt: UInt64 = 0
-    // The small fields together, after the words: every open connection
-    // holds one of these objects.
-    var fd: Int32 = -1
-    var pauseReasons: PauseReasons = []
-    /// Whether libuv was last told to stop reading.
-    var readingStopped = false
-    var keepAliveAfterStream = true
-    /// Set while the first chunks are queued from the request's handler,
-    /// which goes on to the next request itself if the body is all queued.
-    var startingStream = false
-    /// The TCP peer, fixed at accept.
-    private(set) var peerAddress: [UInt8] = []
+    /// Loop time (ms) of the last byte received.
+    var lastReadAt: UInt64 = 0
+    /// What the kernel has not taken yet, in order (Connection-socket); nil
+    /// when nothing waits, as on every idle connection.
+    var outbound: OutboundQueue?
     /// Who the client is: the peer, or for a trusted proxy the address its
     /// X-Forwarded-For names (set from each request).
     var clientAddress: [UInt8] = []
@@ -135,10 +175,17 @@ final class Connection {
     /// request names; nil until then.
     var countedAddress: [UInt8]?
 
+    /// Counted against `address` (the table's own copy of it): the peer and
+    /// client addresses that equal it share its storage.
+    func countedAs(_ address: [UInt8]) {
+        countedAddress = address
+        if peerAddress == address { peerAddress = address }
+        if clientAddress == address { clientAddress = address }
+    }
+
     init(server: SocketServer, id: UInt64) {
         self.server = server
         self.id = id
-        tcp = .allocate(capacity: 1)
     }
 
     /// Reading, writing or closing on a socket that is not yet closing.
@@ -159,40 +206,16 @@ final class Connection {
     var isWebSocket: Bool {
         switch phase {
         case .webSocket: return true
-        case .closing(let closing), .lingering(let closing, _): return closing.webSocketCode != nil
+        case .closing(let closing), .lingering(let closing): return closing.webSocketCode != nil
         case .http, .closed: return false
         }
-    }
-
-    /// The stream handle, for the streaming writes.
-    var stream: UnsafeMutablePointer<uv_stream_t> { asStream(tcp) }
-
-    func accept(from listener: UnsafeMutablePointer<uv_stream_t>) -> Bool {
-        uv_tcp_init(server.loop.loop, tcp)
-        tcp.pointee.data = Unmanaged.passRetained(self).toOpaque()
-        guard uv_accept(listener, asStream(tcp)) == 0 else {
-            closeHandle()
-            return false
-        }
-        didConnect()
-        return true
-    }
-
-    /// The handle holds a connected socket, accepted or adopted.
-    func didConnect() {
-        uv_tcp_nodelay(tcp, 1)
-        var descriptor = uv_os_fd_t(-1)
-        uv_fileno(asHandle(tcp), &descriptor)
-        fd = descriptor
-        peerAddress = LiveTSNet.peerAddress(of: tcp)
-        clientAddress = peerAddress
-        lastReadAt = server.now
     }
 
     /// Reads start only once the connection is admitted under the caps.
     func startReading() {
         guard startTLS() else { return }
-        uv_read_start(asStream(tcp), Connection.allocate, Connection.didRead)
+        readingStarted = true
+        updateWatch()
     }
 
     /// Turns away a connection over a cap at once: the fixed answer goes
@@ -204,31 +227,6 @@ final class Connection {
     }
 
     // MARK: - Reading
-
-    static let allocate: uv_alloc_cb = { handle, _, buf in
-        // One buffer serves every connection of a server: reads on its loop
-        // thread are consumed before the next read can start.
-        let buffer = Unmanaged<Connection>.fromOpaque(handle!.pointee.data)._withUnsafeGuaranteedRef { $0.server.readBuffer }
-        buf!.pointee = uv_buf_init(buffer, UInt32(SocketServer.readBufferSize))
-    }
-
-    static let didRead: uv_read_cb = { stream, nread, buf in
-        guard let stream, let data = stream.pointee.data else { return }
-        // The handle holds the connection (passRetained at accept) until it closes.
-        Unmanaged<Connection>.fromOpaque(data)._withUnsafeGuaranteedRef { connection in
-            if nread < 0 {
-                connection.closeHandle()
-                return
-            }
-            guard nread > 0, let base = buf?.pointee.base else { return }
-            let bytes = UnsafeRawBufferPointer(start: base, count: nread)
-            if let tls = connection.tls {
-                connection.receivedEncrypted(bytes, tls)
-            } else {
-                connection.received(bytes)
-            }
-        }
-    }
 
     /// Plaintext from the peer: the socket's bytes, what TLS decrypted, or,
     /// for an adopted socket, the bytes its first owner had already read.
@@ -263,12 +261,12 @@ final class Connection {
         switch phase {
         case .closed:
             return
-        case .lingering(_, let until):
-            if now >= until { closeHandle() }
+        case .lingering(let closing):
+            if now >= closing.lingerUntil { closeHandle() }
         case .closing(let closing):
             if let deadline = closing.deadline, now >= deadline { closeHandle(code: CloseCode.abnormal) }
         case .webSocket(let socket):
-            if socket.messageStartedAt != 0 && now - socket.messageStartedAt >= settings.messageTimeoutMs {
+            if let message = socket.unfinished, now - message.messageStartedAt >= settings.messageTimeoutMs {
                 server.refuse(.messageTimeout, connection: id, address: clientAddress,
                               detail: "A WebSocket was closed 1008: a message was not complete \(settings.messageTimeoutMs) ms after its first byte (lts_config.message_timeout_ms).")
                 shutdown(code: CloseCode.policyViolation, reason: Array("message took too long".utf8))
@@ -340,12 +338,9 @@ final class Connection {
     func updateReading() {
         guard isOpen else { return }
         let shouldRead = pauseReasons.isEmpty
-        if shouldRead && readingStopped {
-            readingStopped = false
-            uv_read_start(asStream(tcp), Connection.allocate, Connection.didRead)
-        } else if !shouldRead && !readingStopped {
-            readingStopped = true
-            uv_read_stop(asStream(tcp))
+        if shouldRead == readingStopped {
+            readingStopped = !shouldRead
+            updateWatch()
         }
         assert(readingStopped == !pauseReasons.isEmpty)
     }
@@ -357,7 +352,7 @@ final class Connection {
     /// keep-alive connection stopped reading after one response over 1 MiB.
     func updateOutboundPause() {
         guard !isClosed else { return }
-        let unsent = Int(uv_stream_get_write_queue_size(asStream(tcp))) + server.cork.pending(for: ObjectIdentifier(self))
+        let unsent = unsentBytes + server.cork.pending(for: ObjectIdentifier(self))
         let highWater = server.settings.outboundHighWater
         let paused = pauseReasons.contains(.outbound)
         if paused ? unsent < highWater / 4 : unsent > highWater { setPaused(.outbound, !paused) }

@@ -10,7 +10,18 @@ final class ConnectionCounts {
 
     func count(of address: [UInt8]) -> Int { byAddress[address] ?? 0 }
 
-    func add(_ address: [UInt8]) { byAddress[address, default: 0] += 1 }
+    /// Counts one more connection from `address`; returns the address as
+    /// this table stores it, for the connection to hold instead of its own
+    /// copy: connections from one address then share one array.
+    @discardableResult
+    func add(_ address: [UInt8]) -> [UInt8] {
+        guard let index = byAddress.index(forKey: address) else {
+            byAddress[address] = 1
+            return address
+        }
+        byAddress.values[index] += 1
+        return byAddress.keys[index]
+    }
 
     func remove(_ address: [UInt8]) {
         guard let n = byAddress[address] else { return }

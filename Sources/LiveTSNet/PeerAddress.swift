@@ -3,15 +3,15 @@ import CLibUV
 import Glibc
 #endif
 
-/// The address at the other end of a TCP handle, as text ("203.0.113.5",
+/// The address at the other end of a TCP socket, as text ("203.0.113.5",
 /// "::1"); empty if the kernel will not say (the peer already left).
-func peerAddress(of tcp: UnsafeMutablePointer<uv_tcp_t>) -> [UInt8] {
+func peerAddress(of fd: Int32) -> [UInt8] {
     var storage = sockaddr_storage()
-    var length = Int32(MemoryLayout<sockaddr_storage>.size)
+    var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
     var text = [CChar](repeating: 0, count: 64)
     let ok: Bool = withUnsafeMutablePointer(to: &storage) { raw in
         let address = UnsafeMutableRawPointer(raw)
-        guard uv_tcp_getpeername(tcp, address.assumingMemoryBound(to: sockaddr.self), &length) == 0 else { return false }
+        guard getpeername(fd, address.assumingMemoryBound(to: sockaddr.self), &length) == 0 else { return false }
         if raw.pointee.ss_family == sa_family_t(AF_INET6) {
             return uv_ip6_name(address.assumingMemoryBound(to: sockaddr_in6.self), &text, text.count) == 0
         }

@@ -17,27 +17,14 @@ extension SocketServer {
             Glibc.close(descriptor)
             return
         }
+        guard poller != nil else {
+            Glibc.close(descriptor)
+            return
+        }
         let connection = Connection(server: self, id: takeConnectionID())
         guard connection.open(descriptor) else { return }
         guard admitAndRead(connection) else { return }
         guard !request.isEmpty else { return }
         request.withUnsafeBytes { connection.received($0) }
-    }
-}
-
-extension Connection {
-    /// Wraps an already connected socket; false (with the descriptor
-    /// closed) if libuv refuses it.
-    func open(_ descriptor: Int32) -> Bool {
-        uv_tcp_init(server.loop.loop, tcp)
-        tcp.pointee.data = Unmanaged.passRetained(self).toOpaque()
-        guard uv_tcp_open(tcp, descriptor) == 0 else {
-            // Not the handle's yet: closing the handle leaves it open.
-            Glibc.close(descriptor)
-            closeHandle()
-            return false
-        }
-        didConnect()
-        return true
     }
 }

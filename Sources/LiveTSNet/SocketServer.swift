@@ -59,6 +59,9 @@ public final class SocketServer {
 
     private let listener: UnsafeMutablePointer<uv_tcp_t>
     private var listenerOpen = false
+    /// Watches every connection's socket (SocketPoller); made when the
+    /// server starts, closed once it has stopped and every connection is gone.
+    private(set) var poller: SocketPoller?
     var connections: [UInt64: Connection] = [:]
     private var nextConnectionID: UInt64 = 1
     /// Requests handed to the host, by id, waiting for `respond` (or, streamed, for their end).
@@ -109,6 +112,7 @@ public final class SocketServer {
         let initRC = uv_tcp_init_ex(loop.loop, listener, UInt32(settings.reusePort ? family : AF_UNSPEC))
         guard initRC == 0 else { throw UVError(initRC) }
         listenerOpen = true
+        try startPoller()
         if settings.reusePort { try setReusePort() }
         listener.pointee.data = Unmanaged.passUnretained(self).toOpaque()
         var storage = sockaddr_storage()
@@ -165,7 +169,22 @@ public final class SocketServer {
     /// on the caller's thread before the loop thread starts, as `listen`.
     public func startUnbound() {
         connectionLimit = settings.maxConnections ?? ConnectionCounts.defaultMaximum()
+        // Without a poller (no epoll set to be had) adopted sockets are closed.
+        try? startPoller()
         startSweep()
+    }
+
+    private func startPoller() throws {
+        guard poller == nil else { return }
+        guard let made = SocketPoller(loop: loop.loop) else { throw UVError(-errno) }
+        poller = made
+        made.onReaped = { [unowned(unsafe) self] in self.closePollerIfDone() }
+    }
+
+    /// Once stopping, the poller goes with the last connection, so the loop can end.
+    private func closePollerIfDone() {
+        guard isStopping, connections.isEmpty, let poller else { return }
+        poller.close()
     }
 
     /// One timer checks every connection's deadlines, instead of a timer
@@ -188,9 +207,19 @@ public final class SocketServer {
         }, period, period)
     }
 
+    /// libuv accepted the socket (accept4, nonblocking) and would have it
+    /// handed to a stream handle with uv_accept: the connection takes the
+    /// descriptor itself instead, to watch it in the poller.
     private func acceptOne() {
+        let descriptor = listener.pointee.accepted_fd
+        guard descriptor >= 0 else { return }
+        listener.pointee.accepted_fd = -1
+        guard poller != nil else {
+            Glibc.close(descriptor)
+            return
+        }
         let connection = Connection(server: self, id: takeConnectionID())
-        guard connection.accept(from: asStream(listener)) else { return }
+        guard connection.open(descriptor) else { return }
         admitAndRead(connection)
     }
 
@@ -231,8 +260,7 @@ public final class SocketServer {
                    detail: "A connection got 503: its address had \(settings.maxConnectionsPerIP) open (lts_config.max_connections_per_ip).")
             return false
         }
-        connectionCounts.add(address)
-        connection.countedAddress = address
+        connection.countedAs(connectionCounts.add(address))
         return true
     }
 
@@ -272,6 +300,8 @@ public final class SocketServer {
         for connection in Array(connections.values) {
             connection.shutdown(code: CloseCode.goingAway, reason: Array("server shutting down".utf8))
         }
+        // With none left, nothing will be reaped to close it.
+        closePollerIfDone()
     }
 
     // MARK: - Upward events from connections
