@@ -93,8 +93,10 @@ typedef struct binding {
   lts_server *server;
   napi_threadsafe_function tsfn;
   pthread_mutex_t mu;
+  pthread_mutex_t call_mu; /* held while the loop thread calls the tsfn */
   rec *head, *tail;  /* guarded by mu */
-  int tsfn_live;     /* guarded by mu; cleared when Node finalizes the tsfn */
+  int tsfn_live;     /* written under call_mu and mu, read under either; cleared when Node finalizes the tsfn */
+  int wake_owed;     /* loop thread: records were queued this turn into an empty queue */
   int released;      /* main thread: we gave up our hold on the tsfn */
   int refs;          /* main thread: the external and the tsfn each hold one */
   instance *inst;    /* main thread */
@@ -113,6 +115,7 @@ static void binding_unref(binding *b) {
   if (--b->refs > 0) return;
   rec_free_list(b->head);
   pthread_mutex_destroy(&b->mu);
+  pthread_mutex_destroy(&b->call_mu);
   free(b);
 }
 
@@ -149,6 +152,16 @@ static void instance_finalize(napi_env env, void *data, void *hint) {
 /* Core thread → JavaScript                                               */
 /* ---------------------------------------------------------------------- */
 
+/* Not under mu: the call wakes Node's thread, which on a shared core may
+ * run at once, and call_js would then block on mu until this thread ran
+ * again. call_mu only keeps the tsfn from being finalized meanwhile. A
+ * failed call means Node is shutting down; the finalizer frees the queue. */
+static void wake_js(binding *b) {
+  pthread_mutex_lock(&b->call_mu);
+  if (b->tsfn_live) napi_call_threadsafe_function(b->tsfn, NULL, napi_tsfn_nonblocking);
+  pthread_mutex_unlock(&b->call_mu);
+}
+
 static void enqueue(binding *b, rec *r) {
   pthread_mutex_lock(&b->mu);
   if (!b->tsfn_live) {
@@ -160,9 +173,20 @@ static void enqueue(binding *b, rec *r) {
   if (b->tail != NULL) b->tail->next = r;
   else b->head = r;
   b->tail = r;
-  /* A failed call means Node is shutting down; the finalizer frees the queue. */
-  if (was_empty) napi_call_threadsafe_function(b->tsfn, NULL, napi_tsfn_nonblocking);
   pthread_mutex_unlock(&b->mu);
+  /* Woken at the turn's end (on_turn_end), once for all this turn queues. */
+  if (was_empty) b->wake_owed = 1;
+}
+
+/* Every callback runs on the loop thread, as this does, so wake_owed needs
+ * no lock. A queue JavaScript empties meanwhile owes a wake-up again at
+ * its next record. */
+static void on_turn_end(lts_server *server, void *ud) {
+  (void)server;
+  binding *b = ud;
+  if (!b->wake_owed) return;
+  b->wake_owed = 0;
+  wake_js(b);
 }
 
 static void on_request(lts_server *server, const lts_request *q, void *ud) {
@@ -519,11 +543,13 @@ static void tsfn_finalize(napi_env env, void *data, void *hint) {
   (void)env;
   (void)hint;
   binding *b = data;
+  pthread_mutex_lock(&b->call_mu);
   pthread_mutex_lock(&b->mu);
   b->tsfn_live = 0;
   rec *list = b->head;
   b->head = b->tail = NULL;
   pthread_mutex_unlock(&b->mu);
+  pthread_mutex_unlock(&b->call_mu);
   rec_free_list(list);
   binding_unref(b);
 }
@@ -628,6 +654,7 @@ static napi_value js_create_server(napi_env env, napi_callback_info info) {
     goto done;
   }
   pthread_mutex_init(&b->mu, NULL);
+  pthread_mutex_init(&b->call_mu, NULL);
   lts_callbacks cbs = {on_request, on_open, on_close, on_live_event, on_message, on_info, on_notice};
   int rc = lts_server_new(&cfg, &cbs, b, &b->server);
   if (rc >= 0 && streams_requests(env, argv[0])) {
@@ -639,8 +666,13 @@ static napi_value js_create_server(napi_env env, napi_callback_info info) {
     rc = lts_server_set_upload_callback(b->server, on_upload, uploads);
     if (rc < 0) lts_server_free(b->server);
   }
+  if (rc >= 0) {
+    rc = lts_server_set_turn_callback(b->server, on_turn_end);
+    if (rc < 0) lts_server_free(b->server);
+  }
   if (rc < 0) {
     pthread_mutex_destroy(&b->mu);
+    pthread_mutex_destroy(&b->call_mu);
     free(b);
     throw_lts(env, rc);
     goto done;
@@ -652,6 +684,7 @@ static napi_value js_create_server(napi_env env, napi_callback_info info) {
   if (s != napi_ok) {
     lts_server_free(b->server);
     pthread_mutex_destroy(&b->mu);
+    pthread_mutex_destroy(&b->call_mu);
     free(b);
     throw_napi(env, s);
     goto done;
