@@ -107,6 +107,7 @@ typedef struct binding {
  * stops their threads even if their handles were never collected. */
 struct instance {
   binding *servers;
+  napi_ref live_record; /* live_record_factory's function, made at its first use */
 };
 
 static const napi_type_tag SERVER_TAG = {0x6c697665747373ULL, 0x7365727665723031ULL};
@@ -349,6 +350,42 @@ static napi_status set_num(napi_env env, napi_value obj, const char *key, double
     if (t_ != napi_ok) return t_;    \
   } while (0)
 
+/* Live records (joins, events, leaves, URL changes) are most of what
+ * reaches JavaScript, one per browser event: each is built by this
+ * function, as an object literal, in one call. Seven property writes
+ * through N-API cost more than the rest of the record: each is a call into
+ * V8's runtime that looks the key up and moves the object to a new shape. */
+#define STR2(x) #x
+#define STR(x) STR2(x)
+static const char LIVE_RECORD_SOURCE[] =
+    "(function (kind, conn, ref, component, name, payload, address) {\n"
+    "  const type = kind === " STR(LTS_EVENT_JOIN) " ? 'join' : kind === " STR(LTS_EVENT_EVENT) " ? 'event'\n"
+    "    : kind === " STR(LTS_EVENT_LEAVE) " ? 'leave' : kind === " STR(LTS_EVENT_URL) " ? 'url' : 'unknown';\n"
+    "  return { type, conn, ref, component, name, payload, address };\n"
+    "})";
+
+static instance *get_instance(napi_env env);
+
+static napi_status live_record_factory(napi_env env, napi_value *out) {
+  instance *inst = get_instance(env);
+  if (inst == NULL) return napi_generic_failure;
+  if (inst->live_record != NULL) return napi_get_reference_value(env, inst->live_record, out);
+  napi_value source;
+  TRY(napi_create_string_utf8(env, LIVE_RECORD_SOURCE, NAPI_AUTO_LENGTH, &source));
+  TRY(napi_run_script(env, source, out));
+  return napi_create_reference(env, *out, 1, &inst->live_record);
+}
+
+static napi_status live_rec_to_js(napi_env env, napi_value factory, const rec *r, napi_value *out) {
+  napi_value args[7], undef;
+  TRY(napi_create_int32(env, r->kind, &args[0]));
+  TRY(napi_create_double(env, (double)r->id, &args[1]));
+  TRY(napi_create_double(env, (double)r->ref, &args[2]));
+  for (int i = 0; i < 4; i++) TRY(napi_create_string_utf8(env, r->str[i], r->len[i], &args[3 + i]));
+  TRY(napi_get_undefined(env, &undef));
+  return napi_call_function(env, undef, factory, 7, args, out);
+}
+
 static napi_status rec_to_js(napi_env env, const rec *r, napi_value *out) {
   napi_value o;
   TRY(napi_create_object(env, &o));
@@ -378,21 +415,8 @@ static napi_status rec_to_js(napi_env env, const rec *r, napi_value *out) {
       TRY(set_num(env, o, "conn", (double)r->id));
       TRY(set_num(env, o, "code", (double)r->code));
       break;
-    case REC_LIVE: {
-      const char *t = r->kind == LTS_EVENT_JOIN    ? "join"
-                      : r->kind == LTS_EVENT_EVENT ? "event"
-                      : r->kind == LTS_EVENT_LEAVE ? "leave"
-                      : r->kind == LTS_EVENT_URL   ? "url"
-                                                   : "unknown";
-      TRY(set_str(env, o, "type", t, NAPI_AUTO_LENGTH));
-      TRY(set_num(env, o, "conn", (double)r->id));
-      TRY(set_num(env, o, "ref", (double)r->ref));
-      TRY(set_str(env, o, "component", r->str[0], r->len[0]));
-      TRY(set_str(env, o, "name", r->str[1], r->len[1]));
-      TRY(set_str(env, o, "payload", r->str[2], r->len[2]));
-      TRY(set_str(env, o, "address", r->str[3], r->len[3]));
-      break;
-    }
+    case REC_LIVE: /* live_rec_to_js */
+      return napi_invalid_arg;
     case REC_MESSAGE: {
       napi_value binary;
       TRY(set_str(env, o, "type", "message", 7));
@@ -514,13 +538,18 @@ static void call_js(napi_env env, napi_value js_cb, void *context, void *data) {
     rec_free_list(list);
     return;
   }
-  napi_value arr, undef;
+  napi_value arr, undef, factory = NULL;
   uint32_t i = 0;
   rec *r = list;
   if (napi_create_array(env, &arr) != napi_ok) goto fail;
   for (; r != NULL; r = r->next, i++) {
     napi_value o;
-    if (rec_to_js(env, r, &o) != napi_ok) goto fail;
+    if (r->type == REC_LIVE) {
+      if (factory == NULL && live_record_factory(env, &factory) != napi_ok) goto fail;
+      if (live_rec_to_js(env, factory, r, &o) != napi_ok) goto fail;
+    } else if (rec_to_js(env, r, &o) != napi_ok) {
+      goto fail;
+    }
     if (r->type == REC_HTTP_HEAD && merge_http_head(env, &r, o) != napi_ok) goto fail;
     if (napi_set_element(env, arr, i, o) != napi_ok) goto fail;
   }
