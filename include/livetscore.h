@@ -719,17 +719,39 @@ int lts_response_send(lts_server *server, lts_request_id id, int status, const c
                       size_t reason_len, const char *headers, size_t headers_len,
                       const void *data, size_t len);
 
-/* Answers made on the calling thread from lts_server_hold_calls on
- * (lts_response_*, lts_request_consume, lts_request_abort) are checked at
- * once as always, and queued in call order, but the loop thread is woken
- * for them only by lts_server_release_calls: one wake-up for all the
- * answers a host gives in one turn of its own event loop, instead of one
- * each (on a shared core, each is a switch between the two threads).
- * Release before the thread waits for anything. Other threads and other
- * calls are not held. Hold returns LTS_ESTATE if the server is not
- * running; release always succeeds. */
+/* Calls made on the calling thread from lts_server_hold_calls on (the
+ * answers lts_response_*, lts_request_consume and lts_request_abort, and
+ * every other call the loop thread carries out: lts_send,
+ * lts_component_*, lts_reply_error, subscriptions, publishes...) are
+ * checked at once as always, and queued in call order, but the loop
+ * thread is woken for them only by lts_server_release_calls: one wake-up
+ * for all the answers a host gives in one turn of its own event loop,
+ * instead of one each (on a shared core, each is a switch between the two
+ * threads, and the loop thread would take each answer alone). Holds nest:
+ * the wake-up comes with the release of the last. Release before the
+ * thread waits for anything; calls that wait for the loop thread
+ * (lts_server_stats, lts_presence_list, lts_server_stop) wake it as
+ * always, and what was held, queued ahead of them, runs first. Other
+ * threads are not held. Hold returns LTS_ESTATE if the
+ * server is not running; release always succeeds. */
 int lts_server_hold_calls(lts_server *server);
 int lts_server_release_calls(lts_server *server);
+
+/* The end of one turn of the loop thread's event loop: its check phase,
+ * after that turn's reads, timers and queued calls, and once more after
+ * the last turn, before lts_server_stop returns. Runs on the loop thread
+ * with the userdata given to lts_server_new. */
+typedef void (*lts_turn_cb)(lts_server *server, void *userdata);
+
+/* Calls on_turn_end at the end of every turn from now on: a host that
+ * queues the callbacks it hears for a thread of its own can wake that
+ * thread there, once for all it heard in the turn, rather than at the
+ * first callback (on a shared core the woken thread runs at once and
+ * takes each callback alone, a switch between the threads each time).
+ * It runs every turn, whether or not the turn made a callback, so it must
+ * be cheap. Before lts_server_start only. Returns LTS_EINVAL for a NULL
+ * on_turn_end; LTS_ESTATE once the server was started. */
+int lts_server_set_turn_callback(lts_server *server, lts_turn_cb on_turn_end);
 
 /* Ends a request at once by closing its connection: for an answer that
  * failed after its head was sent (the client sees it cut off), or a body

@@ -76,6 +76,7 @@ private let bigText = splices([(3, 1, manyBytes, liveMessageLimit)])
 
 /// An upload callback that does nothing: the probes only need one to pass.
 private let ignoreUpload: lts_upload_cb = { _, _, _ in }
+private let ignoreTurn: lts_turn_cb = { _, _ in }
 
 /// Servers the probes create for themselves, freed after the test: freeing
 /// them inside a probe would reset lts_last_error before it is read.
@@ -314,6 +315,10 @@ private let contract: [String: Row] = [
     ]),
     "lts_server_hold_calls": .method(valid: { lts_server_hold_calls($0) }, whenStopped: LTS_ESTATE, probes: []),
     "lts_server_release_calls": .method(valid: { lts_server_release_calls($0) }, whenStopped: LTS_OK, probes: []),
+    "lts_server_set_turn_callback": .method(valid: { lts_server_set_turn_callback($0, ignoreTurn) }, whenStopped: LTS_ESTATE, probes: [
+        Probe("NULL on_turn_end", LTS_EINVAL, mentions: "on_turn_end is NULL") { lts_server_set_turn_callback($0, nil) },
+        Probe("a running server", LTS_ESTATE, mentions: "before lts_server_start") { lts_server_set_turn_callback($0, ignoreTurn) },
+    ]),
     "lts_request_abort": .method(valid: { lts_request_abort($0, 1) }, whenStopped: LTS_ESTATE, probes: [
         Probe("request 0", LTS_EINVAL, mentions: "id is 0") { lts_request_abort($0, 0) },
         Probe("an unknown request", LTS_ENOTFOUND, mentions: "unknown or done") { lts_request_abort($0, 77) },

@@ -35,34 +35,35 @@ extension LiveEngine {
     // MARK: - Thread-safe calls from the host
 
     // Each waits for releaseWakeups when its thread holds wakeups
-    // (lts_server_hold_calls); they are queued in call order either way.
+    // (lts_server_hold_calls), as every call posted to the loop does; they
+    // are queued in call order either way.
     public func holdWakeups() { loop.holdWakeups() }
     public func releaseWakeups() { loop.releaseWakeups() }
 
     public func startResponse(request: UInt64, status: Int, reason: [UInt8], head: HostResponseHead, framing: ResponseLedger.BodyFraming) {
-        loop.runOrPostHeld { [self] in http.startResponse(request: request, status: status, reason: reason, head: head, framing: framing) }
+        loop.runOrPost { [self] in http.startResponse(request: request, status: status, reason: reason, head: head, framing: framing) }
     }
 
     public func sendResponse(request: UInt64, status: Int, reason: [UInt8], head: HostResponseHead, framing: ResponseLedger.BodyFraming,
                              bytes: [UInt8], short: Bool) {
-        loop.runOrPostHeld { [self] in
+        loop.runOrPost { [self] in
             http.sendResponse(request: request, status: status, reason: reason, head: head, framing: framing, bytes: bytes, short: short)
         }
     }
 
     public func writeResponse(request: UInt64, bytes: [UInt8], count: Int) {
-        loop.runOrPostHeld { [self] in http.writeResponse(request: request, bytes: bytes, count: count) }
+        loop.runOrPost { [self] in http.writeResponse(request: request, bytes: bytes, count: count) }
     }
 
     public func endResponse(request: UInt64, bytes: [UInt8], count: Int, short: Bool) {
-        loop.runOrPostHeld { [self] in http.endResponse(request: request, bytes: bytes, count: count, short: short) }
+        loop.runOrPost { [self] in http.endResponse(request: request, bytes: bytes, count: count, short: short) }
     }
 
     public func consumeBody(request: UInt64, bytes: Int) {
-        loop.runOrPostHeld { [self] in http.consumeBody(request: request, bytes: bytes) }
+        loop.runOrPost { [self] in http.consumeBody(request: request, bytes: bytes) }
     }
 
     public func abortRequest(_ request: UInt64) {
-        loop.runOrPostHeld { [self] in http.abortRequest(request) }
+        loop.runOrPost { [self] in http.abortRequest(request) }
     }
 }

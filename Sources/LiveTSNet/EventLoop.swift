@@ -30,15 +30,29 @@ public final class EventLoop {
     /// before anything a callback sends now, so sends must queue behind it.
     /// Loop thread only.
     private var runningBatch = false
-    /// The thread whose `postHeld` work waits for `releaseWakeups` to wake
-    /// the loop, and whether any did. Guarded by `mutex`.
+    /// The thread whose posted work waits for `releaseWakeups` to wake the
+    /// loop, how many holds it has not released, and whether any work
+    /// waits. Guarded by `mutex`.
     private var wakeupHolder: uv_thread_t?
+    private var holds = 0
     private var wakeupOwed = false
+    /// Runs `onTurnEnd` after each turn's reads and drained work.
+    private let turnCheck: UnsafeMutablePointer<uv_check_t>
+    private var turnCheckStarted = false
+    /// Called on the loop thread at the end of every turn of the loop (its
+    /// check phase: after the reads, timers and posted work of that turn),
+    /// and once more after the last turn. A host that queues what it hears
+    /// for a thread of its own wakes that thread here, once for all it heard
+    /// in the turn, rather than at the first callback: on a shared core the
+    /// woken thread would run at once and take each callback alone. Set
+    /// before `startThread`.
+    public var onTurnEnd: (() -> Void)?
 
     public init() throws {
         loop = .allocate(capacity: 1)
         wakeup = .allocate(capacity: 1)
         mutex = .allocate(capacity: 1)
+        turnCheck = .allocate(capacity: 1)
         var rc = uv_loop_init(loop)
         guard rc == 0 else { throw UVError(rc) }
         rc = uv_mutex_init(mutex)
@@ -53,56 +67,28 @@ public final class EventLoop {
     deinit {
         uv_mutex_destroy(mutex)
         mutex.deallocate()
+        turnCheck.deallocate()
         wakeup.deallocate()
         loop.deallocate()
     }
 
     /// Runs `work` on the loop thread. False once the loop is shutting down.
+    /// Posted from the thread that holds wakeups, it waits for their
+    /// release (see `holdWakeups`): only for work nothing waits on.
     @discardableResult
     public func post(_ work: @escaping () -> Void) -> Bool {
-        uv_mutex_lock(mutex)
-        guard accepting else { uv_mutex_unlock(mutex); return false }
-        pending.append(work)
-        queued.store(pending.count, ordering: .releasing)
-        uv_mutex_unlock(mutex)
-        uv_async_send(wakeup)
-        return true
+        enqueue(work, mayHold: true)
     }
 
-    /// From now on `postHeld` on this thread queues without waking the
-    /// loop, until `releaseWakeups`: a host answering many requests in one
-    /// turn of its own loop wakes the loop thread once, not per answer (on
-    /// a shared core every wake-up is a switch between the threads).
-    public func holdWakeups() {
-        uv_mutex_lock(mutex)
-        wakeupHolder = uv_thread_self()
-        uv_mutex_unlock(mutex)
-    }
-
-    /// Wakes the loop for what `postHeld` queued since `holdWakeups`.
-    public func releaseWakeups() {
-        uv_mutex_lock(mutex)
-        let owed = wakeupOwed
-        wakeupHolder = nil
-        wakeupOwed = false
-        uv_mutex_unlock(mutex)
-        if owed { uv_async_send(wakeup) }
-    }
-
-    /// `runOrPost`, but work posted from the thread holding wakeups waits
-    /// for its release. Only for work nothing waits on.
-    @discardableResult
-    public func runOrPostHeld(_ work: @escaping () -> Void) -> Bool {
-        if canRunDirectly {
-            work()
-            return true
-        }
+    /// Queues `work` and wakes the loop, unless `mayHold` and this thread
+    /// holds wakeups.
+    private func enqueue(_ work: @escaping () -> Void, mayHold: Bool) -> Bool {
         uv_mutex_lock(mutex)
         guard accepting else { uv_mutex_unlock(mutex); return false }
         pending.append(work)
         queued.store(pending.count, ordering: .releasing)
         var held = false
-        if var holder = wakeupHolder {
+        if mayHold, var holder = wakeupHolder {
             var me = uv_thread_self()
             held = uv_thread_equal(&me, &holder) != 0
             if held { wakeupOwed = true }
@@ -110,6 +96,38 @@ public final class EventLoop {
         uv_mutex_unlock(mutex)
         if !held { uv_async_send(wakeup) }
         return true
+    }
+
+    /// From now on work this thread posts queues without waking the loop,
+    /// until as many `releaseWakeups`: a host answering many events or
+    /// requests in one turn of its own loop wakes the loop thread once, not
+    /// per answer (on a shared core every wake-up is a switch between the
+    /// threads, and the loop thread would take each answer alone). Holds
+    /// nest, so two parts of a host may each hold for their own turn.
+    public func holdWakeups() {
+        uv_mutex_lock(mutex)
+        var me = uv_thread_self()
+        if var holder = wakeupHolder, uv_thread_equal(&me, &holder) != 0 {
+            holds += 1
+        } else {
+            // Another thread's holds end here: its work wakes the loop again.
+            wakeupHolder = me
+            holds = 1
+        }
+        uv_mutex_unlock(mutex)
+    }
+
+    /// Ends one hold; the last wakes the loop for what was posted meanwhile.
+    public func releaseWakeups() {
+        uv_mutex_lock(mutex)
+        holds = max(0, holds - 1)
+        let owed = wakeupOwed && holds == 0
+        if holds == 0 {
+            wakeupHolder = nil
+            wakeupOwed = false
+        }
+        uv_mutex_unlock(mutex)
+        if owed { uv_async_send(wakeup) }
     }
 
     /// Runs `work` on the loop thread and waits for its result; nil if the
@@ -120,7 +138,7 @@ public final class EventLoop {
         guard uv_sem_init(done, 0) == 0 else { return nil }
         defer { uv_sem_destroy(done) }
         let box = ResultBox<T>()
-        guard post({ box.value = work(); uv_sem_post(done) }) else { return nil }
+        guard enqueue({ box.value = work(); uv_sem_post(done) }, mayHold: false) else { return nil }
         uv_sem_wait(done)
         return box.value
     }
@@ -185,6 +203,17 @@ public final class EventLoop {
 
     /// Starts the thread that runs the loop until every handle is closed.
     public func startThread() throws {
+        if onTurnEnd != nil && !turnCheckStarted {
+            uv_check_init(loop, turnCheck)
+            turnCheck.pointee.data = Unmanaged.passUnretained(self).toOpaque()
+            uv_check_start(turnCheck) { handle in
+                guard let handle, let data = handle.pointee.data else { return }
+                Unmanaged<EventLoop>.fromOpaque(data).takeUnretainedValue().onTurnEnd?()
+            }
+            // It runs every turn but never keeps the loop alive by itself.
+            uv_unref(asHandle(turnCheck))
+            turnCheckStarted = true
+        }
         let context = Unmanaged.passRetained(self).toOpaque()
         let rc = uv_thread_create(&thread, { arg in
             let loop = Unmanaged<EventLoop>.fromOpaque(arg!).takeRetainedValue()
@@ -198,6 +227,8 @@ public final class EventLoop {
             pthread_sigmask(SIG_BLOCK, &pipe, nil)
             uv_run(loop.loop, UV_RUN_DEFAULT)
             loop.drain()
+            // Callbacks of the closing handles came after the last check.
+            loop.onTurnEnd?()
         }, context)
         guard rc == 0 else {
             Unmanaged<EventLoop>.fromOpaque(context).release()
@@ -209,14 +240,15 @@ public final class EventLoop {
     /// After `finalWork` has closed every other handle, closes the wake-up
     /// handle so `uv_run` returns, and joins the thread.
     public func shutdown(finalWork: @escaping () -> Void) {
-        post { [self] in
+        _ = enqueue({ [self] in
             finalWork()
             uv_mutex_lock(mutex)
             accepting = false
             uv_mutex_unlock(mutex)
             drain()
             uv_close(UnsafeMutableRawPointer(wakeup).assumingMemoryBound(to: uv_handle_t.self), nil)
-        }
+            if turnCheckStarted { uv_close(asHandle(turnCheck), nil) }
+        }, mayHold: false)
         if threadStarted {
             uv_thread_join(&thread)
             threadStarted = false
@@ -230,6 +262,7 @@ public final class EventLoop {
         finalWork()
         accepting = false
         uv_close(UnsafeMutableRawPointer(wakeup).assumingMemoryBound(to: uv_handle_t.self), nil)
+        if turnCheckStarted { uv_close(asHandle(turnCheck), nil) }
         uv_run(loop, UV_RUN_DEFAULT)
         uv_loop_close(loop)
     }

@@ -93,8 +93,10 @@ typedef struct binding {
   lts_server *server;
   napi_threadsafe_function tsfn;
   pthread_mutex_t mu;
+  pthread_mutex_t call_mu; /* held while the loop thread calls the tsfn */
   rec *head, *tail;  /* guarded by mu */
-  int tsfn_live;     /* guarded by mu; cleared when Node finalizes the tsfn */
+  int tsfn_live;     /* written under call_mu and mu, read under either; cleared when Node finalizes the tsfn */
+  int wake_owed;     /* loop thread: records were queued this turn into an empty queue */
   int released;      /* main thread: we gave up our hold on the tsfn */
   int refs;          /* main thread: the external and the tsfn each hold one */
   instance *inst;    /* main thread */
@@ -105,6 +107,7 @@ typedef struct binding {
  * stops their threads even if their handles were never collected. */
 struct instance {
   binding *servers;
+  napi_ref live_record; /* live_record_factory's function, made at its first use */
 };
 
 static const napi_type_tag SERVER_TAG = {0x6c697665747373ULL, 0x7365727665723031ULL};
@@ -113,6 +116,7 @@ static void binding_unref(binding *b) {
   if (--b->refs > 0) return;
   rec_free_list(b->head);
   pthread_mutex_destroy(&b->mu);
+  pthread_mutex_destroy(&b->call_mu);
   free(b);
 }
 
@@ -149,6 +153,16 @@ static void instance_finalize(napi_env env, void *data, void *hint) {
 /* Core thread → JavaScript                                               */
 /* ---------------------------------------------------------------------- */
 
+/* Not under mu: the call wakes Node's thread, which on a shared core may
+ * run at once, and call_js would then block on mu until this thread ran
+ * again. call_mu only keeps the tsfn from being finalized meanwhile. A
+ * failed call means Node is shutting down; the finalizer frees the queue. */
+static void wake_js(binding *b) {
+  pthread_mutex_lock(&b->call_mu);
+  if (b->tsfn_live) napi_call_threadsafe_function(b->tsfn, NULL, napi_tsfn_nonblocking);
+  pthread_mutex_unlock(&b->call_mu);
+}
+
 static void enqueue(binding *b, rec *r) {
   pthread_mutex_lock(&b->mu);
   if (!b->tsfn_live) {
@@ -160,9 +174,20 @@ static void enqueue(binding *b, rec *r) {
   if (b->tail != NULL) b->tail->next = r;
   else b->head = r;
   b->tail = r;
-  /* A failed call means Node is shutting down; the finalizer frees the queue. */
-  if (was_empty) napi_call_threadsafe_function(b->tsfn, NULL, napi_tsfn_nonblocking);
   pthread_mutex_unlock(&b->mu);
+  /* Woken at the turn's end (on_turn_end), once for all this turn queues. */
+  if (was_empty) b->wake_owed = 1;
+}
+
+/* Every callback runs on the loop thread, as this does, so wake_owed needs
+ * no lock. A queue JavaScript empties meanwhile owes a wake-up again at
+ * its next record. */
+static void on_turn_end(lts_server *server, void *ud) {
+  (void)server;
+  binding *b = ud;
+  if (!b->wake_owed) return;
+  b->wake_owed = 0;
+  wake_js(b);
 }
 
 static void on_request(lts_server *server, const lts_request *q, void *ud) {
@@ -325,6 +350,42 @@ static napi_status set_num(napi_env env, napi_value obj, const char *key, double
     if (t_ != napi_ok) return t_;    \
   } while (0)
 
+/* Live records (joins, events, leaves, URL changes) are most of what
+ * reaches JavaScript, one per browser event: each is built by this
+ * function, as an object literal, in one call. Seven property writes
+ * through N-API cost more than the rest of the record: each is a call into
+ * V8's runtime that looks the key up and moves the object to a new shape. */
+#define STR2(x) #x
+#define STR(x) STR2(x)
+static const char LIVE_RECORD_SOURCE[] =
+    "(function (kind, conn, ref, component, name, payload, address) {\n"
+    "  const type = kind === " STR(LTS_EVENT_JOIN) " ? 'join' : kind === " STR(LTS_EVENT_EVENT) " ? 'event'\n"
+    "    : kind === " STR(LTS_EVENT_LEAVE) " ? 'leave' : kind === " STR(LTS_EVENT_URL) " ? 'url' : 'unknown';\n"
+    "  return { type, conn, ref, component, name, payload, address };\n"
+    "})";
+
+static instance *get_instance(napi_env env);
+
+static napi_status live_record_factory(napi_env env, napi_value *out) {
+  instance *inst = get_instance(env);
+  if (inst == NULL) return napi_generic_failure;
+  if (inst->live_record != NULL) return napi_get_reference_value(env, inst->live_record, out);
+  napi_value source;
+  TRY(napi_create_string_utf8(env, LIVE_RECORD_SOURCE, NAPI_AUTO_LENGTH, &source));
+  TRY(napi_run_script(env, source, out));
+  return napi_create_reference(env, *out, 1, &inst->live_record);
+}
+
+static napi_status live_rec_to_js(napi_env env, napi_value factory, const rec *r, napi_value *out) {
+  napi_value args[7], undef;
+  TRY(napi_create_int32(env, r->kind, &args[0]));
+  TRY(napi_create_double(env, (double)r->id, &args[1]));
+  TRY(napi_create_double(env, (double)r->ref, &args[2]));
+  for (int i = 0; i < 4; i++) TRY(napi_create_string_utf8(env, r->str[i], r->len[i], &args[3 + i]));
+  TRY(napi_get_undefined(env, &undef));
+  return napi_call_function(env, undef, factory, 7, args, out);
+}
+
 static napi_status rec_to_js(napi_env env, const rec *r, napi_value *out) {
   napi_value o;
   TRY(napi_create_object(env, &o));
@@ -354,21 +415,8 @@ static napi_status rec_to_js(napi_env env, const rec *r, napi_value *out) {
       TRY(set_num(env, o, "conn", (double)r->id));
       TRY(set_num(env, o, "code", (double)r->code));
       break;
-    case REC_LIVE: {
-      const char *t = r->kind == LTS_EVENT_JOIN    ? "join"
-                      : r->kind == LTS_EVENT_EVENT ? "event"
-                      : r->kind == LTS_EVENT_LEAVE ? "leave"
-                      : r->kind == LTS_EVENT_URL   ? "url"
-                                                   : "unknown";
-      TRY(set_str(env, o, "type", t, NAPI_AUTO_LENGTH));
-      TRY(set_num(env, o, "conn", (double)r->id));
-      TRY(set_num(env, o, "ref", (double)r->ref));
-      TRY(set_str(env, o, "component", r->str[0], r->len[0]));
-      TRY(set_str(env, o, "name", r->str[1], r->len[1]));
-      TRY(set_str(env, o, "payload", r->str[2], r->len[2]));
-      TRY(set_str(env, o, "address", r->str[3], r->len[3]));
-      break;
-    }
+    case REC_LIVE: /* live_rec_to_js */
+      return napi_invalid_arg;
     case REC_MESSAGE: {
       napi_value binary;
       TRY(set_str(env, o, "type", "message", 7));
@@ -490,13 +538,18 @@ static void call_js(napi_env env, napi_value js_cb, void *context, void *data) {
     rec_free_list(list);
     return;
   }
-  napi_value arr, undef;
+  napi_value arr, undef, factory = NULL;
   uint32_t i = 0;
   rec *r = list;
   if (napi_create_array(env, &arr) != napi_ok) goto fail;
   for (; r != NULL; r = r->next, i++) {
     napi_value o;
-    if (rec_to_js(env, r, &o) != napi_ok) goto fail;
+    if (r->type == REC_LIVE) {
+      if (factory == NULL && live_record_factory(env, &factory) != napi_ok) goto fail;
+      if (live_rec_to_js(env, factory, r, &o) != napi_ok) goto fail;
+    } else if (rec_to_js(env, r, &o) != napi_ok) {
+      goto fail;
+    }
     if (r->type == REC_HTTP_HEAD && merge_http_head(env, &r, o) != napi_ok) goto fail;
     if (napi_set_element(env, arr, i, o) != napi_ok) goto fail;
   }
@@ -519,11 +572,13 @@ static void tsfn_finalize(napi_env env, void *data, void *hint) {
   (void)env;
   (void)hint;
   binding *b = data;
+  pthread_mutex_lock(&b->call_mu);
   pthread_mutex_lock(&b->mu);
   b->tsfn_live = 0;
   rec *list = b->head;
   b->head = b->tail = NULL;
   pthread_mutex_unlock(&b->mu);
+  pthread_mutex_unlock(&b->call_mu);
   rec_free_list(list);
   binding_unref(b);
 }
@@ -628,6 +683,7 @@ static napi_value js_create_server(napi_env env, napi_callback_info info) {
     goto done;
   }
   pthread_mutex_init(&b->mu, NULL);
+  pthread_mutex_init(&b->call_mu, NULL);
   lts_callbacks cbs = {on_request, on_open, on_close, on_live_event, on_message, on_info, on_notice};
   int rc = lts_server_new(&cfg, &cbs, b, &b->server);
   if (rc >= 0 && streams_requests(env, argv[0])) {
@@ -639,8 +695,13 @@ static napi_value js_create_server(napi_env env, napi_callback_info info) {
     rc = lts_server_set_upload_callback(b->server, on_upload, uploads);
     if (rc < 0) lts_server_free(b->server);
   }
+  if (rc >= 0) {
+    rc = lts_server_set_turn_callback(b->server, on_turn_end);
+    if (rc < 0) lts_server_free(b->server);
+  }
   if (rc < 0) {
     pthread_mutex_destroy(&b->mu);
+    pthread_mutex_destroy(&b->call_mu);
     free(b);
     throw_lts(env, rc);
     goto done;
@@ -652,6 +713,7 @@ static napi_value js_create_server(napi_env env, napi_callback_info info) {
   if (s != napi_ok) {
     lts_server_free(b->server);
     pthread_mutex_destroy(&b->mu);
+    pthread_mutex_destroy(&b->call_mu);
     free(b);
     throw_napi(env, s);
     goto done;

@@ -75,6 +75,8 @@ export class LiveInstance {
   private uploads: ViewUploads | null = null;
   /** Events the view pushed to its hooks, and its reply to a hook's event. */
   private readonly pushes = new PushEvents();
+  /** Each node's handleEvent places by event name, for log lines: an event does not build its own. */
+  private readonly handlerPlaces = new WeakMap<TreeNode, Map<string, string>>();
   /** The live views its render places with liveRender. */
   private readonly nesting: LiveNesting;
   private readonly probe: ViewProbe;
@@ -169,11 +171,11 @@ export class LiveInstance {
         return this.uploadEvent(ref, wireId, name, raw);
       }
       const decision = decideEvent(node.Class, name, raw);
-      const where = nodePlace(node, `handleEvent(${quoted(name)})`);
       if (decision.kind === "refused") {
         this.env.refused(this.conn, decision.reason, `${decision.log} on ${nodeName(this.label, node)}`);
         return this.core.reply(ref, decision.reason, wireId);
       }
+      const where = this.handlerPlace(node, name);
       const handler = async (): Promise<void> => {
         if (decision.kind === "model") {
           node.instance.setState({ [decision.field]: decision.value });
@@ -300,6 +302,15 @@ export class LiveInstance {
       const view = tree.root.instance as unknown as LiveView<object>;
       return this.guarded(() => fn(view), { ref, target: this.id, where: what, cause: what });
     });
+  }
+
+  /** "handleEvent("inc")", with the component when not the root; the names are the class's own events. */
+  private handlerPlace(node: TreeNode, name: string): string {
+    let places = this.handlerPlaces.get(node);
+    if (places === undefined) this.handlerPlaces.set(node, (places = new Map()));
+    let where = places.get(name);
+    if (where === undefined) places.set(name, (where = nodePlace(node, `handleEvent(${quoted(name)})`)));
+    return where;
   }
 
   private liveNode(ref: number, wireId: string): TreeNode | null {

@@ -8,6 +8,7 @@ import { REDIS_LINK_TOPIC, isRedisLink, ownTopic, type RedisLink } from "./core-
 import { allowedEvents, checkViewClass, modelFieldsOf } from "./events";
 import { Html, trusted } from "./html";
 import { HostRequests, hostRequestConfig, type HostRequestOptions } from "./http/host-requests";
+import { TurnHold } from "./turn-hold";
 import { LiveHub, UNKNOWN_ADDRESS } from "./hub";
 import { decodeInfo, encodeInfo } from "./info-codec";
 import { DEFAULT_MAX_LIVE_MESSAGE_BYTES, DEFAULT_MAX_PAGE_BYTES, formatBytes } from "./limits";
@@ -194,7 +195,10 @@ export type TopicHandler = (data: unknown, topic: string) => void;
 export const LIVE_PATH = "/live";
 
 /** A started core; port 0 when it only serves the servers it is attached to. */
-type Running = { native: NativeBinding; handle: ServerHandle; port: number; hub: LiveHub; requests?: HostRequests; root: RootMount | null };
+type Running = { native: NativeBinding; handle: ServerHandle; port: number; hub: LiveHub; turn: TurnHold; requests?: HostRequests; root: RootMount | null };
+
+/** Records a view answers: the answers of one batch wake the core once (turn-hold.ts). */
+const VIEW_RECORDS: ReadonlySet<CoreRecord["type"]> = new Set(["join", "event", "url", "leave", "info"]);
 
 // The core's grammar (RedisEndpoint.swift), checked here too so a bad URL
 // fails at construction: printable ASCII, %XX escapes in the credentials,
@@ -545,7 +549,7 @@ export class LiveTSServer {
         titleSuffix: this.titleSuffix,
         metrics: this.counted,
       });
-      running = { native, handle, port: 0, hub, root };
+      running = { native, handle, port: 0, hub, turn: new TurnHold(native, handle), root };
       const { handler } = this.options, live = running;
       if (handler !== undefined) {
         running.requests = new HostRequests(native, handle, handler, (path) => this.servesPage(path),
@@ -723,6 +727,7 @@ export class LiveTSServer {
 
   private onRecords(running: Running, records: CoreRecord[]): void {
     for (const record of records) {
+      if (VIEW_RECORDS.has(record.type)) running.turn.hold();
       try {
         this.onRecord(running, record);
       } catch (err) {

@@ -6,18 +6,25 @@
 export class TaskQueue {
   private tail: Promise<void> = Promise.resolve();
   private depth = 0;
+  // Bound once: a task costs two promises and no closures of its own
+  // (every event is one).
+  private readonly settled = (): void => {
+    this.depth--;
+  };
+  private readonly failed = (err: unknown): void => {
+    try {
+      this.onError(err);
+    } finally {
+      this.depth--;
+    }
+  };
 
   constructor(private readonly onError: (err: unknown) => void) {}
 
   /** Queues `task`; a task that throws is reported and the queue goes on. */
   run(task: () => void | Promise<void>): void {
     this.depth++;
-    this.tail = this.tail
-      .then(task)
-      .catch(this.onError)
-      .finally(() => {
-        this.depth--;
-      });
+    this.tail = this.tail.then(task).then(this.settled, this.failed);
   }
 
   /** True while a task is queued or running. */

@@ -119,7 +119,8 @@ export function reportViewError(view: string, id: string, where: string, err: un
 
 /** Under `livets dev`, a render of view `id` went out (`joined`: its join's): its overlay goes. */
 export function reportViewOk(id: string, joined = false): void {
-  if (devChannelUrl() === null || !(failed.delete(id) || joined)) return;
+  // Asked on every render: the environment (a getenv each) only when there is something to say.
+  if (!(failed.delete(id) || joined) || devChannelUrl() === null) return;
   send({ livets: "view-ok", id });
 }
 

@@ -1,0 +1,39 @@
+// The core's loop thread is woken once for all the answers Node's thread
+// gives in one turn of its loop, not once per answer. A view answers an
+// event several microtasks after its record arrived (its task queue, the
+// handler, the render), so the hold lasts until the turn's check phase
+// (setImmediate), after those microtasks, rather than to the next
+// microtask. On a shared core each wake-up is a switch between the two
+// threads, and the loop thread would take each answer alone: held, one
+// switch carries a whole batch of patches.
+
+import type { NativeBinding, ServerHandle } from "./native";
+
+export class TurnHold {
+  private held = false;
+  private readonly release = (): void => {
+    this.held = false;
+    try {
+      this.native.releaseCalls(this.handle);
+    } catch {
+      // The server was freed meanwhile: nothing is left to wake.
+    }
+  };
+
+  constructor(
+    private readonly native: NativeBinding,
+    private readonly handle: ServerHandle,
+  ) {}
+
+  /** Holds the core's wake-ups until this turn's check phase; once per turn. */
+  hold(): void {
+    if (this.held) return;
+    try {
+      this.native.holdCalls(this.handle);
+    } catch {
+      return; // The server stopped: there is nothing to hold.
+    }
+    this.held = true;
+    setImmediate(this.release);
+  }
+}
