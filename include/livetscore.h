@@ -53,11 +53,11 @@ extern "C" {
 #endif
 
 #define LTS_VERSION_MAJOR 0
-#define LTS_VERSION_MINOR 2
+#define LTS_VERSION_MINOR 3
 #define LTS_VERSION_PATCH 0
 /* MAJOR * 10000 + MINOR * 100 + PATCH; compare with lts_version_number(). */
-#define LTS_VERSION_NUMBER 200
-#define LTS_VERSION_STRING "0.2.0"
+#define LTS_VERSION_NUMBER 300
+#define LTS_VERSION_STRING "0.3.0"
 
 /* The wire protocol version spoken with the browser connector. */
 #define LTS_PROTOCOL_VERSION 1

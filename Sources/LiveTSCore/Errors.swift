@@ -43,7 +43,7 @@ public func lts_err_name(_ code: Int32) -> UnsafePointer<CChar> {
 @_cdecl("lts_version_number")
 public func lts_version_number() -> Int32 { LTS_VERSION_NUMBER }
 
-private let versionString: StaticString = "0.2.0"
+private let versionString: StaticString = "0.3.0"
 
 @_cdecl("lts_version_string")
 public func lts_version_string() -> UnsafePointer<CChar> {

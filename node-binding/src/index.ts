@@ -84,7 +84,7 @@ export function diff(oldHtml: string, newHtml: string): string {
   return loadNative().diff(oldHtml, newHtml);
 }
 
-/** The version of the loaded native core, e.g. {number: 200, string: "0.2.0"}. */
+/** The version of the loaded native core, e.g. {number: 300, string: "0.3.0"}. */
 export function coreVersion(): { number: number; string: string } {
   return loadNative().version();
 }

@@ -28,7 +28,7 @@ function server(n, config = {}) {
 
 test('version matches the header the shim was built with', () => {
   const n = requireNative()
-  assert.deepEqual(n.version(), { number: 200, string: '0.2.0' })
+  assert.deepEqual(n.version(), { number: 300, string: '0.3.0' })
 })
 
 test('diff returns the patch as JSON text', () => {
