@@ -81,7 +81,8 @@ public final class HTMLDocument {
     var childLists: [Int: ChildList] = [:]
     /// Source offsets owed to the nodes from `from` on, which `ranges`
     /// does not hold yet (`HTMLDocument.sourceRange`): a splice that
-    /// changes a length moves what follows it without rewriting it.
+    /// changes a length moves what follows it without rewriting it. In
+    /// order of `from`, one entry per `from`.
     var rangeShifts: [(from: Int, delta: Int32)] = []
     /// Set once by the `HTMLDiffCache` that made the document, which names
     /// it by this serial instead of holding it.

@@ -498,8 +498,7 @@ extension HTMLDocument {
         }
         // The offsets after the element move when a source offset of theirs is next read, not now.
         if delta != 0 && after < ranges.count {
-            rangeShifts.append((after, delta))
-            if rangeShifts.count > 32 { settleRanges() }
+            oweShift(from: after, delta)
         }
     }
 
@@ -535,16 +534,36 @@ extension HTMLDocument {
             a = Int(nodes[a].parent)
         }
         if e + 1 < ranges.count {
-            rangeShifts.append((e + 1, delta))
-            if rangeShifts.count > 32 { settleRanges() }
+            oweShift(from: e + 1, delta)
         }
+    }
+
+    /// Records that the source offsets of nodes from `from` on are `delta`
+    /// off what `ranges` stores. Kept in order of `from`, so a node's shift
+    /// is summed until the first that starts after it.
+    private func oweShift(from: Int, _ delta: Int32) {
+        var lo = 0
+        var hi = rangeShifts.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if rangeShifts[mid].from < from { lo = mid + 1 } else { hi = mid }
+        }
+        if lo < rangeShifts.count && rangeShifts[lo].from == from {
+            rangeShifts[lo].delta += delta
+        } else {
+            rangeShifts.insert((from, delta), at: lo)
+        }
+        if rangeShifts.count > 32 { settleRanges() }
     }
 
     /// What the source offsets of node `k` are off what `ranges` stores.
     @inline(__always)
     private func rangeShift(at k: Int) -> Int32 {
         var d: Int32 = 0
-        for s in rangeShifts where k >= s.from { d += s.delta }
+        for s in rangeShifts {
+            if s.from > k { break }
+            d += s.delta
+        }
         return d
     }
 
@@ -561,24 +580,29 @@ extension HTMLDocument {
         return r
     }
 
-    /// Writes the shifts owed into `ranges`: before node indexes move, or when many are owed.
+    /// Writes the shifts owed into `ranges`: before node indexes move, or
+    /// when many are owed. One pass, the shift growing as each `from` is passed.
     private func settleRanges() {
-        guard !rangeShifts.isEmpty else { return }
+        guard let first = rangeShifts.first else { return }
         let shifts = rangeShifts
-        rangeShifts.removeAll()
+        rangeShifts.removeAll(keepingCapacity: true)
         ranges.withUnsafeMutableBufferPointer { buffer in
-            for s in shifts {
-                for k in s.from..<buffer.count {
-                    if buffer[k].start >= 0 { buffer[k].start += s.delta }
-                    if buffer[k].tagEnd >= 0 { buffer[k].tagEnd += s.delta }
-                    if buffer[k].close >= 0 { buffer[k].close += s.delta }
-                    if buffer[k].end >= 0 { buffer[k].end += s.delta }
+            var next = 0
+            var d: Int32 = 0
+            for k in min(first.from, buffer.count)..<buffer.count {
+                while next < shifts.count && shifts[next].from <= k {
+                    d += shifts[next].delta
+                    next += 1
                 }
+                if d == 0 { continue }
+                if buffer[k].start >= 0 { buffer[k].start += d }
+                if buffer[k].tagEnd >= 0 { buffer[k].tagEnd += d }
+                if buffer[k].close >= 0 { buffer[k].close += d }
+                if buffer[k].end >= 0 { buffer[k].end += d }
             }
         }
     }
 
-    /// Room for `extra` more bytes after `storageUsed`, doubling so appends cost their own size.
     private func reserveStorage(_ extra: Int) {
         guard storageUsed + extra > storage.count else { return }
         let grown = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(storage.count * 2, storageUsed + extra))
