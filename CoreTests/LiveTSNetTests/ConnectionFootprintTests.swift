@@ -73,13 +73,16 @@ final class ConnectionFootprintTests: XCTestCase {
     func testAnIdleWebSocketHoldsTwoSmallObjects() throws {
         let loop = try EventLoop()
         let server = SocketServer(loop: loop, settings: ServerSettings())
-        let connection = Connection(server: server, id: 1)
-        let phase = Connection.WebSocketPhase(deflate: nil)
+        // malloc may hand out a chunk larger than asked for when what it
+        // would split off is too small to keep: the smallest of several
+        // fresh objects is the size class the object asks for.
+        let connections = (1...8).map { Connection(server: server, id: UInt64($0)) }
+        let phases = (1...8).map { _ in Connection.WebSocketPhase(deflate: nil) }
         // The connection, its socket in the kernel's epoll set, no libuv
         // handle; the phase, no decoder until a read ends inside a message.
-        XCTAssertLessThanOrEqual(mallocSize(connection), 104)
-        XCTAssertLessThanOrEqual(mallocSize(phase), 40)
-        XCTAssertNil(phase.unfinished)
+        XCTAssertLessThanOrEqual(connections.map(mallocSize).min()!, 104)
+        XCTAssertLessThanOrEqual(phases.map(mallocSize).min()!, 40)
+        XCTAssertNil(phases[0].unfinished)
         loop.discard { server.closeAll() }
     }
 }
