@@ -20,12 +20,18 @@ export class TurnHold {
     }
   };
 
+  /**
+   * `releaseAt` schedules the release: the turn's check phase by default;
+   * HTTP answers, which handlers give in the same ticks as their records,
+   * are released at the next microtask.
+   */
   constructor(
     private readonly native: NativeBinding,
     private readonly handle: ServerHandle,
+    private readonly releaseAt: (release: () => void) => void = setImmediate,
   ) {}
 
-  /** Holds the core's wake-ups until this turn's check phase; once per turn. */
+  /** Holds the core's wake-ups until the release; once until then. */
   hold(): void {
     if (this.held) return;
     try {
@@ -34,6 +40,6 @@ export class TurnHold {
       return; // The server stopped: there is nothing to hold.
     }
     this.held = true;
-    setImmediate(this.release);
+    this.releaseAt(this.release);
   }
 }

@@ -4,6 +4,7 @@
 // (everything else: any method, any path).
 
 import type { HttpRecord, NativeBinding, NativeConfig, RequestRecord, ServerHandle } from "../native";
+import { TurnHold } from "../turn-hold";
 import { RequestBridge, type BridgeLogger, type LeftRequests, type RequestHandler } from "./request-bridge";
 
 /** The LiveTSServer options of this module. */
@@ -37,19 +38,11 @@ export class HostRequests {
   /** Requests answered as pages: their later records are not the handler's. */
   private readonly pages = new Set<number>();
   /** This turn's answers are held for one wake-up of the core's loop. */
-  private holding = false;
-  private readonly release = (): void => {
-    this.holding = false;
-    try {
-      this.native.releaseCalls(this.handle);
-    } catch {
-      // The server was freed meanwhile: nothing is left to wake.
-    }
-  };
+  private readonly turn: TurnHold;
 
   constructor(
-    private readonly native: NativeBinding,
-    private readonly handle: ServerHandle,
+    native: NativeBinding,
+    handle: ServerHandle,
     handler: RequestHandler,
     private readonly isPage: (path: string) => boolean,
     private readonly page: (request: RequestRecord) => void,
@@ -57,6 +50,8 @@ export class HostRequests {
     encrypted: boolean,
     left?: LeftRequests,
   ) {
+    // Handlers answer in the same ticks as their records: released at the next microtask.
+    this.turn = new TurnHold(native, handle, queueMicrotask);
     this.bridge = new RequestBridge(
       {
         consume: (id, bytes) => native.requestConsume(handle, id, bytes),
@@ -77,7 +72,7 @@ export class HostRequests {
     // The answers a batch of records brings (handlers run in this turn's
     // ticks) wake the core once, in a microtask after those ticks, instead
     // of once each: on a shared core each wake-up is a thread switch.
-    if (!this.holding) this.hold();
+    this.turn.hold();
     if (record.type === "http-head") {
       const { method, target } = record;
       if ((method === "GET" || method === "HEAD") && this.isPage(target.split("?")[0])) {
@@ -93,13 +88,4 @@ export class HostRequests {
     this.bridge.onRecord(record);
   }
 
-  private hold(): void {
-    try {
-      this.native.holdCalls(this.handle);
-    } catch {
-      return; // The server stopped: there is nothing to hold.
-    }
-    this.holding = true;
-    queueMicrotask(this.release);
-  }
 }
