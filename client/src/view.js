@@ -47,7 +47,8 @@ export const view = (root, push, needHooks) => {
     new Promise(resolve => {
       const ref = push(EVENT, id, name, payload)
       const end = (ok, v) => (resolve(ok), done?.(ok, v))
-      if (ref) pending[ref] = [busy(el, type == 'submit'), type == 'submit' && el, end, , name]
+      // A submit notes the focused field's value: text typed after it is newer than the reply.
+      if (ref) pending[ref] = [busy(el, type == 'submit'), type == 'submit' && el, end, , name, document.activeElement?.value]
       else end(false, 'disconnected')
     })
   // The view's hooks (hook.js), made once that script has run.
@@ -119,10 +120,12 @@ export const view = (root, push, needHooks) => {
         if (ok) {
           seq = a
           // A submitted form's focused field takes the value the server
-          // gave it (clearing it, say); otherwise focus protects it.
+          // gave it (clearing it, say), unless the user typed on since the
+          // submit; otherwise focus protects it.
           if (p?.[1])
             for (const { target: t, attributeName } of records)
-              if (attributeName == 'value' && t == document.activeElement && p[1].contains(t)) t.value = t.getAttribute('value') || ''
+              if (attributeName == 'value' && t == document.activeElement && p[1].contains(t) && t.value == p[5])
+                t.value = t.getAttribute('value') || ''
         } else seq = 0, push(RESYNC, id)
         refresh(records)
       }

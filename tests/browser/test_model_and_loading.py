@@ -91,3 +91,18 @@ def test_the_submitted_forms_focused_field_takes_the_servers_value(page, app):
     # The server cleared the field after saving; focus does not protect it.
     expect(page.locator("#name")).to_have_value("")
     assert page.evaluate("document.activeElement.id") == "name"
+
+
+def test_text_typed_after_a_submit_outlives_the_servers_clearing_reply(page, app):
+    open_view(page, app, "/form")
+    page.click("#name")
+    page.keyboard.type("Grace")
+    expect(page.locator("#server")).to_contain_text('"name":"Grace"')
+    page.keyboard.press("Enter")
+    # The save takes 300 ms: the next entry is typed before its reply.
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Ada")
+    expect(page.locator("#saved")).to_contain_text('"name":"Grace"', timeout=5000)
+    # The reply cleared the field the submit sent; what came after it is newer.
+    expect(page.locator("#name")).to_have_value("Ada")
+    expect(page.locator("#server")).to_contain_text('"name":"Ada"')
