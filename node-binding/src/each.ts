@@ -17,6 +17,7 @@ interface Kept {
 const kept = new WeakMap<object, Kept[]>();
 /** A render function's source names its list: the same arrow written once gives one id however many closures of it run. */
 const sites = new Map<string, number>();
+
 interface LastList {
   readonly items: readonly unknown[];
   readonly out: readonly Html[];
@@ -44,6 +45,7 @@ export function renderingAs<T>(renderer: object, render: () => T): T {
     owner = outer;
   }
 }
+
 const warned = new Set<number>();
 
 /**
@@ -91,8 +93,9 @@ function sameDeps(a: readonly unknown[] | undefined, b: readonly unknown[] | und
  * an item changed in place is the same object, and keeps its old markup.
  * Under NODE_ENV=development (as `livets dev` runs) or test every kept item
  * is rendered again and compared, and a difference is logged once per list
- * with what to fix. Items that are not objects render every time. The
- * array returned belongs to the template it is passed to: do not change it.
+ * with what to fix. Items that are not objects are kept only at the same
+ * index. The array returned belongs to the template it is passed to: do
+ * not change it.
  */
 export function each<T>(items: Iterable<T>, render: (item: T) => Html, deps?: readonly unknown[]): Html[] {
   const site = siteOf(render);

@@ -133,12 +133,16 @@ class Tracker {
     // them needs its place: a template whose values are all equal costs
     // their comparison alone, and its end is known from `prev`'s length.
     let counted = 0;
+    /** Puts the cursor at hole `hole`, past the unchanged holes before it not yet counted. */
     const reach = (hole: number): void => {
       for (; counted < hole; counted++) {
         cursor.at += (strings[counted] ?? strings.raw[counted]).length;
         cursor.offset += statics[counted];
         advance(cursor, slots[counted], pv[counted]);
       }
+      cursor.at += (strings[hole] ?? strings.raw[hole]).length;
+      cursor.offset += statics[hole];
+      counted = hole + 1;
     };
     for (let i = 0; i < nv.length; i++) {
       const before = pv[i];
@@ -150,9 +154,6 @@ class Tracker {
       const slot = slots[i];
       if (slot.slot === Slot.Text && (before instanceof Html || Array.isArray(before)) && (after instanceof Html || Array.isArray(after))) {
         reach(i);
-        cursor.at += (strings[i] ?? strings.raw[i]).length;
-        cursor.offset += statics[i];
-        counted = i + 1;
         nv[i] = this.text(before, after, cursor);
         continue;
       }
@@ -161,9 +162,6 @@ class Tracker {
         continue;
       }
       reach(i);
-      cursor.at += (strings[i] ?? strings.raw[i]).length;
-      cursor.offset += statics[i];
-      counted = i + 1;
       const old = slotMarkup(slot, before);
       this.replace(cursor, old, slotMarkup(slot, after));
       cursor.at += old.length;
@@ -203,12 +201,8 @@ class Tracker {
       for (let i = 0; i < after.length; i++) {
         const item = before[i];
         // The common case of a kept list (each()): the same item, passed by its known length.
-        if (item === after[i] && item instanceof Html) {
-          cursor.at += internals.units(item);
-          cursor.offset += internals.bytes(item);
-        } else {
-          after[i] = this.text(item, after[i], cursor);
-        }
+        if (item === after[i] && item instanceof Html) skip(item, cursor);
+        else after[i] = this.text(item, after[i], cursor);
       }
       return after;
     }
@@ -321,7 +315,7 @@ let listIds = 0;
 type Noted = readonly unknown[] & { [LIST_HINT]?: ListHint; [LIST_SUMS]?: ListSums; [LIST_ID]?: number };
 
 function idOf(list: Noted): number {
-  return (list as { [LIST_ID]?: number })[LIST_ID] ?? ((list as { [LIST_ID]?: number })[LIST_ID] = ++listIds);
+  return list[LIST_ID] ?? (list[LIST_ID] = ++listIds);
 }
 
 /**
@@ -338,7 +332,6 @@ interface ListSums {
   readonly units: number[];
   readonly bytes: number[];
 }
-
 
 function sumsOf(list: readonly unknown[]): ListSums {
   let sums = (list as Noted)[LIST_SUMS];
