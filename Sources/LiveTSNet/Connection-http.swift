@@ -21,21 +21,29 @@ extension Connection {
         }
         // Once a close is decided, requests pipelined behind it are not answered.
         while case .http(.ready) = phase, streamingBody == nil, !inbound.isEmpty {
-            switch parser.parse(inbound) {
-            case .needMore:
-                return
-            case .failure(let status):
-                refuseUnparsed(status, what: nil)
-                return
-            case .request(var request, let consumed):
-                inbound.removeFirst(consumed)
-                clientAddress = ForwardedFor.clientAddress(peer: peerAddress, request: request,
-                                                           trustedProxies: server.settings.trustedProxies)
-                request.clientAddress = clientAddress
-                // Pipelined bytes already here start the next request's clock now.
-                requestStartedAt = inbound.isEmpty ? 0 : server.now
-                handle(request)
-            }
+            guard handleNextRequest(parser, refusing: nil) else { return }
+        }
+    }
+
+    /// Parses the next whole request in `inbound` and handles it; false when
+    /// more bytes are needed or the request was refused (`what` names it in
+    /// the refusal).
+    func handleNextRequest(_ parser: HTTPParser, refusing what: String?) -> Bool {
+        switch parser.parse(inbound) {
+        case .needMore:
+            return false
+        case .failure(let status):
+            refuseUnparsed(status, what: what)
+            return false
+        case .request(var request, let consumed):
+            inbound.removeFirst(consumed)
+            clientAddress = ForwardedFor.clientAddress(peer: peerAddress, request: request,
+                                                       trustedProxies: server.settings.trustedProxies)
+            request.clientAddress = clientAddress
+            // Pipelined bytes already here start the next request's clock now.
+            requestStartedAt = inbound.isEmpty ? 0 : server.now
+            handle(request)
+            return true
         }
     }
 
@@ -64,7 +72,9 @@ extension Connection {
                 return
             case .head(var request, let headBytes, let framing):
                 if framing != .none && server.isLongPoll(request) {
-                    guard readWholeLongPoll(parser) else { return }
+                    // Only heads go to a host that streams requests; a long
+                    // poll is the core's, so its body is read whole here.
+                    guard handleNextRequest(parser, refusing: "A long-poll POST") else { return }
                     continue
                 }
                 inbound.removeFirst(headBytes)

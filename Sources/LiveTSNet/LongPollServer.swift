@@ -232,25 +232,4 @@ extension Connection {
         phase = .http(.awaitingHost(keepAlive: request.keepAlive, isHead: false, acceptsGzip: request.accepts(encoding: "gzip")))
         server.longPollRequest(request, id: server.registerRequest(from: id))
     }
-
-    /// When the host streams requests, only heads are parsed before they
-    /// are handed on; a long poll is the core's, so its body is read whole
-    /// here. False while it has not all arrived, or after a refusal.
-    func readWholeLongPoll(_ parser: HTTPParser) -> Bool {
-        switch parser.parse(inbound) {
-        case .needMore:
-            return false
-        case .failure(let status):
-            refuseUnparsed(status, what: "A long-poll POST")
-            return false
-        case .request(var request, let consumed):
-            inbound.removeFirst(consumed)
-            clientAddress = ForwardedFor.clientAddress(peer: peerAddress, request: request,
-                                                       trustedProxies: server.settings.trustedProxies)
-            request.clientAddress = clientAddress
-            requestStartedAt = inbound.isEmpty ? 0 : server.now
-            handle(request)
-            return true
-        }
-    }
 }
