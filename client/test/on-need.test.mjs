@@ -1,8 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { install, document, Element } from '../test-support/fake-dom.mjs'
 import {
-  ID_ATTR, TOKEN_ATTR, JOIN, RENDER, PATCH, PUSH_EVENT, REFUSED, OP_SET_ATTR, OP_TEXT, MODEL_EVENT, REMOUNTED, REMOUNTED_EVENT,
+  JOIN, RENDER, PATCH, PUSH_EVENT, REFUSED, OP_SET_ATTR, OP_TEXT, MODEL_EVENT, REMOUNTED, REMOUNTED_EVENT,
   BACKOFF_BASE,
 } from '../src/constants.js'
 import { OP_STREAM_INSERT, CRASHED, NOTICE } from '../src/page-constants.js'
@@ -12,55 +11,7 @@ import { OP_STREAM_INSERT, CRASHED, NOTICE } from '../src/page-constants.js'
 // waits until the script has run, then each applies in the order it came. A script is
 // loaded once, beside the page's own (connect's `scripts`).
 
-const sockets = []
-globalThis.WebSocket = class extends EventTarget {
-  constructor(url) {
-    super()
-    this.url = url
-    this.readyState = 0
-    this.sent = []
-    sockets.push(this)
-  }
-  send(data) { this.sent.push(data) }
-  open() { this.readyState = 1; this.onopen() }
-  message(msg) { this.onmessage({ data: JSON.stringify(msg) }) }
-}
-
-install()
-const root = new Element('div')
-root.setAttribute(ID_ATTR, 'lv-1')
-root.setAttribute(TOKEN_ATTR, 'token')
-document.head = new Element('head')
-document.replaceChildren(root)
-Object.assign(globalThis, {
-  window: globalThis,
-  location: { protocol: 'http:', host: 'h', pathname: '/', search: '' },
-  sessionStorage: { getItem: () => null, setItem() {}, removeItem() {} },
-  addEventListener() {},
-  MutationObserver: class { observe() {} takeRecords() { return [] } disconnect() {} },
-})
-// A failed view's notice sets its class and style as properties.
-Object.defineProperty(Element.prototype, 'style', { get() { return (this._style ||= {}) } })
-Object.defineProperty(Element.prototype, 'className', { set(v) { this.setAttribute('class', v) } })
-document.addEventListener = () => {}
-document.readyState = 'loading'
-
-// The page layer and the connector, as page.js bundles them.
-await import('../src/server-page.js')
-const { connect } = await import('../src/index.js')
-assert.equal(connect({ url: 'ws://h/live?v=1', scripts: 'http://h/_livets/live.js' }), true)
-const ws = sockets.at(-1)
-ws.open()
-
-// The <script> elements the page has added, by src.
-const added = () => document.head.childNodes.map(s => s.src)
-// Runs script `name` as the browser would once it has loaded.
-const run = async (name, module) => {
-  const script = document.head.childNodes.find(s => s.src == `http://h/_livets/${name}.js`)
-  assert.ok(script, `${name}.js was added`)
-  await import(module)
-  script.onload()
-}
+const { ws, root, added, run, sockets } = await import('../test-support/on-need-page.mjs')
 
 test('hooks and push events wait for hook.js, then mount before what came after them', async () => {
   const seen = []
