@@ -1,7 +1,7 @@
 import { joinParams, joined, remounted, nested, navigation, adopt, noteUnchanged, keepUnchanged } from './live.js'
 import { ext } from './ext.js'
 import { tapped, tap, store, tools } from './socket-tap.js'
-import { NAVIGATE, REFUSED, PATCH } from './constants.js'
+import { NAVIGATE, REFUSED, PATCH, RENDER } from './constants.js'
 import { CLIENT_PREFIX, OP_STREAM_INSERT } from './page-constants.js'
 import { addScript } from './script.js'
 
@@ -70,6 +70,9 @@ const loadFeatures = src => /live([-\w]*)\.js$/.exec(src)?.[1].split('-').forEac
 api.needs.push(
   // The stream operations are the ones after the core's (docs/protocol.md).
   (msg, need) => msg[0] == PATCH && msg[4]?.some?.(op => op[0] >= OP_STREAM_INSERT) && need('stream'),
+  // A render of a page with a stream container holds it emptied, its items
+  // coming in the patch after: both wait, so the items never leave the page.
+  (msg, need) => msg[0] == RENDER && /ts-stream/i.test(msg[4]) && need('stream'),
   (msg, need) => msg[0] == REFUSED && need('refused'),
 )
 Object.assign(ext, {
