@@ -454,6 +454,8 @@ def test_disconnect_drops_events_and_reconnect_rejoins(live):
     live.evaluate("__open()")
     assert live.evaluate("__sockets[1].sent") == [["j", 4, "c1", "tok1", {}], ["j", 5, "c2", "tok2", {}]]
     recv(live, ["r", "c1", 1, 4, "<p>back</p>"])
+    # The rejoin's render applies once recover.js, asked for as the socket reopened, has run.
+    live.wait_for_function("() => document.querySelector('#a').classList.contains('ts-connected')", timeout=5000)
     assert "ts-connected" in classes(live, "#a") and "ts-disconnected" not in classes(live, "#a")
     # A render on the new socket resets the sequence.
     recv(live, ["p", "c1", 2, 0, [[1, [0, 0], "#text", "again"]]])
