@@ -26,6 +26,11 @@ final class CoreServer: EngineHost {
         self.userdata = userdata
         engine = try LiveEngine(settings: settings, limits: limits, mode: mode, host: self)
         engineRef = Unmanaged.passUnretained(engine)
+        engine.deliverRawMessages(to: MessageSink(target: Unmanaged.passUnretained(self).toOpaque()) { target, connection, bytes, count, binary in
+            Unmanaged<CoreServer>.fromOpaque(target)._withUnsafeGuaranteedRef {
+                $0.engineMessage(connection: connection, bytes: UnsafeRawBufferPointer(start: bytes, count: count), binary: binary)
+            }
+        })
     }
 
     func engineRequest(_ request: HTTPRequest, id: UInt64) {

@@ -11,4 +11,12 @@ extension LiveEngine {
             self.server(server, connection: connection, message: Array(borrowedMessage), opcode: opcode)
         }
     }
+
+    /// In raw mode, has the server hand every message straight to `sink`
+    /// rather than through this engine to its host: the same call, with no
+    /// reference counting on the way (MessageSink). Before the server runs.
+    public func deliverRawMessages(to sink: MessageSink) {
+        guard mode == .raw else { return }
+        http.messageSink = sink
+    }
 }

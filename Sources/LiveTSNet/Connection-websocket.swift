@@ -38,7 +38,8 @@ extension Connection {
         guard case .webSocket = phase else { return false }
         switch frame {
         case .message(let opcode, let payload):
-            server.deliver(payload, opcode, from: id)
+            let id = id
+            Unmanaged.passUnretained(server)._withUnsafeGuaranteedRef { $0.deliver(payload, opcode, from: id) }
         case .compressedMessage(let opcode, let compressed):
             switch server.codec.decompressMessage(Array(compressed), limit: server.settings.maxMessageBytes) {
             case .tooBig:
@@ -123,6 +124,12 @@ extension Connection {
 
     /// Nothing is sent after our close frame: it is the last frame.
     func sendFrame(_ opcode: WebSocketOpcode, payload: UnsafeRawBufferPointer) {
+        // The server passed down rather than read from `server` at each
+        // use, which retains and releases it every time.
+        Unmanaged.passUnretained(server)._withUnsafeGuaranteedRef { sendFrame(opcode, payload: payload, on: $0) }
+    }
+
+    private func sendFrame(_ opcode: WebSocketOpcode, payload: UnsafeRawBufferPointer, on server: SocketServer) {
         guard case .webSocket = phase else { return }
         // The phase is looked into only for a message big enough to
         // compress: binding its socket costs a retain.
@@ -130,13 +137,13 @@ extension Connection {
            let window = compressionWindow, let compressed = server.codec.compressMessage(Array(payload), windowBits: window) {
             writeRaw(WebSocketEncoder.frame(opcode, payload: compressed, compressed: true))
         } else {
-            writeFrame(opcode, payload: payload)
+            writeFrame(opcode, payload: payload, on: server)
         }
     }
 
     /// Builds the frame straight into the cork when this connection holds
     /// it, saving the frame's own array.
-    private func writeFrame(_ opcode: WebSocketOpcode, payload: UnsafeRawBufferPointer) {
+    private func writeFrame(_ opcode: WebSocketOpcode, payload: UnsafeRawBufferPointer, on server: SocketServer) {
         let total = WebSocketEncoder.headerLength(payload.count) + payload.count
         if server.cork.owner == nil && total <= WriteCork.capacity {
             // No read is being handled (a send another thread posted, a

@@ -37,10 +37,19 @@ public final class SocketServer {
     /// only for the length of the read, which holds the connection.
     var readingConnection: Unmanaged<Connection>?
 
-    /// A decoded message to the delegate; `payload` is lent for the call.
+    /// Set by a host that takes every message as it was decoded (the
+    /// core's raw mode) instead of through the delegate. Before `listen`.
+    public var messageSink: MessageSink?
+
+    /// A decoded message to the sink or the delegate; `payload` is lent for
+    /// the call.
     @inline(__always)
     func deliver(_ payload: UnsafeRawBufferPointer, _ opcode: WebSocketOpcode, from connection: UInt64) {
-        delegate?.server(self, connection: connection, borrowedMessage: payload, opcode: opcode)
+        if let sink = messageSink {
+            sink.deliver(sink.target, connection, payload.baseAddress, payload.count, opcode == .binary)
+        } else {
+            delegate?.server(self, connection: connection, borrowedMessage: payload, opcode: opcode)
+        }
     }
 
     /// `cork.reserve`, as a method: a connection changing the cork through
