@@ -59,7 +59,16 @@ export function checkKeptItems(on: boolean): void {
   checking = on;
 }
 
+/** Sites by render function: a function written once (not an arrow made per render) is named without reading its source. */
+const siteByFunction = new WeakMap<object, number>();
+
 function siteOf(render: (...args: never[]) => unknown): number {
+  let site = siteByFunction.get(render);
+  if (site === undefined) siteByFunction.set(render, (site = siteBySource(render)));
+  return site;
+}
+
+function siteBySource(render: (...args: never[]) => unknown): number {
   const source = render.toString();
   // Bound and native functions all print the same source: never kept.
   if (source.endsWith("[native code] }")) return -1;

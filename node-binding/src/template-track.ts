@@ -235,29 +235,18 @@ class Tracker {
     const sums = sumsOf(before);
     const n = before.length;
     const start = { at: cursor.at, offset: cursor.offset };
+    const shifts: Shift[] = [];
     for (const i of changed) {
-      cursor.at = start.at + sums.units[i];
-      cursor.offset = start.offset + sums.bytes[i];
+      cursor.at = start.at + unitsBefore(sums, i);
+      cursor.offset = start.offset + bytesBefore(sums, i);
       after[i] = this.text(before[i], after[i], cursor);
+      const units = unitsOf(after[i]) - (unitsBefore(sums, i + 1) - unitsBefore(sums, i));
+      const bytes = bytesOf(after[i]) - (bytesBefore(sums, i + 1) - bytesBefore(sums, i));
+      if (units !== 0 || bytes !== 0) shifts.push({ past: i, units, bytes });
     }
-    cursor.at = start.at + sums.units[n];
-    cursor.offset = start.offset + sums.bytes[n];
-    if (changed.length === 0) {
-      (after as Noted)[LIST_SUMS] = sums;
-      return after;
-    }
-    const units = sums.units.slice();
-    const bytes = sums.bytes.slice();
-    for (const i of changed) {
-      const du = unitsOf(after[i]) - (sums.units[i + 1] - sums.units[i]);
-      const db = bytesOf(after[i]) - (sums.bytes[i + 1] - sums.bytes[i]);
-      if (du === 0 && db === 0) continue;
-      for (let k = i + 1; k <= n; k++) {
-        units[k] += du;
-        bytes[k] += db;
-      }
-    }
-    (after as Noted)[LIST_SUMS] = { units, bytes };
+    cursor.at = start.at + unitsBefore(sums, n);
+    cursor.offset = start.offset + bytesBefore(sums, n);
+    (after as Noted)[LIST_SUMS] = shifts.length === 0 ? sums : shifted(sums, shifts);
     return after;
   }
 
@@ -326,12 +315,28 @@ export function noteListChanges(after: readonly unknown[], before: readonly unkn
   (after as Noted)[LIST_HINT] = { before: idOf(before), changed };
 }
 
-/** Per list, the UTF-16 and UTF-8 lengths of its items' markup summed up to each index. */
+/**
+ * Per list, the UTF-16 and UTF-8 lengths of its items' markup summed up to
+ * each index, and the changes of length since: a one-item change adds a
+ * shift rather than copying the sums (the list before it keeps its own),
+ * and the shifts are folded in once there are many.
+ */
 interface ListSums {
   // Plain arrays: typed ones live outside the heap, and one per event costs the collector more than the copy.
   readonly units: number[];
   readonly bytes: number[];
+  readonly shifts: readonly Shift[];
 }
+
+/** The items after index `past` start `units` and `bytes` later than the sums say. */
+interface Shift {
+  readonly past: number;
+  readonly units: number;
+  readonly bytes: number;
+}
+
+/** Shifts kept before they are folded into new sums: reading a sum costs one step per shift. */
+const MAX_SHIFTS = 16;
 
 function sumsOf(list: readonly unknown[]): ListSums {
   let sums = (list as Noted)[LIST_SUMS];
@@ -342,10 +347,43 @@ function sumsOf(list: readonly unknown[]): ListSums {
       units[i + 1] = units[i] + unitsOf(list[i]);
       bytes[i + 1] = bytes[i] + bytesOf(list[i]);
     }
-    sums = { units, bytes };
+    sums = { units, bytes, shifts: [] };
     (list as Noted)[LIST_SUMS] = sums;
   }
   return sums;
+}
+
+function unitsBefore(sums: ListSums, index: number): number {
+  let units = sums.units[index];
+  for (const shift of sums.shifts) if (index > shift.past) units += shift.units;
+  return units;
+}
+
+function bytesBefore(sums: ListSums, index: number): number {
+  let bytes = sums.bytes[index];
+  for (const shift of sums.shifts) if (index > shift.past) bytes += shift.bytes;
+  return bytes;
+}
+
+function shifted(sums: ListSums, more: readonly Shift[]): ListSums {
+  const shifts = sums.shifts.concat(more);
+  if (shifts.length <= MAX_SHIFTS) return { units: sums.units, bytes: sums.bytes, shifts };
+  // Each shift's change noted where it starts, then carried along in one pass.
+  const units = new Array<number>(sums.units.length).fill(0);
+  const bytes = new Array<number>(sums.bytes.length).fill(0);
+  for (const shift of shifts) {
+    units[shift.past + 1] += shift.units;
+    bytes[shift.past + 1] += shift.bytes;
+  }
+  let du = 0;
+  let db = 0;
+  for (let k = 0; k < units.length; k++) {
+    du += units[k];
+    db += bytes[k];
+    units[k] = sums.units[k] + du;
+    bytes[k] = sums.bytes[k] + db;
+  }
+  return { units, bytes, shifts: [] };
 }
 
 function unitsOf(value: unknown): number {

@@ -139,3 +139,25 @@ test('random changes to a kept list: the splices always give the full render', (
     }
   }
 })
+
+test('a long run of one-item changes: the lengths noted per change add up with every later render', () => {
+  // Each change of one item's length is noted, not summed into the list's
+  // lengths, until there are many; every render reads positions through them.
+  const TEXTS = ['', 'a', 'é', '😀', 'b & c', 'x'.repeat(33)]
+  const view = (items) => html`<ol>${each(items, (it) => html`<li>${it.text}</li>`)}</ol><p>end</p>`
+  let items = Array.from({ length: 40 }, (_, id) => ({ id, text: TEXTS[id % TEXTS.length] }))
+  let prev = view(items)
+  prev.toString()
+  for (let step = 0; step < 200; step++) {
+    items = items.slice()
+    const k = (step * 7) % items.length
+    items[k] = { ...items[k], text: TEXTS[(step * 5 + k) % TEXTS.length] }
+    const next = view(items)
+    const before = prev.toString()
+    const full = freshMarkup(next)
+    const tracked = trackRender(prev, next)
+    assert.equal(applySplices(before, Buffer.byteLength(before), tracked.splices), full, `step ${step}`)
+    assert.equal(tracked.tree.toString(), full)
+    prev = tracked.tree
+  }
+})
