@@ -4,11 +4,20 @@
 #                    LiveTS server; livets.esm.js the same for bundlers.
 #   live.js          what a page the LiveTS server renders loads: its page
 #                    layer and the connector in one script;
-#   live-js.js, live-upload.js, live-js-upload.js
-#                    the same with the features the page uses bundled in
-#                    (one request, one gzip stream);
-#   js.js, upload.js each feature alone, loaded by a page that lacks it
-#                    when it needs it (live navigation, a first JS command);
+#   live-<features>.js
+#                    the same with the features the page's first render
+#                    uses bundled in (one request, one gzip stream): js (JS
+#                    commands), upload, hook (hooks and push events),
+#                    transition (patches' enter and leave transitions,
+#                    which come with js: the page layer names js for them);
+#   js.js, upload.js, hook.js, transition.js
+#                    each feature alone, loaded on need by a page that
+#                    lacks it: live navigation to a page that has it, a
+#                    first JS command (js); a view first holding ts-hook or
+#                    a first push event (hook: the connector, from beside
+#                    its own script, livets.js included); a message or the
+#                    page first holding ts-transition (transition: the js
+#                    feature);
 #   show.js          ts-show and ts-if, which the connector loads from
 #                    beside its own script once a view holds either;
 #   nav.js           live navigation, which the page layer loads beside
@@ -16,18 +25,12 @@
 #   poll.js          long polling, which the connector (livets.js or a
 #                    page's script) loads from beside its own script once
 #                    the WebSocket gives way to it;
-#   hook.js          hooks and push events, which the connector loads from
-#                    beside its own script once a view holds ts-hook or a
-#                    push event arrives;
 #   recover.js       what the user had entered, sent again at a rejoin,
 #                    which the connector loads as the socket opens again;
 #   stream.js, refused.js
 #                    stream operations, and what a refusal does (a reload,
 #                    a failed view's notice), which the page layer loads
 #                    at the first message needing them;
-#   transition.js    the enter and leave transitions of what patches add
-#                    and remove, which the JS commands' feature loads once
-#                    a view or a message first holds them;
 #   upload-external.js
 #                    uploads to a storage service, which the uploads load
 #                    when the server first hands an entry to an uploader.
@@ -38,12 +41,14 @@ dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 esbuild="${ESBUILD:-esbuild}"
 common=(--bundle --minify --target=es2022 --legal-comments=none --log-level=warning)
 # Feature name -> its entry, in the order page.ts names them.
-features=(js upload)
+features=(js upload hook transition)
 # The sources with their constants written out (inline-constants.mjs).
 src="$(mktemp -d)"
 trap 'rm -rf "$src"' EXIT
 node "$dir/inline-constants.mjs" "$src"
-declare -A entry=([js]=js-feature.js [upload]=upload-feature.js)
+# Only what this build writes: no script of an earlier layout is served.
+rm -rf "$dir/dist"
+declare -A entry=([js]=js-feature.js [upload]=upload-feature.js [hook]=hook-script.js [transition]=transition-script.js)
 
 "$esbuild" "$src/index.js" "${common[@]}" --format=iife --outfile="$dir/dist/livets.js"
 "$esbuild" "$src/esm.js" "${common[@]}" --format=esm --outfile="$dir/dist/livets.esm.js"
@@ -52,7 +57,7 @@ for f in poll show nav upload-external; do
   "$esbuild" "$src/$f.js" "${common[@]}" --format=iife --outfile="$dir/dist/$f.js"
 done
 # On-need scripts whose modules keep their names for the tests.
-for f in hook recover stream refused transition; do
+for f in recover stream refused; do
   "$esbuild" "$src/$f-script.js" "${common[@]}" --format=iife --outfile="$dir/dist/$f.js"
 done
 # Under `livets dev` only: reloads, stylesheet swaps, the error overlay.
@@ -64,8 +69,10 @@ sizes=(livets.js)
 for f in "${features[@]}"; do
   "$esbuild" "$src/${entry[$f]}" "${common[@]}" --format=iife --outfile="$dir/dist/$f.js"
 done
-# Every subset of the features, the empty one (live.js) included.
+# Every subset of the features, the empty one (live.js) included, but
+# transition without js, which no page is given.
 for ((mask = 0; mask < 1 << ${#features[@]}; mask++)); do
+  ((mask & 8 && !(mask & 1))) && continue
   name=live imports=""
   for i in "${!features[@]}"; do
     if ((mask >> i & 1)); then
@@ -79,7 +86,7 @@ for ((mask = 0; mask < 1 << ${#features[@]}; mask++)); do
     (cd "$src" && "$esbuild" "${common[@]}" --format=iife --sourcefile="entry-$name.js" --outfile="$dir/dist/$name.js")
   sizes+=("$name.js")
 done
-sizes+=("${features[@]/%/.js}" poll.js show.js hook.js recover.js stream.js refused.js transition.js nav.js upload-external.js dev.js debug.js)
+sizes+=("${features[@]/%/.js}" poll.js show.js recover.js stream.js refused.js nav.js upload-external.js dev.js debug.js)
 
 for name in "${sizes[@]}"; do
   raw=$(wc -c < "$dir/dist/$name")
