@@ -39,40 +39,48 @@
 set -euo pipefail
 dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 esbuild="${ESBUILD:-esbuild}"
-common=(--bundle --minify --target=es2022 --legal-comments=none --log-level=warning)
-# Feature name -> its entry, in the order page.ts names them.
-features=(js upload hook transition)
+# Written to a directory of its own, then moved into dist/ file by file
+# (each move replaces a file whole): a test reading dist/ while another
+# builds it, as node --test may run them, never sees half a script.
+out="$(mktemp -d "$dir/.dist-XXXXXX")"
 # The sources with their constants written out (inline-constants.mjs).
 src="$(mktemp -d)"
-trap 'rm -rf "$src"' EXIT
+trap 'rm -rf "$src" "$out"' EXIT
 node "$dir/inline-constants.mjs" "$src"
-# Only what this build writes: no script of an earlier layout is served.
-rm -rf "$dir/dist"
+# Internal property names end in `_`: each becomes a short one, the same in
+# every script, since the scripts loaded on need touch the objects of the
+# script that loaded them (the page layer's api, a view, a hook set). One
+# cache, filled by the builds in turn, gives every script the names the
+# ones before it got; dist/mangle-cache.json is what it holds.
+cache="$out/mangle-cache.json"
+echo '{}' > "$cache"
+common=(--bundle --minify --target=es2022 --legal-comments=none --log-level=warning --mangle-props=_\$ --mangle-cache="$cache")
+# Feature name -> its entry, in the order page.ts names them.
+features=(js upload hook transition)
 declare -A entry=([js]=js-feature.js [upload]=upload-feature.js [hook]=hook-script.js [transition]=transition-script.js)
 
-"$esbuild" "$src/index.js" "${common[@]}" --format=iife --outfile="$dir/dist/livets.js"
-"$esbuild" "$src/esm.js" "${common[@]}" --format=esm --outfile="$dir/dist/livets.esm.js"
+"$esbuild" "$src/index.js" "${common[@]}" --format=iife --outfile="$out/livets.js"
+"$esbuild" "$src/esm.js" "${common[@]}" --format=esm --outfile="$out/livets.esm.js"
 
 for f in poll show nav upload-external; do
-  "$esbuild" "$src/$f.js" "${common[@]}" --format=iife --outfile="$dir/dist/$f.js"
+  "$esbuild" "$src/$f.js" "${common[@]}" --format=iife --outfile="$out/$f.js"
 done
 # On-need scripts whose modules keep their names for the tests.
 for f in recover stream refused; do
-  "$esbuild" "$src/$f-script.js" "${common[@]}" --format=iife --outfile="$dir/dist/$f.js"
+  "$esbuild" "$src/$f-script.js" "${common[@]}" --format=iife --outfile="$out/$f.js"
 done
 # Under `livets dev` only: reloads, stylesheet swaps, the error overlay.
-"$esbuild" "$src/dev.js" "${common[@]}" --format=iife --outfile="$dir/dist/dev.js"
+"$esbuild" "$src/dev.js" "${common[@]}" --format=iife --outfile="$out/dev.js"
 # Loaded once the tab turns the debug log on (LiveTS.debug).
-"$esbuild" "$src/debug-feature.js" "${common[@]}" --format=iife --outfile="$dir/dist/debug.js"
+"$esbuild" "$src/debug-feature.js" "${common[@]}" --format=iife --outfile="$out/debug.js"
 
 sizes=(livets.js)
 for f in "${features[@]}"; do
-  "$esbuild" "$src/${entry[$f]}" "${common[@]}" --format=iife --outfile="$dir/dist/$f.js"
+  "$esbuild" "$src/${entry[$f]}" "${common[@]}" --format=iife --outfile="$out/$f.js"
 done
 # Every subset of the features, the empty one (live.js) included, but
 # transition without js, which no page is given.
 for ((mask = 0; mask < 1 << ${#features[@]}; mask++)); do
-  ((mask & 8 && !(mask & 1))) && continue
   name=live imports=""
   for i in "${!features[@]}"; do
     if ((mask >> i & 1)); then
@@ -80,14 +88,21 @@ for ((mask = 0; mask < 1 << ${#features[@]}; mask++)); do
       imports+="import './${entry[${features[$i]}]}'"$'\n'
     fi
   done
+  [[ $name == *-transition* && $name != live-js* ]] && continue
   # Features after the page layer, whose `use` they call. Imports from
   # stdin resolve from the working directory.
   printf 'import %s\n%s' "'./page.js'" "$imports" |
-    (cd "$src" && "$esbuild" "${common[@]}" --format=iife --sourcefile="entry-$name.js" --outfile="$dir/dist/$name.js")
+    (cd "$src" && "$esbuild" "${common[@]}" --format=iife --sourcefile="entry-$name.js" --outfile="$out/$name.js")
   sizes+=("$name.js")
 done
 sizes+=("${features[@]/%/.js}" poll.js show.js recover.js stream.js refused.js nav.js upload-external.js dev.js debug.js)
 
+# Only what this build wrote: no script of an earlier layout is served.
+mkdir -p "$dir/dist"
+for f in "$dir"/dist/*; do
+  [[ -e $f && ! -e $out/${f##*/} ]] && rm -f "$f"
+done
+mv -f "$out"/* "$dir/dist/"
 for name in "${sizes[@]}"; do
   raw=$(wc -c < "$dir/dist/$name")
   gz=$(gzip -9c < "$dir/dist/$name" | wc -c)

@@ -11,7 +11,7 @@ import { TRANSITION, TRANSITION_LEAVE } from './page-constants.js'
 // The commands' own transitions are here (src/transition.js), so a
 // command never waits.
 feature('js', api => {
-  const { ext } = api
+  const { ext_: ext } = api
   const wrap = ext.wrap
   ext.wrap = (root, f) => {
     const result = wrap(root, f)
@@ -19,9 +19,9 @@ feature('js', api => {
     return result
   }
   ext.exec = (...args) => exec(api, ...args)
-  api.needs.push(
+  api.needs_.push(
     (msg, need) =>
-      !api.has.transition &&
+      !api.has_.transition &&
       (JSON.stringify(msg).includes(TRANSITION) || document.querySelector(`[${TRANSITION}],[${TRANSITION_LEAVE}]`)) &&
       need('transition'),
   )

@@ -131,6 +131,20 @@ test('a feature loaded later costs at most 450 bytes more than one bundled in', 
   }
 })
 
+test('every internal name (a trailing _) is shortened, to one short name each, the same in every script', () => {
+  const cache = JSON.parse(readFileSync(new URL('mangle-cache.json', dist), 'utf8'))
+  const src = new URL('../src/', import.meta.url)
+  const named = new Set()
+  for (const file of readdirSync(src))
+    for (const [, name] of readFileSync(new URL(file, src), 'utf8').matchAll(/(?<![\w$])([a-zA-Z]\w*_)(?![\w$])/g)) named.add(name)
+  // Only properties end in _: no variable, function or constant does.
+  assert.deepEqual(Object.keys(cache).sort(), [...named].sort())
+  const short = Object.values(cache)
+  assert.equal(new Set(short).size, short.length, 'no two names share a short one')
+  for (const file of scripts)
+    for (const name of named) assert.ok(!readFileSync(new URL(file, dist), 'utf8').includes(name), `${file} holds ${name}`)
+})
+
 test('the bundles expose the documented API', () => {
   for (const file of ['livets.js', ...pageScripts]) {
     const iife = readFileSync(new URL(file, dist), 'utf8')
