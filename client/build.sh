@@ -56,8 +56,8 @@ cache="$out/mangle-cache.json"
 echo '{}' > "$cache"
 common=(--bundle --minify --target=es2022 --legal-comments=none --log-level=warning --mangle-props=_\$ --mangle-cache="$cache")
 # Feature name -> its entry, in the order page.ts names them.
-features=(js upload hook transition)
-declare -A entry=([js]=js-feature.js [upload]=upload-feature.js [hook]=hook-script.js [transition]=transition-script.js)
+features=(js upload hook transition stream)
+declare -A entry=([js]=js-feature.js [upload]=upload-feature.js [hook]=hook-script.js [transition]=transition-script.js [stream]=stream-script.js)
 
 "$esbuild" "$src/index.js" "${common[@]}" --format=iife --outfile="$out/livets.js"
 "$esbuild" "$src/esm.js" "${common[@]}" --format=esm --outfile="$out/livets.esm.js"
@@ -66,7 +66,7 @@ for f in poll show nav upload-external; do
   "$esbuild" "$src/$f.js" "${common[@]}" --format=iife --outfile="$out/$f.js"
 done
 # On-need scripts whose modules keep their names for the tests.
-for f in recover stream refused; do
+for f in recover refused; do
   "$esbuild" "$src/$f-script.js" "${common[@]}" --format=iife --outfile="$out/$f.js"
 done
 # Under `livets dev` only: reloads, stylesheet swaps, the error overlay.
@@ -95,7 +95,7 @@ for ((mask = 0; mask < 1 << ${#features[@]}; mask++)); do
     (cd "$src" && "$esbuild" "${common[@]}" --format=iife --sourcefile="entry-$name.js" --outfile="$out/$name.js")
   sizes+=("$name.js")
 done
-sizes+=("${features[@]/%/.js}" poll.js show.js recover.js stream.js refused.js nav.js upload-external.js dev.js debug.js)
+sizes+=("${features[@]/%/.js}" poll.js show.js recover.js refused.js nav.js upload-external.js dev.js debug.js)
 
 # Only what this build wrote: no script of an earlier layout is served.
 mkdir -p "$dir/dist"

@@ -67,12 +67,18 @@ const loadFeatures = src => /live([-\w]*)\.js$/.exec(src)?.[1].split('-').forEac
 // for a render), so nothing is applied early or out of turn. Each test
 // asks for its script with the connector's `need(name)` (ext.need, asked
 // before any feature's route sees the message).
+// A page whose first render had a stream container has stream.js in its
+// script (live-….-stream.js).
 api.needs_.push(
-  // The stream operations are the ones after the core's (docs/protocol.md).
-  (msg, need) => msg[0] == PATCH && msg[4]?.some?.(op => op[0] >= OP_STREAM_INSERT) && need('stream'),
-  // A render of a page with a stream container holds it emptied, its items
-  // coming in the patch after: both wait, so the items never leave the page.
-  (msg, need) => msg[0] == RENDER && /ts-stream/i.test(msg[4]) && need('stream'),
+  (msg, need) =>
+    !has.stream &&
+    // The stream operations are the ones after the core's (docs/protocol.md).
+    (msg[0] == PATCH
+      ? msg[4]?.some?.(op => op[0] >= OP_STREAM_INSERT)
+      : // A render of a page with a stream container holds it emptied, its items
+        // coming in the patch after: both wait, so the items never leave the page.
+        msg[0] == RENDER && /ts-stream/i.test(msg[4])) &&
+    need('stream'),
   (msg, need) => msg[0] == REFUSED && need('refused'),
 )
 Object.assign(ext, {

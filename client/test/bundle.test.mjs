@@ -7,7 +7,8 @@ import { readFileSync, readdirSync } from 'node:fs'
 // size"). A page the LiveTS server renders loads one script: live.js (page
 // layer and connector), or live-<features>.js with the features its first
 // render uses bundled in. A page that lacks a feature it comes to need
-// loads the feature alone (js.js, upload.js, hook.js, transition.js).
+// loads the feature alone (js.js, upload.js, hook.js, transition.js,
+// stream.js).
 // Other hosts load livets.js. What few pages use is a script of its own,
 // loaded on need (ON_NEED).
 const dist = new URL('../dist/', import.meta.url)
@@ -22,7 +23,7 @@ const scripts = readdirSync(dist).filter(f => f.endsWith('.js'))
 const pageScripts = scripts.filter(f => /^live(-\w+)*\.js$/.test(f)).sort()
 const featuresOf = f => f.slice(4, -3).split('-').filter(Boolean)
 // In the order page.ts names them, each with a string only its code holds.
-const FEATURES = { js: 'focusFirst', upload: 'getRandomValues', hook: 'handleEvent', transition: 'removedNodes' }
+const FEATURES = { js: 'focusFirst', upload: 'getRandomValues', hook: 'handleEvent', transition: 'removedNodes', stream: 'firstElementChild' }
 const scriptOf = features => `live${features.map(f => `-${f}`).join('')}.js`
 // Every combination but transitions without the JS commands: the page
 // layer names js for any ts-transition, and js is what loads transition.js.
@@ -31,15 +32,13 @@ const COMBINATIONS = Object.keys(FEATURES)
   .filter(c => !c.includes('transition') || c.includes('js'))
 // Loaded on need, each with a string only it holds: long polling (once the
 // WebSocket gives way), ts-show and ts-if (once a view holds either), what
-// a rejoin sends again (as the socket opens again after a drop), stream
-// operations (at the first patch with one), what a refusal does (at the
-// first), live navigation (at the first), uploads to a storage service (at
-// the first).
+// a rejoin sends again (as the socket opens again after a drop), what a
+// refusal does (at the first), live navigation (at the first), uploads to
+// a storage service (at the first).
 const ON_NEED = {
   'poll.js': 'LiveTS-Session',
   'show.js': 'bad expression',
   'recover.js': 'ts-on:change',
-  'stream.js': 'firstElementChild',
   'refused.js': 'could not start',
   'nav.js': 'DOMParser',
   'upload-external.js': 'XMLHttpRequest',
@@ -59,10 +58,12 @@ const CONNECTOR_BUDGET = 5000
 // events and replies, patches' transitions (nested views are in every
 // script), and long polling once the WebSocket gives way to it.
 const everyFeature = [scriptOf(['js', 'hook', 'transition']), 'poll.js']
-// The same page with uploads and streams as well.
-const withUploadsAndStreams = [scriptOf(['js', 'upload', 'hook', 'transition']), 'stream.js', 'poll.js']
+// The same page with streams, and with uploads as well.
+const withStreams = [scriptOf(['js', 'hook', 'transition', 'stream']), 'poll.js']
+const withUploadsAndStreams = [scriptOf(['js', 'upload', 'hook', 'transition', 'stream']), 'poll.js']
 // A page whose first render had none of them, gaining them later.
 const gainedLater = ['live-js.js', 'hook.js', 'transition.js', 'poll.js']
+const gainedLaterWithUploadsAndStreams = ['live-js-upload.js', 'hook.js', 'transition.js', 'stream.js', 'poll.js']
 // A page without uploads, JS commands or nested views: its hooks and push
 // events, long polling, and what a dropped connection brings.
 const plain = ['live.js', 'hook.js', 'poll.js', 'recover.js', 'refused.js']
@@ -79,7 +80,7 @@ test('sizes per script and per feature (gzip -9)', t => {
     const inScript = gzipped(scriptOf([...base, f])) - gzipped(scriptOf(base))
     t.diagnostic(`feature ${f}: ${inScript} B in a page's script, ${gzipped(`${f}.js`)} B alone`)
   }
-  for (const [name, files] of Object.entries({ everyFeature, withUploadsAndStreams, gainedLater, plain }))
+  for (const [name, files] of Object.entries({ everyFeature, withStreams, withUploadsAndStreams, gainedLater, gainedLaterWithUploadsAndStreams, plain }))
     t.diagnostic(`${name}: ${files.join(' + ')} = ${total(files)} B`)
 })
 
@@ -109,7 +110,7 @@ test(`the standalone connector is at most ${CONNECTOR_BUDGET} bytes`, () => {
 test(`a page with JS commands, hooks, transitions and nested views loads at most ${PAGE_BUDGET} bytes, long polling included`, () => {
   assert.ok(total(everyFeature) <= PAGE_BUDGET, `${everyFeature.join(' + ')}: ${total(everyFeature)} bytes gzipped`)
   // So does every page with fewer of them.
-  for (const file of pageScripts.filter(f => !featuresOf(f).includes('upload')))
+  for (const file of pageScripts.filter(f => !featuresOf(f).some(f => f == 'upload' || f == 'stream')))
     assert.ok(total([file, 'poll.js']) <= PAGE_BUDGET, `${file} + poll.js: ${total([file, 'poll.js'])} bytes gzipped`)
 })
 

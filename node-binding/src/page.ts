@@ -100,11 +100,12 @@ export interface LivePage {
 /**
  * What a page's script holds beyond the page layer and the connector only
  * when its view uses it: "js" (JS commands), "upload", "hook" (hooks and
- * push events) and "transition" (the enter and leave transitions of what
- * patches add and remove). Each costs its bytes on no other page; in the
- * page's one script it costs less than loaded as a script of its own.
+ * push events), "transition" (the enter and leave transitions of what
+ * patches add and remove) and "stream" (stream operations). Each costs its
+ * bytes on no other page; in the page's one script it costs less than
+ * loaded as a script of its own.
  */
-export type Feature = "js" | "upload" | "hook" | "transition";
+export type Feature = "js" | "upload" | "hook" | "transition" | "stream";
 
 /**
  * The features of a page, in the order its script's name gives them:
@@ -112,8 +113,9 @@ export type Feature = "js" | "upload" | "hook" | "transition";
  * `static uploads`. A page whose first render lacks a feature it comes to
  * use loads that feature's script on first use (/_livets/js.js at a first
  * JS command, hook.js at a first ts-hook or push event, transition.js at a
- * first ts-transition). A transition comes with "js", whose script is the
- * one that loads transition.js.
+ * first ts-transition, stream.js at a first stream container or
+ * operation). A transition comes with "js", whose script is the one that
+ * loads transition.js.
  */
 export function pageFeatures(markup: string, uploads: boolean): Feature[] {
   const features: Feature[] = [];
@@ -121,6 +123,7 @@ export function pageFeatures(markup: string, uploads: boolean): Feature[] {
   if (uploads) features.push("upload");
   if (/\sts-hook=/.test(markup)) features.push("hook");
   if (/\sts-transition(?:-leave)?=/.test(markup)) features.push("transition");
+  if (/\sts-stream=/.test(markup)) features.push("stream");
   return features;
 }
 
