@@ -56,7 +56,9 @@ const load = (name, then) => {
   has[name] = 1
   addScript(CLIENT_PREFIX + name + '.js', then)
 }
-const loadFeatures = src => /live([-\w]*)\.js$/.exec(src)?.[1].split('-').forEach(name => name && load(name))
+// Hooks are no feature of the page layer's (hook.js serves livets.js too):
+// LiveTS.hook says the page has them.
+const loadFeatures = src => /live([-\w]*)\.js$/.exec(src)?.[1].split('-').forEach(name => name && !LiveTS[name] && load(name))
 
 // What few pages need is a script of its own, loaded from /_livets/ when
 // a message first needs it, a feature (feature.js) that plugs in as the
