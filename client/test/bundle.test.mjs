@@ -8,9 +8,8 @@ import { readFileSync, readdirSync } from 'node:fs'
 // layer and connector), or live-<features>.js with the features its first
 // render uses bundled in. A page that lacks a feature it comes to need
 // loads the feature alone (js.js, upload.js, hook.js, transition.js,
-// stream.js).
-// Other hosts load livets.js. What few pages use is a script of its own,
-// loaded on need (ON_NEED).
+// stream.js). Other hosts load livets.js. What few pages use is a script
+// of its own, loaded on need (ON_NEED).
 const dist = new URL('../dist/', import.meta.url)
 
 // Built from the current sources, measured the way build.sh reports it.
@@ -61,7 +60,9 @@ const everyFeature = [scriptOf(['js', 'hook', 'transition']), 'poll.js']
 // The same page with streams, and with uploads as well.
 const withStreams = [scriptOf(['js', 'hook', 'transition', 'stream']), 'poll.js']
 const withUploadsAndStreams = [scriptOf(['js', 'upload', 'hook', 'transition', 'stream']), 'poll.js']
-// A page whose first render had none of them, gaining them later.
+// A page with JS commands whose first render had no hook or transition,
+// gaining both later (the budget is not met: its script is chosen by its
+// first render).
 const gainedLater = ['live-js.js', 'hook.js', 'transition.js', 'poll.js']
 const gainedLaterWithUploadsAndStreams = ['live-js-upload.js', 'hook.js', 'transition.js', 'stream.js', 'poll.js']
 // A page without uploads, JS commands or nested views: its hooks and push
