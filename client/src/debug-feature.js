@@ -6,7 +6,7 @@ import { DEBUG_KEY } from './page-constants.js'
 // (socket-tap.js): logs every event with its round trip, and the patch's
 // bytes and ops as it is applied. It reads the tab's setting at each
 // message, so turning it off needs no reload.
-feature('debug', ({ tap, store }) => {
+feature('debug', ({ tap_: tap, store_: store }) => {
   const log = text => store.getItem(DEBUG_KEY) && console.debug('LiveTS', text)
   // ref -> [event name, view id, sent at]: events awaiting their answer.
   const asked = new Map()

@@ -116,7 +116,7 @@ const run = (el, e, t, viewOf, global) => {
     // them goes to the server after every held send, as an unlimited
     // binding's does.
     if (a.value[0] == '[') flush(), ext.exec(a, el, e, p, viewOf)
-    else limit(a, timing(mods, n => el.getAttribute(n)), () => v.event(a.value, p, el, e.type))
+    else limit(a, timing(mods, n => el.getAttribute(n)), () => v.event_(a.value, p, el, e.type))
   }
   return found
 }
@@ -138,9 +138,9 @@ export const listen = viewOf => {
         const v = viewOf(t)
         if (a && v && (a.name.includes('.lazy') ? 'change' : 'input') == type) {
           const p = modelPayload(t, a)
-          if (sendable(p.value)) limit(a, timing(a.name.split('.'), n => t.getAttribute(n)), () => v.event(MODEL_EVENT, p, t))
+          if (sendable(p.value)) limit(a, timing(a.name.split('.'), n => t.getAttribute(n)), () => v.event_(MODEL_EVENT, p, t))
         }
-        if (v && (type == 'input' || type == 'change')) v.refresh()
+        if (v && (type == 'input' || type == 'change')) v.refresh_()
         for (let el = t; el && el.getAttribute && !run(el, e, t, viewOf, false); ) el = el.parentNode
         for (const el of (globals ||= having(document, a => /\.(window|outside)/.test(a.name))))
           run(el, e, t, viewOf, true)

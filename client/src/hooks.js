@@ -20,7 +20,7 @@ export const hookSet = (root, pushEvent, listeners) => {
   return {
     // After the DOM changed: destroys the hooks whose element left, mounts
     // the new ones, and tells those `touched(el)` says the server changed.
-    sync(touched) {
+    sync_(touched) {
       live.forEach((h, el) => root.contains(el) || (live.delete(el), handlers.delete(el), call(h, 'destroyed')))
       for (const el of root.querySelectorAll(`[${HOOK}]`)) {
         const def = hooks()[el.getAttribute(HOOK)]
@@ -35,8 +35,8 @@ export const hookSet = (root, pushEvent, listeners) => {
         }
       }
     },
-    all: name => live.forEach(h => call(h, name)),
+    all_: name => live.forEach(h => call(h, name)),
     // A push event from the server: the handlers hooks gave this.handleEvent.
-    dispatch: (name, payload) => dispatch(handlers, name, payload, listeners),
+    dispatch_: (name, payload) => dispatch(handlers, name, payload, listeners),
   }
 }

@@ -51,7 +51,7 @@ export const connect = ({
   const each = f => views.forEach(f)
   // Without `scripts`, as if the script failed to load.
   const load = (name, then) => (scripts ? withScript(name, new URL(name + '.js', scripts).href, then) : then())
-  const refresh = () => each(v => v.refresh())
+  const refresh = () => each(v => v.refresh_())
   directives.need = () => need('show')
   // Messages wait here, in order, while a script they need loads (`need`):
   // none is applied early or out of turn, and a push event waits for the
@@ -63,7 +63,7 @@ export const connect = ({
     if (msg[0] == PUSH_EVENT) need('hook')
     ext.need(msg, need)
     const v = held || ext.route(msg, views, make, push) || views.get(msg[1])
-    held ? held.push(msg) : v?.receive(msg)
+    held ? held.push(msg) : v?.receive_(msg)
   }
   // Loads LiveTS[name] from beside this script, once. The messages from
   // now on wait until it has run (or failed to load) and every view is
@@ -87,8 +87,8 @@ export const connect = ({
   const make = root => view(root, push, () => need('hook'))
   // Each open after the first is a rejoin: the renders it brings wait for recover.js.
   let opened
-  const join = () => (opened && need('recover'), (opened = 1), each(v => v.join()))
-  const push = transport(url, join, receive, () => each(v => v.down()), scripts && (then => load('poll', then)))
+  const join = () => (opened && need('recover'), (opened = 1), each(v => v.join_()))
+  const push = transport(url, join, receive, () => each(v => v.down_()), scripts && (then => load('poll', then)))
   // show.js, if needed, loads beside the first join.
   roots.forEach(root => (views.set(root.getAttribute(ID_ATTR), make(root)), reveal(root)))
   listen(el => views.get(el.closest(`[${ID_ATTR}]`)?.getAttribute(ID_ATTR)))

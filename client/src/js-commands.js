@@ -55,14 +55,14 @@ const once = {
   // selects carry ts-loading until the server answers, as the binding's own
   // element does.
   push: (args, c) => {
-    const to = args.target ? document.querySelector(args.target) : c.source
-    const view = to && c.viewOf(to)
+    const to = args.target ? document.querySelector(args.target) : c.source_
+    const view = to && c.viewOf_(to)
     if (!view) return console.warn('LiveTS', 'no view for push', args.target)
     const marks = args.loading ? [...document.querySelectorAll(args.loading)] : []
     marks.forEach(m => m.classList.add(LOADING))
-    view.event(args.event, { ...c.payload, ...args.value }, c.source, c.event.type).then(() => marks.forEach(m => m.classList.remove(LOADING)))
+    view.event_(args.event, { ...c.payload_, ...args.value }, c.source_, c.event_.type).then(() => marks.forEach(m => m.classList.remove(LOADING)))
   },
-  navigate: ({ href, replace }, c) => c.api.navigate(href, replace),
+  navigate: ({ href, replace }, c) => c.api_.navigate_(href, replace),
   // As a ts-link="patch" click, then as back/forward: a URL of the same
   // path tells the main view; of another path, live navigation loads it.
   patch: ({ href, replace }) => {
@@ -75,7 +75,7 @@ const once = {
 // cannot run (JSON that does not parse, a command the page does not know,
 // a selector the browser rejects) is skipped with a warning.
 export const exec = (api, { value }, source, event, payload, viewOf) => {
-  const c = { api, source, event, payload, viewOf }
+  const c = { api_: api, source_: source, event_: event, payload_: payload, viewOf_: viewOf }
   const warn = (what, e) => console.warn('LiveTS', what, e.message)
   let list = []
   try {

@@ -122,7 +122,7 @@ export const navigation = (views, make, push, loadScript = () => {}) => {
     const page = fetch(url, { credentials: 'same-origin' })
     const moved = () => (path = location.pathname)
     withScript('nav', CLIENT_PREFIX + 'nav.js', nav =>
-      nav ? nav(page, url, how, old, { views, make, push, loadScript, load, moved }) : load(url, how),
+      nav ? nav(page, url, how, old, { views_: views, make_: make, push_: push, loadScript_: loadScript, load_: load, moved_: moved }) : load(url, how),
     )
   }
   addEventListener('popstate', () => (location.pathname == path ? patched() : go(location.href, 2)))

@@ -9,7 +9,7 @@ import { META, ROOT, MAIN, idOf, hist, layoutOf } from './page-dom.js'
 // -> view), `make(root)`, `push(kind, id, ...)`, `loadScript(src)` (the
 // next page's features), `load(url, how)` (an ordinary page load) and
 // `moved()` (notes the path the main view is now at).
-export const navigate = async (page, url, how, old, { views, make, push, loadScript, load, moved }) => {
+export const navigate = async (page, url, how, old, { views_: views, make_: make, push_: push, loadScript_: loadScript, load_: load, moved_: moved }) => {
   try {
     const res = await page
     const doc = new DOMParser().parseFromString(await res.text(), 'text/html')
@@ -35,7 +35,7 @@ export const navigate = async (page, url, how, old, { views, make, push, loadScr
     old.replaceWith(root)
     const view = make(root)
     views.set(idOf(root), view)
-    view.join()
+    view.join_()
   } catch (e) {
     // No server: an ordinary page load.
     load(url, how)

@@ -8,7 +8,7 @@ import { CRASHED, MOUNT_FAILED } from './page-constants.js'
 // which the page layer loads at the first refusal it receives, holding
 // that message and those after it (the remounted view's render) until
 // this has run (server-page.js).
-feature('refused', ({ ext }) => {
+feature('refused', ({ ext_: ext }) => {
   // The view a refusal was last about: where a mount failure's notice goes.
   let root
   const route = ext.route

@@ -25,29 +25,29 @@ window.WebSocket = class extends tapped(Native) {
   constructor(...args) {
     super(...args)
     socket = this
-    this.addEventListener('close', () => api.lost())
+    this.addEventListener('close', () => api.lost_())
   }
 }
 
-// What a feature script's setup(api) is given: `needs` takes its tests of
+// What a feature script's setup(api) is given: `needs_` takes its tests of
 // a message for a script that must run before it (see `route`).
 const api = {
-  needs: [],
-  ext,
-  tap,
-  store,
+  needs_: [],
+  ext_: ext,
+  tap_: tap,
+  store_: store,
   // Set before this script, as hooks may be: the connector then replaces window.LiveTS.
-  uploaders: globalThis.LiveTS?.uploaders,
-  socket: () => socket?.readyState == 1 && socket,
-  push: () => push,
-  lost() {},
-  navigate: (url, replace) => nav?.([NAVIGATE, , url, replace]),
+  uploaders_: globalThis.LiveTS?.uploaders,
+  socket_: () => socket?.readyState == 1 && socket,
+  push_: () => push,
+  lost_() {},
+  navigate_: (url, replace) => nav?.([NAVIGATE, , url, replace]),
   // Applies the stream operations of the update `f` of `root` (stream.js).
-  streams: (root, f) => f(),
+  streams_: (root, f) => f(),
 }
 // The features the page has or is loading, by name.
 const has = {}
-api.has = has
+api.has_ = has
 // Loads the script of a feature the page lacks: one the page reached by
 // live navigation has (its script is live-<feature>….js), or the JS
 // commands when a patch brought the first one.
@@ -56,7 +56,9 @@ const load = (name, then) => {
   has[name] = 1
   addScript(CLIENT_PREFIX + name + '.js', then)
 }
-const loadFeatures = src => /live([-\w]*)\.js$/.exec(src)?.[1].split('-').forEach(name => name && load(name))
+// Hooks are no feature of the page layer's (hook.js serves livets.js too):
+// LiveTS.hook says the page has them.
+const loadFeatures = src => /live([-\w]*)\.js$/.exec(src)?.[1].split('-').forEach(name => name && !LiveTS[name] && load(name))
 
 // What few pages need is a script of its own, loaded from /_livets/ when
 // a message first needs it, a feature (feature.js) that plugs in as the
@@ -67,23 +69,29 @@ const loadFeatures = src => /live([-\w]*)\.js$/.exec(src)?.[1].split('-').forEac
 // for a render), so nothing is applied early or out of turn. Each test
 // asks for its script with the connector's `need(name)` (ext.need, asked
 // before any feature's route sees the message).
-api.needs.push(
-  // The stream operations are the ones after the core's (docs/protocol.md).
-  (msg, need) => msg[0] == PATCH && msg[4]?.some?.(op => op[0] >= OP_STREAM_INSERT) && need('stream'),
-  // A render of a page with a stream container holds it emptied, its items
-  // coming in the patch after: both wait, so the items never leave the page.
-  (msg, need) => msg[0] == RENDER && /ts-stream/i.test(msg[4]) && need('stream'),
+// A page whose first render had a stream container has stream.js in its
+// script (live-….-stream.js).
+api.needs_.push(
+  (msg, need) =>
+    !has.stream &&
+    // The stream operations are the ones after the core's (docs/protocol.md).
+    (msg[0] == PATCH
+      ? msg[4]?.some?.(op => op[0] >= OP_STREAM_INSERT)
+      : // A render of a page with a stream container holds it emptied, its items
+        // coming in the patch after: both wait, so the items never leave the page.
+        msg[0] == RENDER && /ts-stream/i.test(msg[4])) &&
+    need('stream'),
   (msg, need) => msg[0] == REFUSED && need('refused'),
 )
 Object.assign(ext, {
   params: joinParams,
-  wrap: (root, f) => keepUnchanged(root, () => nested(root, () => api.streams(root, f))),
+  wrap: (root, f) => keepUnchanged(root, () => nested(root, () => api.streams_(root, f))),
   joined: (root, recovered) => {
     joined()
     if (recovered) remounted(root, recovered)
   },
   // Every test, before any feature's route sees the message.
-  need: (msg, need) => api.needs.forEach(test => test(msg, need)),
+  need: (msg, need) => api.needs_.forEach(test => test(msg, need)),
   route(msg, views, make, send) {
     push = send
     noteUnchanged(msg)

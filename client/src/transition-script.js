@@ -6,7 +6,7 @@ import { withTransitions } from './enter-leave.js'
 // message first holds ts-transition or ts-transition-leave, holding that
 // message and the ones after it until this has run (js-feature.js). Every
 // update of a view then runs inside them.
-feature('transition', ({ ext }) => {
+feature('transition', ({ ext_: ext }) => {
   const wrap = ext.wrap
   ext.wrap = (root, f) => withTransitions(root, () => wrap(root, f))
 })

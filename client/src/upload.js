@@ -27,15 +27,15 @@ export const sender = (ref, file, send, window = UPLOAD_WINDOW) => {
       send(new Blob([new Uint8Array([ref.length]), ref, file.slice(sent, (sent = Math.min(file.size, sent + chunk)))]))
   }
   return {
-    start(chunkBytes) {
+    start_(chunkBytes) {
       chunk = chunkBytes
       pump()
     },
-    ack(received) {
+    ack_(received) {
       inFlight = Math.max(0, inFlight - 1)
       return received >= file.size || pump()
     },
-    stop() {
+    stop_() {
       stopped = 1
     },
   }
@@ -57,7 +57,7 @@ export const uploads = (socket, push, external) => {
     const id = viewOf(el)
     if (!id || !files.length) return
     const list = [...files].map(file => ({ ref: newRef(), file }))
-    for (const { ref, file } of list) entries.set(ref, { file, id, form: el.closest('form') })
+    for (const { ref, file } of list) entries.set(ref, { file_: file, id_: id, form_: el.closest('form') })
     send(id, UPLOAD_EVENTS.announce, {
       upload: name,
       entries: list.map(({ ref, file: { name, size, type } }) => ({ ref, name, size, type })),
@@ -65,10 +65,10 @@ export const uploads = (socket, push, external) => {
   }
   // Forms whose submit waits for their entries.
   const waiting = new Set()
-  const pendingIn = form => [...entries.values()].filter(e => e.form == form)
+  const pendingIn = form => [...entries.values()].filter(e => e.form_ == form)
   const forget = ref => {
     const entry = entries.get(ref)
-    entry?.sender?.stop()
+    entry?.sender_?.stop_()
     entries.delete(ref)
     for (const form of waiting) {
       if (!pendingIn(form).length) waiting.delete(form), form.requestSubmit()
@@ -85,7 +85,7 @@ export const uploads = (socket, push, external) => {
       waiting.add(form)
       // The held entries go now, each view told of its own.
       const byView = {}
-      for (const [ref, p] of entries) if (p.form == form && p.held) (byView[p.id] ||= []).push(ref), (p.held = false)
+      for (const [ref, p] of entries) if (p.form_ == form && p.held_) (byView[p.id_] ||= []).push(ref), (p.held_ = false)
       for (const id in byView) send(id, UPLOAD_EVENTS.start, { refs: byView[id] })
     },
     true,
@@ -114,7 +114,7 @@ export const uploads = (socket, push, external) => {
     const ref = button.getAttribute(UPLOAD_CANCEL)
     const entry = forget(ref)
     const id = viewOf(button)
-    if (id) send(entry?.id || id, UPLOAD_EVENTS.cancel, { ref })
+    if (id) send(entry?.id_ || id, UPLOAD_EVENTS.cancel, { ref })
   })
   // ["k", id, ref, received, chunkBytes | 0 (held) | reason | external metadata]
   const receive = ([kind, , ref, received, extra]) => {
@@ -123,29 +123,29 @@ export const uploads = (socket, push, external) => {
     if (!entry) return true
     if (typeof extra == 'string') forget(ref)
     else if (extra && typeof extra == 'object') {
-      const report = r => send(entry.id, UPLOAD_EVENTS.external, { ref, ...r })
+      const report = r => send(entry.id_, UPLOAD_EVENTS.external, { ref, ...r })
       external((sendExternal, uploaders) => {
-        if (sendExternal) return sendExternal(entry.file, extra, report, uploaders).then(() => forget(ref))
+        if (sendExternal) return sendExternal(entry.file_, extra, report, uploaders).then(() => forget(ref))
         report({ error: 'upload-external.js did not load' })
         forget(ref)
       })
     }
     else if (extra === 0) {
-      if (waiting.has(entry.form)) send(entry.id, UPLOAD_EVENTS.start, { refs: [ref] })
-      else entry.held = true
+      if (waiting.has(entry.form_)) send(entry.id_, UPLOAD_EVENTS.start, { refs: [ref] })
+      else entry.held_ = true
     }
-    else if (received >= entry.file.size) forget(ref)
-    else if (!entry.sender) {
+    else if (received >= entry.file_.size) forget(ref)
+    else if (!entry.sender_) {
       const ws = socket()
       if (!ws) return true
-      entry.sender = sender(ref, entry.file, blob => ws.send(blob))
-      entry.sender.start(extra)
-    } else if (entry.sender.ack(received)) forget(ref)
+      entry.sender_ = sender(ref, entry.file_, blob => ws.send(blob))
+      entry.sender_.start_(extra)
+    } else if (entry.sender_.ack_(received)) forget(ref)
     return true
   }
   const lost = () => {
     waiting.clear()
     entries.forEach((_, ref) => forget(ref))
   }
-  return { receive, lost }
+  return { receive_: receive, lost_: lost }
 }

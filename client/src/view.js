@@ -67,28 +67,28 @@ export const view = (root, push, needHooks) => {
   const refresh = (records = []) => {
     if (reveal(root) || records.length) changed()
     if (!rendered) return
-    if (hooks()) made.sync(el => records.some(r => el.contains(r.target)))
+    if (hooks()) made.sync_(el => records.some(r => el.contains(r.target)))
     else if (root.querySelector(`[${HOOK}]`)) needHooks()
   }
 
   return {
-    event,
-    refresh,
-    join() {
+    event_: event,
+    refresh_: refresh,
+    join_() {
       seq = 0
       // Component roots have no token: the server registers them itself.
       const token = root.getAttribute(TOKEN_ATTR)
       joinRef = token && push(JOIN, id, token, ext.params())
     },
-    down() {
+    down_() {
       status(DISCONNECTED)
       for (const ref in pending) settle(ref, false, 'disconnected')
-      hooks()?.all('disconnected')
+      hooks()?.all_('disconnected')
     },
     // r and p are [kind, id, seq, ref, body]; x is [kind, id, ref, reason];
     // y is [kind, id, ref, value]; v is [kind, id, event, payload].
-    receive([kind, , a, b, body]) {
-      if (kind == PUSH_EVENT) return hooks()?.dispatch(a, b)
+    receive_([kind, , a, b, body]) {
+      if (kind == PUSH_EVENT) return hooks()?.dispatch_(a, b)
       if (kind == REPLY) return pending[a] && (pending[a][3] = b)
       if (kind == REFUSED) {
         // Named for the event it answers: `unknown event "x"`.
@@ -111,7 +111,7 @@ export const view = (root, push, needHooks) => {
           // A rejoin after the socket was lost: the server has a fresh
           // instance, told what the user had entered (recover.js); the
           // extension learns which fields were sent again.
-          const again = joined && (hooks()?.all('reconnected'), LiveTS.recover?.(root, event) || [])
+          const again = joined && (hooks()?.all_('reconnected'), LiveTS.recover?.(root, event) || [])
           joined = 1
           ext.joined(root, again)
         }

@@ -1,43 +1,12 @@
-// A page as the LiveTS server serves it, in the fake DOM: its root, the
-// page layer and the connector connected over a fake WebSocket, for the
-// tests of the scripts a page loads on need. Each test file that imports
-// it gets a page of its own (node --test runs each file in its own process).
+// A page as the LiveTS server serves it, in the fake DOM (fake-page.mjs):
+// the page layer and the connector from the sources, connected over a fake
+// WebSocket, for the tests of the scripts a page loads on need. Each test
+// file that imports it gets a page of its own.
 import assert from 'node:assert/strict'
-import { install, document, Element } from './fake-dom.mjs'
-import { ID_ATTR, TOKEN_ATTR } from '../src/constants.js'
+import { sockets, root } from './fake-page.mjs'
+import { document } from './fake-dom.mjs'
 
-export const sockets = []
-globalThis.WebSocket = class extends EventTarget {
-  constructor(url) {
-    super()
-    this.url = url
-    this.readyState = 0
-    this.sent = []
-    sockets.push(this)
-  }
-  send(data) { this.sent.push(data) }
-  open() { this.readyState = 1; this.onopen() }
-  message(msg) { this.onmessage({ data: JSON.stringify(msg) }) }
-}
-
-install()
-export const root = new Element('div')
-root.setAttribute(ID_ATTR, 'lv-1')
-root.setAttribute(TOKEN_ATTR, 'token')
-document.head = new Element('head')
-document.replaceChildren(root)
-Object.assign(globalThis, {
-  window: globalThis,
-  location: { protocol: 'http:', host: 'h', pathname: '/', search: '' },
-  sessionStorage: { getItem: () => null, setItem() {}, removeItem() {} },
-  addEventListener() {},
-  MutationObserver: class { observe() {} takeRecords() { return [] } disconnect() {} },
-})
-// A failed view's notice sets its class and style as properties.
-Object.defineProperty(Element.prototype, 'style', { get() { return (this._style ||= {}) } })
-Object.defineProperty(Element.prototype, 'className', { set(v) { this.setAttribute('class', v) } })
-document.addEventListener = () => {}
-document.readyState = 'loading'
+export { sockets, root }
 
 // The page layer and the connector, as page.js bundles them.
 await import('../src/server-page.js')

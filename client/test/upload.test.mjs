@@ -35,14 +35,14 @@ test('never more than the window of chunks is in flight, whatever the file size'
   const s = server('e1', file)
   const up = sender('e1', new Blob([file]), s.send)
   assert.equal(s.frames.length, 0, 'nothing is sent before the server allows it')
-  up.start(64_000)
+  up.start_(64_000)
   assert.equal(s.frames.length, UPLOAD_WINDOW)
   let done = false
   let acks = 0
   while (!done) {
     const { data, received } = await s.ackOne()
     assert.ok(data.length <= 64_000 && data.length > 0)
-    done = up.ack(received)
+    done = up.ack_(received)
     acks++
     assert.ok(s.frames.length <= UPLOAD_WINDOW, `in flight after ack ${acks}: ${s.frames.length}`)
   }
@@ -57,7 +57,7 @@ test('without acks the sender stops at the window: a slow server is never floode
   // A "1 GB" file: slices are lazy, nothing is read or copied until sent.
   const huge = { size: 1 << 30, slice: (a, b) => new Blob([new Uint8Array(b - a)]) }
   const up = sender('big', huge, s.send, 3)
-  up.start(64_000)
+  up.start_(64_000)
   assert.equal(s.frames.length, 3)
 })
 
@@ -65,22 +65,22 @@ test('a stopped sender (cancelled, failed) sends nothing more, acks or not', asy
   const file = randomBytes(300_000)
   const s = server('c', file)
   const up = sender('c', new Blob([file]), s.send)
-  up.start(50_000)
+  up.start_(50_000)
   const { received } = await s.ackOne()
-  up.stop()
-  up.ack(received)
+  up.stop_()
+  up.ack_(received)
   assert.equal(s.frames.length, UPLOAD_WINDOW - 1, 'only what was already in flight')
 })
 
 test('a file smaller than one chunk is one frame; an empty one sends none', async () => {
   const one = server('a', Buffer.from('x'))
   const up = sender('a', new Blob(['x']), one.send)
-  up.start(64_000)
+  up.start_(64_000)
   assert.equal(one.frames.length, 1)
   const { received } = await one.ackOne()
-  assert.equal(up.ack(received), true)
+  assert.equal(up.ack_(received), true)
   const none = server('b', Buffer.alloc(0))
-  sender('b', new Blob([]), none.send).start(64_000)
+  sender('b', new Blob([]), none.send).start_(64_000)
   assert.equal(none.frames.length, 0)
 })
 

@@ -99,21 +99,31 @@ export interface LivePage {
 
 /**
  * What a page's script holds beyond the page layer and the connector only
- * when its view uses it: "js" (JS commands and transitions) and "upload".
- * Each costs its bytes on no other page.
+ * when its view uses it: "js" (JS commands), "upload", "hook" (hooks and
+ * push events), "transition" (the enter and leave transitions of what
+ * patches add and remove) and "stream" (stream operations). Each costs its
+ * bytes on no other page; in the page's one script it costs less than
+ * loaded as a script of its own.
  */
-export type Feature = "js" | "upload";
+export type Feature = "js" | "upload" | "hook" | "transition" | "stream";
 
 /**
  * The features of a page, in the order its script's name gives them:
  * `markup` is its view's first render, `uploads` whether the view declares
- * `static uploads`. A page without JS commands in its first render that
- * gains one later loads /_livets/js.js on first use.
+ * `static uploads`. A page whose first render lacks a feature it comes to
+ * use loads that feature's script on first use (/_livets/js.js at a first
+ * JS command, hook.js at a first ts-hook or push event, transition.js at a
+ * first ts-transition, stream.js at a first stream container or
+ * operation). A transition comes with "js", whose script is the one that
+ * loads transition.js.
  */
 export function pageFeatures(markup: string, uploads: boolean): Feature[] {
   const features: Feature[] = [];
   if (usesJsCommands(markup)) features.push("js");
   if (uploads) features.push("upload");
+  if (/\sts-hook=/.test(markup)) features.push("hook");
+  if (/\sts-transition(?:-leave)?=/.test(markup)) features.push("transition");
+  if (/\sts-stream=/.test(markup)) features.push("stream");
   return features;
 }
 
@@ -131,7 +141,7 @@ export function livePage(page: LivePage): string {
     `<meta name="${CSRF_META}" content="${escapeHtml(page.csrf)}">` +
     `<title>${escapeHtml(page.title)}</title>${page.head}` +
     // The page layer, the connector and the page's features in one script:
-    // live.js, live-js.js, live-upload.js or live-js-upload.js.
+    // live.js, live-js.js, live-js-upload-hook-transition.js and so on.
     `<script defer src="${pageScript(page.features ?? [])}"></script></head><body${layout}>` +
     `${page.body}</body></html>`
   );

@@ -83,13 +83,28 @@ test('bad arguments throw a TypeError that names the command and the mistake', (
   for (const [f, message] of cases) assert.throws(f, (e) => e instanceof TypeError && message.test(e.message), String(f))
 })
 
-test('a page loads the commands when its first render has one or a transition, uploads when its view has them', () => {
+test('a page loads the commands when its first render has one or a transition, hooks, transitions and streams when it has them, uploads when its view has them', () => {
   assert.deepEqual(pageFeatures(String(html`<button ts-on:click=${JS.show('#m')}>x</button>`), false), ['js'])
-  assert.deepEqual(pageFeatures('<li ts-transition="a b c">x</li>', false), ['js'])
+  assert.deepEqual(pageFeatures('<li ts-transition="a b c">x</li>', false), ['js', 'transition'])
   assert.deepEqual(pageFeatures('<button ts-on:click="save">x</button><p>[[not a command]]</p>', true), ['upload'])
   assert.deepEqual(pageFeatures('<p>plain</p>', false), [])
+  // Hooks and patches' transitions in the first render are bundled in too;
+  // a transition's timing alone needs no script of its own.
+  assert.deepEqual(pageFeatures('<canvas ts-hook="Chart" ts-ignore></canvas>', false), ['hook'])
+  assert.deepEqual(pageFeatures('<li ts-transition-leave="a b c">x</li>', false), ['js', 'transition'])
+  assert.deepEqual(pageFeatures('<p ts-transition-time="300">x</p>', false), ['js'])
+  assert.deepEqual(
+    pageFeatures(String(html`<div ts-hook="Map"><button ts-on:click=${JS.show('#m')}>x</button><ul ts-stream="s"><li ts-transition="a b c"></li></ul></div>`), true),
+    ['js', 'upload', 'hook', 'transition', 'stream'],
+  )
+  assert.deepEqual(pageFeatures('<ul id="feed" ts-stream="posts"></ul>', false), ['stream'])
   // One script, its name built as client/build.sh names them.
-  for (const [features, script] of [[[], 'live.js'], [['js'], 'live-js.js'], [['upload'], 'live-upload.js'], [['js', 'upload'], 'live-js-upload.js']]) {
+  for (const [features, script] of [
+    [[], 'live.js'], [['js'], 'live-js.js'], [['upload'], 'live-upload.js'], [['js', 'upload'], 'live-js-upload.js'],
+    [['hook'], 'live-hook.js'], [['js', 'hook', 'transition'], 'live-js-hook-transition.js'],
+    [['js', 'upload', 'hook', 'transition'], 'live-js-upload-hook-transition.js'],
+    [['stream'], 'live-stream.js'], [['js', 'upload', 'hook', 'transition', 'stream'], 'live-js-upload-hook-transition-stream.js'],
+  ]) {
     const page = livePage({ title: 't', head: '', csrf: 'c', body: '<p>x</p>', features })
     assert.equal(page.match(/<script/g).length, 1)
     assert.ok(page.includes(`<script defer src="/_livets/${script}"></script></head>`), page)
