@@ -140,7 +140,7 @@ extension HTMLDocument {
         for (index, hash) in hashes where index < nodes.count {
             nodes[index].hash = hash
             let parent = Int(nodes[index].parent)
-            if childLists[parent] != nil, let position = positions[index] { childLists[parent]!.hashes[position] = hash }
+            if childLists[parent] != nil, let position = positions[index] { childLists[parent]!.setHash(hash, at: position) }
         }
         for change in changes.reversed() { replace(change) }
         source = newSource
@@ -268,9 +268,7 @@ extension HTMLDocument {
             if change.startTagOnly {
                 let e = change.element
                 let list = childLists[e] ?? childList(e)
-                var folded: UInt64 = 0
-                for h in list.hashes.reversed() { folded = Hash.combine(folded, h) }
-                hashes[e] = Hash.combine(change.piece!.own[1], folded)
+                hashes[e] = Hash.combine(change.piece!.own[1], list.folded(overrides: []))
             } else {
                 hashes[change.element] = change.piece!.nodes[1].hash
             }
@@ -294,28 +292,14 @@ extension HTMLDocument {
         for a in under.keys.sorted(by: >) {
             let changed = under[a]!
             let list = childLists[a] ?? childList(a)
-            // Folded last child first, the changed children's new hashes in place of their old ones.
+            // The changed children's new hashes in place of their old ones.
             var overrides: [(position: Int, hash: UInt64)] = []
             for c in changed {
                 guard let position = list.position(of: c) else { return nil }
                 positions[c] = position
                 overrides.append((position, hashes[c]!))
             }
-            var folded: UInt64 = 0
-            var o = overrides.count - 1
-            list.hashes.withUnsafeBufferPointer { old in
-                var k = old.count - 1
-                while k >= 0 {
-                    if o >= 0 && overrides[o].position == k {
-                        folded = Hash.combine(folded, overrides[o].hash)
-                        o -= 1
-                    } else {
-                        folded = Hash.combine(folded, old[k])
-                    }
-                    k -= 1
-                }
-            }
-            hashes[a] = Hash.combine(own[a], folded)
+            hashes[a] = Hash.combine(own[a], list.folded(overrides: overrides))
         }
         return (hashes, under, positions)
     }
@@ -326,11 +310,13 @@ extension HTMLDocument {
         var list = ChildList()
         var child = a + 1
         while child < Int(nodes[a].end) {
-            list.indices.append(Int32(child))
-            list.hashes.append(nodes[child].hash)
+            list.append(child, hash: nodes[child].hash)
             child = Int(nodes[child].end)
         }
-        if list.indices.count >= 64 { childLists[a] = list }
+        if list.indices.count >= 64 {
+            list.keepRuns()
+            childLists[a] = list
+        }
         return list
     }
 
@@ -649,18 +635,3 @@ extension HTMLDocument {
     }
 }
 
-/// The children of one element, in order, and their hashes.
-struct ChildList {
-    var indices: [Int32] = []
-    var hashes: [UInt64] = []
-
-    func position(of child: Int) -> Int? {
-        var lo = 0
-        var hi = indices.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if Int(indices[mid]) < child { lo = mid + 1 } else { hi = mid }
-        }
-        return lo < indices.count && Int(indices[lo]) == child ? lo : nil
-    }
-}

@@ -139,8 +139,8 @@ struct Parser {
         let total = nodes.count
         let componentName = Hash.bytes(Names.component.pointer, Names.component.count, seed)
         own = [UInt64](repeating: 0, count: total)
-        let children = UnsafeMutablePointer<UInt64>.allocate(capacity: total)
-        children.initialize(repeating: 0, count: total)
+        let children = UnsafeMutablePointer<ChildFold>.allocate(capacity: total)
+        children.initialize(repeating: ChildFold(), count: total)
         defer { children.deallocate() }
         side.withUnsafeBufferPointer { sideBuffer in
             let sideBase = sideBuffer.baseAddress
@@ -179,15 +179,15 @@ struct Parser {
                                     }
                                     k += 1
                                 }
-                                children[i] = 0
+                                children[i] = ChildFold()
                             }
                         }
                         ownHashes[i] = own
-                        let value = Hash.combine(own, children[i])
+                        let value = Hash.combine(own, children[i].value)
                         nodes[i].hash = value
                         let parent = Int(node.parent)
                         if parent >= 0 {
-                            children[parent] = Hash.combine(children[parent], value)
+                            children[parent].add(value)
                             if nodes[i].end > nodes[parent].end { nodes[parent].end = nodes[i].end }
                         }
                         i -= 1
