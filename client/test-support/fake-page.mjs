@@ -4,20 +4,10 @@
 // file in its own process).
 import { install, document, Element } from './fake-dom.mjs'
 import { ID_ATTR, TOKEN_ATTR } from '../src/constants.js'
+import { recordingWebSocket } from './fake-socket.mjs'
 
 export const sockets = []
-globalThis.WebSocket = class extends EventTarget {
-  constructor(url) {
-    super()
-    this.url = url
-    this.readyState = 0
-    this.sent = []
-    sockets.push(this)
-  }
-  send(data) { this.sent.push(data) }
-  open() { this.readyState = 1; this.onopen() }
-  message(msg) { this.onmessage({ data: JSON.stringify(msg) }) }
-}
+globalThis.WebSocket = recordingWebSocket(sockets, JSON.stringify)
 
 install()
 export const root = new Element('div')

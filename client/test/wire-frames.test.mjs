@@ -2,6 +2,7 @@ import { test, mock } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { install, document, Element } from '../test-support/fake-dom.mjs'
+import { recordingWebSocket } from '../test-support/fake-socket.mjs'
 import * as Core from '../src/constants.js'
 import * as Page from '../src/page-constants.js'
 
@@ -21,18 +22,7 @@ const constantOf = kind => kind.replace(/[A-Z]/g, c => '_' + c).toUpperCase()
 
 // A stand-in WebSocket that records what is sent and lets the test speak.
 const sockets = []
-globalThis.WebSocket = class extends EventTarget {
-  constructor(url) {
-    super()
-    this.url = url
-    this.readyState = 0
-    this.sent = []
-    sockets.push(this)
-  }
-  send(data) { this.sent.push(data) }
-  open() { this.readyState = 1; this.onopen() }
-  message(data) { this.onmessage({ data }) }
-}
+globalThis.WebSocket = recordingWebSocket(sockets)
 
 test('the constants name every kind with its letter, and no other letter', () => {
   for (const s of fixture.kinds) assert.equal(C[constantOf(s.kind)], s.letter, s.kind)
