@@ -115,14 +115,18 @@ export type Feature = "js" | "upload" | "hook" | "transition" | "stream";
  * JS command, hook.js at a first ts-hook or push event, transition.js at a
  * first ts-transition, stream.js at a first stream container or
  * operation). A transition comes with "js", whose script is the one that
- * loads transition.js.
+ * loads transition.js. A page with JS commands gets hooks and transitions
+ * with them, used yet or not: the three are the page's own JavaScript, and
+ * one script holding all three stays within the 8,192 B a page loads (with
+ * long polling), where the two loaded later would go past it.
  */
 export function pageFeatures(markup: string, uploads: boolean): Feature[] {
   const features: Feature[] = [];
-  if (usesJsCommands(markup)) features.push("js");
+  const js = usesJsCommands(markup);
+  if (js) features.push("js");
   if (uploads) features.push("upload");
-  if (/\sts-hook=/.test(markup)) features.push("hook");
-  if (/\sts-transition(?:-leave)?=/.test(markup)) features.push("transition");
+  if (js || /\sts-hook=/.test(markup)) features.push("hook");
+  if (js) features.push("transition");
   if (/\sts-stream=/.test(markup)) features.push("stream");
   return features;
 }

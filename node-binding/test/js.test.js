@@ -84,15 +84,15 @@ test('bad arguments throw a TypeError that names the command and the mistake', (
 })
 
 test('a page loads the commands when its first render has one or a transition, hooks, transitions and streams when it has them, uploads when its view has them', () => {
-  assert.deepEqual(pageFeatures(String(html`<button ts-on:click=${JS.show('#m')}>x</button>`), false), ['js'])
-  assert.deepEqual(pageFeatures('<li ts-transition="a b c">x</li>', false), ['js', 'transition'])
+  // JS commands bring hooks and transitions into the page's script, used yet or not.
+  assert.deepEqual(pageFeatures(String(html`<button ts-on:click=${JS.show('#m')}>x</button>`), false), ['js', 'hook', 'transition'])
+  assert.deepEqual(pageFeatures('<li ts-transition="a b c">x</li>', false), ['js', 'hook', 'transition'])
   assert.deepEqual(pageFeatures('<button ts-on:click="save">x</button><p>[[not a command]]</p>', true), ['upload'])
   assert.deepEqual(pageFeatures('<p>plain</p>', false), [])
-  // Hooks and patches' transitions in the first render are bundled in too;
-  // a transition's timing alone needs no script of its own.
+  // Hooks in the first render are bundled in without JS commands too.
   assert.deepEqual(pageFeatures('<canvas ts-hook="Chart" ts-ignore></canvas>', false), ['hook'])
-  assert.deepEqual(pageFeatures('<li ts-transition-leave="a b c">x</li>', false), ['js', 'transition'])
-  assert.deepEqual(pageFeatures('<p ts-transition-time="300">x</p>', false), ['js'])
+  assert.deepEqual(pageFeatures('<li ts-transition-leave="a b c">x</li>', false), ['js', 'hook', 'transition'])
+  assert.deepEqual(pageFeatures('<p ts-transition-time="300">x</p>', false), ['js', 'hook', 'transition'])
   assert.deepEqual(
     pageFeatures(String(html`<div ts-hook="Map"><button ts-on:click=${JS.show('#m')}>x</button><ul ts-stream="s"><li ts-transition="a b c"></li></ul></div>`), true),
     ['js', 'upload', 'hook', 'transition', 'stream'],

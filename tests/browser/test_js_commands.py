@@ -24,7 +24,7 @@ def classes(page, selector):
 def test_the_page_loads_the_commands_only_where_a_view_uses_them(page, app):
     scripts = "s => s.map(e => e.getAttribute('src'))"
     open_view(page, app, "/commands")
-    assert page.eval_on_selector_all("script[src]", scripts) == ["/_livets/live-js.js"]
+    assert page.eval_on_selector_all("script[src]", scripts) == ["/_livets/live-js-hook-transition.js"]
     open_view(page, app, "/typing")
     assert page.eval_on_selector_all("script[src]", scripts) == ["/_livets/live.js"]
     open_view(page, app, "/photos")
