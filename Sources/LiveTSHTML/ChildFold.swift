@@ -43,8 +43,7 @@ struct ChildList {
 
     /// Folds every run now, so later folds refold only runs that change.
     mutating func keepRuns() {
-        let count = (hashes.count + ChildFold.runLength - 1) / ChildFold.runLength
-        runs = (0..<count).map { runHash($0, overrides: []) }
+        runs = (0..<runCount).map { runHash($0) }
     }
 
     /// Gives the child at `position` a new hash.
@@ -52,7 +51,7 @@ struct ChildList {
         hashes[position] = hash
         if !runs.isEmpty {
             let r = run(of: position)
-            runs[r] = runHash(r, overrides: [])
+            runs[r] = runHash(r)
         }
     }
 
@@ -67,45 +66,34 @@ struct ChildList {
     }
 
     /// The children's hash as `ChildFold` makes it, with the children at
-    /// the overrides' positions (ascending) hashing as given there.
+    /// the overrides' positions (ascending) hashing as given there. Runs
+    /// count from the end, so the last override's run comes first; a kept
+    /// run no override falls in is not folded again.
     func folded(overrides: [(position: Int, hash: UInt64)]) -> UInt64 {
-        var fold = ChildFold()
-        if runs.isEmpty {
-            var o = overrides.count - 1
-            var k = hashes.count - 1
-            while k >= 0 {
-                if o >= 0 && overrides[o].position == k {
-                    fold.add(overrides[o].hash)
-                    o -= 1
-                } else {
-                    fold.add(hashes[k])
-                }
-                k -= 1
-            }
-            return fold.value
-        }
-        // Runs count from the end: the last override's run comes first.
-        var runsFold: UInt64 = 0
+        var fold: UInt64 = 0
         var o = overrides.count - 1
-        for r in 0..<runs.count {
-            var inRun: [(position: Int, hash: UInt64)] = []
-            while o >= 0 && run(of: overrides[o].position) == r {
-                inRun.insert(overrides[o], at: 0)
-                o -= 1
-            }
-            runsFold = Hash.combine(runsFold, inRun.isEmpty ? runs[r] : runHash(r, overrides: inRun))
+        for r in 0..<runCount {
+            let touched = o >= 0 && run(of: overrides[o].position) == r
+            fold = Hash.combine(fold, touched || runs.isEmpty ? runHash(r, overrides, &o) : runs[r])
         }
-        return runsFold
+        return fold
     }
+
+    private var runCount: Int { (hashes.count + ChildFold.runLength - 1) / ChildFold.runLength }
 
     private func run(of position: Int) -> Int { (hashes.count - 1 - position) / ChildFold.runLength }
 
-    /// Run `r`'s fold, last child first, with `overrides` (ascending positions within it).
-    private func runHash(_ r: Int, overrides: [(position: Int, hash: UInt64)]) -> UInt64 {
+    private func runHash(_ r: Int) -> UInt64 {
+        var none = -1
+        return runHash(r, [], &none)
+    }
+
+    /// Run `r`'s fold, last child first, with the overrides in it taken
+    /// from `overrides` (ascending) down from index `o`, which ends below them.
+    private func runHash(_ r: Int, _ overrides: [(position: Int, hash: UInt64)], _ o: inout Int) -> UInt64 {
         let last = hashes.count - 1 - r * ChildFold.runLength
         let first = max(0, last - ChildFold.runLength + 1)
         var h: UInt64 = 0
-        var o = overrides.count - 1
         var k = last
         while k >= first {
             if o >= 0 && overrides[o].position == k {
