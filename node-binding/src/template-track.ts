@@ -240,8 +240,8 @@ class Tracker {
       cursor.at = start.at + unitsBefore(sums, i);
       cursor.offset = start.offset + bytesBefore(sums, i);
       after[i] = this.text(before[i], after[i], cursor);
-      const units = unitsOf(after[i]) - (unitsBefore(sums, i + 1) - unitsBefore(sums, i));
-      const bytes = bytesOf(after[i]) - (bytesBefore(sums, i + 1) - bytesBefore(sums, i));
+      const units = unitsOf(after[i]) - unitsOf(before[i]);
+      const bytes = bytesOf(after[i]) - bytesOf(before[i]);
       if (units !== 0 || bytes !== 0) shifts.push({ past: i, units, bytes });
     }
     cursor.at = start.at + unitsBefore(sums, n);
