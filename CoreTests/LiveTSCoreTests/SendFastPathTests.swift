@@ -78,17 +78,10 @@ final class SendFastPathTests: XCTestCase {
     private let log = EchoHost()
 
     private func start() -> TestClient {
-        var config = lts_config()
-        config.port = 0
-        config.mode = LTS_MODE_RAW
         var callbacks = lts_callbacks()
         callbacks.on_open = onOpen
         callbacks.on_message = onMessage
-        XCTAssertEqual(lts_server_new(&config, &callbacks, Unmanaged.passUnretained(log).toOpaque(), &log.server), LTS_OK)
-        XCTAssertEqual(lts_server_start(log.server), LTS_OK)
-        let client = TestClient(port: lts_server_port(log.server))
-        XCTAssertEqual(client.upgrade(path: "/"), 101)
-        return client
+        return startRawServer(callbacks, userdata: log, into: &log.server)
     }
 
     override func tearDown() {

@@ -63,19 +63,13 @@ final class TurnAndHoldTests: XCTestCase {
     private let turnHost = TurnHost()
 
     private func start(turns: Bool = true) -> TestClient {
-        var config = lts_config()
-        config.port = 0
-        config.mode = LTS_MODE_RAW
         var callbacks = lts_callbacks()
         callbacks.on_open = onOpen
         callbacks.on_message = onMessage
         callbacks.on_close = onClose
-        XCTAssertEqual(lts_server_new(&config, &callbacks, Unmanaged.passUnretained(turnHost).toOpaque(), &turnHost.server), LTS_OK)
-        if turns { XCTAssertEqual(lts_server_set_turn_callback(turnHost.server, onTurnEnd), LTS_OK) }
-        XCTAssertEqual(lts_server_start(turnHost.server), LTS_OK)
-        let client = TestClient(port: lts_server_port(turnHost.server))
-        XCTAssertEqual(client.upgrade(path: "/"), 101)
-        return client
+        return startRawServer(callbacks, userdata: turnHost, into: &turnHost.server) { server in
+            if turns { XCTAssertEqual(lts_server_set_turn_callback(server, onTurnEnd), LTS_OK) }
+        }
     }
 
     override func tearDown() {

@@ -81,12 +81,17 @@ def test_a_double_submit_is_held_back_while_waiting(page, app):
     assert len(sent_events(page, "save")) == 1
 
 
-def test_the_submitted_forms_focused_field_takes_the_servers_value(page, app):
+def submit_name_from_the_field(page, app, name):
+    """Types `name` into the form's focused field, waits for the server to have it, and submits with Enter."""
     open_view(page, app, "/form")
     page.click("#name")
-    page.keyboard.type("Grace")
-    expect(page.locator("#server")).to_contain_text('"name":"Grace"')
+    page.keyboard.type(name)
+    expect(page.locator("#server")).to_contain_text(f'"name":"{name}"')
     page.keyboard.press("Enter")
+
+
+def test_the_submitted_forms_focused_field_takes_the_servers_value(page, app):
+    submit_name_from_the_field(page, app, "Grace")
     expect(page.locator("#saved")).to_contain_text('"name":"Grace"', timeout=5000)
     # The server cleared the field after saving; focus does not protect it.
     expect(page.locator("#name")).to_have_value("")
@@ -94,11 +99,7 @@ def test_the_submitted_forms_focused_field_takes_the_servers_value(page, app):
 
 
 def test_text_typed_after_a_submit_outlives_the_servers_clearing_reply(page, app):
-    open_view(page, app, "/form")
-    page.click("#name")
-    page.keyboard.type("Grace")
-    expect(page.locator("#server")).to_contain_text('"name":"Grace"')
-    page.keyboard.press("Enter")
+    submit_name_from_the_field(page, app, "Grace")
     # The save takes 300 ms: the next entry is typed before its reply.
     page.keyboard.press("Control+A")
     page.keyboard.type("Ada")
